@@ -1,0 +1,77 @@
+// sandbench-agent: the control plane inside one sandbox. Serves the container
+// protocol on a unix socket: either a listening socket inherited from the
+// engine (SANDBENCH_LISTEN_FD) or one it binds itself (--socket PATH).
+#include "agent/AgentRouter.h"
+#include "system/Subprocess.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+using namespace sandbench;
+
+int main(int argc, char **argv)
+{
+    std::string socketPath;
+    agent::AgentConfig config;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--socket" && i + 1 < argc)
+            socketPath = argv[++i];
+        else if (arg == "--workspace" && i + 1 < argc)
+            config.workspace = argv[++i];
+        else if (arg == "--scratch" && i + 1 < argc)
+            config.scratchDir = argv[++i];
+        else {
+            std::cerr << "usage: sandbench-agent [--socket PATH] [--workspace DIR] [--scratch DIR]\n";
+            return 2;
+        }
+    }
+    // The sandbox's environment (minus our own settings) is what commands see.
+    for (const auto &entry : system::currentEnvironment()) {
+        const auto equals = entry.find('=');
+        if (equals == std::string::npos || entry.rfind("SANDBENCH_", 0) == 0)
+            continue;
+        config.baseEnv[entry.substr(0, equals)] = entry.substr(equals + 1);
+    }
+    if (const char *home = std::getenv("HOME"))
+        config.home = home;
+    signal(SIGPIPE, SIG_IGN);
+
+    boost::asio::io_context io(1);
+    boost::asio::local::stream_protocol::acceptor acceptor(io);
+    try {
+        if (const char *fdText = std::getenv("SANDBENCH_LISTEN_FD")) {
+            const int fd = std::atoi(fdText);
+            fcntl(fd, F_SETFD, FD_CLOEXEC); // never leak the control socket into commands
+            acceptor.assign(boost::asio::local::stream_protocol(), fd);
+        } else if (!socketPath.empty()) {
+            unlink(socketPath.c_str());
+            acceptor.open();
+            acceptor.bind(socketPath);
+            acceptor.listen();
+        } else {
+            std::cerr << "sandbench-agent: no socket (set SANDBENCH_LISTEN_FD or pass --socket)\n";
+            return 2;
+        }
+    } catch (const std::exception &error) {
+        std::cerr << "sandbench-agent: cannot listen: " << error.what() << "\n";
+        return 1;
+    }
+    unsetenv("SANDBENCH_LISTEN_FD");
+
+    agent::AgentRouter router(io.get_executor(), config);
+    http::serve(acceptor, [&router](http::Request &request, http::Responder &responder) {
+        return router.handle(request, responder);
+    });
+    boost::asio::signal_set stop(io, SIGTERM, SIGINT);
+    stop.async_wait([&](auto, int) { io.stop(); });
+    io.run();
+    return 0;
+}

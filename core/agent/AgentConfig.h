@@ -1,0 +1,17 @@
+// What the agent knows about the sandbox it runs in.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace sandbench::agent {
+
+struct AgentConfig {
+    std::string workspace = "/workspace";   // default cwd of sessions and sessionless commands
+    std::string scratchDir = "/tmp/.sandbench"; // capture files and FIFOs (private /tmp in the sandbox)
+    std::string home = "/root";
+    std::map<std::string, std::string> baseEnv; // container env + sandbox envVars
+    std::size_t logLimitBytes = 4 * 1024 * 1024; // per stream of a background process
+};
+
+} // namespace sandbench::agent

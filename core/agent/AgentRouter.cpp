@@ -1,0 +1,265 @@
+#include "agent/AgentRouter.h"
+
+#include "protocol/Protocol.h"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include <cstdlib>
+
+namespace sandbench::agent {
+
+using namespace boost::asio::experimental::awaitable_operators;
+using protocol::ApiError;
+
+namespace {
+
+std::vector<std::string> splitPath(const std::string &path)
+{
+    std::vector<std::string> parts;
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        const std::size_t slash = path.find('/', start);
+        parts.push_back(path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+        if (slash == std::string::npos)
+            break;
+        start = slash + 1;
+    }
+    return parts;
+}
+
+std::string queryValue(const std::string &query, const std::string &name)
+{
+    std::size_t start = 0;
+    while (start < query.size()) {
+        std::size_t end = query.find('&', start);
+        if (end == std::string::npos)
+            end = query.size();
+        const std::string pair = query.substr(start, end - start);
+        if (pair.rfind(name + "=", 0) == 0)
+            return pair.substr(name.size() + 1);
+        start = end + 1;
+    }
+    return {};
+}
+
+// Session id of /api/execute*: body, then Authorization bearer, X-Session-Id, ?session=, ?sessionId=.
+std::string requestSessionId(const http::Request &request, const std::string &query)
+{
+    if (auto auth = request[http::bhttp::field::authorization]; auth.starts_with("Bearer ") && auth.size() > 7)
+        return std::string(auth.substr(7));
+    if (auto header = request["X-Session-Id"]; !header.empty())
+        return std::string(header);
+    if (auto value = queryValue(query, "session"); !value.empty())
+        return value;
+    if (auto value = queryValue(query, "sessionId"); !value.empty())
+        return value;
+    return kDefaultSessionId;
+}
+
+// Body-only session id (process start): empty or whitespace is an error.
+void rejectBlankSessionId(const Json &body)
+{
+    if (body.contains("sessionId") && body["sessionId"].is_string()) {
+        const auto id = body["sessionId"].get<std::string>();
+        if (id.find_first_not_of(" \t\r\n") == std::string::npos)
+            throw ApiError("VALIDATION_FAILED", "sessionId must not be empty or whitespace");
+    }
+}
+
+Json processStarted(const ProcessRecord &record)
+{
+    return {{"processId", record.id}, {"pid", record.pid ? Json(*record.pid) : Json()}, {"command", record.command}};
+}
+
+Json commandFinished(const CommandRequest &command, const CommandResult &result)
+{
+    Json fields = {{"success", result.exitCode == 0}, {"exitCode", result.exitCode}, {"stdout", result.stdout},
+                   {"stderr", result.stderr},         {"command", command.command},      {"duration", 0}};
+    if (!command.sessionless())
+        fields["sessionId"] = command.sessionId;
+    return fields;
+}
+
+Json versionInfo()
+{
+    const char *version = std::getenv("SANDBOX_VERSION");
+    return {{"version", version && *version ? version : SANDBENCH_VERSION}};
+}
+
+Json pingInfo()
+{
+    return {{"status", "healthy"}, {"message", "pong"}};
+}
+
+} // namespace
+
+AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config)
+    : config_(std::move(config)), sessions_(executor, config_), processes_(executor, config_, sessions_)
+{
+}
+
+asio::awaitable<void> AgentRouter::handle(http::Request &request, http::Responder &responder)
+{
+    const std::string target(request.target());
+    const auto question = target.find('?');
+    const std::string path = target.substr(0, question);
+    const std::string query = question == std::string::npos ? "" : target.substr(question + 1);
+    std::optional<ApiError> failure;
+    try {
+        co_await route(request, responder, path, query);
+    } catch (const ApiError &error) {
+        failure = error;
+    } catch (const std::exception &error) {
+        failure = ApiError("INTERNAL_ERROR", error.what());
+    }
+    if (failure && !responder.started())
+        co_await responder.send(http::jsonResponse(failure->httpStatus, failure->envelope(), responder.keepAlive));
+}
+
+asio::awaitable<void> AgentRouter::streamEvents(http::Responder &responder,
+                                                std::function<asio::awaitable<void>(ProcessService::Emit)> produce)
+{
+    if (!co_await responder.beginStream(http::sseHeader()))
+        co_return;
+    auto emit = [&responder](const Json &event) -> asio::awaitable<bool> {
+        co_return co_await responder.writeChunk(protocol::sseEvent(event));
+    };
+    // A client that goes away ends a quiet stream at once instead of at the next event.
+    co_await (produce(emit) || responder.waitForClientClose());
+    co_await responder.endStream();
+}
+
+asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder &responder, const std::string &path,
+                                         const std::string &query)
+{
+    using http::bhttp::verb;
+    const verb method = request.method();
+    const auto parts = splitPath(path);
+    auto reply = [&](Json fields) -> asio::awaitable<void> {
+        co_await responder.send(http::jsonResponse(200, protocol::success(std::move(fields)), responder.keepAlive));
+    };
+    auto is = [&](verb expected, std::initializer_list<const char *> pattern) {
+        if (method != expected || parts.size() != pattern.size())
+            return false;
+        std::size_t i = 0;
+        for (const char *segment : pattern) {
+            if (std::string_view(segment) != "{}" && parts[i] != segment)
+                return false;
+            ++i;
+        }
+        return true;
+    };
+
+    if (is(verb::get, {""})) {
+        http::Response response{http::bhttp::status::ok, 11};
+        response.set(http::bhttp::field::content_type, "text/plain; charset=utf-8");
+        http::addCorsHeaders(response.base());
+        response.body() = "Sandbench agent " SANDBENCH_VERSION "\n";
+        co_return co_await responder.send(std::move(response));
+    }
+    if (is(verb::get, {"api", "ping"}))
+        co_return co_await reply(pingInfo());
+    if (is(verb::get, {"api", "version"}))
+        co_return co_await reply(versionInfo());
+    if (is(verb::get, {"api", "commands"}))
+        throw ApiError("UNKNOWN_ERROR", "Invalid endpoint");
+
+    // Sessions.
+    if (is(verb::post, {"api", "session", "create"})) {
+        Json body = Json::object();
+        if (!request.body().empty()) {
+            const Json parsed = Json::parse(request.body(), nullptr, false);
+            if (parsed.is_object())
+                body = parsed; // a missing or invalid body creates a session with defaults
+        }
+        co_return co_await reply(sessions_.create(body));
+    }
+    if (is(verb::get, {"api", "session", "list"}))
+        co_return co_await reply(sessions_.list());
+    if (is(verb::post, {"api", "session", "delete"})) {
+        const Json body = protocol::parseBody(request.body());
+        const std::string id = protocol::optionalString(body, "sessionId");
+        if (id.empty())
+            throw ApiError("VALIDATION_FAILED", "sessionId is required");
+        co_return co_await reply(co_await sessions_.remove(id));
+    }
+
+    // Commands.
+    if (is(verb::post, {"api", "execute"})) {
+        const Json body = protocol::parseBody(request.body());
+        auto command = parseCommandRequest(body, requestSessionId(request, query));
+        if (command.command.find_first_not_of(" \t\r\n") == std::string::npos)
+            throw ApiError("INVALID_COMMAND", "Invalid command: empty command provided", {}, "command.execute");
+        if (protocol::optionalBool(body, "background", false)) {
+            auto record = co_await processes_.start(command, protocol::optionalString(body, "processId"));
+            co_return co_await reply(processStarted(*record));
+        }
+        const auto result = co_await sessions_.execute(command);
+        co_return co_await reply(commandFinished(command, result));
+    }
+    if (is(verb::post, {"api", "execute", "stream"})) {
+        const Json body = protocol::parseBody(request.body());
+        auto command = parseCommandRequest(body, requestSessionId(request, query));
+        if (command.command.find_first_not_of(" \t\r\n") == std::string::npos)
+            throw ApiError("INVALID_COMMAND", "Invalid command: empty command provided", {}, "command.stream");
+        command.timeoutMs.reset(); // the stream route ignores timeouts, as the reference does
+        auto record = co_await processes_.start(command);
+        const bool sessionless = command.sessionless();
+        co_return co_await streamEvents(responder, [&](ProcessService::Emit emit) {
+            return processes_.streamCommand(record, sessionless, emit);
+        });
+    }
+
+    // Processes.
+    if (is(verb::post, {"api", "process", "start"})) {
+        const Json body = protocol::parseBody(request.body());
+        rejectBlankSessionId(body);
+        auto command = parseCommandRequest(body);
+        if (!command.sessionless())
+            command.timeoutMs.reset(); // timeouts apply to sessionless processes only
+        auto record = co_await processes_.start(command, protocol::optionalString(body, "processId"));
+        co_return co_await reply(processStarted(*record));
+    }
+    if (is(verb::get, {"api", "process", "list"}))
+        co_return co_await reply(processes_.list(queryValue(query, "status")));
+    if (is(verb::delete_, {"api", "process", "kill-all"}))
+        co_return co_await reply(co_await processes_.killAll());
+    if (is(verb::get, {"api", "process", "{}"}))
+        co_return co_await reply(processes_.get(parts[2]));
+    if (is(verb::delete_, {"api", "process", "{}"}))
+        co_return co_await reply(co_await processes_.kill(parts[2]));
+    if (is(verb::get, {"api", "process", "{}", "logs"}))
+        co_return co_await reply(processes_.logs(parts[2]));
+    if (is(verb::get, {"api", "process", "{}", "stream"})) {
+        processes_.get(parts[2]); // 404 before streaming
+        const std::string id = parts[2];
+        co_return co_await streamEvents(responder, [&](ProcessService::Emit emit) {
+            return processes_.streamLogs(id, emit);
+        });
+    }
+
+    // Engine-only: sandbox-level environment changes (not reachable through the engine's /api forwarding).
+    if (is(verb::post, {"internal", "env"})) {
+        const Json body = protocol::parseBody(request.body());
+        for (const auto &[name, value] : body.items()) {
+            if (!protocol::isValidEnvName(name))
+                throw ApiError("VALIDATION_FAILED", "Invalid environment variable name: " + name);
+            if (value.is_string())
+                config_.baseEnv[name] = value.get<std::string>();
+            else
+                config_.baseEnv.erase(name);
+        }
+        co_return co_await reply(Json::object());
+    }
+
+    if (method != verb::get && method != verb::post && method != verb::put && method != verb::delete_ &&
+        method != verb::options) {
+        http::Response response{http::bhttp::status::internal_server_error, 11};
+        response.set(http::bhttp::field::content_type, "text/plain");
+        response.body() = "Internal Server Error";
+        co_return co_await responder.send(std::move(response));
+    }
+    throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
+}
+
+} // namespace sandbench::agent

@@ -1,0 +1,30 @@
+// The agent's HTTP layer: matches a route, parses the body, calls the
+// service for that area, and encodes the result or the error envelope.
+#pragma once
+
+#include "agent/ProcessService.h"
+#include "agent/SessionService.h"
+#include "http/HttpServer.h"
+
+namespace sandbench::agent {
+
+class AgentRouter {
+public:
+    AgentRouter(asio::any_io_executor executor, AgentConfig config);
+    asio::awaitable<void> handle(http::Request &request, http::Responder &responder);
+
+    SessionService &sessions() { return sessions_; }
+    ProcessService &processes() { return processes_; }
+
+private:
+    asio::awaitable<void> route(http::Request &request, http::Responder &responder, const std::string &path,
+                                const std::string &query);
+    asio::awaitable<void> streamEvents(http::Responder &responder,
+                                       std::function<asio::awaitable<void>(ProcessService::Emit)> produce);
+
+    AgentConfig config_;
+    SessionService sessions_;
+    ProcessService processes_;
+};
+
+} // namespace sandbench::agent

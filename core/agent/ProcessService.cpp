@@ -1,0 +1,402 @@
+#include "agent/ProcessService.h"
+
+#include "protocol/Protocol.h"
+#include "system/Files.h"
+#include "system/ProcessTree.h"
+#include "system/Subprocess.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <random>
+
+namespace sandbench::agent {
+
+using protocol::ApiError;
+using protocol::nowIso;
+
+namespace {
+
+constexpr std::size_t kMaxFinishedRecords = 1000;
+
+std::string defaultProcessId()
+{
+    static std::mt19937_64 generator{std::random_device{}()};
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count();
+    std::string suffix;
+    for (int i = 0; i < 6; ++i)
+        suffix += "0123456789abcdefghijklmnopqrstuvwxyz"[generator() % 36];
+    return "proc_" + std::to_string(ms) + "_" + suffix;
+}
+
+std::string statusForExit(int code)
+{
+    if (code == 0)
+        return "completed";
+    if (code == 137 || code == 143)
+        return "killed";
+    return "failed";
+}
+
+// Splits complete lines off a buffer; the rest stays pending.
+std::vector<std::string> takeLines(std::string &pending)
+{
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    for (std::size_t newline; (newline = pending.find('\n', start)) != std::string::npos; start = newline + 1)
+        lines.push_back(pending.substr(start, newline - start + 1));
+    pending.erase(0, start);
+    return lines;
+}
+
+Json outputEvent(const char *type, std::string data, const std::string &processId)
+{
+    Json event = {{"type", type}, {"data", std::move(data)}, {"timestamp", nowIso()}};
+    if (!processId.empty())
+        event["processId"] = processId;
+    return event;
+}
+
+Json processInfoEvent(const ProcessRecord &record)
+{
+    return {{"type", "process_info"}, {"processId", record.id}, {"command", record.command},
+            {"status", record.status}, {"timestamp", nowIso()}};
+}
+
+Json exitEvent(const ProcessRecord &record)
+{
+    const int code = record.exitCode.value_or(1);
+    return {{"type", "exit"}, {"processId", record.id}, {"exitCode", code},
+            {"data", "Process " + record.status + " with exit code " + std::to_string(code)}, {"timestamp", nowIso()}};
+}
+
+Json startEvent(const ProcessRecord &record)
+{
+    return {{"type", "start"}, {"command", record.command}, {"timestamp", nowIso()}};
+}
+
+Json completeEvent(const ProcessRecord &record)
+{
+    Json complete = {{"type", "complete"}, {"timestamp", nowIso()}};
+    if (record.status != "error")
+        complete["exitCode"] = record.exitCode.value_or(0);
+    return complete;
+}
+
+Json idOnly(const char *field, const std::string &value)
+{
+    return {{field, value}};
+}
+
+} // namespace
+
+Json ProcessRecord::summary(bool withEndTime) const
+{
+    Json info = {{"id", id},           {"command", command},
+                 {"status", status},   {"startTime", startTime},
+                 {"pid", pid ? Json(*pid) : Json(nullptr)},
+                 {"exitCode", exitCode ? Json(*exitCode) : Json(nullptr)}};
+    if (!sessionId.empty())
+        info["sessionId"] = sessionId;
+    if (withEndTime)
+        info["endTime"] = endTime.empty() ? Json(nullptr) : Json(endTime);
+    return info;
+}
+
+ProcessService::ProcessService(asio::any_io_executor executor, AgentConfig &config, SessionService &sessions)
+    : executor_(std::move(executor)), config_(config), sessions_(sessions)
+{
+}
+
+asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(const CommandRequest &request,
+                                                                      std::string processId)
+{
+    if (request.command.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw ApiError("INVALID_COMMAND", "Invalid command: empty command provided", {}, "process.start");
+    auto record = std::make_shared<ProcessRecord>(executor_, config_.logLimitBytes);
+    record->id = processId.empty() ? defaultProcessId() : std::move(processId);
+    record->command = request.command;
+    record->sessionId = request.sessionless() ? "" : request.sessionId;
+    record->startTime = nowIso();
+
+    std::shared_ptr<OutputReader> out, err;
+    auto appendTo = [record](BoundedLog ProcessRecord::*log) {
+        return [record, log](std::string_view data) {
+            ((*record).*log).append(data);
+            record->changed.notify();
+        };
+    };
+
+    if (request.sessionless()) {
+        auto [outRead, outWrite] = system::makePipe();
+        auto [errRead, errWrite] = system::makePipe();
+        const int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        std::map<std::string, std::string> env(request.env.begin(), request.env.end());
+        system::SpawnOptions options;
+        options.argv = {"/bin/bash", "-c", request.command};
+        options.env = sessions_.environmentFor(env);
+        options.cwd = request.cwd.value_or(config_.workspace);
+        options.fds = {{0, devNull}, {1, outWrite}, {2, errWrite}};
+        try {
+            record->pid = system::spawnProcess(options);
+        } catch (const std::system_error &failure) {
+            for (int fd : {outRead, outWrite, errRead, errWrite, devNull})
+                close(fd);
+            throw ApiError("PROCESS_ERROR", std::string("Failed to start process: ") + failure.what(),
+                           {{"command", request.command}}, "process.start");
+        }
+        for (int fd : {outWrite, errWrite, devNull})
+            close(fd);
+        out = OutputReader::start(executor_, outRead, appendTo(&ProcessRecord::stdoutLog));
+        err = OutputReader::start(executor_, errRead, appendTo(&ProcessRecord::stderrLog));
+        if (request.timeoutMs) {
+            const pid_t pid = *record->pid;
+            const auto timeout = std::chrono::milliseconds(*request.timeoutMs);
+            asio::co_spawn(executor_, [record, pid, timeout]() -> asio::awaitable<void> {
+                if (!co_await waitForProcessExit(pid, timeout)) {
+                    ::kill(-pid, SIGTERM);
+                    if (!co_await waitForProcessExit(pid, std::chrono::seconds(5)))
+                        ::kill(-pid, SIGKILL);
+                }
+            }, asio::detached);
+        }
+        records_[record->id] = record;
+        order_.push_back(record->id);
+        asio::co_spawn(executor_, monitor(record, out, err, {}, true, {}), asio::detached);
+    } else {
+        const std::string base = config_.scratchDir + "/proc-" + std::to_string(nextFifo_++);
+        BackgroundTarget target{base + ".out", base + ".err", base + ".exit"};
+        for (const auto &path : {target.stdoutPath, target.stderrPath}) {
+            unlink(path.c_str());
+            if (mkfifo(path.c_str(), 0600) != 0)
+                throw ApiError("PROCESS_ERROR", "mkfifo " + path + ": " + std::strerror(errno), {}, "process.start");
+        }
+        unlink(target.exitCodePath.c_str());
+        // Opened read-write: the FIFO never reports EOF, so readers end only when we stop them.
+        const int outFd = open(target.stdoutPath.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        const int errFd = open(target.stderrPath.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        out = OutputReader::start(executor_, outFd, appendTo(&ProcessRecord::stdoutLog));
+        err = OutputReader::start(executor_, errFd, appendTo(&ProcessRecord::stderrLog));
+        std::vector<std::string> cleanup = {target.stdoutPath, target.stderrPath, target.exitCodePath};
+        try {
+            record->pid = co_await sessions_.startInSession(request, target);
+        } catch (...) {
+            out->stopAndDrain();
+            err->stopAndDrain();
+            for (const auto &path : cleanup)
+                unlink(path.c_str());
+            throw;
+        }
+        records_[record->id] = record;
+        order_.push_back(record->id);
+        asio::co_spawn(executor_, monitor(record, out, err, target.exitCodePath, false, cleanup), asio::detached);
+    }
+    forgetOldRecords();
+    co_return record;
+}
+
+asio::awaitable<void> ProcessService::monitor(std::shared_ptr<ProcessRecord> record, std::shared_ptr<OutputReader> out,
+                                              std::shared_ptr<OutputReader> err, std::string exitCodePath,
+                                              bool ownChild, std::vector<std::string> cleanup)
+{
+    std::optional<int> code;
+    if (record->pid) {
+        co_await waitForProcessExit(*record->pid);
+        if (ownChild) {
+            int status = 0;
+            if (waitpid(*record->pid, &status, 0) == *record->pid)
+                code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        } else if (auto text = system::readWholeFile(exitCodePath); text && !text->empty()) {
+            code = std::atoi(text->c_str());
+        }
+    }
+    // Writers that outlive the process (daemonised children) keep their output, but we stop waiting here.
+    out->stopAndDrain();
+    err->stopAndDrain();
+    for (const auto &path : cleanup)
+        unlink(path.c_str());
+    if (record->killRequested) {
+        record->exitCode = code && (*code == 143 || *code == 137) ? *code : (record->killEscalated ? 137 : 143);
+        record->status = "killed";
+    } else {
+        record->exitCode = code.value_or(1);
+        record->status = code ? statusForExit(*code) : "error";
+    }
+    record->endTime = nowIso();
+    record->finished = true;
+    record->changed.notify();
+}
+
+std::shared_ptr<ProcessRecord> ProcessService::find(const std::string &processId) const
+{
+    const auto it = records_.find(processId);
+    return it == records_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<ProcessRecord> ProcessService::require(const std::string &processId) const
+{
+    auto record = find(processId);
+    if (!record)
+        throw ApiError("PROCESS_NOT_FOUND", "Process " + processId + " not found", {{"processId", processId}},
+                       "process.get");
+    return record;
+}
+
+void ProcessService::forgetOldRecords()
+{
+    std::size_t finished = 0;
+    for (const auto &[id, record] : records_)
+        finished += record->finished ? 1 : 0;
+    for (auto it = order_.begin(); finished > kMaxFinishedRecords && it != order_.end();) {
+        auto record = records_.find(*it);
+        if (record == records_.end()) {
+            it = order_.erase(it);
+        } else if (record->second->finished) {
+            records_.erase(record);
+            it = order_.erase(it);
+            --finished;
+        } else {
+            ++it;
+        }
+    }
+}
+
+Json ProcessService::list(const std::string &statusFilter) const
+{
+    Json processes = Json::array();
+    for (const auto &id : order_) {
+        const auto record = find(id);
+        if (record && (statusFilter.empty() || record->status == statusFilter))
+            processes.push_back(record->summary(false));
+    }
+    return {{"processes", processes}};
+}
+
+Json ProcessService::get(const std::string &processId) const
+{
+    return {{"process", require(processId)->summary(true)}};
+}
+
+Json ProcessService::logs(const std::string &processId) const
+{
+    const auto record = require(processId);
+    return {{"processId", processId},
+            {"stdout", record->stdoutLog.retained()},
+            {"stderr", record->stderrLog.retained()},
+            {"truncated", record->stdoutLog.begin() > 0 || record->stderrLog.begin() > 0}};
+}
+
+asio::awaitable<Json> ProcessService::kill(const std::string &processId)
+{
+    auto record = require(processId);
+    if (record->status != "running" || record->killRequested)
+        throw ApiError("COMMAND_NOT_FOUND",
+                       "Command '" + processId + "' not found or already completed in session '" +
+                           (record->sessionId.empty() ? std::string(kSessionlessId) : record->sessionId) + "'",
+                       {{"processId", processId}}, "process.kill");
+    record->killRequested = true;
+    if (!record->pid) {
+        record->status = "killed";
+        record->finished = true;
+        co_return idOnly("processId", processId);
+    }
+    const auto outcome = co_await system::terminateTree(*record->pid);
+    record->killEscalated = outcome == system::TreeKill::Escalated;
+    while (!record->finished)
+        co_await record->changed.wait();
+    co_return idOnly("processId", processId);
+}
+
+asio::awaitable<Json> ProcessService::killAll()
+{
+    std::vector<std::string> running;
+    for (const auto &[id, record] : records_)
+        if (record->status == "running" && !record->killRequested)
+            running.push_back(id);
+    auto remaining = std::make_shared<std::size_t>(running.size());
+    auto done = std::make_shared<Notifier>(executor_);
+    for (const auto &id : running) {
+        asio::co_spawn(executor_, [this, id, remaining, done]() -> asio::awaitable<void> {
+            try {
+                co_await kill(id);
+            } catch (const ApiError &) {
+                // Finished on its own meanwhile.
+            }
+            --*remaining;
+            done->notify();
+        }, asio::detached);
+    }
+    while (*remaining > 0)
+        co_await done->wait();
+    Json result = Json::object();
+    result["cleanedCount"] = running.size();
+    co_return result;
+}
+
+asio::awaitable<void> ProcessService::streamLogs(const std::string &processId, Emit emit)
+{
+    auto record = require(processId);
+    if (!co_await emit(processInfoEvent(*record)))
+        co_return;
+    std::uint64_t outOffset = record->stdoutLog.begin();
+    std::uint64_t errOffset = record->stderrLog.begin();
+    for (;;) {
+        const bool finished = record->finished;
+        std::string out = record->stdoutLog.since(outOffset);
+        std::string err = record->stderrLog.since(errOffset);
+        outOffset = record->stdoutLog.end();
+        errOffset = record->stderrLog.end();
+        if (!out.empty() && !co_await emit(outputEvent("stdout", std::move(out), processId)))
+            co_return;
+        if (!err.empty() && !co_await emit(outputEvent("stderr", std::move(err), processId)))
+            co_return;
+        if (finished) {
+            co_await emit(exitEvent(*record));
+            co_return;
+        }
+        co_await record->changed.wait();
+    }
+}
+
+asio::awaitable<void> ProcessService::streamCommand(std::shared_ptr<ProcessRecord> record, bool sessionless, Emit emit)
+{
+    if (!co_await emit(startEvent(*record)))
+        co_return;
+    std::uint64_t outOffset = 0, errOffset = 0;
+    std::string outPending, errPending;
+    auto flush = [&](const char *type, std::string &pending, bool final) -> asio::awaitable<bool> {
+        for (auto &line : takeLines(pending))
+            if (!co_await emit(outputEvent(type, std::move(line), {})))
+                co_return false;
+        if (final && !pending.empty()) {
+            std::string last = std::exchange(pending, {});
+            if (!sessionless)
+                last += '\n';
+            co_return co_await emit(outputEvent(type, std::move(last), {}));
+        }
+        co_return true;
+    };
+    for (;;) {
+        const bool finished = record->finished;
+        outPending += record->stdoutLog.since(outOffset);
+        errPending += record->stderrLog.since(errOffset);
+        outOffset = record->stdoutLog.end();
+        errOffset = record->stderrLog.end();
+        if (!co_await flush("stdout", outPending, finished) || !co_await flush("stderr", errPending, finished))
+            co_return;
+        if (finished) {
+            co_await emit(completeEvent(*record));
+            co_return;
+        }
+        co_await record->changed.wait();
+    }
+}
+
+} // namespace sandbench::agent

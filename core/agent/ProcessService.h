@@ -1,0 +1,67 @@
+// Background processes: start (in a session's subshell or sessionless), list,
+// inspect, kill whole trees, bounded logs and live log streams.
+#pragma once
+
+#include "agent/SessionService.h"
+
+#include <functional>
+
+namespace sandbench::agent {
+
+struct ProcessRecord {
+    std::string id;
+    std::optional<pid_t> pid;
+    std::string command;
+    std::string sessionId; // empty for sessionless
+    std::string status = "running";
+    std::string startTime;
+    std::string endTime;
+    std::optional<int> exitCode;
+    BoundedLog stdoutLog;
+    BoundedLog stderrLog;
+    Notifier changed;
+    bool finished = false;
+    bool killRequested = false;
+    bool killEscalated = false;
+    ProcessRecord(asio::any_io_executor executor, std::size_t logLimit)
+        : stdoutLog(logLimit), stderrLog(logLimit), changed(std::move(executor)) {}
+    Json summary(bool withEndTime) const;
+};
+
+class ProcessService {
+public:
+    // Sends one event; returns false when the client has gone.
+    using Emit = std::function<asio::awaitable<bool>(const Json &)>;
+
+    ProcessService(asio::any_io_executor executor, AgentConfig &config, SessionService &sessions);
+
+    asio::awaitable<std::shared_ptr<ProcessRecord>> start(const CommandRequest &request, std::string processId = {});
+    Json list(const std::string &statusFilter) const;
+    Json get(const std::string &processId) const;
+    Json logs(const std::string &processId) const;
+    asio::awaitable<Json> kill(const std::string &processId);
+    asio::awaitable<Json> killAll();
+
+    // GET /api/process/{id}/stream: process_info, replay, live output, exit.
+    asio::awaitable<void> streamLogs(const std::string &processId, Emit emit);
+    // POST /api/execute/stream: start, output line by line, complete.
+    asio::awaitable<void> streamCommand(std::shared_ptr<ProcessRecord> record, bool sessionless, Emit emit);
+
+    std::shared_ptr<ProcessRecord> find(const std::string &processId) const;
+
+private:
+    asio::awaitable<void> monitor(std::shared_ptr<ProcessRecord> record, std::shared_ptr<OutputReader> out,
+                                  std::shared_ptr<OutputReader> err, std::string exitCodePath, bool ownChild,
+                                  std::vector<std::string> cleanup);
+    std::shared_ptr<ProcessRecord> require(const std::string &processId) const;
+    void forgetOldRecords();
+
+    asio::any_io_executor executor_;
+    AgentConfig &config_;
+    SessionService &sessions_;
+    std::map<std::string, std::shared_ptr<ProcessRecord>> records_;
+    std::vector<std::string> order_; // insertion order, to drop the oldest finished records
+    std::uint64_t nextFifo_ = 1;
+};
+
+} // namespace sandbench::agent

@@ -1,0 +1,423 @@
+#include "agent/SessionService.h"
+
+#include "protocol/Protocol.h"
+#include "system/Files.h"
+#include "system/ProcessTree.h"
+#include "system/Subprocess.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+
+namespace sandbench::agent {
+
+using protocol::ApiError;
+
+struct SessionService::Session {
+    std::string id;
+    std::shared_ptr<Shell> shell;
+    std::string captureDir;
+    std::optional<long long> commandTimeoutMs;
+    AsyncMutex mutex;
+    std::vector<pid_t> background;
+    bool destroyed = false;
+    bool runningTimedOutCommand = false;
+};
+
+namespace {
+
+std::string randomHex(int digits)
+{
+    static std::mt19937_64 generator{std::random_device{}()};
+    static const char *hex = "0123456789abcdef";
+    std::string text;
+    for (int i = 0; i < digits; ++i)
+        text += hex[generator() % 16];
+    return text;
+}
+
+std::optional<long long> globalCommandTimeout()
+{
+    const char *value = std::getenv("COMMAND_TIMEOUT_MS");
+    if (!value || !*value)
+        return std::nullopt;
+    const long long parsed = std::atoll(value);
+    return parsed > 0 ? std::optional<long long>(parsed) : std::nullopt;
+}
+
+// Session output: NUL bytes do not survive and the final newline is dropped.
+std::string sessionOutput(std::string text)
+{
+    std::erase(text, '\0');
+    if (!text.empty() && text.back() == '\n')
+        text.pop_back();
+    return text;
+}
+
+std::string envExports(const CommandRequest &request, std::string *restore)
+{
+    std::string exports;
+    int index = 0;
+    for (const auto &[name, value] : request.env) {
+        const std::string saved = "__sb_o" + std::to_string(index);
+        const std::string wasSet = "__sb_s" + std::to_string(index);
+        ++index;
+        if (restore) {
+            exports += "if builtin test \"${" + name + "+x}\" = x; then " + wasSet + "=1; " + saved + "=\"$" + name +
+                       "\"; else " + wasSet + "=0; fi; ";
+            *restore += "if builtin test \"$" + wasSet + "\" = 1; then builtin export " + name + "=\"$" + saved +
+                        "\"; else builtin unset " + name + "; fi; builtin unset " + wasSet + " " + saved + "; ";
+        }
+        exports += "builtin export " + name + "=" + shellQuote(value) + "; ";
+    }
+    return exports;
+}
+
+} // namespace
+
+CommandRequest parseCommandRequest(const Json &body, std::string fallbackSessionId)
+{
+    CommandRequest request;
+    request.command = protocol::optionalString(body, "command");
+    const std::string sessionId = protocol::optionalString(body, "sessionId");
+    request.sessionId = sessionId.empty() ? std::move(fallbackSessionId) : sessionId;
+    request.timeoutMs = protocol::optionalInteger(body, "timeoutMs");
+    if (request.timeoutMs && *request.timeoutMs == 0)
+        request.timeoutMs.reset();
+    if (body.contains("cwd") && !body["cwd"].is_null()) {
+        request.cwd = protocol::optionalString(body, "cwd");
+        if (request.cwd->empty() || request.cwd->find('\0') != std::string::npos)
+            throw ApiError("VALIDATION_FAILED", "cwd must be a non-empty path");
+    }
+    if (body.contains("env") && !body["env"].is_null()) {
+        if (!body["env"].is_object())
+            throw ApiError("VALIDATION_FAILED", "env must be an object");
+        for (const auto &[name, value] : body["env"].items()) {
+            if (!protocol::isValidEnvName(name))
+                throw ApiError("VALIDATION_FAILED", "Invalid environment variable name: " + name);
+            if (value.is_null())
+                continue;
+            if (!value.is_string())
+                throw ApiError("VALIDATION_FAILED", "env values must be strings: " + name);
+            request.env.emplace_back(name, value.get<std::string>());
+        }
+    }
+    return request;
+}
+
+SessionService::SessionService(asio::any_io_executor executor, AgentConfig &config)
+    : executor_(std::move(executor)), config_(config)
+{
+    system::makeDirectories(config_.scratchDir, 0700);
+}
+
+SessionService::~SessionService()
+{
+    for (auto &[id, session] : sessions_)
+        session->shell->terminate();
+}
+
+std::vector<std::string> SessionService::environmentFor(const std::map<std::string, std::string> &extra) const
+{
+    std::map<std::string, std::string> env = config_.baseEnv;
+    env["LANG"] = "C.UTF-8";
+    env["LC_ALL"] = "C.UTF-8";
+    for (const auto &[key, value] : extra)
+        env[key] = value;
+    return toEnvList(env);
+}
+
+std::string SessionService::startingDirectory(const std::optional<std::string> &requested) const
+{
+    struct stat info{};
+    if (requested && stat(requested->c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+        return *requested;
+    if (!requested && stat(config_.workspace.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+        return config_.workspace;
+    return config_.home;
+}
+
+std::shared_ptr<SessionService::Session>
+SessionService::findOrCreate(const std::string &id, const std::optional<std::string> &cwd,
+                             const std::map<std::string, std::string> &env, std::optional<long long> commandTimeoutMs)
+{
+    if (auto it = sessions_.find(id); it != sessions_.end())
+        return it->second;
+    auto session = std::make_shared<Session>();
+    session->id = id;
+    session->commandTimeoutMs = commandTimeoutMs;
+    session->captureDir = config_.scratchDir + "/session-" + std::to_string(nextSessionDir_++);
+    try {
+        system::makeDirectories(session->captureDir, 0700);
+        session->shell = Shell::start(executor_, environmentFor(env), startingDirectory(cwd));
+    } catch (const std::exception &failure) {
+        throw ApiError("INTERNAL_ERROR", std::string("Failed to start session shell: ") + failure.what(),
+                       {{"sessionId", id}});
+    }
+    sessions_[id] = session;
+    return session;
+}
+
+Json SessionService::create(const Json &body)
+{
+    std::string id = protocol::optionalString(body, "id");
+    if (body.contains("id") && (id.empty() || id.find_first_not_of(" \t\r\n") == std::string::npos))
+        throw ApiError("VALIDATION_FAILED", "sessionId must not be empty or whitespace");
+    if (id.empty())
+        id = "session_" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count()) +
+             "_" + randomHex(12);
+    if (id == kSessionlessId)
+        throw ApiError("VALIDATION_FAILED", "The session id __DISABLE_SESSION__ is reserved");
+    std::map<std::string, std::string> env;
+    if (body.contains("env") && body["env"].is_object()) {
+        for (const auto &[name, value] : body["env"].items()) {
+            if (!protocol::isValidEnvName(name))
+                throw ApiError("VALIDATION_FAILED", "Invalid environment variable name: " + name);
+            if (value.is_string())
+                env[name] = value.get<std::string>();
+        }
+    }
+    std::optional<std::string> cwd;
+    if (body.contains("cwd") && body["cwd"].is_string())
+        cwd = body["cwd"].get<std::string>();
+    if (auto it = sessions_.find(id); it != sessions_.end()) {
+        if (!it->second->shell->exited())
+            throw ApiError("SESSION_ALREADY_EXISTS", "Session '" + id + "' already exists",
+                           {{"sessionId", id}, {"containerPlacementId", nullptr}});
+        sessions_.erase(it); // a session whose shell died is silently replaced
+    }
+    auto session = findOrCreate(id, cwd, env, protocol::optionalInteger(body, "commandTimeoutMs"));
+    return {{"data", {{"id", id}, {"cwd", startingDirectory(cwd)}}}, {"containerPlacementId", nullptr}, {"sessionId", id}};
+}
+
+Json SessionService::list() const
+{
+    Json ids = Json::array();
+    for (const auto &[id, session] : sessions_)
+        ids.push_back(id);
+    return {{"data", ids}};
+}
+
+asio::awaitable<Json> SessionService::remove(const std::string &sessionId)
+{
+    auto it = sessions_.find(sessionId);
+    if (it == sessions_.end())
+        throw ApiError("INTERNAL_ERROR", "Session '" + sessionId + "' not found", {{"sessionId", sessionId}});
+    auto session = it->second;
+    session->destroyed = true;
+    if (session->runningTimedOutCommand) {
+        session->shell->terminate(); // its lock holder waits for a command nobody will read
+    } else {
+        auto guard = co_await session->mutex.lock();
+    }
+    for (pid_t pid : session->background)
+        system::killTreeNow(pid);
+    session->shell->terminate();
+    system::removeTree(session->captureDir);
+    if (auto current = sessions_.find(sessionId); current != sessions_.end() && current->second == session)
+        sessions_.erase(current);
+    co_return Json{{"sessionId", sessionId}};
+}
+
+asio::awaitable<CommandResult> SessionService::execute(const CommandRequest &request)
+{
+    if (request.sessionless())
+        co_return co_await executeSessionless(request);
+
+    auto session = findOrCreate(request.sessionId, std::nullopt, {}, request.timeoutMs);
+    auto guard = co_await session->mutex.lock();
+    if (session->shell->exited()) {
+        // A shell that died between commands is reported once, then replaced on the next call.
+        sessions_.erase(request.sessionId);
+        throw ApiError("SESSION_TERMINATED",
+                       "Session '" + request.sessionId + "' shell exited (exit code: " +
+                           std::to_string(session->shell->exitCode()) + ")",
+                       {{"sessionId", request.sessionId}, {"exitCode", session->shell->exitCode()}});
+    }
+    const std::uint64_t sequence = nextSequence_++;
+    const std::string outPath = session->captureDir + "/out";
+    const std::string errPath = session->captureDir + "/err";
+    std::string restore;
+    const std::string exports = envExports(request, &restore);
+    std::string script = "__sb_c=" + shellQuote(request.command) + "\n";
+    std::string body = exports + "{ builtin eval \"$__sb_c\"; } </dev/null >" + shellQuote(outPath) + " 2>" +
+                       shellQuote(errPath) + " 3>&-; __sb_e=$?; " + restore;
+    if (request.cwd) {
+        const std::string dir = shellQuote(*request.cwd);
+        script += "__sb_pwd=\"$PWD\"; if builtin cd -- " + dir + " 2>/dev/null; then " + body +
+                  "builtin cd -- \"$__sb_pwd\" 2>/dev/null; else builtin printf 'Failed to change directory to %s\\n' " +
+                  dir + " >" + shellQuote(errPath) + "; : >" + shellQuote(outPath) + "; __sb_e=1; fi\n";
+    } else {
+        script += body + "\n";
+    }
+    script += "builtin unset __sb_c __sb_pwd; builtin printf 'done %s %s\\n' " + std::to_string(sequence) +
+              " \"$__sb_e\" >&3\n";
+    co_await session->shell->send(script);
+
+    const auto timeout = request.timeoutMs ? request.timeoutMs
+                         : session->commandTimeoutMs ? session->commandTimeoutMs
+                                                     : globalCommandTimeout();
+    const std::string expected = "done " + std::to_string(sequence) + " ";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout.value_or(0));
+    std::optional<std::string> line;
+    for (;;) {
+        if (timeout) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            auto report = co_await session->shell->nextReport(std::max(left, std::chrono::milliseconds(0)));
+            if (report.timedOut) {
+                // The command keeps running; the session stays busy until it reports.
+                session->runningTimedOutCommand = true;
+                asio::co_spawn(executor_,
+                               [session, expected, guard = std::move(guard)]() mutable -> asio::awaitable<void> {
+                                   for (;;) {
+                                       auto late = co_await session->shell->nextReport();
+                                       if (!late || late->rfind(expected, 0) == 0)
+                                           break;
+                                   }
+                                   session->runningTimedOutCommand = false;
+                               },
+                               asio::detached);
+                throw ApiError("COMMAND_EXECUTION_ERROR",
+                               "Failed to execute command '" + request.command + "' in session '" + request.sessionId +
+                                   "': Command timeout after " + std::to_string(*timeout) + "ms",
+                               {{"command", request.command}, {"sessionId", request.sessionId}}, "command.execute");
+            }
+            line = report.line;
+        } else {
+            line = co_await session->shell->nextReport();
+        }
+        if (!line || line->rfind(expected, 0) == 0)
+            break;
+    }
+    if (!line) {
+        if (auto it = sessions_.find(request.sessionId); it != sessions_.end() && it->second == session)
+            sessions_.erase(it);
+        if (session->destroyed)
+            throw ApiError("SESSION_DESTROYED", "Session '" + request.sessionId + "' was destroyed",
+                           {{"sessionId", request.sessionId}});
+        throw ApiError("SESSION_TERMINATED",
+                       "Session '" + request.sessionId + "' shell exited (exit code: " +
+                           std::to_string(session->shell->exitCode()) + ")",
+                       {{"sessionId", request.sessionId}, {"exitCode", session->shell->exitCode()}});
+    }
+    CommandResult result;
+    result.exitCode = std::atoi(line->c_str() + expected.size());
+    result.stdout = sessionOutput(system::readWholeFile(outPath).value_or(""));
+    result.stderr = sessionOutput(system::readWholeFile(errPath).value_or(""));
+    truncate(outPath.c_str(), 0);
+    truncate(errPath.c_str(), 0);
+    co_return result;
+}
+
+asio::awaitable<std::optional<pid_t>> SessionService::startInSession(const CommandRequest &request,
+                                                                     const BackgroundTarget &target)
+{
+    auto session = findOrCreate(request.sessionId, std::nullopt, {}, std::nullopt);
+    auto guard = co_await session->mutex.lock();
+    if (session->shell->exited()) {
+        sessions_.erase(request.sessionId);
+        throw ApiError("SESSION_TERMINATED",
+                       "Session '" + request.sessionId + "' shell exited (exit code: " +
+                           std::to_string(session->shell->exitCode()) + ")",
+                       {{"sessionId", request.sessionId}, {"exitCode", session->shell->exitCode()}});
+    }
+    const std::uint64_t sequence = nextSequence_++;
+    std::string run = "( builtin eval \"$__sb_c\" )";
+    if (request.cwd) {
+        const std::string dir = shellQuote(*request.cwd);
+        run = "if builtin cd -- " + dir + " 2>/dev/null; then " + run +
+              "; else builtin printf 'Failed to change directory to %s\\n' " + dir + " >&2; (builtin exit 1); fi";
+    }
+    std::string script = "__sb_c=" + shellQuote(request.command) + "\n( " + envExports(request, nullptr) + run +
+                         "; builtin printf '%s' \"$?\" >" + shellQuote(target.exitCodePath) + " ) </dev/null >" +
+                         shellQuote(target.stdoutPath) + " 2>" + shellQuote(target.stderrPath) + " 3>&- &\n" +
+                         "builtin printf 'pid %s %s\\n' " + std::to_string(sequence) + " \"$!\" >&3; builtin unset __sb_c\n";
+    co_await session->shell->send(script);
+    const std::string expected = "pid " + std::to_string(sequence) + " ";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto report = co_await session->shell->nextReport(std::max(left, std::chrono::milliseconds(0)));
+        if (report.timedOut)
+            co_return std::nullopt;
+        if (!report.line)
+            throw ApiError("SESSION_TERMINATED",
+                           "Session '" + request.sessionId + "' shell exited (exit code: " +
+                               std::to_string(session->shell->exitCode()) + ")",
+                           {{"sessionId", request.sessionId}, {"exitCode", session->shell->exitCode()}});
+        if (report.line->rfind(expected, 0) == 0) {
+            const pid_t pid = static_cast<pid_t>(std::atoi(report.line->c_str() + expected.size()));
+            session->background.push_back(pid);
+            co_return pid;
+        }
+    }
+}
+
+void SessionService::adoptBackground(const std::string &sessionId, pid_t pid)
+{
+    if (auto it = sessions_.find(sessionId); it != sessions_.end())
+        it->second->background.push_back(pid);
+}
+
+asio::awaitable<CommandResult> SessionService::executeSessionless(const CommandRequest &request)
+{
+    std::map<std::string, std::string> env(request.env.begin(), request.env.end());
+    auto [outRead, outWrite] = system::makePipe();
+    auto [errRead, errWrite] = system::makePipe();
+    const int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    system::SpawnOptions options;
+    options.argv = {"/bin/bash", "-c", request.command};
+    options.env = environmentFor(env);
+    options.cwd = request.cwd.value_or(startingDirectory(std::nullopt));
+    options.fds = {{0, devNull}, {1, outWrite}, {2, errWrite}};
+    pid_t pid = -1;
+    try {
+        pid = system::spawnProcess(options);
+    } catch (const std::system_error &failure) {
+        for (int fd : {outRead, outWrite, errRead, errWrite, devNull})
+            close(fd);
+        if (request.cwd && failure.code().value() == ENOENT)
+            co_return CommandResult{1, "", "Failed to change directory to " + *request.cwd};
+        throw ApiError("COMMAND_EXECUTION_ERROR", std::string("Failed to start command: ") + failure.what(),
+                       {{"command", request.command}}, "command.execute");
+    }
+    for (int fd : {outWrite, errWrite, devNull})
+        close(fd);
+    CommandResult result;
+    auto stdoutReader = OutputReader::start(executor_, outRead, [&result](std::string_view data) { result.stdout.append(data); });
+    auto stderrReader = OutputReader::start(executor_, errRead, [&result](std::string_view data) { result.stderr.append(data); });
+    bool timedOut = false;
+    if (request.timeoutMs) {
+        if (!co_await waitForProcessExit(pid, std::chrono::milliseconds(*request.timeoutMs))) {
+            timedOut = true;
+            kill(-pid, SIGTERM);
+            if (!co_await waitForProcessExit(pid, std::chrono::seconds(5)))
+                kill(-pid, SIGKILL);
+        }
+    }
+    co_await waitForProcessExit(pid);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    stdoutReader->stopAndDrain();
+    stderrReader->stopAndDrain();
+    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (timedOut) {
+        result.exitCode = 124;
+        if (!result.stderr.empty() && result.stderr.back() != '\n')
+            result.stderr += '\n';
+        result.stderr += "Command timed out after " + std::to_string(*request.timeoutMs) + "ms";
+    }
+    co_return result;
+}
+
+} // namespace sandbench::agent

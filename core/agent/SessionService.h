@@ -1,0 +1,87 @@
+// Sessions: persistent bash shells with their own cwd and env, the default
+// session, sessionless execution, per-session FIFO serialisation and timeouts.
+#pragma once
+
+#include "agent/AgentConfig.h"
+#include "agent/AsyncMutex.h"
+#include "agent/Shell.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sandbench::agent {
+
+using Json = nlohmann::json;
+
+inline constexpr const char *kSessionlessId = "__DISABLE_SESSION__";
+inline constexpr const char *kDefaultSessionId = "default";
+
+// One command as the routes describe it.
+struct CommandRequest {
+    std::string command;
+    std::string sessionId = kDefaultSessionId;
+    std::optional<long long> timeoutMs;
+    std::vector<std::pair<std::string, std::string>> env; // null values already dropped
+    std::optional<std::string> cwd;
+    bool sessionless() const { return sessionId == kSessionlessId; }
+};
+
+// Parses command, sessionId, timeoutMs, env and cwd from a request body.
+CommandRequest parseCommandRequest(const Json &body, std::string fallbackSessionId = kDefaultSessionId);
+
+struct CommandResult {
+    int exitCode = 0;
+    std::string stdout;
+    std::string stderr;
+};
+
+// Where a background command's output and exit code go.
+struct BackgroundTarget {
+    std::string stdoutPath; // FIFOs created by the caller
+    std::string stderrPath;
+    std::string exitCodePath;
+};
+
+class SessionService {
+public:
+    SessionService(asio::any_io_executor executor, AgentConfig &config);
+    ~SessionService();
+
+    Json create(const Json &body);
+    Json list() const;
+    asio::awaitable<Json> remove(const std::string &sessionId);
+
+    // Foreground command: in the session's shell (state persists) or sessionless.
+    asio::awaitable<CommandResult> execute(const CommandRequest &request);
+
+    // Starts a command in a background subshell of the session (a snapshot of its state).
+    // Returns the pid once the shell reports it (nullopt after 5 s).
+    asio::awaitable<std::optional<pid_t>> startInSession(const CommandRequest &request,
+                                                          const BackgroundTarget &target);
+    // Records a pid as belonging to a session so deleting the session ends it.
+    void adoptBackground(const std::string &sessionId, pid_t pid);
+
+    // Environment for a new shell or a sessionless command.
+    std::vector<std::string> environmentFor(const std::map<std::string, std::string> &extra) const;
+
+private:
+    struct Session;
+    std::shared_ptr<Session> findOrCreate(const std::string &id, const std::optional<std::string> &cwd,
+                                          const std::map<std::string, std::string> &env,
+                                          std::optional<long long> commandTimeoutMs);
+    asio::awaitable<CommandResult> executeSessionless(const CommandRequest &request);
+    std::string startingDirectory(const std::optional<std::string> &requested) const;
+
+    asio::any_io_executor executor_;
+    AgentConfig &config_;
+    std::map<std::string, std::shared_ptr<Session>> sessions_;
+    std::uint64_t nextSequence_ = 1;
+    std::uint64_t nextSessionDir_ = 1;
+};
+
+} // namespace sandbench::agent

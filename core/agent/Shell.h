@@ -1,0 +1,130 @@
+// Building blocks of command execution: a persistent bash that runs injected
+// scripts and reports completion on fd 3, shell quoting, a wake-up notifier
+// and a bounded log.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sandbench::agent {
+
+namespace asio = boost::asio;
+
+// 'text' with embedded single quotes escaped, safe anywhere in a bash word.
+std::string shellQuote(std::string_view text);
+
+// KEY=VALUE list from a map.
+std::vector<std::string> toEnvList(const std::map<std::string, std::string> &env);
+
+// Wakes every coroutine waiting on it. Waiters re-check their condition after waking.
+class Notifier {
+public:
+    explicit Notifier(asio::any_io_executor executor);
+    asio::awaitable<void> wait();
+    void notify() { timer_.cancel(); }
+
+private:
+    asio::steady_timer timer_;
+};
+
+// Keeps the newest bytes of an output stream up to a limit; older bytes are
+// dropped (counted, so readers at absolute offsets know what they missed).
+class BoundedLog {
+public:
+    explicit BoundedLog(std::size_t limit) : limit_(limit) {}
+    void append(std::string_view data);
+    std::uint64_t end() const { return dropped_ + data_.size(); }
+    std::uint64_t begin() const { return dropped_; }
+    // Bytes from absolute offset 'from' to the end (clamped to what is retained).
+    std::string since(std::uint64_t from) const;
+    const std::string &retained() const { return data_; }
+
+private:
+    std::size_t limit_;
+    std::uint64_t dropped_ = 0;
+    std::string data_;
+};
+
+// One persistent `bash --norc --noprofile` whose scripts report on fd 3.
+class Shell : public std::enable_shared_from_this<Shell> {
+public:
+    // Spawns the shell and starts reading its reports. Throws std::system_error.
+    static std::shared_ptr<Shell> start(asio::any_io_executor executor, std::vector<std::string> env,
+                                        std::string cwd);
+    Shell(asio::any_io_executor executor, std::vector<std::string> env, std::string cwd);
+    ~Shell();
+    Shell(const Shell &) = delete;
+    Shell &operator=(const Shell &) = delete;
+
+    pid_t pid() const { return pid_; }
+    bool exited() const { return exited_; }
+    int exitCode() const { return exitCode_; }
+
+    // Writes a script to the shell's stdin.
+    asio::awaitable<void> send(const std::string &script);
+    // Next line the shell wrote to fd 3; nullopt when the shell has gone (exitCode() is then set).
+    asio::awaitable<std::optional<std::string>> nextReport();
+    // Same with a deadline: a timeout yields {timedOut = true}.
+    struct Report { std::optional<std::string> line; bool timedOut = false; };
+    asio::awaitable<Report> nextReport(std::chrono::milliseconds timeout);
+
+    // Kills the shell and everything it started.
+    void terminate();
+
+private:
+    asio::awaitable<void> readReports();
+    asio::awaitable<void> reap();
+
+    using Channel = asio::experimental::channel<void(boost::system::error_code, std::string)>;
+    pid_t pid_ = -1;
+    asio::posix::stream_descriptor input_;
+    asio::posix::stream_descriptor reports_;
+    Channel channel_;
+    bool exited_ = false;
+    int exitCode_ = 0;
+};
+
+} // namespace sandbench::agent
+
+namespace sandbench::agent {
+
+// Reads a pipe or FIFO as data arrives and hands it to a sink. stop() ends
+// the reading loop; drain() then takes whatever the writers left behind.
+class OutputReader : public std::enable_shared_from_this<OutputReader> {
+public:
+    using Sink = std::function<void(std::string_view)>;
+    static std::shared_ptr<OutputReader> start(asio::any_io_executor executor, int fd, Sink sink);
+    OutputReader(asio::any_io_executor executor, int fd, Sink sink);
+    void stopAndDrain();
+    bool endOfFile() const { return endOfFile_; }
+
+private:
+    asio::awaitable<void> run();
+    bool readAvailable(); // false on EOF or error
+    asio::posix::stream_descriptor descriptor_;
+    Sink sink_;
+    bool endOfFile_ = false;
+    bool stopped_ = false;
+};
+
+// Waits until a process exits (pidfd_open; works for processes that are not our children).
+asio::awaitable<void> waitForProcessExit(pid_t pid);
+
+// Waits for exit with a deadline; true when the process exited in time.
+asio::awaitable<bool> waitForProcessExit(pid_t pid, std::chrono::milliseconds timeout);
+
+} // namespace sandbench::agent

@@ -1,0 +1,210 @@
+#include "http/HttpServer.h"
+
+#include "protocol/Protocol.h"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include <iostream>
+
+namespace sandbench::http {
+
+namespace {
+
+template <class Protocol>
+class StreamResponder final : public Responder {
+public:
+    using Stream = beast::basic_stream<Protocol>;
+    StreamResponder(Stream &stream, beast::flat_buffer &buffer, unsigned version)
+        : stream_(stream), buffer_(buffer), version_(version) {}
+
+    asio::awaitable<void> send(Response response) override
+    {
+        started_ = true;
+        response.version(version_);
+        response.keep_alive(keepAlive);
+        response.prepare_payload();
+        stream_.expires_after(std::chrono::seconds(60));
+        co_await bhttp::async_write(stream_, response, asio::use_awaitable);
+        stream_.expires_never();
+    }
+
+    asio::awaitable<bool> beginStream(bhttp::response<bhttp::empty_body> header) override
+    {
+        started_ = true;
+        header.version(version_);
+        header.keep_alive(keepAlive);
+        header.chunked(true);
+        bhttp::response_serializer<bhttp::empty_body> serializer(header);
+        beast::error_code error;
+        co_await bhttp::async_write_header(stream_, serializer,
+                                           asio::redirect_error(asio::use_awaitable, error));
+        open_ = !error;
+        co_return open_;
+    }
+
+    asio::awaitable<bool> writeChunk(std::string_view data) override
+    {
+        if (!open_ || data.empty())
+            co_return open_;
+        beast::error_code error;
+        co_await asio::async_write(stream_.socket(), bhttp::make_chunk(asio::buffer(data)),
+                                   asio::redirect_error(asio::use_awaitable, error));
+        open_ = !error;
+        co_return open_;
+    }
+
+    asio::awaitable<void> endStream() override
+    {
+        if (!open_)
+            co_return;
+        beast::error_code error;
+        co_await asio::async_write(stream_.socket(), bhttp::make_chunk_last(),
+                                   asio::redirect_error(asio::use_awaitable, error));
+        open_ = !error;
+    }
+
+    asio::awaitable<void> waitForClientClose() override
+    {
+        // Reads are not expected mid-stream; any read completion means the peer closed or misbehaved.
+        char byte;
+        beast::error_code error;
+        co_await stream_.socket().async_read_some(asio::buffer(&byte, 1),
+                                                  asio::redirect_error(asio::use_awaitable, error));
+        keepAlive = false;
+    }
+
+    bool open() const { return open_; }
+
+private:
+    Stream &stream_;
+    beast::flat_buffer &buffer_;
+    unsigned version_;
+    bool open_ = true;
+};
+
+template <class Protocol>
+asio::awaitable<void> sendPlainError(beast::basic_stream<Protocol> &stream, unsigned status,
+                                     const std::string &code, const std::string &message)
+{
+    const protocol::ApiError error(code, message, nlohmann::json::object(), {}, static_cast<int>(status));
+    Response response = jsonResponse(status, error.envelope(), false);
+    response.prepare_payload();
+    beast::error_code ignored;
+    stream.expires_after(std::chrono::seconds(10));
+    co_await bhttp::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+template <class Protocol>
+asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler handler, ServerOptions options)
+{
+    beast::basic_stream<Protocol> stream(std::move(socket));
+    beast::flat_buffer buffer;
+    for (;;) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.body_limit(options.bodyLimit);
+        parser.header_limit(64 * 1024);
+        beast::error_code error;
+        stream.expires_after(options.idleTimeout);
+        co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+        if (error == bhttp::error::end_of_stream || error == asio::error::eof ||
+            error == asio::error::connection_reset || error == beast::error::timeout ||
+            error == asio::error::operation_aborted)
+            break;
+        if (error == bhttp::error::body_limit) {
+            co_await sendPlainError(stream, 413, "PAYLOAD_TOO_LARGE",
+                                    "Request body exceeds the limit of " +
+                                        std::to_string(options.bodyLimit) + " bytes");
+            break;
+        }
+        if (error) {
+            co_await sendPlainError(stream, 400, "VALIDATION_FAILED", "Malformed HTTP request: " + error.message());
+            break;
+        }
+        stream.expires_never();
+        Request request = parser.release();
+        StreamResponder<Protocol> responder(stream, buffer, request.version());
+        responder.keepAlive = request.keep_alive();
+        std::string failure;
+        try {
+            co_await handler(request, responder);
+        } catch (const std::exception &error) {
+            failure = error.what();
+        }
+        if (!failure.empty()) {
+            if (responder.started())
+                break;
+            const protocol::ApiError internal("INTERNAL_ERROR", failure);
+            co_await responder.send(jsonResponse(500, internal.envelope(), responder.keepAlive));
+        }
+        if (!responder.keepAlive || !responder.open())
+            break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(Protocol::socket::shutdown_send, ignored);
+}
+
+template <class Acceptor>
+void serveAny(Acceptor &acceptor, Handler handler, ServerOptions options)
+{
+    using Protocol = typename Acceptor::protocol_type;
+    asio::co_spawn(
+        acceptor.get_executor(),
+        [&acceptor, handler = std::move(handler), options]() -> asio::awaitable<void> {
+            for (;;) {
+                beast::error_code error;
+                auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, error));
+                if (error == asio::error::operation_aborted || !acceptor.is_open())
+                    co_return;
+                if (error) {
+                    // EMFILE and friends: back off briefly instead of spinning.
+                    asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+                    co_await pause.async_wait(asio::use_awaitable);
+                    continue;
+                }
+                asio::co_spawn(acceptor.get_executor(), runConnection<Protocol>(std::move(socket), handler, options),
+                               asio::detached);
+            }
+        },
+        asio::detached);
+}
+
+} // namespace
+
+void serve(asio::ip::tcp::acceptor &acceptor, Handler handler, ServerOptions options)
+{
+    serveAny(acceptor, std::move(handler), options);
+}
+
+void serve(asio::local::stream_protocol::acceptor &acceptor, Handler handler, ServerOptions options)
+{
+    serveAny(acceptor, std::move(handler), options);
+}
+
+void addCorsHeaders(bhttp::fields &fields)
+{
+    fields.set("Access-Control-Allow-Origin", "*");
+    fields.set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+    fields.set("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Session-Id, X-Sandbox-Id, X-Trace-Id");
+}
+
+Response jsonResponse(unsigned status, const nlohmann::json &body, bool keepAlive)
+{
+    Response response{static_cast<bhttp::status>(status), 11};
+    response.set(bhttp::field::content_type, "application/json");
+    addCorsHeaders(response.base());
+    response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    response.keep_alive(keepAlive);
+    response.prepare_payload();
+    return response;
+}
+
+bhttp::response<bhttp::empty_body> sseHeader()
+{
+    bhttp::response<bhttp::empty_body> header{bhttp::status::ok, 11};
+    header.set(bhttp::field::content_type, "text/event-stream");
+    header.set(bhttp::field::cache_control, "no-cache");
+    addCorsHeaders(header.base());
+    return header;
+}
+
+} // namespace sandbench::http

@@ -1,0 +1,68 @@
+// A small HTTP/1.1 server on Boost.Beast: one coroutine per connection that
+// reads requests top to bottom and hands each to a Handler. The same code
+// serves TCP (engine) and unix sockets (agent).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+
+namespace sandbench::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+using Request = bhttp::request<bhttp::string_body>;
+using Response = bhttp::response<bhttp::string_body>;
+
+// How a handler answers: one whole response, or a chunked stream (SSE, downloads).
+class Responder {
+public:
+    virtual ~Responder() = default;
+    virtual asio::awaitable<void> send(Response response) = 0;
+    // Starts a chunked response. Returns false when the client is gone.
+    virtual asio::awaitable<bool> beginStream(bhttp::response<bhttp::empty_body> header) = 0;
+    virtual asio::awaitable<bool> writeChunk(std::string_view data) = 0;
+    virtual asio::awaitable<void> endStream() = 0;
+    // Resolves when the client closes its side (used to stop quiet streams).
+    virtual asio::awaitable<void> waitForClientClose() = 0;
+    bool started() const { return started_; }
+    bool keepAlive = true;
+
+protected:
+    bool started_ = false;
+};
+
+using Handler = std::function<asio::awaitable<void>(Request &, Responder &)>;
+
+struct ServerOptions {
+    std::uint64_t bodyLimit = 64ull * 1024 * 1024;
+    std::chrono::seconds idleTimeout{300};
+};
+
+// Accept loops; each runs until the acceptor is closed.
+void serve(asio::ip::tcp::acceptor &acceptor, Handler handler, ServerOptions options = {});
+void serve(asio::local::stream_protocol::acceptor &acceptor, Handler handler, ServerOptions options = {});
+
+// CORS headers the protocol puts on every response.
+void addCorsHeaders(bhttp::fields &fields);
+
+// A JSON response with CORS headers.
+Response jsonResponse(unsigned status, const nlohmann::json &body, bool keepAlive = true);
+
+// The SSE response header (text/event-stream, no-cache, CORS).
+bhttp::response<bhttp::empty_body> sseHeader();
+
+} // namespace sandbench::http

@@ -1,0 +1,49 @@
+// Container-protocol basics shared by the agent and the engine: the error
+// envelope, the code -> HTTP status table, SSE framing and timestamps.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace sandbench::protocol {
+
+using Json = nlohmann::json;
+
+// ISO-8601 UTC with milliseconds, as the reference server sends.
+std::string nowIso();
+
+// HTTP status for an error code (sandbox-api.md §13.2); unknown codes -> 500.
+int statusForCode(std::string_view code);
+
+// A failure that becomes the protocol's error envelope.
+struct ApiError : std::runtime_error {
+    ApiError(std::string code, std::string message, Json context = Json::object(),
+             std::string operation = {}, int httpStatus = 0);
+    std::string code;
+    Json context;
+    std::string operation;
+    int httpStatus;
+    Json envelope() const;
+};
+
+// {success:true, timestamp, ...fields}
+Json success(Json fields = Json::object());
+
+// One SSE event: "data: <compact json>\n\n".
+std::string sseEvent(const Json &event);
+
+// Throws VALIDATION_FAILED with a readable message when the body is not JSON or not an object.
+Json parseBody(std::string_view body);
+
+// Typed optional field readers that reject wrong types with VALIDATION_FAILED.
+std::string optionalString(const Json &body, const char *field, std::string fallback = {});
+bool optionalBool(const Json &body, const char *field, bool fallback);
+std::optional<long long> optionalInteger(const Json &body, const char *field);
+
+// ^[A-Za-z_][A-Za-z0-9_]*$
+bool isValidEnvName(std::string_view name);
+
+} // namespace sandbench::protocol

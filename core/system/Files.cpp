@@ -1,0 +1,96 @@
+#include "system/Files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace sandbench::system {
+
+namespace {
+[[noreturn]] void fail(const std::string &call, const std::string &path)
+{
+    throw std::system_error(errno, std::generic_category(), call + " " + path);
+}
+} // namespace
+
+void writeFileAtomic(const std::string &path, const std::string &content, mode_t mode)
+{
+    const std::string temp = path + ".tmp-" + std::to_string(getpid());
+    const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0)
+        fail("open", temp);
+    size_t written = 0;
+    while (written < content.size()) {
+        const ssize_t n = write(fd, content.data() + written, content.size() - written);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            const int err = errno;
+            close(fd);
+            unlink(temp.c_str());
+            errno = err;
+            fail("write", temp);
+        }
+        written += static_cast<size_t>(n);
+    }
+    if (fsync(fd) != 0) {
+        const int err = errno;
+        close(fd);
+        unlink(temp.c_str());
+        errno = err;
+        fail("fsync", temp);
+    }
+    close(fd);
+    if (rename(temp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        unlink(temp.c_str());
+        errno = err;
+        fail("rename", path);
+    }
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    const int dirFd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirFd >= 0) {
+        fsync(dirFd);
+        close(dirFd);
+    }
+}
+
+std::optional<std::string> readWholeFile(const std::string &path)
+{
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+        return std::nullopt;
+    std::ostringstream content;
+    content << file.rdbuf();
+    return content.str();
+}
+
+void makeDirectories(const std::string &path, mode_t mode)
+{
+    std::string partial;
+    std::stringstream parts(path);
+    std::string part;
+    if (!path.empty() && path[0] == '/')
+        partial = "";
+    while (std::getline(parts, part, '/')) {
+        if (part.empty())
+            continue;
+        partial += "/" + part;
+        if (mkdir(partial.c_str(), mode) != 0 && errno != EEXIST)
+            fail("mkdir", partial);
+    }
+}
+
+void removeTree(const std::string &path)
+{
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored); // remove_all does not follow symlinks
+}
+
+} // namespace sandbench::system

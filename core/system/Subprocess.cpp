@@ -1,0 +1,156 @@
+#include "system/Subprocess.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+
+extern char **environ;
+
+namespace sandbench::system {
+
+namespace {
+
+[[noreturn]] void childFail(int errorPipe, int stage)
+{
+    const int payload[2] = {stage, errno};
+    [[maybe_unused]] auto ignored = write(errorPipe, payload, sizeof payload);
+    _exit(127);
+}
+
+const char *stageName(int stage)
+{
+    switch (stage) {
+    case 1: return "dup2";
+    case 2: return "chdir";
+    case 3: return "setsid";
+    case 4: return "setrlimit";
+    case 5: return "setgid";
+    case 6: return "setuid";
+    default: return "execve";
+    }
+}
+
+} // namespace
+
+std::pair<int, int> makePipe()
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        throw std::system_error(errno, std::generic_category(), "pipe2");
+    return {fds[0], fds[1]};
+}
+
+int openPidfd(pid_t pid)
+{
+    const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+    if (fd < 0)
+        throw std::system_error(errno, std::generic_category(), "pidfd_open");
+    return fd;
+}
+
+std::vector<std::string> currentEnvironment()
+{
+    std::vector<std::string> env;
+    for (char **entry = environ; entry && *entry; ++entry)
+        env.emplace_back(*entry);
+    return env;
+}
+
+pid_t spawnProcess(const SpawnOptions &options)
+{
+    if (options.argv.empty())
+        throw std::system_error(EINVAL, std::generic_category(), "spawn: empty argv");
+    std::vector<char *> argv;
+    for (const auto &arg : options.argv)
+        argv.push_back(const_cast<char *>(arg.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char *> envp;
+    for (const auto &entry : options.env)
+        envp.push_back(const_cast<char *>(entry.c_str()));
+    envp.push_back(nullptr);
+    int highest = 2;
+    for (const auto &[target, source] : options.fds)
+        highest = std::max({highest, target, source});
+
+    auto [errorRead, errorWrite] = makePipe();
+    const pid_t pid = fork();
+    if (pid < 0) {
+        const int err = errno;
+        close(errorRead);
+        close(errorWrite);
+        throw std::system_error(err, std::generic_category(), "fork");
+    }
+    if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        for (int sig = 1; sig < NSIG; ++sig)
+            signal(sig, SIG_DFL);
+        // Move every source above all targets first so dup2 never clobbers a source.
+        const int base = highest + 1;
+        const int errorFd = fcntl(errorWrite, F_DUPFD_CLOEXEC, base);
+        int moved[64];
+        const size_t count = std::min<size_t>(options.fds.size(), 64);
+        for (size_t i = 0; i < count; ++i) {
+            moved[i] = fcntl(options.fds[i].second, F_DUPFD_CLOEXEC, base);
+            if (moved[i] < 0)
+                childFail(errorFd, 1);
+        }
+        for (size_t i = 0; i < count; ++i) {
+            if (dup2(moved[i], options.fds[i].first) < 0) // dup2 clears close-on-exec on the target
+                childFail(errorFd, 1);
+        }
+        // Everything below base that is not a target goes; everything above is close-on-exec or closed.
+        for (int fd = 0; fd < base; ++fd) {
+            bool keep = false;
+            for (size_t i = 0; i < count; ++i)
+                keep = keep || options.fds[i].first == fd;
+            if (!keep)
+                close(fd);
+        }
+        for (size_t i = 0; i < count; ++i)
+            close(moved[i]);
+        syscall(SYS_close_range, base, errorFd - 1, 0);
+        syscall(SYS_close_range, errorFd + 1, ~0U, 0);
+        if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0)
+            childFail(errorFd, 2);
+        if (options.newSession && setsid() < 0)
+            childFail(errorFd, 3);
+        for (const auto &[resource, value] : options.rlimits) {
+            const rlimit limit{value, value};
+            if (setrlimit(resource, &limit) != 0)
+                childFail(errorFd, 4);
+        }
+        if (options.gid) {
+            if (setgroups(0, nullptr) != 0 || setresgid(*options.gid, *options.gid, *options.gid) != 0)
+                childFail(errorFd, 5);
+        }
+        if (options.uid && setresuid(*options.uid, *options.uid, *options.uid) != 0)
+            childFail(errorFd, 6);
+        execve(argv[0], argv.data(), envp.data());
+        childFail(errorFd, 7);
+    }
+    close(errorWrite);
+    int payload[2] = {0, 0};
+    ssize_t got;
+    do {
+        got = read(errorRead, payload, sizeof payload);
+    } while (got < 0 && errno == EINTR);
+    close(errorRead);
+    if (got == sizeof payload) {
+        int status = 0;
+        waitpid(pid, &status, 0);
+        throw std::system_error(payload[1], std::generic_category(),
+                                std::string(stageName(payload[0])) + " " + options.argv[0]);
+    }
+    return pid;
+}
+
+} // namespace sandbench::system

@@ -1,0 +1,39 @@
+// Starting child processes from (possibly multi-threaded) programs: the
+// argument vector and environment are prepared before fork, the child only
+// makes async-signal-safe calls, and exec failures come back as errno.
+#pragma once
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sandbench::system {
+
+struct SpawnOptions {
+    std::vector<std::string> argv;
+    std::vector<std::string> env;                // KEY=VALUE; the child's whole environment
+    std::string cwd;                             // empty: inherit
+    std::vector<std::pair<int, int>> fds;        // {child fd, parent fd}; all others are closed
+    bool newSession = true;                      // setsid(): own session and process group
+    std::optional<uid_t> uid;                    // drop to this uid/gid (engine running as root)
+    std::optional<gid_t> gid;
+    std::vector<std::pair<int, rlim_t>> rlimits; // {RLIMIT_*, soft=hard value}
+};
+
+// Returns the child's pid; throws std::system_error naming the call that failed.
+pid_t spawnProcess(const SpawnOptions &options);
+
+// pidfd_open(2): a descriptor that becomes readable when the process exits.
+int openPidfd(pid_t pid);
+
+// A pipe whose both ends are close-on-exec. Throws on failure.
+std::pair<int, int> makePipe();
+
+// The current environment as KEY=VALUE strings.
+std::vector<std::string> currentEnvironment();
+
+} // namespace sandbench::system
