@@ -26,7 +26,7 @@ struct SessionService::Session {
     std::shared_ptr<Shell> shell;
     std::string captureDir;
     std::optional<long long> commandTimeoutMs;
-    AsyncMutex mutex;
+    system::AsyncMutex mutex;
     std::vector<pid_t> background;
     bool destroyed = false;
     bool runningTimedOutCommand = false;

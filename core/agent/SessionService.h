@@ -3,7 +3,7 @@
 #pragma once
 
 #include "agent/AgentConfig.h"
-#include "agent/AsyncMutex.h"
+#include "system/AsyncMutex.h"
 #include "agent/Shell.h"
 
 #include <nlohmann/json.hpp>

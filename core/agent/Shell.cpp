@@ -43,14 +43,6 @@ std::vector<std::string> toEnvList(const std::map<std::string, std::string> &env
     return list;
 }
 
-Notifier::Notifier(asio::any_io_executor executor) : timer_(executor, asio::steady_timer::time_point::max()) {}
-
-asio::awaitable<void> Notifier::wait()
-{
-    boost::system::error_code ignored;
-    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-}
-
 void BoundedLog::append(std::string_view data)
 {
     data_.append(data);
@@ -231,27 +223,6 @@ void OutputReader::stopAndDrain()
     boost::system::error_code ignored;
     descriptor_.cancel(ignored);
     descriptor_.close(ignored);
-}
-
-asio::awaitable<void> waitForProcessExit(pid_t pid)
-{
-    int fd = -1;
-    try {
-        fd = system::openPidfd(pid);
-    } catch (const std::system_error &) {
-        co_return; // already gone
-    }
-    asio::posix::stream_descriptor pidfd(co_await asio::this_coro::executor, fd);
-    boost::system::error_code ignored;
-    co_await pidfd.async_wait(asio::posix::stream_descriptor::wait_read,
-                              asio::redirect_error(asio::use_awaitable, ignored));
-}
-
-asio::awaitable<bool> waitForProcessExit(pid_t pid, std::chrono::milliseconds timeout)
-{
-    asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
-    auto outcome = co_await (waitForProcessExit(pid) || timer.async_wait(asio::use_awaitable));
-    co_return outcome.index() == 0;
 }
 
 } // namespace sandbench::agent

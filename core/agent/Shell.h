@@ -3,6 +3,9 @@
 // and a bounded log.
 #pragma once
 
+#include "system/Notifier.h"
+#include "system/ProcessTree.h"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/experimental/channel.hpp>
@@ -30,16 +33,7 @@ std::string shellQuote(std::string_view text);
 // KEY=VALUE list from a map.
 std::vector<std::string> toEnvList(const std::map<std::string, std::string> &env);
 
-// Wakes every coroutine waiting on it. Waiters re-check their condition after waking.
-class Notifier {
-public:
-    explicit Notifier(asio::any_io_executor executor);
-    asio::awaitable<void> wait();
-    void notify() { timer_.cancel(); }
-
-private:
-    asio::steady_timer timer_;
-};
+using system::Notifier;
 
 // Keeps the newest bytes of an output stream up to a limit; older bytes are
 // dropped (counted, so readers at absolute offsets know what they missed).
@@ -121,10 +115,6 @@ private:
     bool stopped_ = false;
 };
 
-// Waits until a process exits (pidfd_open; works for processes that are not our children).
-asio::awaitable<void> waitForProcessExit(pid_t pid);
-
-// Waits for exit with a deadline; true when the process exited in time.
-asio::awaitable<bool> waitForProcessExit(pid_t pid, std::chrono::milliseconds timeout);
+using system::waitForProcessExit;
 
 } // namespace sandbench::agent

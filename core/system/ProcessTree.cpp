@@ -1,5 +1,10 @@
 #include "system/ProcessTree.h"
 
+#include "system/Subprocess.h"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -13,6 +18,8 @@
 #include <string>
 
 namespace sandbench::system {
+
+using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -125,6 +132,27 @@ boost::asio::awaitable<TreeKill> terminateTree(pid_t root, std::chrono::millisec
             kill(pid, SIGKILL);
     co_await waitAllGone(tree);
     co_return TreeKill::Escalated;
+}
+
+boost::asio::awaitable<void> waitForProcessExit(pid_t pid)
+{
+    int fd = -1;
+    try {
+        fd = openPidfd(pid);
+    } catch (const std::system_error &) {
+        co_return; // already gone
+    }
+    boost::asio::posix::stream_descriptor pidfd(co_await boost::asio::this_coro::executor, fd);
+    boost::system::error_code ignored;
+    co_await pidfd.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                              boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+}
+
+boost::asio::awaitable<bool> waitForProcessExit(pid_t pid, std::chrono::milliseconds timeout)
+{
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, timeout);
+    auto outcome = co_await (waitForProcessExit(pid) || timer.async_wait(boost::asio::use_awaitable));
+    co_return outcome.index() == 0;
 }
 
 } // namespace sandbench::system

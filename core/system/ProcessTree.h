@@ -24,6 +24,12 @@ enum class TreeKill { AlreadyGone, Terminated, Escalated };
 boost::asio::awaitable<TreeKill> terminateTree(pid_t root,
                                                std::chrono::milliseconds grace = std::chrono::seconds(5));
 
+// Waits until a process exits (pidfd_open; works for processes that are not our children).
+boost::asio::awaitable<void> waitForProcessExit(pid_t pid);
+
+// Waits for exit with a deadline; true when the process exited in time.
+boost::asio::awaitable<bool> waitForProcessExit(pid_t pid, std::chrono::milliseconds timeout);
+
 // Immediate SIGKILL of root and its descendants.
 void killTreeNow(pid_t root);
 

@@ -10,7 +10,7 @@
 #include <deque>
 #include <memory>
 
-namespace sandbench::agent {
+namespace sandbench::system {
 
 class AsyncMutex {
 public:
@@ -57,4 +57,4 @@ private:
     std::deque<std::shared_ptr<boost::asio::steady_timer>> waiters_;
 };
 
-} // namespace sandbench::agent
+} // namespace sandbench::system

@@ -1,0 +1,210 @@
+#include "client/HttpClient.h"
+
+#include "system/Files.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <stdexcept>
+
+namespace sandbench::client {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+
+std::optional<EngineAddress> readEngineFile(const std::string &path, std::string *reason)
+{
+    const auto text = system::readWholeFile(path);
+    if (!text) {
+        if (reason)
+            *reason = "no engine is running (" + path + " does not exist); start one with sandbenchd";
+        return std::nullopt;
+    }
+    const Json info = Json::parse(*text, nullptr, false);
+    if (!info.is_object() || !info.contains("url") || !info.contains("token")) {
+        if (reason)
+            *reason = path + " is not a valid engine file";
+        return std::nullopt;
+    }
+    return EngineAddress{info["url"].get<std::string>(), info["token"].get<std::string>()};
+}
+
+struct HttpClient::Connection {
+    asio::io_context io;
+    beast::tcp_stream stream{io};
+    beast::flat_buffer buffer;
+    std::string host;
+    std::string port;
+    bool connected = false;
+
+    void connect()
+    {
+        if (connected)
+            return;
+        asio::ip::tcp::resolver resolver(io);
+        beast::error_code error;
+        const auto endpoints = resolver.resolve(host, port, error);
+        if (!error)
+            stream.connect(endpoints, error);
+        if (error)
+            throw std::runtime_error("cannot reach the engine at " + host + ":" + port + ": " + error.message());
+        stream.socket().set_option(asio::ip::tcp::no_delay(true));
+        connected = true;
+        buffer.clear();
+    }
+
+    void reset()
+    {
+        beast::error_code ignored;
+        stream.socket().close(ignored);
+        connected = false;
+    }
+};
+
+HttpClient::HttpClient(EngineAddress address) : connection_(std::make_unique<Connection>()), address_(std::move(address))
+{
+    std::string rest = address_.url;
+    if (rest.rfind("http://", 0) == 0)
+        rest = rest.substr(7);
+    const auto slash = rest.find('/');
+    if (slash != std::string::npos)
+        rest = rest.substr(0, slash);
+    const auto colon = rest.rfind(':');
+    connection_->host = rest.substr(0, colon);
+    connection_->port = colon == std::string::npos ? "80" : rest.substr(colon + 1);
+}
+
+HttpClient::~HttpClient() = default;
+HttpClient::HttpClient(HttpClient &&) noexcept = default;
+
+namespace {
+
+bhttp::request<bhttp::string_body> makeRequest(const std::string &method, const std::string &target,
+                                               const std::string &body, const std::string &host,
+                                               const std::string &token)
+{
+    bhttp::request<bhttp::string_body> request{bhttp::string_to_verb(method), target, 11};
+    request.set(bhttp::field::host, host);
+    request.set(bhttp::field::authorization, "Bearer " + token);
+    if (!body.empty())
+        request.set(bhttp::field::content_type, "application/json");
+    request.body() = body;
+    request.keep_alive(true);
+    request.prepare_payload();
+    return request;
+}
+
+} // namespace
+
+HttpResult HttpClient::request(const std::string &method, const std::string &target, const std::string &body,
+                               const std::vector<std::pair<std::string, std::string>> &headers)
+{
+    auto &c = *connection_;
+    auto request = makeRequest(method, target, body, c.host + ":" + c.port, address_.token);
+    for (const auto &[name, value] : headers)
+        request.set(name, value);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const bool reused = c.connected;
+        c.connect();
+        beast::error_code error;
+        bhttp::write(c.stream, request, error);
+        bhttp::response<bhttp::string_body> response;
+        if (!error) {
+            bhttp::response_parser<bhttp::string_body> parser;
+            parser.body_limit(1ull << 34);
+            bhttp::read(c.stream, c.buffer, parser, error);
+            if (!error)
+                response = parser.release();
+        }
+        if (error) {
+            c.reset();
+            if (reused && attempt == 0)
+                continue; // the server closed an idle keep-alive connection: retry once on a new one
+            throw std::runtime_error("engine request " + method + " " + target + " failed: " + error.message());
+        }
+        if (!response.keep_alive())
+            c.reset();
+        return HttpResult{static_cast<int>(response.result_int()), std::move(response.body()),
+                          std::string(response[bhttp::field::content_type])};
+    }
+    throw std::runtime_error("unreachable");
+}
+
+int HttpClient::stream(const std::string &method, const std::string &target, const std::string &body,
+                       const std::function<bool(std::string_view)> &onData)
+{
+    auto &c = *connection_;
+    c.reset(); // a dedicated connection: an early stop leaves it unusable
+    c.connect();
+    auto request = makeRequest(method, target, body, c.host + ":" + c.port, address_.token);
+    beast::error_code error;
+    bhttp::write(c.stream, request, error);
+    if (error)
+        throw std::runtime_error("engine request failed: " + error.message());
+    bhttp::response_parser<bhttp::buffer_body> parser;
+    parser.body_limit(boost::none);
+    bhttp::read_header(c.stream, c.buffer, parser, error);
+    if (error)
+        throw std::runtime_error("engine response failed: " + error.message());
+    const int status = static_cast<int>(parser.get().result_int());
+    char chunk[65536];
+    while (!parser.is_done()) {
+        parser.get().body().data = chunk;
+        parser.get().body().size = sizeof chunk;
+        bhttp::read(c.stream, c.buffer, parser, error);
+        if (error == bhttp::error::need_buffer)
+            error = {};
+        if (error)
+            break;
+        const std::size_t got = sizeof chunk - parser.get().body().size;
+        if (got && !onData(std::string_view(chunk, got)))
+            break;
+    }
+    c.reset();
+    return status;
+}
+
+int HttpClient::streamEvents(const std::string &method, const std::string &target, const std::string &body,
+                             const std::function<bool(const Json &)> &onEvent)
+{
+    std::string pending;
+    std::string errorBody;
+    int status = 0;
+    status = stream(method, target, body, [&](std::string_view data) {
+        pending.append(data);
+        std::size_t end;
+        while ((end = pending.find("\n\n")) != std::string::npos) {
+            const std::string block = pending.substr(0, end);
+            pending.erase(0, end + 2);
+            std::string payload;
+            std::size_t start = 0;
+            while (start <= block.size()) {
+                std::size_t newline = block.find('\n', start);
+                if (newline == std::string::npos)
+                    newline = block.size();
+                const std::string line = block.substr(start, newline - start);
+                if (line.rfind("data:", 0) == 0)
+                    payload += line.substr(line.size() > 5 && line[5] == ' ' ? 6 : 5);
+                start = newline + 1;
+            }
+            const Json event = Json::parse(payload, nullptr, false);
+            if (event.is_discarded())
+                continue;
+            if (!onEvent(event))
+                return false;
+        }
+        return true;
+    });
+    if (status >= 400 && !pending.empty()) {
+        const Json error = Json::parse(pending, nullptr, false);
+        if (!error.is_discarded())
+            onEvent(error);
+    }
+    return status;
+}
+
+} // namespace sandbench::client

@@ -1,0 +1,60 @@
+// A small blocking HTTP client for the engine API (CLI, tests, benchmark):
+// keep-alive, bearer token, whole responses or streamed bodies, SSE parsing.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sandbench::client {
+
+using Json = nlohmann::json;
+
+struct EngineAddress {
+    std::string url;   // http://127.0.0.1:PORT
+    std::string token;
+};
+
+// Reads engine.json (DIR/engine.json); nullopt with a reason when missing or invalid.
+std::optional<EngineAddress> readEngineFile(const std::string &path, std::string *reason = nullptr);
+
+struct HttpResult {
+    int status = 0;
+    std::string body;
+    std::string contentType;
+    Json json() const { return Json::parse(body, nullptr, false); }
+};
+
+class HttpClient {
+public:
+    explicit HttpClient(EngineAddress address);
+    ~HttpClient();
+    HttpClient(HttpClient &&) noexcept;
+
+    // Throws std::runtime_error when the engine cannot be reached.
+    HttpResult request(const std::string &method, const std::string &target, const std::string &body = {},
+                       const std::vector<std::pair<std::string, std::string>> &headers = {});
+    HttpResult requestJson(const std::string &method, const std::string &target, const Json &body)
+    {
+        return request(method, target, body.dump());
+    }
+
+    // Streams the response body to onData (return false to stop early). Returns the status.
+    int stream(const std::string &method, const std::string &target, const std::string &body,
+               const std::function<bool(std::string_view)> &onData);
+
+    // Streams an SSE response, calling onEvent per parsed `data:` JSON (return false to stop).
+    int streamEvents(const std::string &method, const std::string &target, const std::string &body,
+                     const std::function<bool(const Json &)> &onEvent);
+
+private:
+    struct Connection;
+    std::unique_ptr<Connection> connection_;
+    EngineAddress address_;
+};
+
+} // namespace sandbench::client

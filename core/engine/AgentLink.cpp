@@ -1,0 +1,141 @@
+#include "engine/AgentLink.h"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace sandbench::engine {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using namespace boost::asio::experimental::awaitable_operators;
+using Socket = asio::local::stream_protocol::socket;
+
+namespace {
+
+// Connects to the agent socket; paths longer than sun_path go through /proc/self/fd.
+asio::awaitable<Socket> connectAgent(const std::string &socketPath)
+{
+    Socket socket(co_await asio::this_coro::executor);
+    std::string path = socketPath;
+    int dirFd = -1;
+    if (path.size() >= sizeof(sockaddr_un::sun_path)) {
+        const auto slash = path.rfind('/');
+        dirFd = open(path.substr(0, slash).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        path = "/proc/self/fd/" + std::to_string(dirFd) + path.substr(slash);
+    }
+    beast::error_code error;
+    co_await socket.async_connect(asio::local::stream_protocol::endpoint(path),
+                                  asio::redirect_error(asio::use_awaitable, error));
+    if (dirFd >= 0)
+        close(dirFd);
+    if (error)
+        throw AgentUnavailable("agent socket " + socketPath + ": " + error.message());
+    co_return socket;
+}
+
+void copyResponseHeaders(const bhttp::fields &from, bhttp::fields &to)
+{
+    for (const auto &field : from) {
+        const auto name = field.name();
+        if (name == bhttp::field::content_length || name == bhttp::field::transfer_encoding ||
+            name == bhttp::field::connection || name == bhttp::field::keep_alive)
+            continue;
+        to.set(field.name_string(), field.value());
+    }
+}
+
+} // namespace
+
+asio::awaitable<void> forwardToAgent(const std::string &socketPath, http::Request &request, http::Responder &responder)
+{
+    Socket socket = co_await connectAgent(socketPath);
+    request.keep_alive(false);
+    request.erase(bhttp::field::authorization); // the engine token is not the agent's business
+    request.set(bhttp::field::host, "sandbox");
+    request.prepare_payload();
+    beast::error_code error;
+    co_await bhttp::async_write(socket, request, asio::redirect_error(asio::use_awaitable, error));
+    if (error)
+        throw AgentUnavailable("writing to agent: " + error.message());
+
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::buffer_body> parser;
+    parser.body_limit(boost::none);
+    co_await bhttp::async_read_header(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+    if (error)
+        throw AgentUnavailable("agent closed the connection: " + error.message());
+
+    const auto &head = parser.get();
+    const bool streaming = parser.chunked() || !parser.content_length() || *parser.content_length() > (1u << 20);
+    if (!streaming) {
+        // Small, complete answers (the JSON routes) go back in one piece.
+        http::Response whole{head.result(), 11};
+        copyResponseHeaders(head.base(), whole.base());
+        std::string body;
+        char chunk[16384];
+        while (!parser.is_done()) {
+            parser.get().body().data = chunk;
+            parser.get().body().size = sizeof chunk;
+            co_await bhttp::async_read(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+            if (error == bhttp::error::need_buffer)
+                error = {};
+            if (error)
+                throw AgentUnavailable("agent response cut short: " + error.message());
+            body.append(chunk, sizeof chunk - parser.get().body().size);
+        }
+        whole.body() = std::move(body);
+        co_return co_await responder.send(std::move(whole));
+    }
+
+    bhttp::response<bhttp::empty_body> header{head.result(), 11};
+    copyResponseHeaders(head.base(), header.base());
+    if (!co_await responder.beginStream(std::move(header)))
+        co_return;
+    // Relay piece by piece; a client that leaves ends the relay (and so the agent's stream).
+    auto relay = [&]() -> asio::awaitable<void> {
+        char chunk[65536];
+        while (!parser.is_done()) {
+            parser.get().body().data = chunk;
+            parser.get().body().size = sizeof chunk;
+            co_await bhttp::async_read(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+            if (error == bhttp::error::need_buffer)
+                error = {};
+            if (error)
+                co_return;
+            const std::size_t got = sizeof chunk - parser.get().body().size;
+            if (got && !co_await responder.writeChunk(std::string_view(chunk, got)))
+                co_return;
+        }
+    };
+    co_await (relay() || responder.waitForClientClose());
+    co_await responder.endStream();
+}
+
+asio::awaitable<std::pair<unsigned, nlohmann::json>>
+callAgent(const std::string &socketPath, bhttp::verb method, const std::string &target, const nlohmann::json &body)
+{
+    Socket socket = co_await connectAgent(socketPath);
+    http::Request request{method, target, 11};
+    request.set(bhttp::field::host, "sandbox");
+    request.set(bhttp::field::content_type, "application/json");
+    request.keep_alive(false);
+    if (method != bhttp::verb::get)
+        request.body() = body.dump();
+    request.prepare_payload();
+    beast::error_code error;
+    co_await bhttp::async_write(socket, request, asio::redirect_error(asio::use_awaitable, error));
+    beast::flat_buffer buffer;
+    http::Response response;
+    if (!error)
+        co_await bhttp::async_read(socket, buffer, response, asio::redirect_error(asio::use_awaitable, error));
+    if (error)
+        throw AgentUnavailable("agent call " + target + ": " + error.message());
+    co_return std::make_pair(response.result_int(), nlohmann::json::parse(response.body(), nullptr, false));
+}
+
+} // namespace sandbench::engine

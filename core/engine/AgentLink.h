@@ -1,0 +1,26 @@
+// The engine's side of the agent socket: forwarding a client's request with
+// the response streamed back unbuffered, and small internal calls.
+#pragma once
+
+#include "http/HttpServer.h"
+
+#include <stdexcept>
+
+namespace sandbench::engine {
+
+// The agent socket refused or dropped the connection before answering.
+struct AgentUnavailable : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Sends request (its target already rewritten to /api/...) and relays the
+// response. Throws AgentUnavailable when nothing was relayed yet.
+http::asio::awaitable<void> forwardToAgent(const std::string &socketPath, http::Request &request,
+                                           http::Responder &responder);
+
+// One request with a JSON body; returns {status, parsed body}.
+http::asio::awaitable<std::pair<unsigned, nlohmann::json>>
+callAgent(const std::string &socketPath, http::bhttp::verb method, const std::string &target,
+          const nlohmann::json &body);
+
+} // namespace sandbench::engine

@@ -1,0 +1,610 @@
+#include "engine/Engine.h"
+
+#include "engine/AgentLink.h"
+#include "protocol/Protocol.h"
+#include "system/Files.h"
+#include "system/Notifier.h"
+#include "system/ProcessTree.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+namespace sandbench::engine {
+
+using namespace boost::asio::experimental::awaitable_operators;
+using protocol::ApiError;
+namespace bhttp = http::bhttp;
+
+namespace {
+
+constexpr std::size_t kEventBacklog = 256;
+
+std::string randomToken()
+{
+    unsigned char bytes[32];
+    const int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, bytes, sizeof bytes) != sizeof bytes)
+        throw std::runtime_error("cannot read /dev/urandom for the engine token");
+    close(fd);
+    std::string token;
+    for (unsigned char byte : bytes) {
+        token += "0123456789abcdef"[byte >> 4];
+        token += "0123456789abcdef"[byte & 15];
+    }
+    return token;
+}
+
+std::string homeDir()
+{
+    const char *home = std::getenv("HOME");
+    return home && *home ? home : "/root";
+}
+
+std::string agentBesideExecutable()
+{
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? "sandbench-agent" : (self.parent_path() / "sandbench-agent").string();
+}
+
+// Host header: loopback names only (DNS-rebinding defence).
+bool isLoopbackHost(std::string_view host)
+{
+    if (host.empty())
+        return false;
+    std::string_view name = host;
+    if (name.front() == '[') {
+        const auto close = name.find(']');
+        if (close == std::string_view::npos)
+            return false;
+        name = name.substr(1, close - 1);
+    } else if (const auto colon = name.rfind(':'); colon != std::string_view::npos) {
+        name = name.substr(0, colon);
+    }
+    return name == "127.0.0.1" || name == "localhost" || name == "::1";
+}
+
+bool tokensEqual(std::string_view given, std::string_view expected)
+{
+    if (given.size() != expected.size())
+        return false;
+    unsigned char difference = 0;
+    for (std::size_t i = 0; i < given.size(); ++i)
+        difference |= static_cast<unsigned char>(given[i] ^ expected[i]);
+    return difference == 0;
+}
+
+std::vector<std::string> splitPath(std::string_view path)
+{
+    std::vector<std::string> parts;
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        const std::size_t slash = path.find('/', start);
+        parts.emplace_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+        if (slash == std::string_view::npos)
+            break;
+        start = slash + 1;
+    }
+    return parts;
+}
+
+Json sandboxEvent(const char *type, const Sandbox &sandbox)
+{
+    return {{"type", type}, {"id", sandbox.id}, {"status", sandbox.status}, {"sandbox", sandbox.publicView()},
+            {"timestamp", protocol::nowIso()}};
+}
+
+// Builds {key: value}; GCC 12 rejects nested braced lists inside coroutines.
+Json field(const char *key, Json value)
+{
+    Json object = Json::object();
+    object[key] = std::move(value);
+    return object;
+}
+
+Json deletedEvent(const std::string &id)
+{
+    return {{"type", "sandbox.deleted"}, {"id", id}, {"timestamp", protocol::nowIso()}};
+}
+
+Json healthInfo()
+{
+    return {{"status", "healthy"}, {"version", SANDBENCH_VERSION}};
+}
+
+Json sandboxReply(const Sandbox &sandbox)
+{
+    return {{"sandbox", sandbox.publicView()}};
+}
+
+bool pathIsUnder(const std::string &path, const std::string &dir)
+{
+    return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
+}
+
+} // namespace
+
+std::string defaultStateDir()
+{
+    const char *data = std::getenv("XDG_DATA_HOME");
+    if (geteuid() == 0 && !(data && *data))
+        return "/var/lib/sandbench"; // root's home is closed to the unprivileged sandbox uids
+    return (data && *data ? std::string(data) : homeDir() + "/.local/share") + "/sandbench";
+}
+
+std::string defaultRuntimeDir()
+{
+    const char *runtime = std::getenv("XDG_RUNTIME_DIR");
+    if (runtime && *runtime)
+        return std::string(runtime) + "/sandbench";
+    return "/tmp/sandbench-" + std::to_string(getuid());
+}
+
+Engine::Engine(asio::io_context &io, EngineOptions options)
+    : io_(io), options_(std::move(options)),
+      registry_((options_.stateDir.empty() ? options_.stateDir = defaultStateDir() : options_.stateDir)),
+      acceptor_(io), idleTimer_(io)
+{
+    if (options_.runtimeDir.empty())
+        options_.runtimeDir = defaultRuntimeDir();
+    if (options_.agentBinary.empty())
+        options_.agentBinary = agentBesideExecutable();
+    options_.stateDir = std::filesystem::absolute(options_.stateDir).lexically_normal().string();
+    eventSignal_ = std::make_unique<asio::steady_timer>(io, asio::steady_timer::time_point::max());
+}
+
+Engine::~Engine()
+{
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+}
+
+std::string Engine::url() const
+{
+    const auto endpoint = acceptor_.local_endpoint();
+    return "http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+void Engine::start()
+{
+    if (access(options_.agentBinary.c_str(), X_OK) != 0)
+        throw std::runtime_error("agent binary not found or not executable: " + options_.agentBinary);
+    const auto colon = options_.listen.rfind(':');
+    if (colon == std::string::npos)
+        throw std::runtime_error("--listen must be HOST:PORT, got " + options_.listen);
+    boost::system::error_code error;
+    const auto address = asio::ip::make_address(options_.listen.substr(0, colon), error);
+    if (error || !address.is_loopback())
+        throw std::runtime_error("--listen must be a loopback address, got " + options_.listen);
+    const auto port = static_cast<unsigned short>(std::stoi(options_.listen.substr(colon + 1)));
+    asio::ip::tcp::endpoint endpoint(address, port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint, error);
+    if (error)
+        throw std::runtime_error("bind " + options_.listen + ": " + error.message());
+    acceptor_.listen();
+
+    if (geteuid() == 0)
+        prepareForUnprivilegedSandboxes();
+    token_ = randomToken();
+    registry_.load();
+    for (const auto &[id, sandbox] : registry_.all())
+        readopt(*sandbox);
+
+    http::serve(acceptor_, [this](http::Request &request, http::Responder &responder) {
+        return handle(request, responder);
+    }, http::ServerOptions{options_.bodyLimit, std::chrono::seconds(300)});
+
+    system::makeDirectories(options_.runtimeDir, 0700);
+    const Json engineInfo = {{"url", url()}, {"token", token_}, {"pid", getpid()}, {"stateDir", options_.stateDir}};
+    system::writeFileAtomic(engineFile(), engineInfo.dump() + "\n", 0600);
+    running_ = true;
+    asio::co_spawn(io_, sleepIdleSandboxes(), asio::detached);
+}
+
+void Engine::shutdown(bool stopSandboxes)
+{
+    running_ = false;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    idleTimer_.cancel();
+    // engine.json only describes a running engine.
+    if (const auto text = system::readWholeFile(engineFile())) {
+        const Json info = Json::parse(*text, nullptr, false);
+        if (info.is_object() && info.value("token", "") == token_)
+            unlink(engineFile().c_str());
+    }
+    if (stopSandboxes) {
+        for (const auto &[id, sandbox] : registry_.all()) {
+            if (sandbox->status == "running" || sandbox->status == "starting") {
+                killSandboxProcesses(*sandbox);
+                sandbox->status = "stopped";
+                registry_.save(*sandbox);
+            }
+        }
+    }
+}
+
+void Engine::prepareForUnprivilegedSandboxes()
+{
+    // As root, each sandbox's bwrap runs as its own unprivileged uid and opens its bind
+    // sources by path, so the state tree must be traversable (not listable) by others.
+    for (const auto &dir : {options_.stateDir, options_.stateDir + "/sandboxes"})
+        chmod(dir.c_str(), 0711);
+    for (auto dir = std::filesystem::path(options_.stateDir).parent_path(); dir != dir.root_path();
+         dir = dir.parent_path()) {
+        struct stat info{};
+        if (stat(dir.c_str(), &info) == 0 && !(info.st_mode & S_IXOTH))
+            throw std::runtime_error("state directory " + options_.stateDir + " is below " + dir.string() +
+                                     ", which sandboxes cannot traverse (chmod o+x it or choose another --state-dir)");
+    }
+    // The agent inside the state tree, so its path is reachable too: a hard link when
+    // possible (same inode means up to date), else a copy.
+    const std::string copy = options_.stateDir + "/bin/sandbench-agent";
+    system::makeDirectories(options_.stateDir + "/bin", 0711);
+    struct stat source{}, existing{};
+    if (stat(options_.agentBinary.c_str(), &source) != 0)
+        throw std::runtime_error("cannot stat agent binary " + options_.agentBinary);
+    const bool current = stat(copy.c_str(), &existing) == 0 &&
+                         ((existing.st_dev == source.st_dev && existing.st_ino == source.st_ino) ||
+                          (existing.st_size == source.st_size && existing.st_mtime >= source.st_mtime));
+    if (!current) {
+        unlink(copy.c_str());
+        if (link(options_.agentBinary.c_str(), copy.c_str()) != 0) {
+            const auto binary = system::readWholeFile(options_.agentBinary);
+            if (!binary)
+                throw std::runtime_error("cannot read agent binary " + options_.agentBinary);
+            system::writeFileAtomic(copy, *binary, 0755);
+        }
+    }
+    options_.agentBinary = copy;
+}
+
+std::vector<std::string> Engine::hiddenPaths() const
+{
+    // The engine's state must be invisible even when it lives under a directory we bind.
+    std::vector<std::string> hidden;
+    for (const std::string bound : {"/usr", "/etc", "/opt"})
+        if (pathIsUnder(options_.stateDir, bound))
+            hidden.push_back(options_.stateDir);
+    return hidden;
+}
+
+void Engine::publish(Json event)
+{
+    events_.emplace_back(nextEvent_++, std::move(event));
+    while (events_.size() > kEventBacklog)
+        events_.pop_front();
+    eventSignal_->cancel();
+}
+
+void Engine::setStatus(Sandbox &sandbox, const std::string &status, const std::string &error)
+{
+    sandbox.status = status;
+    sandbox.lastError = error;
+    try {
+        registry_.save(sandbox);
+    } catch (const std::exception &failure) {
+        std::cerr << "sandbench: cannot save state of " << sandbox.id << ": " << failure.what() << "\n";
+    }
+    publish(sandboxEvent("sandbox.status", sandbox));
+}
+
+void Engine::readopt(Sandbox &sandbox)
+{
+    const bool alive = sandbox.initPid > 0 && !system::isGone(sandbox.initPid) &&
+                       processStartTime(sandbox.initPid) == sandbox.initStartTime;
+    if ((sandbox.status == "running" || sandbox.status == "starting") && alive) {
+        sandbox.status = "running";
+        sandbox.ownChild = false;
+        sandbox.lastActivity = std::chrono::steady_clock::now();
+        asio::co_spawn(io_, watchExit(registry_.find(sandbox.id), sandbox.initPid), asio::detached);
+        return;
+    }
+    if (sandbox.status == "running" || sandbox.status == "starting") {
+        sandbox.status = "stopped";
+        sandbox.initPid = sandbox.bwrapPid = 0;
+        registry_.save(sandbox);
+    }
+}
+
+void Engine::killSandboxProcesses(Sandbox &sandbox)
+{
+    // Killing PID 1 of the sandbox's PID namespace ends every process in it.
+    if (sandbox.initPid > 0 && processStartTime(sandbox.initPid) == sandbox.initStartTime)
+        kill(sandbox.initPid, SIGKILL);
+    if (sandbox.ownChild && sandbox.bwrapPid > 0) {
+        kill(sandbox.bwrapPid, SIGKILL);
+        waitpid(sandbox.bwrapPid, nullptr, 0);
+    }
+    sandbox.initPid = sandbox.bwrapPid = 0;
+    sandbox.initStartTime = 0;
+    sandbox.ownChild = false;
+    unlink(SandboxPaths(registry_.sandboxDir(sandbox.id)).socket.c_str());
+}
+
+asio::awaitable<void> Engine::watchExit(std::shared_ptr<Sandbox> sandbox, pid_t initPid)
+{
+    co_await system::waitForProcessExit(initPid);
+    if (sandbox->initPid != initPid)
+        co_return; // stopped on purpose meanwhile
+    if (sandbox->ownChild && sandbox->bwrapPid > 0)
+        waitpid(sandbox->bwrapPid, nullptr, 0);
+    sandbox->initPid = sandbox->bwrapPid = 0;
+    sandbox->ownChild = false;
+    setStatus(*sandbox, "failed", "the sandbox's agent exited unexpectedly; it restarts on the next request");
+}
+
+void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
+{
+    setStatus(*sandbox, "starting");
+    LaunchRequest request{sandbox->id, SandboxPaths(registry_.sandboxDir(sandbox->id)), sandbox->options.envVars,
+                          options_.agentBinary, sandbox->hostUid, hiddenPaths()};
+    request.maxProcesses = sandbox->hostUid ? 1024 : 4096;
+    try {
+        const LaunchResult launched = launchSandbox(request);
+        sandbox->bwrapPid = launched.bwrapPid;
+        sandbox->initPid = launched.initPid;
+        sandbox->initStartTime = processStartTime(launched.initPid);
+        sandbox->ownChild = true;
+    } catch (const std::exception &failure) {
+        setStatus(*sandbox, "failed", failure.what());
+        throw ApiError("INTERNAL_ERROR", "Failed to start sandbox '" + sandbox->id + "': " + failure.what(),
+                       {{"sandboxId", sandbox->id}});
+    }
+    sandbox->lastActivity = std::chrono::steady_clock::now();
+    setStatus(*sandbox, "running");
+    asio::co_spawn(io_, watchExit(sandbox, sandbox->initPid), asio::detached);
+}
+
+asio::awaitable<void> Engine::ensureRunning(std::shared_ptr<Sandbox> sandbox)
+{
+    if (sandbox->status == "running")
+        co_return;
+    auto guard = co_await sandbox->lifecycle.lock();
+    if (sandbox->status != "running" && registry_.find(sandbox->id) == sandbox)
+        startSandbox(sandbox);
+    if (registry_.find(sandbox->id) != sandbox)
+        throw ApiError("SANDBOX_NOT_FOUND", "Sandbox '" + sandbox->id + "' was destroyed", {{"sandboxId", sandbox->id}});
+}
+
+asio::awaitable<void> Engine::stopSandbox(std::shared_ptr<Sandbox> sandbox, const std::string &reason)
+{
+    auto guard = co_await sandbox->lifecycle.lock();
+    if (sandbox->status == "stopped")
+        co_return;
+    killSandboxProcesses(*sandbox);
+    setStatus(*sandbox, "stopped", reason);
+}
+
+asio::awaitable<void> Engine::sleepIdleSandboxes()
+{
+    while (running_) {
+        idleTimer_.expires_after(std::chrono::seconds(1));
+        boost::system::error_code error;
+        co_await idleTimer_.async_wait(asio::redirect_error(asio::use_awaitable, error));
+        if (error || !running_)
+            co_return;
+        const auto now = std::chrono::steady_clock::now();
+        std::vector<std::shared_ptr<Sandbox>> idle;
+        for (const auto &[id, sandbox] : registry_.all()) {
+            if (sandbox->status != "running" || sandbox->options.keepAlive || sandbox->activeRequests > 0)
+                continue;
+            if (now - sandbox->lastActivity >= std::chrono::seconds(sandbox->options.sleepAfterSeconds))
+                idle.push_back(sandbox);
+        }
+        for (auto &sandbox : idle)
+            co_await stopSandbox(sandbox, "");
+    }
+}
+
+std::shared_ptr<Sandbox> Engine::requireSandbox(const std::string &id) const
+{
+    if (!isValidSandboxId(id))
+        throw ApiError("INVALID_SANDBOX_ID",
+                       "Invalid sandbox id '" + id + "': use 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'",
+                       {{"sandboxId", id}});
+    auto sandbox = registry_.find(id);
+    if (!sandbox)
+        throw ApiError("SANDBOX_NOT_FOUND", "Sandbox '" + id + "' not found", {{"sandboxId", id}});
+    return sandbox;
+}
+
+std::shared_ptr<Sandbox> Engine::getOrCreate(const std::string &id, const Json &body)
+{
+    if (!isValidSandboxId(id))
+        requireSandbox(id); // throws the id error
+    if (auto existing = registry_.find(id)) {
+        applyOptions(existing->options, body);
+        registry_.save(*existing);
+        return existing;
+    }
+    SandboxOptions options;
+    applyOptions(options, body);
+    auto sandbox = registry_.create(id, std::move(options));
+    publish(sandboxEvent("sandbox.created", *sandbox));
+    return sandbox;
+}
+
+asio::awaitable<void> Engine::handle(http::Request &request, http::Responder &responder)
+{
+    std::optional<ApiError> failure;
+    try {
+        co_await route(request, responder);
+    } catch (const ApiError &error) {
+        failure = error;
+    } catch (const std::exception &error) {
+        failure = ApiError("INTERNAL_ERROR", error.what());
+    }
+    if (failure && !responder.started())
+        co_await responder.send(http::jsonResponse(failure->httpStatus, failure->envelope(), responder.keepAlive));
+}
+
+asio::awaitable<void> Engine::route(http::Request &request, http::Responder &responder)
+{
+    if (!isLoopbackHost(request[bhttp::field::host]))
+        throw ApiError("FORBIDDEN_HOST", "Requests must address the engine by a loopback host name");
+    const auto auth = request[bhttp::field::authorization];
+    if (!auth.starts_with("Bearer ") || !tokensEqual(auth.substr(7), token_))
+        throw ApiError("UNAUTHORIZED", "Missing or wrong bearer token (see engine.json)");
+
+    const std::string target(request.target());
+    const auto question = target.find('?');
+    const std::string path = target.substr(0, question);
+    const auto parts = splitPath(path);
+    const auto method = request.method();
+    auto reply = [&](Json fields) -> asio::awaitable<void> {
+        co_await responder.send(http::jsonResponse(200, protocol::success(std::move(fields)), responder.keepAlive));
+    };
+
+    if (parts.size() < 2 || parts[0] != "v1")
+        throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
+    if (parts.size() == 2 && parts[1] == "health" && method == bhttp::verb::get)
+        co_return co_await reply(healthInfo());
+    if (parts.size() == 2 && parts[1] == "events" && method == bhttp::verb::get)
+        co_return co_await streamEvents(responder);
+    if (parts[1] != "sandboxes")
+        throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
+
+    if (parts.size() == 2 && method == bhttp::verb::get) {
+        Json list = Json::array();
+        for (const auto &[id, sandbox] : registry_.all())
+            list.push_back(sandbox->publicView());
+        co_return co_await reply(field("sandboxes", list));
+    }
+    if (parts.size() < 3)
+        throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
+    const std::string &id = parts[2];
+
+    // The container protocol, forwarded.
+    if (parts.size() >= 4 && parts[3] == "api") {
+        const auto prefix = std::string("/v1/sandboxes/") + id;
+        auto sandbox = getOrCreate(id, Json::object());
+        co_return co_await forward(sandbox, request, responder, target.substr(prefix.size()));
+    }
+
+    if (parts.size() == 3) {
+        if (method == bhttp::verb::put) {
+            const Json body = protocol::parseBody(request.body());
+            auto sandbox = getOrCreate(id, body);
+            co_await ensureRunning(sandbox);
+            co_return co_await reply(sandboxReply(*sandbox));
+        }
+        if (method == bhttp::verb::get)
+            co_return co_await reply(sandboxReply(*requireSandbox(id)));
+        if (method == bhttp::verb::patch) {
+            auto sandbox = requireSandbox(id);
+            const Json body = protocol::parseBody(request.body());
+            SandboxOptions updated = sandbox->options;
+            applyOptions(updated, body);
+            sandbox->options = updated;
+            registry_.save(*sandbox);
+            if (sandbox->status == "running" && body.contains("envVars") && body["envVars"].is_object()) {
+                try {
+                    co_await callAgent(SandboxPaths(registry_.sandboxDir(id)).socket, bhttp::verb::post,
+                                       "/internal/env", body["envVars"]);
+                } catch (const AgentUnavailable &) {
+                    // Not reachable: the next start applies the new variables anyway.
+                }
+            }
+            sandbox->lastActivity = std::chrono::steady_clock::now();
+            publish(sandboxEvent("sandbox.status", *sandbox));
+            co_return co_await reply(sandboxReply(*sandbox));
+        }
+        if (method == bhttp::verb::delete_) {
+            auto sandbox = requireSandbox(id);
+            {
+                auto guard = co_await sandbox->lifecycle.lock();
+                killSandboxProcesses(*sandbox);
+                registry_.erase(id);
+            }
+            publish(deletedEvent(id));
+            co_return co_await reply(field("id", id));
+        }
+        throw ApiError("METHOD_NOT_ALLOWED", "Method not allowed on /v1/sandboxes/{id}");
+    }
+    if (parts.size() == 4 && method == bhttp::verb::post && parts[3] == "start") {
+        auto sandbox = requireSandbox(id);
+        co_await ensureRunning(sandbox);
+        co_return co_await reply(sandboxReply(*sandbox));
+    }
+    if (parts.size() == 4 && method == bhttp::verb::post && parts[3] == "stop") {
+        auto sandbox = requireSandbox(id);
+        co_await stopSandbox(sandbox, "");
+        co_return co_await reply(sandboxReply(*sandbox));
+    }
+    throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
+}
+
+asio::awaitable<void> Engine::forward(std::shared_ptr<Sandbox> sandbox, http::Request &request,
+                                      http::Responder &responder, std::string agentTarget)
+{
+    // Activity is counted for the whole request: a long stream keeps the sandbox awake.
+    struct ActivityScope {
+        Sandbox &sandbox;
+        explicit ActivityScope(Sandbox &s) : sandbox(s) { ++sandbox.activeRequests; touch(); }
+        ~ActivityScope() { --sandbox.activeRequests; touch(); }
+        void touch() { sandbox.lastActivity = std::chrono::steady_clock::now(); }
+    } activity(*sandbox);
+
+    const std::string socketPath = SandboxPaths(registry_.sandboxDir(sandbox->id)).socket;
+    request.target(agentTarget);
+    for (int attempt = 0;; ++attempt) {
+        co_await ensureRunning(sandbox);
+        try {
+            co_return co_await forwardToAgent(socketPath, request, responder);
+        } catch (const AgentUnavailable &failure) {
+            if (responder.started() || attempt > 0)
+                throw ApiError("INTERNAL_ERROR", "Sandbox '" + sandbox->id + "' agent unavailable: " + failure.what(),
+                               {{"sandboxId", sandbox->id}});
+            // The agent died under us: mark it, clean up, and start afresh once.
+            killSandboxProcesses(*sandbox);
+            setStatus(*sandbox, "failed", std::string("agent unavailable: ") + failure.what());
+        }
+    }
+}
+
+asio::awaitable<void> Engine::streamEvents(http::Responder &responder)
+{
+    if (!co_await responder.beginStream(http::sseHeader()))
+        co_return;
+    // Start with a snapshot so a new client needs no separate list call.
+    std::uint64_t seen = nextEvent_ - 1;
+    for (const auto &[id, sandbox] : registry_.all())
+        if (!co_await responder.writeChunk(protocol::sseEvent(sandboxEvent("sandbox.status", *sandbox))))
+            co_return;
+    auto pump = [&]() -> asio::awaitable<void> {
+        for (;;) {
+            for (const auto &[sequence, event] : events_) {
+                if (sequence <= seen)
+                    continue;
+                seen = sequence;
+                if (!co_await responder.writeChunk(protocol::sseEvent(event)))
+                    co_return;
+            }
+            // A comment line every 15 s keeps idle connections and proxies alive.
+            asio::steady_timer heartbeat(io_, std::chrono::seconds(15));
+            boost::system::error_code ignored;
+            auto woke = co_await (eventSignal_->async_wait(asio::redirect_error(asio::use_awaitable, ignored)) ||
+                                  heartbeat.async_wait(asio::redirect_error(asio::use_awaitable, ignored)));
+            if (woke.index() == 1 && !co_await responder.writeChunk(": keep-alive\n\n"))
+                co_return;
+        }
+    };
+    co_await (pump() || responder.waitForClientClose());
+    co_await responder.endStream();
+}
+
+} // namespace sandbench::engine

@@ -1,0 +1,79 @@
+// The engine: registry and lifecycle of sandboxes, the authenticated
+// loopback HTTP API, forwarding of the container protocol to each sandbox's
+// agent, engine events, and idle sleeping. Runs on one io_context thread.
+#pragma once
+
+#include "engine/Registry.h"
+#include "http/HttpServer.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
+
+namespace sandbench::engine {
+
+namespace asio = boost::asio;
+
+struct EngineOptions {
+    std::string listen = "127.0.0.1:0";
+    std::string stateDir;     // default: $XDG_DATA_HOME/sandbench
+    std::string runtimeDir;   // default: $XDG_RUNTIME_DIR/sandbench
+    std::string agentBinary;  // default: sandbench-agent beside this executable
+    std::uint64_t bodyLimit = 64ull << 20;
+};
+
+// XDG defaults of ARCHITECTURE.md.
+std::string defaultStateDir();
+std::string defaultRuntimeDir();
+
+class Engine {
+public:
+    Engine(asio::io_context &io, EngineOptions options);
+    ~Engine();
+
+    // Binds, loads and re-adopts sandboxes, writes engine.json. Throws std::runtime_error.
+    void start();
+    // Stops accepting; with stopSandboxes, stops every running sandbox too.
+    void shutdown(bool stopSandboxes);
+
+    std::string url() const;
+    const std::string &token() const { return token_; }
+    std::string engineFile() const { return options_.runtimeDir + "/engine.json"; }
+
+private:
+    asio::awaitable<void> handle(http::Request &request, http::Responder &responder);
+    asio::awaitable<void> route(http::Request &request, http::Responder &responder);
+    asio::awaitable<void> forward(std::shared_ptr<Sandbox> sandbox, http::Request &request,
+                                  http::Responder &responder, std::string agentTarget);
+    asio::awaitable<void> streamEvents(http::Responder &responder);
+
+    std::shared_ptr<Sandbox> requireSandbox(const std::string &id) const;
+    std::shared_ptr<Sandbox> getOrCreate(const std::string &id, const Json &body);
+    asio::awaitable<void> ensureRunning(std::shared_ptr<Sandbox> sandbox);
+    void startSandbox(const std::shared_ptr<Sandbox> &sandbox);
+    asio::awaitable<void> stopSandbox(std::shared_ptr<Sandbox> sandbox, const std::string &reason);
+    void killSandboxProcesses(Sandbox &sandbox);
+    asio::awaitable<void> watchExit(std::shared_ptr<Sandbox> sandbox, pid_t initPid);
+    void readopt(Sandbox &sandbox);
+    void setStatus(Sandbox &sandbox, const std::string &status, const std::string &error = {});
+    void publish(Json event);
+    asio::awaitable<void> sleepIdleSandboxes();
+    std::vector<std::string> hiddenPaths() const;
+    void prepareForUnprivilegedSandboxes();
+
+    asio::io_context &io_;
+    EngineOptions options_;
+    Registry registry_;
+    std::string token_;
+    asio::ip::tcp::acceptor acceptor_;
+    asio::steady_timer idleTimer_;
+    bool running_ = false;
+
+    // Engine events for GET /v1/events: a bounded backlog with sequence numbers.
+    std::deque<std::pair<std::uint64_t, Json>> events_;
+    std::uint64_t nextEvent_ = 1;
+    std::unique_ptr<asio::steady_timer> eventSignal_;
+};
+
+} // namespace sandbench::engine

@@ -1,0 +1,242 @@
+#include "engine/Launcher.h"
+
+#include "engine/Seccomp.h"
+#include "system/Files.h"
+#include "system/Subprocess.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace sandbench::engine {
+
+namespace {
+
+[[noreturn]] void fail(const std::string &step, int error)
+{
+    throw std::runtime_error(step + ": " + std::strerror(error));
+}
+
+struct FdGuard {
+    int fd = -1;
+    ~FdGuard() { if (fd >= 0) close(fd); }
+};
+
+// Binds a listening unix socket. Long paths go through /proc/self/fd/<dirfd>/name.
+int listenAgentSocket(const std::string &path)
+{
+    unlink(path.c_str());
+    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        fail("listenAgentSocket: socket", errno);
+    FdGuard dir;
+    std::string bindPath = path;
+    if (path.size() >= sizeof(sockaddr_un::sun_path)) {
+        const auto slash = path.rfind('/');
+        dir.fd = open(path.substr(0, slash).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        bindPath = "/proc/self/fd/" + std::to_string(dir.fd) + path.substr(slash);
+    }
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, bindPath.c_str(), sizeof address.sun_path - 1);
+    if (bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 || listen(fd, 128) != 0) {
+        const int error = errno;
+        close(fd);
+        fail("listenAgentSocket " + path, error);
+    }
+    return fd;
+}
+
+bool isSymlink(const std::string &path)
+{
+    struct stat info{};
+    return lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode);
+}
+
+bool exists(const std::string &path)
+{
+    struct stat info{};
+    return stat(path.c_str(), &info) == 0;
+}
+
+} // namespace
+
+SandboxPaths::SandboxPaths(const std::string &sandboxDir)
+    : root(sandboxDir), stateFile(sandboxDir + "/sandbox.json"), workspace(sandboxDir + "/workspace"),
+      home(sandboxDir + "/home"), run(sandboxDir + "/run"), socket(sandboxDir + "/run/agent.sock"),
+      logs(sandboxDir + "/logs")
+{
+}
+
+std::string findBwrap()
+{
+    for (const char *candidate : {"/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap"})
+        if (access(candidate, X_OK) == 0)
+            return candidate;
+    return {};
+}
+
+unsigned long long processStartTime(pid_t pid)
+{
+    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!std::getline(file, text))
+        return 0;
+    const auto close = text.rfind(')');
+    if (close == std::string::npos)
+        return 0;
+    // Fields after the command name start at field 3 (state); start time is field 22.
+    std::istringstream rest(text.substr(close + 2));
+    std::string field;
+    for (int index = 3; index <= 22 && rest >> field; ++index)
+        if (index == 22)
+            return std::stoull(field);
+    return 0;
+}
+
+void prepareStateDir(const LaunchRequest &request)
+{
+    const auto &paths = request.paths;
+    for (const auto &dir : {paths.root, paths.workspace, paths.home, paths.run, paths.logs})
+        system::makeDirectories(dir, 0700);
+    if (request.hostUid) {
+        // bwrap runs as the sandbox's uid and resolves bind sources by path: it must traverse.
+        chmod(paths.root.c_str(), 0711);
+        // The sandbox's root maps to this unprivileged uid: it must own what it writes.
+        for (const auto &dir : {paths.workspace, paths.home}) {
+            if (chown(dir.c_str(), *request.hostUid, static_cast<gid_t>(*request.hostUid)) != 0)
+                fail("prepareStateDir: chown " + dir, errno);
+        }
+    }
+}
+
+std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const LaunchFds &fds)
+{
+    std::vector<std::string> args = {findBwrap(),
+                                     "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+                                     "--unshare-cgroup", "--unshare-net",
+                                     "--uid", "0", "--gid", "0",
+                                     "--hostname", request.id.substr(0, 63),
+                                     "--new-session", "--cap-drop", "ALL"};
+    auto add = [&args](std::initializer_list<std::string> more) { args.insert(args.end(), more); };
+    // The host's system directories, read-only. Merged-/usr symlinks stay symlinks.
+    add({"--ro-bind", "/usr", "/usr"});
+    for (const std::string dir : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
+        if (isSymlink(dir)) {
+            add({"--symlink", std::filesystem::read_symlink(dir).string(), dir});
+        } else if (exists(dir)) {
+            add({"--ro-bind", dir, dir});
+        }
+    }
+    add({"--ro-bind", "/etc", "/etc"});
+    if (exists("/opt"))
+        add({"--ro-bind", "/opt", "/opt"});
+    add({"--proc", "/proc", "--dev", "/dev", "--size", std::to_string(2ull << 30), "--tmpfs", "/tmp",
+         "--tmpfs", "/run", "--tmpfs", "/var",
+         "--dir", "/var/tmp", "--tmpfs", "/home", "--tmpfs", "/mnt"});
+    for (const auto &hidden : request.hiddenPaths)
+        add({"--tmpfs", hidden});
+    // Bound from descriptors the engine opened, so bwrap (possibly an unprivileged uid)
+    // needs no access to the engine's state directory path.
+    add({"--bind-fd", std::to_string(fds.workspace), "/workspace", "--bind-fd", std::to_string(fds.home), "/root",
+         "--ro-bind-fd", std::to_string(fds.agent), "/.sandbench/sandbench-agent", "--chdir", "/workspace",
+         "--seccomp", std::to_string(fds.seccomp), "--info-fd", std::to_string(fds.info),
+         "--", "/.sandbench/sandbench-agent"});
+    return args;
+}
+
+LaunchResult launchSandbox(const LaunchRequest &request)
+{
+    if (findBwrap().empty())
+        throw std::runtime_error("bubblewrap (bwrap) is not installed: apt-get install bubblewrap");
+    prepareStateDir(request);
+
+    FdGuard listenFd{listenAgentSocket(request.paths.socket)};
+    FdGuard seccompFd;
+    try {
+        seccompFd.fd = compileSeccompFilter();
+    } catch (const std::exception &error) {
+        throw std::runtime_error(std::string("compileSeccompFilter: ") + error.what());
+    }
+    auto [infoRead, infoWrite] = system::makePipe();
+    FdGuard infoReadGuard{infoRead};
+    FdGuard infoWriteGuard{infoWrite};
+    const std::string logPath = request.paths.logs + "/agent.log";
+    FdGuard logFd{open(logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)};
+    if (logFd.fd < 0)
+        fail("open " + logPath, errno);
+    FdGuard devNull{open("/dev/null", O_RDONLY | O_CLOEXEC)};
+    FdGuard workspaceFd{open(request.paths.workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
+    FdGuard homeFd{open(request.paths.home.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
+    FdGuard agentFd{open(request.agentBinary.c_str(), O_PATH | O_CLOEXEC)};
+    if (workspaceFd.fd < 0 || homeFd.fd < 0 || agentFd.fd < 0)
+        fail("open bind sources (" + request.agentBinary + ")", errno);
+
+    // Child fd layout: 0 /dev/null, 1+2 the log, 3 the agent's listening socket, then LaunchFds.
+    system::SpawnOptions spawn;
+    const LaunchFds fds;
+    spawn.argv = buildBwrapArgs(request, fds);
+    spawn.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
+                 "USER=root", "LANG=C.UTF-8", "TERM=xterm-256color", "HOSTNAME=" + request.id.substr(0, 63),
+                 "SANDBENCH_LISTEN_FD=3"};
+    for (const auto &[key, value] : request.envVars)
+        spawn.env.push_back(key + "=" + value);
+    spawn.fds = {{0, devNull.fd},          {1, logFd.fd},         {2, logFd.fd},
+                 {3, listenFd.fd},         {fds.seccomp, seccompFd.fd}, {fds.info, infoWrite},
+                 {fds.workspace, workspaceFd.fd}, {fds.home, homeFd.fd}, {fds.agent, agentFd.fd}};
+    spawn.rlimits = {{RLIMIT_NPROC, request.maxProcesses}, {RLIMIT_NOFILE, 4096},
+                     {RLIMIT_FSIZE, 64ull << 30}, {RLIMIT_CORE, 0}};
+    if (request.hostUid) {
+        spawn.uid = *request.hostUid;
+        spawn.gid = *request.hostUid;
+    }
+    LaunchResult result;
+    try {
+        result.bwrapPid = system::spawnProcess(spawn);
+    } catch (const std::system_error &error) {
+        throw std::runtime_error(std::string("spawn bwrap: ") + error.what());
+    }
+    close(infoWriteGuard.fd);
+    infoWriteGuard.fd = -1;
+
+    // bwrap writes {"child-pid": N} once the namespaces exist; EOF first means it failed.
+    std::string info;
+    pollfd poller{infoRead, POLLIN, 0};
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (info.find('}') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+        if (poll(&poller, 1, 100) <= 0)
+            continue;
+        char chunk[512];
+        const ssize_t n = read(infoRead, chunk, sizeof chunk);
+        if (n <= 0)
+            break;
+        info.append(chunk, static_cast<size_t>(n));
+    }
+    const auto parsed = nlohmann::json::parse(info, nullptr, false);
+    if (parsed.is_discarded() || !parsed.contains("child-pid")) {
+        int status = 0;
+        kill(result.bwrapPid, SIGKILL);
+        waitpid(result.bwrapPid, &status, 0);
+        std::string log = system::readWholeFile(logPath).value_or("");
+        if (log.size() > 2000)
+            log = log.substr(log.size() - 2000);
+        throw std::runtime_error("bwrap exited " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                                 ": " + log);
+    }
+    result.initPid = parsed["child-pid"].get<pid_t>();
+    return result;
+}
+
+} // namespace sandbench::engine

@@ -1,0 +1,61 @@
+// Launching one sandbox: a short checklist of named steps, each failing with
+// a precise message (prepareStateDir, listenAgentSocket, buildBwrapArgs,
+// compileSeccompFilter, spawn, readChildPid).
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sandbench::engine {
+
+struct SandboxPaths {
+    explicit SandboxPaths(const std::string &sandboxDir);
+    std::string root;      // <state>/sandboxes/<id>
+    std::string stateFile; // sandbox.json
+    std::string workspace; // bound at /workspace
+    std::string home;      // bound at /root
+    std::string run;       // agent.sock
+    std::string socket;
+    std::string logs;
+};
+
+struct LaunchRequest {
+    std::string id;
+    SandboxPaths paths;
+    std::map<std::string, std::string> envVars;
+    std::string agentBinary;             // host path of sandbench-agent
+    std::optional<uid_t> hostUid;        // run as this unprivileged uid (engine running as root)
+    std::vector<std::string> hiddenPaths; // host paths to mask inside (engine state, if under a bound dir)
+    unsigned long maxProcesses = 1024;
+};
+
+struct LaunchResult {
+    pid_t bwrapPid = 0; // our child
+    pid_t initPid = 0;  // PID 1 of the sandbox's PID namespace, as seen from the host
+};
+
+// Descriptor numbers bwrap sees (fd 3 is the agent's listening socket).
+struct LaunchFds {
+    int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8;
+};
+
+// The full bwrap command line.
+std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const LaunchFds &fds);
+
+// Runs the checklist. Throws std::runtime_error with the failing step and errno text.
+LaunchResult launchSandbox(const LaunchRequest &request);
+
+// Creates the directories and hands them to the sandbox's uid.
+void prepareStateDir(const LaunchRequest &request);
+
+// Host path of bwrap, or empty when it is not installed.
+std::string findBwrap();
+
+// Start time of a process (field 22 of /proc/PID/stat), to tell a pid from a reused one.
+unsigned long long processStartTime(pid_t pid);
+
+} // namespace sandbench::engine

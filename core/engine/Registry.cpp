@@ -1,0 +1,192 @@
+#include "engine/Registry.h"
+
+#include "protocol/Protocol.h"
+#include "system/Files.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+namespace sandbench::engine {
+
+using protocol::ApiError;
+
+namespace {
+constexpr uid_t kFirstSandboxUid = 2000000; // far above login and subuid ranges
+}
+
+bool isValidSandboxId(std::string_view id)
+{
+    if (id.empty() || id.size() > 63 || id.front() == '-' || id.back() == '-')
+        return false;
+    for (char c : id)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return false;
+    return true;
+}
+
+std::optional<long long> parseDuration(const Json &value)
+{
+    if (value.is_number()) {
+        const double seconds = value.get<double>();
+        return seconds >= 1 && seconds < 1e9 ? std::optional<long long>(static_cast<long long>(seconds)) : std::nullopt;
+    }
+    if (!value.is_string())
+        return std::nullopt;
+    const std::string text = value.get<std::string>();
+    if (text.empty())
+        return std::nullopt;
+    std::size_t digits = 0;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+        ++digits;
+    if (digits == 0 || digits > 9 || text.size() - digits > 1)
+        return std::nullopt;
+    const long long number = std::stoll(text.substr(0, digits));
+    const char unit = digits < text.size() ? text[digits] : 's';
+    const long long factor = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
+    if (factor == 0 || number == 0)
+        return std::nullopt;
+    return number * factor;
+}
+
+void applyOptions(SandboxOptions &options, const Json &body)
+{
+    if (body.contains("envVars") && !body["envVars"].is_null()) {
+        if (!body["envVars"].is_object())
+            throw ApiError("VALIDATION_FAILED", "envVars must be an object of strings");
+        for (const auto &[name, value] : body["envVars"].items()) {
+            if (!protocol::isValidEnvName(name))
+                throw ApiError("VALIDATION_FAILED", "Invalid environment variable name: " + name);
+            if (value.is_null())
+                options.envVars.erase(name);
+            else if (value.is_string())
+                options.envVars[name] = value.get<std::string>();
+            else
+                throw ApiError("VALIDATION_FAILED", "envVars values must be strings or null: " + name);
+        }
+    }
+    options.keepAlive = protocol::optionalBool(body, "keepAlive", options.keepAlive);
+    if (body.contains("sleepAfter") && !body["sleepAfter"].is_null()) {
+        const auto seconds = parseDuration(body["sleepAfter"]);
+        if (!seconds)
+            throw ApiError("VALIDATION_FAILED", "sleepAfter must be like \"30s\", \"10m\", \"1h\" or a number of seconds");
+        options.sleepAfterSeconds = *seconds;
+    }
+}
+
+Json Sandbox::publicView() const
+{
+    Json view = {{"id", id},
+                 {"status", status},
+                 {"createdAt", createdAt},
+                 {"keepAlive", options.keepAlive},
+                 {"sleepAfter", options.sleepAfterSeconds},
+                 {"envVars", options.envVars}};
+    if (!lastError.empty())
+        view["lastError"] = lastError;
+    return view;
+}
+
+Json Sandbox::stateFile() const
+{
+    Json state = {{"id", id},
+                  {"createdAt", createdAt},
+                  {"status", status},
+                  {"options", {{"envVars", options.envVars}, {"keepAlive", options.keepAlive},
+                               {"sleepAfter", options.sleepAfterSeconds}}},
+                  {"bwrapPid", bwrapPid},
+                  {"initPid", initPid},
+                  {"initStartTime", initStartTime}};
+    if (hostUid)
+        state["hostUid"] = *hostUid;
+    if (!lastError.empty())
+        state["lastError"] = lastError;
+    return state;
+}
+
+Registry::Registry(std::string stateDir) : stateDir_(std::move(stateDir))
+{
+    system::makeDirectories(stateDir_ + "/sandboxes", 0700);
+}
+
+void Registry::load()
+{
+    std::error_code error;
+    for (const auto &entry : std::filesystem::directory_iterator(stateDir_ + "/sandboxes", error)) {
+        const std::string id = entry.path().filename().string();
+        if (!isValidSandboxId(id))
+            continue;
+        const auto text = system::readWholeFile(entry.path().string() + "/sandbox.json");
+        const Json state = text ? Json::parse(*text, nullptr, false) : Json();
+        if (!state.is_object()) {
+            std::cerr << "sandbench: skipping " << id << ": unreadable sandbox.json\n";
+            continue;
+        }
+        auto sandbox = std::make_shared<Sandbox>();
+        sandbox->id = id;
+        sandbox->createdAt = state.value("createdAt", protocol::nowIso());
+        sandbox->status = state.value("status", "stopped");
+        sandbox->lastError = state.value("lastError", "");
+        sandbox->bwrapPid = state.value("bwrapPid", 0);
+        sandbox->initPid = state.value("initPid", 0);
+        sandbox->initStartTime = state.value("initStartTime", 0ull);
+        if (state.contains("hostUid"))
+            sandbox->hostUid = state["hostUid"].get<uid_t>();
+        try {
+            applyOptions(sandbox->options, state.value("options", Json::object()));
+        } catch (const std::exception &) {
+            std::cerr << "sandbench: " << id << ": invalid options in sandbox.json, using defaults\n";
+        }
+        sandboxes_[id] = sandbox;
+    }
+}
+
+void Registry::save(const Sandbox &sandbox) const
+{
+    if (!sandboxes_.count(sandbox.id))
+        return; // destroyed meanwhile
+    system::makeDirectories(sandboxDir(sandbox.id), 0700);
+    system::writeFileAtomic(sandboxDir(sandbox.id) + "/sandbox.json", sandbox.stateFile().dump(2) + "\n");
+}
+
+std::shared_ptr<Sandbox> Registry::find(const std::string &id) const
+{
+    const auto it = sandboxes_.find(id);
+    return it == sandboxes_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Sandbox> Registry::create(const std::string &id, SandboxOptions options)
+{
+    auto sandbox = std::make_shared<Sandbox>();
+    sandbox->id = id;
+    sandbox->options = std::move(options);
+    sandbox->createdAt = protocol::nowIso();
+    sandbox->hostUid = allocateHostUid();
+    sandboxes_[id] = sandbox;
+    save(*sandbox);
+    return sandbox;
+}
+
+void Registry::erase(const std::string &id)
+{
+    sandboxes_.erase(id);
+    system::removeTree(sandboxDir(id));
+}
+
+std::optional<uid_t> Registry::allocateHostUid() const
+{
+    if (geteuid() != 0)
+        return std::nullopt;
+    std::set<uid_t> used;
+    for (const auto &[id, sandbox] : sandboxes_)
+        if (sandbox->hostUid)
+            used.insert(*sandbox->hostUid);
+    uid_t candidate = kFirstSandboxUid;
+    while (used.count(candidate))
+        ++candidate;
+    return candidate;
+}
+
+} // namespace sandbench::engine

@@ -1,0 +1,76 @@
+// The sandbox registry: records, their validation, and their state on disk
+// (sandboxes/<id>/sandbox.json, written atomically).
+#pragma once
+
+#include "engine/Launcher.h"
+#include "system/AsyncMutex.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace sandbench::engine {
+
+using Json = nlohmann::json;
+
+struct SandboxOptions {
+    std::map<std::string, std::string> envVars;
+    bool keepAlive = false;
+    long long sleepAfterSeconds = 600;
+};
+
+// Applies the mutable options present in body (envVars, keepAlive, sleepAfter); throws ApiError on bad input.
+void applyOptions(SandboxOptions &options, const Json &body);
+
+// "30s", "5m", "1h", "2d" or a number of seconds; nullopt when invalid.
+std::optional<long long> parseDuration(const Json &value);
+
+// 1-63 characters of [a-z0-9-], not starting or ending with '-'.
+bool isValidSandboxId(std::string_view id);
+
+struct Sandbox {
+    std::string id;
+    SandboxOptions options;
+    std::string status = "stopped"; // stopped | starting | running | failed
+    std::string createdAt;
+    std::string lastError;
+    pid_t bwrapPid = 0;
+    pid_t initPid = 0;
+    unsigned long long initStartTime = 0;
+    std::optional<uid_t> hostUid;
+    bool ownChild = false; // bwrap is our child (not re-adopted)
+    std::chrono::steady_clock::time_point lastActivity = std::chrono::steady_clock::now();
+    int activeRequests = 0;
+    system::AsyncMutex lifecycle; // start/stop/destroy one at a time
+
+    Json publicView() const;
+    Json stateFile() const;
+};
+
+class Registry {
+public:
+    explicit Registry(std::string stateDir);
+    const std::string &stateDir() const { return stateDir_; }
+    std::string sandboxDir(const std::string &id) const { return stateDir_ + "/sandboxes/" + id; }
+
+    // Reads every sandboxes/*/sandbox.json; unreadable ones are skipped with a warning.
+    void load();
+    void save(const Sandbox &sandbox) const;
+    std::shared_ptr<Sandbox> find(const std::string &id) const;
+    std::shared_ptr<Sandbox> create(const std::string &id, SandboxOptions options);
+    void erase(const std::string &id);
+    const std::map<std::string, std::shared_ptr<Sandbox>> &all() const { return sandboxes_; }
+
+    // A host uid of its own for each sandbox when the engine runs as root.
+    std::optional<uid_t> allocateHostUid() const;
+
+private:
+    std::string stateDir_;
+    std::map<std::string, std::shared_ptr<Sandbox>> sandboxes_;
+};
+
+} // namespace sandbench::engine
