@@ -121,11 +121,11 @@ asio::awaitable<void> AgentRouter::streamEvents(http::Responder &responder,
 {
     if (!co_await responder.beginStream(http::sseHeader()))
         co_return;
-    auto emit = [&responder](const Json &event) -> asio::awaitable<bool> {
+    auto send = [&responder](const Json &event) -> asio::awaitable<bool> {
         co_return co_await responder.writeChunk(protocol::sseEvent(event));
     };
     // A client that goes away ends a quiet stream at once instead of at the next event.
-    co_await (produce(emit) || responder.waitForClientClose());
+    co_await (produce(send) || responder.waitForClientClose());
     co_await responder.endStream();
 }
 
@@ -205,8 +205,8 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
         command.timeoutMs.reset(); // the stream route ignores timeouts, as the reference does
         auto record = co_await processes_.start(command);
         const bool sessionless = command.sessionless();
-        co_return co_await streamEvents(responder, [&](ProcessService::Emit emit) {
-            return processes_.streamCommand(record, sessionless, emit);
+        co_return co_await streamEvents(responder, [&](ProcessService::Emit send) {
+            return processes_.streamCommand(record, sessionless, send);
         });
     }
 
@@ -233,8 +233,8 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
     if (is(verb::get, {"api", "process", "{}", "stream"})) {
         processes_.get(parts[2]); // 404 before streaming
         const std::string id = parts[2];
-        co_return co_await streamEvents(responder, [&](ProcessService::Emit emit) {
-            return processes_.streamLogs(id, emit);
+        co_return co_await streamEvents(responder, [&](ProcessService::Emit send) {
+            return processes_.streamLogs(id, send);
         });
     }
 

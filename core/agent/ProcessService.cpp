@@ -115,7 +115,7 @@ ProcessService::ProcessService(asio::any_io_executor executor, AgentConfig &conf
 {
 }
 
-asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(const CommandRequest &request,
+asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(CommandRequest request,
                                                                       std::string processId)
 {
     if (request.command.find_first_not_of(" \t\r\n") == std::string::npos)
@@ -293,7 +293,7 @@ Json ProcessService::logs(const std::string &processId) const
             {"truncated", record->stdoutLog.begin() > 0 || record->stderrLog.begin() > 0}};
 }
 
-asio::awaitable<Json> ProcessService::kill(const std::string &processId)
+asio::awaitable<Json> ProcessService::kill(std::string processId)
 {
     auto record = require(processId);
     if (record->status != "running" || record->killRequested)
@@ -340,10 +340,10 @@ asio::awaitable<Json> ProcessService::killAll()
     co_return result;
 }
 
-asio::awaitable<void> ProcessService::streamLogs(const std::string &processId, Emit emit)
+asio::awaitable<void> ProcessService::streamLogs(std::string processId, Emit send)
 {
     auto record = require(processId);
-    if (!co_await emit(processInfoEvent(*record)))
+    if (!co_await send(processInfoEvent(*record)))
         co_return;
     std::uint64_t outOffset = record->stdoutLog.begin();
     std::uint64_t errOffset = record->stderrLog.begin();
@@ -353,33 +353,33 @@ asio::awaitable<void> ProcessService::streamLogs(const std::string &processId, E
         std::string err = record->stderrLog.since(errOffset);
         outOffset = record->stdoutLog.end();
         errOffset = record->stderrLog.end();
-        if (!out.empty() && !co_await emit(outputEvent("stdout", std::move(out), processId)))
+        if (!out.empty() && !co_await send(outputEvent("stdout", std::move(out), processId)))
             co_return;
-        if (!err.empty() && !co_await emit(outputEvent("stderr", std::move(err), processId)))
+        if (!err.empty() && !co_await send(outputEvent("stderr", std::move(err), processId)))
             co_return;
         if (finished) {
-            co_await emit(exitEvent(*record));
+            co_await send(exitEvent(*record));
             co_return;
         }
         co_await record->changed.wait();
     }
 }
 
-asio::awaitable<void> ProcessService::streamCommand(std::shared_ptr<ProcessRecord> record, bool sessionless, Emit emit)
+asio::awaitable<void> ProcessService::streamCommand(std::shared_ptr<ProcessRecord> record, bool sessionless, Emit send)
 {
-    if (!co_await emit(startEvent(*record)))
+    if (!co_await send(startEvent(*record)))
         co_return;
     std::uint64_t outOffset = 0, errOffset = 0;
     std::string outPending, errPending;
     auto flush = [&](const char *type, std::string &pending, bool final) -> asio::awaitable<bool> {
         for (auto &line : takeLines(pending))
-            if (!co_await emit(outputEvent(type, std::move(line), {})))
+            if (!co_await send(outputEvent(type, std::move(line), {})))
                 co_return false;
         if (final && !pending.empty()) {
             std::string last = std::exchange(pending, {});
             if (!sessionless)
                 last += '\n';
-            co_return co_await emit(outputEvent(type, std::move(last), {}));
+            co_return co_await send(outputEvent(type, std::move(last), {}));
         }
         co_return true;
     };
@@ -392,7 +392,7 @@ asio::awaitable<void> ProcessService::streamCommand(std::shared_ptr<ProcessRecor
         if (!co_await flush("stdout", outPending, finished) || !co_await flush("stderr", errPending, finished))
             co_return;
         if (finished) {
-            co_await emit(completeEvent(*record));
+            co_await send(completeEvent(*record));
             co_return;
         }
         co_await record->changed.wait();

@@ -35,17 +35,17 @@ public:
 
     ProcessService(asio::any_io_executor executor, AgentConfig &config, SessionService &sessions);
 
-    asio::awaitable<std::shared_ptr<ProcessRecord>> start(const CommandRequest &request, std::string processId = {});
+    asio::awaitable<std::shared_ptr<ProcessRecord>> start(CommandRequest request, std::string processId = {});
     Json list(const std::string &statusFilter) const;
     Json get(const std::string &processId) const;
     Json logs(const std::string &processId) const;
-    asio::awaitable<Json> kill(const std::string &processId);
+    asio::awaitable<Json> kill(std::string processId);
     asio::awaitable<Json> killAll();
 
     // GET /api/process/{id}/stream: process_info, replay, live output, exit.
-    asio::awaitable<void> streamLogs(const std::string &processId, Emit emit);
+    asio::awaitable<void> streamLogs(std::string processId, Emit send);
     // POST /api/execute/stream: start, output line by line, complete.
-    asio::awaitable<void> streamCommand(std::shared_ptr<ProcessRecord> record, bool sessionless, Emit emit);
+    asio::awaitable<void> streamCommand(std::shared_ptr<ProcessRecord> record, bool sessionless, Emit send);
 
     std::shared_ptr<ProcessRecord> find(const std::string &processId) const;
 

@@ -208,7 +208,7 @@ Json SessionService::list() const
     return {{"data", ids}};
 }
 
-asio::awaitable<Json> SessionService::remove(const std::string &sessionId)
+asio::awaitable<Json> SessionService::remove(std::string sessionId)
 {
     auto it = sessions_.find(sessionId);
     if (it == sessions_.end())
@@ -229,7 +229,7 @@ asio::awaitable<Json> SessionService::remove(const std::string &sessionId)
     co_return Json{{"sessionId", sessionId}};
 }
 
-asio::awaitable<CommandResult> SessionService::execute(const CommandRequest &request)
+asio::awaitable<CommandResult> SessionService::execute(CommandRequest request)
 {
     if (request.sessionless())
         co_return co_await executeSessionless(request);
@@ -319,8 +319,7 @@ asio::awaitable<CommandResult> SessionService::execute(const CommandRequest &req
     co_return result;
 }
 
-asio::awaitable<std::optional<pid_t>> SessionService::startInSession(const CommandRequest &request,
-                                                                     const BackgroundTarget &target)
+asio::awaitable<std::optional<pid_t>> SessionService::startInSession(CommandRequest request, BackgroundTarget target)
 {
     auto session = findOrCreate(request.sessionId, std::nullopt, {}, std::nullopt);
     auto guard = co_await session->mutex.lock();
@@ -369,7 +368,7 @@ void SessionService::adoptBackground(const std::string &sessionId, pid_t pid)
         it->second->background.push_back(pid);
 }
 
-asio::awaitable<CommandResult> SessionService::executeSessionless(const CommandRequest &request)
+asio::awaitable<CommandResult> SessionService::executeSessionless(CommandRequest request)
 {
     std::map<std::string, std::string> env(request.env.begin(), request.env.end());
     auto [outRead, outWrite] = system::makePipe();

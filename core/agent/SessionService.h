@@ -54,15 +54,14 @@ public:
 
     Json create(const Json &body);
     Json list() const;
-    asio::awaitable<Json> remove(const std::string &sessionId);
+    asio::awaitable<Json> remove(std::string sessionId);
 
     // Foreground command: in the session's shell (state persists) or sessionless.
-    asio::awaitable<CommandResult> execute(const CommandRequest &request);
+    asio::awaitable<CommandResult> execute(CommandRequest request);
 
     // Starts a command in a background subshell of the session (a snapshot of its state).
     // Returns the pid once the shell reports it (nullopt after 5 s).
-    asio::awaitable<std::optional<pid_t>> startInSession(const CommandRequest &request,
-                                                          const BackgroundTarget &target);
+    asio::awaitable<std::optional<pid_t>> startInSession(CommandRequest request, BackgroundTarget target);
     // Records a pid as belonging to a session so deleting the session ends it.
     void adoptBackground(const std::string &sessionId, pid_t pid);
 
@@ -74,7 +73,7 @@ private:
     std::shared_ptr<Session> findOrCreate(const std::string &id, const std::optional<std::string> &cwd,
                                           const std::map<std::string, std::string> &env,
                                           std::optional<long long> commandTimeoutMs);
-    asio::awaitable<CommandResult> executeSessionless(const CommandRequest &request);
+    asio::awaitable<CommandResult> executeSessionless(CommandRequest request);
     std::string startingDirectory(const std::optional<std::string> &requested) const;
 
     asio::any_io_executor executor_;

@@ -1,0 +1,232 @@
+// SessionService against real bash shells on the host (no sandbox needed):
+// persistence, scoping, serialisation, timeouts, exits and sessionless runs.
+#include "agent/SessionService.h"
+#include "protocol/Protocol.h"
+#include "support/EngineHarness.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <chrono>
+
+using namespace sandbench;
+using namespace sandbench::agent;
+using test::runAwait;
+
+class SessionServiceTest : public QObject {
+    Q_OBJECT
+
+private:
+    boost::asio::io_context io;
+    QTemporaryDir workspace;
+    QTemporaryDir scratch;
+    AgentConfig config;
+    std::unique_ptr<SessionService> sessions;
+
+    CommandResult run(const std::string &command, const std::string &session = kDefaultSessionId,
+                      Json extra = Json::object())
+    {
+        extra["command"] = command;
+        extra["sessionId"] = session;
+        return runAwait(io, sessions->execute(parseCommandRequest(extra)));
+    }
+
+    // The error code a failing command raises.
+    std::string errorOf(const std::string &command, const std::string &session, Json extra = Json::object())
+    {
+        try {
+            run(command, session, extra);
+        } catch (const protocol::ApiError &error) {
+            return error.code;
+        }
+        return "no error";
+    }
+
+private slots:
+    void initTestCase()
+    {
+        config.workspace = workspace.path().toStdString();
+        config.scratchDir = scratch.path().toStdString() + "/agent";
+        config.home = "/";
+        config.baseEnv = {{"PATH", "/usr/bin:/bin"}, {"SANDBOX_VERSION", "test"}};
+        sessions = std::make_unique<SessionService>(io.get_executor(), config);
+    }
+
+    void cleanupTestCase() { sessions.reset(); }
+
+    void newSessionStartsInWorkspace()
+    {
+        QCOMPARE(run("pwd", "fresh").stdout, config.workspace);
+    }
+
+    void stateIsKeptBetweenCommands()
+    {
+        run("cd /tmp && export KEPT=yes && greet() { echo hello $1; }", "state");
+        const auto result = run("pwd; echo $KEPT; greet you", "state");
+        QCOMPARE(result.stdout, std::string("/tmp\nyes\nhello you"));
+        QCOMPARE(result.exitCode, 0);
+    }
+
+    void outputIsLineJoinedWithoutTrailingNewline()
+    {
+        const auto result = run("echo 'line 1'; echo 'line 2'; echo 'line 3'; echo oops >&2", "lines");
+        QCOMPARE(result.stdout, std::string("line 1\nline 2\nline 3"));
+        QCOMPARE(result.stderr, std::string("oops"));
+        const auto many = run("seq 1 1000", "lines");
+        QCOMPARE(std::count(many.stdout.begin(), many.stdout.end(), '\n'), 999);
+    }
+
+    void exitCodesAndCommandNotFound()
+    {
+        QCOMPARE(run("sh -c 'exit 42'", "codes").exitCode, 42);
+        const auto missing = run("nonexistentcommand123", "codes");
+        QCOMPARE(missing.exitCode, 127);
+        QVERIFY(missing.stderr.find("not found") != std::string::npos);
+    }
+
+    void stdinIsEmpty()
+    {
+        const auto start = std::chrono::steady_clock::now();
+        QCOMPARE(run("cat", "stdin").stdout, std::string());
+        QCOMPARE(run("read -t 1 X || echo 'read returned'", "stdin").stdout, std::string("read returned"));
+        QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+    }
+
+    void perCommandCwdAndEnvDoNotPersist()
+    {
+        run("export OVERRIDE_TEST=session-level", "scoped");
+        Json extra = {{"cwd", "/tmp"}, {"env", {{"OVERRIDE_TEST", "command-level"}, {"CMD_NULL", nullptr}}}};
+        const auto scoped = run("pwd; echo $OVERRIDE_TEST; printenv CMD_NULL || echo 'not set'", "scoped", extra);
+        QCOMPARE(scoped.stdout, std::string("/tmp\ncommand-level\nnot set"));
+        QCOMPARE(run("pwd; echo $OVERRIDE_TEST", "scoped").stdout, config.workspace + "\nsession-level");
+    }
+
+    void envValuesArePassedLiterally()
+    {
+        Json extra = {{"env", {{"TRICKY", "it's \"quoted\" $HOME `x` ; rm -rf /"}}}};
+        QCOMPARE(run("printf '%s' \"$TRICKY\"", "literal", extra).stdout, std::string("it's \"quoted\" $HOME `x` ; rm -rf /"));
+    }
+
+    void invalidEnvNameIsRejected()
+    {
+        QVERIFY_THROWS_EXCEPTION(protocol::ApiError,
+                                 parseCommandRequest(Json{{"command", "true"}, {"env", {{"1BAD", "x"}}}}));
+    }
+
+    void badCwdFailsWithExitCodeOne()
+    {
+        const auto result = run("pwd", "badcwd", Json{{"cwd", "/does/not/exist"}});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY(result.stderr.find("Failed to change directory to /does/not/exist") != std::string::npos);
+    }
+
+    void heredocsWork()
+    {
+        const auto result = run("NAME=world\ncat <<EOF\nhello $NAME\nsecond line\nEOF", "heredoc");
+        QCOMPARE(result.stdout, std::string("hello world\nsecond line"));
+        QCOMPARE(run("echo after", "heredoc").stdout, std::string("after"));
+    }
+
+    void syntaxErrorsDoNotWedgeTheSession()
+    {
+        const auto broken = run("echo \"unterminated", "syntax");
+        QVERIFY(broken.exitCode != 0);
+        QCOMPARE(run("echo fine", "syntax").stdout, std::string("fine"));
+    }
+
+    void sessionsAreIsolated()
+    {
+        run("only_here() { echo one; }; export WHO=first", "iso-a");
+        QCOMPARE(run("type only_here >/dev/null 2>&1 && echo yes || echo no; echo [$WHO]", "iso-b").stdout,
+                 std::string("no\n[]"));
+    }
+
+    void exitTerminatesThenRecreates()
+    {
+        sessions->create(Json{{"id", "exiting"}, {"env", {{"MARKER", "set"}}}});
+        QCOMPARE(errorOf("exit 42", "exiting"), std::string("SESSION_TERMINATED"));
+        QCOMPARE(run("echo marker=[$MARKER]", "exiting").stdout, std::string("marker=[]"));
+    }
+
+    void timeoutRejectsButCommandKeepsRunning()
+    {
+        const auto marker = workspace.path().toStdString() + "/finished-after-timeout";
+        const auto start = std::chrono::steady_clock::now();
+        QCOMPARE(errorOf("sleep 1; touch " + marker, "slow", Json{{"timeoutMs", 200}}),
+                 std::string("COMMAND_EXECUTION_ERROR"));
+        QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(900));
+        // The next command queues behind the still-running one, which completes.
+        QCOMPARE(run("test -e " + marker + " && echo done", "slow").stdout, std::string("done"));
+    }
+
+    void sessionTimeoutFromCreate()
+    {
+        sessions->create(Json{{"id", "limited"}, {"commandTimeoutMs", 300}});
+        QCOMPARE(errorOf("sleep 5", "limited"), std::string("COMMAND_EXECUTION_ERROR"));
+        runAwait(io, sessions->remove("limited"));
+    }
+
+    void duplicateCreateConflicts()
+    {
+        sessions->create(Json{{"id", "dup"}});
+        try {
+            sessions->create(Json{{"id", "dup"}});
+            QFAIL("duplicate create succeeded");
+        } catch (const protocol::ApiError &error) {
+            QCOMPARE(error.code, std::string("SESSION_ALREADY_EXISTS"));
+            QCOMPARE(error.httpStatus, 409);
+            QVERIFY(error.context.contains("containerPlacementId"));
+        }
+    }
+
+    void missingCwdFallsBackToHome()
+    {
+        sessions->create(Json{{"id", "homeless"}, {"cwd", "/no/such/dir"}});
+        QCOMPARE(run("pwd", "homeless").stdout, config.home);
+    }
+
+    void deleteUnknownIsAnError()
+    {
+        QVERIFY_THROWS_EXCEPTION(protocol::ApiError, runAwait(io, sessions->remove("never-created")));
+    }
+
+    void sessionsRunInParallelButSerialiseWithin()
+    {
+        using namespace std::chrono;
+        const auto start = steady_clock::now();
+        std::vector<std::string> order;
+        int finished = 0;
+        auto launch = [&](std::string session, std::string command, std::string tag) {
+            boost::asio::co_spawn(io, [&, session, command, tag]() -> boost::asio::awaitable<void> {
+                CommandRequest request;
+                request.command = command;
+                request.sessionId = session;
+                co_await sessions->execute(request);
+                order.push_back(tag);
+                ++finished;
+            }, boost::asio::detached);
+        };
+        launch("par-a", "sleep 0.5", "a1");
+        launch("par-b", "sleep 0.5", "b1");
+        launch("par-a", "true", "a2");
+        io.restart();
+        while (finished < 3)
+            io.run_one();
+        const auto elapsed = steady_clock::now() - start;
+        QVERIFY2(elapsed < milliseconds(900), "two sessions did not run in parallel");
+        // a2 queued behind a1 in the same session.
+        QVERIFY(std::find(order.begin(), order.end(), "a1") < std::find(order.begin(), order.end(), "a2"));
+    }
+
+    void sessionlessRunsFreshAndTimesOutWith124()
+    {
+        const auto result = run("echo $$; pwd", kSessionlessId);
+        QCOMPARE(result.exitCode, 0);
+        const auto timedOut = run("sleep 5", kSessionlessId, Json{{"timeoutMs", 100}});
+        QCOMPARE(timedOut.exitCode, 124);
+        QVERIFY(timedOut.stderr.find("Command timed out after 100ms") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(SessionServiceTest)
+#include "SessionServiceTest.moc"
