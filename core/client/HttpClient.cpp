@@ -113,7 +113,9 @@ HttpResult HttpClient::request(const std::string &method, const std::string &tar
         beast::error_code error;
         bhttp::write(c.stream, request, error);
         bhttp::response<bhttp::string_body> response;
-        if (!error) {
+        // A server may answer early (413) and stop reading: still read its answer.
+        if (!error || error == asio::error::broken_pipe || error == asio::error::connection_reset) {
+            error = {};
             bhttp::response_parser<bhttp::string_body> parser;
             parser.body_limit(1ull << 34);
             bhttp::read(c.stream, c.buffer, parser, error);
@@ -155,7 +157,7 @@ int HttpClient::stream(const std::string &method, const std::string &target, con
     while (!parser.is_done()) {
         parser.get().body().data = chunk;
         parser.get().body().size = sizeof chunk;
-        bhttp::read(c.stream, c.buffer, parser, error);
+        bhttp::read_some(c.stream, c.buffer, parser, error);
         if (error == bhttp::error::need_buffer)
             error = {};
         if (error)

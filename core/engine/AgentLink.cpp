@@ -102,7 +102,7 @@ asio::awaitable<void> forwardToAgent(const std::string &socketPath, http::Reques
         while (!parser.is_done()) {
             parser.get().body().data = chunk;
             parser.get().body().size = sizeof chunk;
-            co_await bhttp::async_read(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+            co_await bhttp::async_read_some(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
             if (error == bhttp::error::need_buffer)
                 error = {};
             if (error)

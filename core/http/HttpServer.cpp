@@ -86,12 +86,19 @@ template <class Protocol>
 asio::awaitable<void> sendPlainError(beast::basic_stream<Protocol> &stream, unsigned status,
                                      const std::string &code, const std::string &message)
 {
-    const protocol::ApiError error(code, message, nlohmann::json::object(), {}, static_cast<int>(status));
-    Response response = jsonResponse(status, error.envelope(), false);
+    const protocol::ApiError failure(code, message, nlohmann::json::object(), {}, static_cast<int>(status));
+    Response response = jsonResponse(status, failure.envelope(), false);
     response.prepare_payload();
-    beast::error_code ignored;
+    beast::error_code error;
     stream.expires_after(std::chrono::seconds(10));
-    co_await bhttp::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ignored));
+    co_await bhttp::async_write(stream, response, asio::redirect_error(asio::use_awaitable, error));
+    // Lingering close: read and drop what the client is still sending, so closing
+    // with unread data does not reset the connection before the answer is read.
+    stream.socket().shutdown(Protocol::socket::shutdown_send, error);
+    stream.expires_after(std::chrono::seconds(5));
+    static char sink[65536];
+    while (!error)
+        co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, error));
 }
 
 template <class Protocol>

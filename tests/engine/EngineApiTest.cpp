@@ -1,1 +1,241 @@
-int main(){}
+// A real sandbenchd with real bubblewrap sandboxes, driven over HTTP:
+// auth and Host checks, bad input, lifecycle, forwarding, env vars, idle
+// sleep, re-adoption after an engine crash, and recovery from a dead agent.
+#include "support/EngineHarness.h"
+
+#include <QtTest>
+
+#include <signal.h>
+
+#include <thread>
+
+using namespace sandbench;
+using client::Json;
+
+class EngineApiTest : public QObject {
+    Q_OBJECT
+
+private:
+    test::EngineHarness engine;
+
+    Json get(const std::string &target) { return engine.http().request("GET", target).json(); }
+    std::string status(const std::string &id) { return get("/v1/sandboxes/" + id)["sandbox"].value("status", ""); }
+
+    bool waitForStatus(const std::string &id, const std::string &wanted, int timeoutMs)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        while (!deadline.hasExpired()) {
+            if (status(id) == wanted)
+                return true;
+            QThread::msleep(100);
+        }
+        return false;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(engine.start(&error), qPrintable(error));
+    }
+
+    void engineFileIsPrivate()
+    {
+        QFileInfo info(engine.engineFile());
+        QCOMPARE(info.permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteOther), QFileDevice::Permissions());
+        QVERIFY(engine.address().url.rfind("http://127.0.0.1:", 0) == 0);
+    }
+
+    void requestsNeedTheToken()
+    {
+        auto wrong = client::HttpClient({engine.address().url, "not-the-token"});
+        const auto result = wrong.request("GET", "/v1/health");
+        QCOMPARE(result.status, 401);
+        QCOMPARE(result.json()["code"].get<std::string>(), std::string("UNAUTHORIZED"));
+        QCOMPARE(engine.http().request("GET", "/v1/health").status, 200);
+    }
+
+    void foreignHostIsRefused()
+    {
+        const auto result = engine.http().request("GET", "/v1/health", {}, {{"Host", "evil.example.com"}});
+        QCOMPARE(result.status, 403);
+        QCOMPARE(result.json()["code"].get<std::string>(), std::string("FORBIDDEN_HOST"));
+    }
+
+    void badInputGetsTheErrorEnvelope()
+    {
+        auto &http = engine.http();
+        const auto badId = http.request("PUT", "/v1/sandboxes/Not_Valid");
+        QCOMPARE(badId.status, 400);
+        QCOMPARE(badId.json()["code"].get<std::string>(), std::string("INVALID_SANDBOX_ID"));
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/" + std::string(64, 'a')).status, 400);
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/-leading").status, 400);
+
+        const auto malformed = http.request("PUT", "/v1/sandboxes/inputs", "{not json");
+        QCOMPARE(malformed.status, 400);
+        QCOMPARE(malformed.json()["code"].get<std::string>(), std::string("VALIDATION_FAILED"));
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/inputs", R"({"sleepAfter":"soon"})").status, 400);
+
+        const auto unknown = http.request("GET", "/v1/nothing-here");
+        QCOMPARE(unknown.status, 404);
+        QVERIFY(unknown.json().contains("message"));
+        QCOMPARE(http.request("GET", "/v1/sandboxes/never-made").status, 404);
+
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/inputs", "{}").status, 200);
+        const auto badJson = http.request("POST", "/v1/sandboxes/inputs/api/execute", "{oops");
+        QCOMPARE(badJson.status, 400);
+        QVERIFY(badJson.json().contains("code"));
+        const auto emptySession = http.requestJson("POST", "/v1/sandboxes/inputs/api/process/start",
+                                                   Json{{"command", "true"}, {"sessionId", "  "}});
+        QCOMPARE(emptySession.status, 400);
+        const auto agentUnknown = http.request("GET", "/v1/sandboxes/inputs/api/unknown/route");
+        QCOMPARE(agentUnknown.status, 404);
+        QCOMPARE(agentUnknown.json()["code"].get<std::string>(), std::string("UNKNOWN_ERROR"));
+
+        // 65 MiB body: refused with 413 before it is read whole.
+        auto big = engine.newClient();
+        const auto tooLarge = big.request("POST", "/v1/sandboxes/inputs/api/execute", std::string(65u << 20, 'x'));
+        QCOMPARE(tooLarge.status, 413);
+        QCOMPARE(tooLarge.json()["code"].get<std::string>(), std::string("PAYLOAD_TOO_LARGE"));
+
+        // The engine keeps serving after all of that.
+        QCOMPARE(engine.http().request("GET", "/v1/health").status, 200);
+        QCOMPARE(engine.exec("inputs", "echo still here")["stdout"].get<std::string>(), std::string("still here"));
+    }
+
+    void createExecStopAndLazyRestart()
+    {
+        auto &http = engine.http();
+        const Json created = http.requestJson("PUT", "/v1/sandboxes/life", Json{{"envVars", {{"GREETING", "hello"}}}}).json();
+        QCOMPARE(created["sandbox"]["status"].get<std::string>(), std::string("running"));
+        Json result = engine.exec("life", "echo $GREETING; pwd; echo kept > file.txt");
+        QCOMPARE(result["stdout"].get<std::string>(), std::string("hello\n/workspace"));
+        QCOMPARE(result["exitCode"].get<int>(), 0);
+
+        QCOMPARE(http.request("POST", "/v1/sandboxes/life/stop").status, 200);
+        QCOMPARE(status("life"), std::string("stopped"));
+        // The next protocol call starts it again; the workspace survived.
+        result = engine.exec("life", "cat file.txt");
+        QCOMPARE(result["stdout"].get<std::string>(), std::string("kept"));
+        QCOMPARE(status("life"), std::string("running"));
+        const Json list = get("/v1/sandboxes");
+        QVERIFY(list["sandboxes"].dump().find("\"life\"") != std::string::npos);
+    }
+
+    void envVarsPatchReachesNewSessions()
+    {
+        auto &http = engine.http();
+        http.request("PUT", "/v1/sandboxes/envs", "{}");
+        QCOMPARE(http.requestJson("PATCH", "/v1/sandboxes/envs", Json{{"envVars", {{"LATER", "patched"}}}}).status, 200);
+        QCOMPARE(engine.exec("envs", "echo [$LATER]", Json{{"sessionId", "new-session"}})["stdout"].get<std::string>(),
+                 std::string("[patched]"));
+        QCOMPARE(engine.exec("envs", "echo [$LATER]", Json{{"sessionId", "__DISABLE_SESSION__"}})["stdout"].get<std::string>(),
+                 std::string("[patched]\n"));
+    }
+
+    void sessionTerminationIs410()
+    {
+        const auto result = engine.http().requestJson("POST", "/v1/sandboxes/life/api/execute",
+                                                      Json{{"command", "exit 3"}, {"sessionId", "s1"}});
+        QCOMPARE(result.status, 410);
+        QCOMPARE(result.json()["code"].get<std::string>(), std::string("SESSION_TERMINATED"));
+    }
+
+    void streamingPassesThroughUnbuffered()
+    {
+        auto client = engine.newClient();
+        std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> events;
+        const int status = client.streamEvents("POST", "/v1/sandboxes/life/api/execute/stream",
+                                               Json{{"command", "echo one; sleep 1; echo two"}}.dump(),
+                                               [&](const Json &event) {
+            events.emplace_back(event.value("type", ""), std::chrono::steady_clock::now());
+            return true;
+        });
+        QCOMPARE(status, 200);
+        QVERIFY(events.size() >= 4);
+        QCOMPARE(events.front().first, std::string("start"));
+        QCOMPARE(events.back().first, std::string("complete"));
+        // "one" arrived about a second before "two": nothing was held back.
+        QVERIFY(events[2].second - events[1].second > std::chrono::milliseconds(700));
+    }
+
+    void idleSandboxSleepsUnlessKeptAlive()
+    {
+        auto &http = engine.http();
+        http.requestJson("PUT", "/v1/sandboxes/sleepy", Json{{"sleepAfter", "2s"}});
+        http.requestJson("PUT", "/v1/sandboxes/awake", Json{{"sleepAfter", "2s"}, {"keepAlive", true}});
+        // A stream longer than sleepAfter keeps it awake while it runs.
+        auto client = engine.newClient();
+        std::string output;
+        client.streamEvents("POST", "/v1/sandboxes/sleepy/api/execute/stream",
+                            Json{{"command", "sleep 3; printf done"}}.dump(), [&](const Json &event) {
+            if (event.value("type", "") == "stdout")
+                output += event.value("data", "");
+            return true;
+        });
+        QCOMPARE(output, std::string("done\n"));
+        QVERIFY(waitForStatus("sleepy", "stopped", 10000));
+        QCOMPARE(status("awake"), std::string("running"));
+    }
+
+    void eventsStreamReportsChanges()
+    {
+        auto client = engine.newClient();
+        std::vector<Json> seen;
+        std::thread trigger([this] {
+            QThread::msleep(300);
+            auto http = engine.newClient();
+            http.request("PUT", "/v1/sandboxes/evented", "{}");
+        });
+        client.streamEvents("GET", "/v1/events", {}, [&](const Json &event) {
+            seen.push_back(event);
+            return !(event.value("id", "") == "evented" && event.value("status", "") == "running");
+        });
+        trigger.join();
+        QVERIFY(std::any_of(seen.begin(), seen.end(), [](const Json &e) { return e["type"] == "sandbox.created"; }));
+    }
+
+    void deadAgentIsMarkedAndRestarted()
+    {
+        auto &http = engine.http();
+        http.request("PUT", "/v1/sandboxes/fragile", "{}");
+        // PID 2 in the sandbox is the agent (PID 1 is bwrap's init): killing it ends the sandbox.
+        engine.exec("fragile", "kill -9 2", Json{{"sessionId", "__DISABLE_SESSION__"}});
+        QVERIFY(waitForStatus("fragile", "failed", 5000));
+        const Json result = engine.exec("fragile", "echo back");
+        QCOMPARE(result["stdout"].get<std::string>(), std::string("back"));
+        QCOMPARE(status("fragile"), std::string("running"));
+    }
+
+    void runningSandboxesAreReadoptedAfterEngineCrash()
+    {
+        engine.http().request("PUT", "/v1/sandboxes/durable", "{}");
+        engine.exec("durable", "export SURVIVOR=yes", Json{{"sessionId", "kept"}});
+        engine.stop(/*kill=*/true);
+        QString error;
+        QVERIFY2(engine.start(&error), qPrintable(error));
+        QCOMPARE(status("durable"), std::string("running"));
+        // Same agent, same shell: the session's state is still there.
+        QCOMPARE(engine.exec("durable", "echo $SURVIVOR", Json{{"sessionId", "kept"}})["stdout"].get<std::string>(),
+                 std::string("yes"));
+    }
+
+    void destroyRemovesEverything()
+    {
+        auto &http = engine.http();
+        http.request("PUT", "/v1/sandboxes/doomed", "{}");
+        QCOMPARE(http.request("DELETE", "/v1/sandboxes/doomed").status, 200);
+        QCOMPARE(http.request("GET", "/v1/sandboxes/doomed").status, 404);
+        QVERIFY(!QFileInfo::exists(engine.stateDir() + "/sandboxes/doomed"));
+    }
+
+    void cleanupTestCase()
+    {
+        auto &http = engine.http();
+        for (const auto &sandbox : get("/v1/sandboxes")["sandboxes"])
+            http.request("DELETE", "/v1/sandboxes/" + sandbox["id"].get<std::string>());
+    }
+};
+
+QTEST_GUILESS_MAIN(EngineApiTest)
+#include "EngineApiTest.moc"
