@@ -5,6 +5,7 @@
 #include <QThread>
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -22,6 +23,15 @@ EngineHarness::EngineHarness()
     // Sandboxes of a root engine run as unprivileged uids that must traverse the state dir.
     chmod(state_.path().toLocal8Bit().constData(), 0711);
     process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    // A crashed test must not leave its engine behind.
+    process_.setChildProcessModifier([] { prctl(PR_SET_PDEATHSIG, SIGTERM); });
+    // Host session variables that must never reach a sandbox.
+    auto environment = QProcessEnvironment::systemEnvironment();
+    environment.insert("SSH_AUTH_SOCK", "/tmp/host-agent.sock");
+    environment.insert("DISPLAY", ":99");
+    environment.insert("DBUS_SESSION_BUS_ADDRESS", "unix:path=/tmp/host-bus");
+    environment.insert("HOST_SECRET", "do-not-leak");
+    process_.setProcessEnvironment(environment);
 }
 
 EngineHarness::~EngineHarness()
