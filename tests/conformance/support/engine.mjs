@@ -1,0 +1,57 @@
+// Starts a real sandbenchd in temporary directories and gives SandboxClients
+// for its sandboxes, with the engine's bearer token added to every request.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { SandboxClient } from '@cloudflare/sandbox';
+
+const binDir = process.env.SANDBENCH_BIN_DIR ?? new URL('../../../build/bin', import.meta.url).pathname;
+
+export async function startEngine() {
+  const stateDir = mkdtempSync(join(tmpdir(), 'sandbench-conformance-state-'));
+  const runtimeDir = mkdtempSync(join(tmpdir(), 'sandbench-conformance-run-'));
+  chmodSync(stateDir, 0o711); // sandboxes of a root engine run as their own uids
+  const child = spawn(join(binDir, 'sandbenchd'),
+    ['--listen', '127.0.0.1:0', '--state-dir', stateDir, '--runtime-dir', runtimeDir, '--stop-sandboxes-on-exit'],
+    { stdio: ['ignore', 'ignore', 'inherit'] });
+  const engineFile = join(runtimeDir, 'engine.json');
+  for (let i = 0; i < 200 && !existsSync(engineFile); i++) await sleep(25);
+  if (!existsSync(engineFile)) throw new Error('sandbenchd did not write engine.json');
+  const { url, token } = JSON.parse(readFileSync(engineFile, 'utf8'));
+
+  // The SDK's HTTP transport calls globalThis.fetch; add the engine token to our requests.
+  const originalFetch = globalThis.fetch;
+  globalThis.fetch = (input, init = {}) => {
+    const target = typeof input === 'string' ? input : input.url;
+    if (!target.startsWith(url)) return originalFetch(input, init);
+    const headers = new Headers(init.headers ?? (typeof input === 'string' ? undefined : input.headers));
+    headers.set('Authorization', `Bearer ${token}`);
+    return originalFetch(input, { ...init, headers });
+  };
+
+  return {
+    url,
+    token,
+    client(id) {
+      return new SandboxClient({ baseUrl: `${url}/v1/sandboxes/${id}` });
+    },
+    async stop() {
+      globalThis.fetch = originalFetch;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(stateDir, { recursive: true, force: true });
+      rmSync(runtimeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// Collects every SSE event of a stream returned by the SDK.
+export async function collectEvents(stream) {
+  const { parseSSEStream } = await import('@cloudflare/sandbox');
+  const events = [];
+  for await (const event of parseSSEStream(stream)) events.push(event);
+  return events;
+}
