@@ -1,1 +1,191 @@
-int main(){}
+// sandbench-bench: latency and memory of the engine beside the floors it
+// stands on (a bare bwrap start, a bare bash), measured in the same run.
+#include "support/EngineHarness.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <vector>
+
+using namespace sandbench;
+using client::Json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Stats {
+    double p50 = 0, p90 = 0;
+};
+
+Stats measure(int iterations, const std::function<void(int)> &once)
+{
+    std::vector<double> samples;
+    for (int i = 0; i < iterations; ++i) {
+        const auto begin = Clock::now();
+        once(i);
+        samples.push_back(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+    }
+    std::sort(samples.begin(), samples.end());
+    return {samples[samples.size() / 2], samples[samples.size() * 9 / 10]};
+}
+
+void runCommand(const std::vector<std::string> &argv)
+{
+    const pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char *> args;
+        for (const auto &arg : argv)
+            args.push_back(const_cast<char *>(arg.c_str()));
+        args.push_back(nullptr);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        std::fprintf(stderr, "floor command failed: %s\n", argv[0].c_str());
+        std::exit(1);
+    }
+}
+
+// Proportional and resident memory (kB) of a process and all its descendants.
+std::pair<long, long> treeMemoryKb(pid_t root)
+{
+    std::vector<pid_t> pids = {root};
+    for (size_t i = 0; i < pids.size(); ++i) {
+        QFile children(QString("/proc/%1/task/%1/children").arg(pids[i]));
+        if (children.open(QIODevice::ReadOnly))
+            for (const auto &child : children.readAll().split(' '))
+                if (child.trimmed().toInt() > 0)
+                    pids.push_back(child.trimmed().toInt());
+    }
+    long pss = 0, rss = 0;
+    for (pid_t pid : pids) {
+        QFile rollup(QString("/proc/%1/smaps_rollup").arg(pid));
+        if (!rollup.open(QIODevice::ReadOnly))
+            continue;
+        for (const auto &line : rollup.readAll().split('\n')) {
+            const auto fields = line.simplified().split(' ');
+            if (fields.size() >= 2 && fields[0] == "Pss:")
+                pss += fields[1].toLong();
+            if (fields.size() >= 2 && fields[0] == "Rss:")
+                rss += fields[1].toLong();
+        }
+    }
+    return {pss, rss};
+}
+
+pid_t bwrapPidOf(const test::EngineHarness &engine, const std::string &id)
+{
+    QFile state(engine.stateDir() + "/sandboxes/" + QString::fromStdString(id) + "/sandbox.json");
+    state.open(QIODevice::ReadOnly);
+    return Json::parse(state.readAll().toStdString()).value("bwrapPid", 0);
+}
+
+void row(const char *name, Stats stats, const char *unit = "ms")
+{
+    std::printf("%-44s p50 %8.3f %s   p90 %8.3f %s\n", name, stats.p50, unit, stats.p90, unit);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    test::EngineHarness engine;
+    QString error;
+    if (!engine.start(&error)) {
+        std::fprintf(stderr, "sandbench-bench: %s\n", qPrintable(error));
+        return 1;
+    }
+    auto &http = engine.http();
+    const std::string sandboxless = "__DISABLE_SESSION__";
+
+    // Floors.
+    const std::vector<std::string> bwrapFloor = {"/usr/bin/bwrap", "--unshare-all", "--ro-bind", "/usr", "/usr",
+                                                 "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+                                                 "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev",
+                                                 "--", "/usr/bin/true"};
+    runCommand(bwrapFloor);
+    const Stats bwrap = measure(30, [&](int) { runCommand(bwrapFloor); });
+    const Stats bash = measure(100, [&](int) { runCommand({"/bin/bash", "-c", "echo hi >/dev/null"}); });
+
+    // Create-to-first-exec: a new sandbox, then exec('echo hi') through the engine.
+    const Stats create = measure(20, [&](int i) {
+        const std::string id = "bench-create-" + std::to_string(i);
+        http.request("PUT", "/v1/sandboxes/" + id, "{}");
+        const Json result = engine.exec(id, "echo hi");
+        if (result.value("stdout", "") != "hi")
+            std::fprintf(stderr, "unexpected exec result: %s\n", result.dump().c_str());
+    });
+    for (int i = 0; i < 20; ++i)
+        http.request("DELETE", "/v1/sandboxes/bench-create-" + std::to_string(i));
+
+    // Warm exec round trip on a running sandbox's default session.
+    http.request("PUT", "/v1/sandboxes/bench-warm", "{}");
+    for (int i = 0; i < 20; ++i)
+        engine.exec("bench-warm", "echo hi");
+    const Stats warm = measure(300, [&](int) { engine.exec("bench-warm", "echo hi"); });
+    const Stats warmSessionless = measure(100, [&](int) {
+        engine.exec("bench-warm", "echo hi", Json{{"sessionId", sandboxless}});
+    });
+
+    // Idle memory: one agent, then 50 idle sandboxes (each after one command).
+    const pid_t warmBwrap = bwrapPidOf(engine, "bench-warm");
+    const auto [onePss, oneRss] = treeMemoryKb(warmBwrap);
+    long agentRss = 0;
+    {
+        QFile children(QString("/proc/%1/task/%1/children").arg(warmBwrap));
+        children.open(QIODevice::ReadOnly);
+        const pid_t init = children.readAll().trimmed().split(' ').value(0).toInt();
+        QFile initChildren(QString("/proc/%1/task/%1/children").arg(init));
+        initChildren.open(QIODevice::ReadOnly);
+        const pid_t agent = initChildren.readAll().trimmed().split(' ').value(0).toInt();
+        QFile status(QString("/proc/%1/status").arg(agent));
+        status.open(QIODevice::ReadOnly);
+        for (const auto &line : status.readAll().split('\n'))
+            if (line.startsWith("VmRSS:"))
+                agentRss = line.simplified().split(' ').value(1).toLong();
+    }
+    long fiftyPss = 0, fiftyRss = 0;
+    for (int i = 0; i < 50; ++i) {
+        const std::string id = "bench-idle-" + std::to_string(i);
+        http.request("PUT", "/v1/sandboxes/" + id, "{}");
+        engine.exec(id, "true");
+    }
+    for (int i = 0; i < 50; ++i) {
+        const auto [pss, rss] = treeMemoryKb(bwrapPidOf(engine, "bench-idle-" + std::to_string(i)));
+        fiftyPss += pss;
+        fiftyRss += rss;
+    }
+    for (int i = 0; i < 50; ++i)
+        http.request("DELETE", "/v1/sandboxes/bench-idle-" + std::to_string(i));
+    http.request("DELETE", "/v1/sandboxes/bench-warm");
+
+    std::printf("Sandbench benchmark (%ld cores)\n\n", sysconf(_SC_NPROCESSORS_ONLN));
+    std::printf("Floors\n");
+    row("bare bwrap --unshare-all true", bwrap);
+    row("bare bash -c 'echo hi'", bash);
+    std::printf("\nEngine\n");
+    row("create-to-first-exec (new sandbox)", create);
+    row("warm exec('echo hi'), session", warm);
+    row("warm exec('echo hi'), sessionless", warmSessionless);
+    std::printf("\nRatios\n");
+    std::printf("%-44s %8.2fx  (target <= 4x)\n", "create-to-first-exec p50 / bwrap p50", create.p50 / bwrap.p50);
+    std::printf("%-44s %8.2fx\n", "warm session exec p50 / bash p50", warm.p50 / bash.p50);
+    std::printf("%-44s %8.2fx\n", "warm sessionless exec p50 / bash p50", warmSessionless.p50 / bash.p50);
+    std::printf("\nMemory\n");
+    std::printf("%-44s %8.1f MB  (target < 10 MB)\n", "idle agent RSS", agentRss / 1024.0);
+    std::printf("%-44s %8.1f MB PSS, %.1f MB RSS\n", "one idle sandbox (bwrap+agent+shell)", onePss / 1024.0,
+                oneRss / 1024.0);
+    std::printf("%-44s %8.1f MB PSS, %.1f MB RSS\n", "50 idle sandboxes", fiftyPss / 1024.0, fiftyRss / 1024.0);
+    return 0;
+}
