@@ -118,9 +118,11 @@ Json deletedEvent(const std::string &id)
     return {{"type", "sandbox.deleted"}, {"id", id}, {"timestamp", protocol::nowIso()}};
 }
 
-Json healthInfo()
+Json healthInfo(bool cgroupLimits, const std::string &note)
 {
-    return {{"status", "healthy"}, {"version", SANDBENCH_VERSION}};
+    return {{"status", "healthy"},
+            {"version", SANDBENCH_VERSION},
+            {"limits", {{"rlimits", true}, {"cgroup", cgroupLimits}, {"cgroupNote", note}}}};
 }
 
 Json sandboxReply(const Sandbox &sandbox)
@@ -199,6 +201,9 @@ void Engine::start()
     if (geteuid() == 0)
         prepareForUnprivilegedSandboxes();
     token_ = randomToken();
+    cgroups_ = CgroupDelegation::detect(&cgroupNote_);
+    std::cerr << "sandbenchd: cgroup v2 limits " << (cgroups_ ? "on in " + cgroups_->root() : "off: " + cgroupNote_)
+              << "; rlimits on\n";
     registry_.load();
     for (const auto &[id, sandbox] : registry_.all())
         readopt(*sandbox);
@@ -276,7 +281,7 @@ std::vector<std::string> Engine::hiddenPaths() const
 {
     // The engine's state must be invisible even when it lives under a directory we bind.
     std::vector<std::string> hidden;
-    for (const std::string bound : {"/usr", "/etc", "/opt"})
+    for (const char *bound : {"/usr", "/etc", "/opt"})
         if (pathIsUnder(options_.stateDir, bound))
             hidden.push_back(options_.stateDir);
     return hidden;
@@ -332,6 +337,8 @@ void Engine::killSandboxProcesses(Sandbox &sandbox)
     sandbox.initPid = sandbox.bwrapPid = 0;
     sandbox.initStartTime = 0;
     sandbox.ownChild = false;
+    if (cgroups_)
+        cgroups_->removeSandbox(sandbox.id);
     unlink(SandboxPaths(registry_.sandboxDir(sandbox.id)).socket.c_str());
 }
 
@@ -353,7 +360,13 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
     LaunchRequest request{sandbox->id, SandboxPaths(registry_.sandboxDir(sandbox->id)), sandbox->options.envVars,
                           options_.agentBinary, sandbox->hostUid, hiddenPaths()};
     request.maxProcesses = sandbox->hostUid ? 1024 : 4096;
+    struct CloseFd {
+        int fd = -1;
+        ~CloseFd() { if (fd >= 0) close(fd); }
+    } cgroupFd;
     try {
+        if (cgroups_)
+            request.cgroupProcsFd = cgroupFd.fd = cgroups_->prepareSandbox(sandbox->id, CgroupLimits{});
         const LaunchResult launched = launchSandbox(request);
         sandbox->bwrapPid = launched.bwrapPid;
         sandbox->initPid = launched.initPid;
@@ -472,7 +485,7 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
     if (parts.size() < 2 || parts[0] != "v1")
         throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
     if (parts.size() == 2 && parts[1] == "health" && method == bhttp::verb::get)
-        co_return co_await reply(healthInfo());
+        co_return co_await reply(healthInfo(cgroups_.has_value(), cgroupNote_));
     if (parts.size() == 2 && parts[1] == "events" && method == bhttp::verb::get)
         co_return co_await streamEvents(responder);
     if (parts[1] != "sandboxes")

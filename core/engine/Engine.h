@@ -3,6 +3,7 @@
 // agent, engine events, and idle sleeping. Runs on one io_context thread.
 #pragma once
 
+#include "engine/Cgroups.h"
 #include "engine/Registry.h"
 #include "http/HttpServer.h"
 
@@ -69,6 +70,8 @@ private:
     asio::ip::tcp::acceptor acceptor_;
     asio::steady_timer idleTimer_;
     bool running_ = false;
+    std::optional<CgroupDelegation> cgroups_;
+    std::string cgroupNote_; // why cgroup limits are off
 
     // Engine events for GET /v1/events: a bounded backlog with sequence numbers.
     std::deque<std::pair<std::uint64_t, Json>> events_;

@@ -31,6 +31,7 @@ struct LaunchRequest {
     std::optional<uid_t> hostUid;        // run as this unprivileged uid (engine running as root)
     std::vector<std::string> hiddenPaths; // host paths to mask inside (engine state, if under a bound dir)
     unsigned long maxProcesses = 1024;
+    int cgroupProcsFd = -1; // join this cgroup (delegated cgroup v2), or -1
 };
 
 struct LaunchResult {

@@ -33,6 +33,7 @@ const char *stageName(int stage)
     case 4: return "setrlimit";
     case 5: return "setgid";
     case 6: return "setuid";
+    case 8: return "join cgroup";
     default: return "execve";
     }
 }
@@ -93,6 +94,8 @@ pid_t spawnProcess(const SpawnOptions &options)
         sigprocmask(SIG_SETMASK, &none, nullptr);
         for (int sig = 1; sig < NSIG; ++sig)
             signal(sig, SIG_DFL);
+        if (options.joinCgroupFd >= 0 && write(options.joinCgroupFd, "0", 1) != 1)
+            childFail(errorWrite, 8);
         // Move every source above all targets first so dup2 never clobbers a source.
         const int base = highest + 1;
         const int errorFd = fcntl(errorWrite, F_DUPFD_CLOEXEC, base);

@@ -22,6 +22,7 @@ struct SpawnOptions {
     std::optional<uid_t> uid;                    // drop to this uid/gid (engine running as root)
     std::optional<gid_t> gid;
     std::vector<std::pair<int, rlim_t>> rlimits; // {RLIMIT_*, soft=hard value}
+    int joinCgroupFd = -1;                       // cgroup.procs to join before exec
 };
 
 // Returns the child's pid; throws std::system_error naming the call that failed.

@@ -83,7 +83,7 @@ private slots:
 
     void completesWithOutputAndExitCode()
     {
-        for (const std::string session : {std::string(kDefaultSessionId), std::string(kSessionlessId)}) {
+        for (const char *session : {kDefaultSessionId, kSessionlessId}) {
             auto record = start("echo out; echo err >&2; exit 3", session);
             QVERIFY(record->pid.has_value());
             waitFinished(record);

@@ -52,7 +52,11 @@ private slots:
         const auto result = wrong.request("GET", "/v1/health");
         QCOMPARE(result.status, 401);
         QCOMPARE(result.json()["code"].get<std::string>(), std::string("UNAUTHORIZED"));
-        QCOMPARE(engine.http().request("GET", "/v1/health").status, 200);
+        const Json health = engine.http().request("GET", "/v1/health").json();
+        QCOMPARE(health["status"].get<std::string>(), std::string("healthy"));
+        // Which limits apply is reported, with the reason when cgroup limits are off.
+        QVERIFY(health["limits"]["rlimits"].get<bool>());
+        QVERIFY(health["limits"]["cgroup"].get<bool>() || !health["limits"]["cgroupNote"].get<std::string>().empty());
     }
 
     void foreignHostIsRefused()
