@@ -133,7 +133,7 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
     auto add = [&args](std::initializer_list<std::string> more) { args.insert(args.end(), more); };
     // The host's system directories, read-only. Merged-/usr symlinks stay symlinks.
     add({"--ro-bind", "/usr", "/usr"});
-    for (const std::string dir : std::vector<std::string>{"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
+    for (const std::string &dir : std::vector<std::string>{"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
         if (isSymlink(dir)) {
             add({"--symlink", std::filesystem::read_symlink(dir).string(), dir});
         } else if (exists(dir)) {
