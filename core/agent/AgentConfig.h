@@ -12,6 +12,7 @@ struct AgentConfig {
     std::string home = "/root";
     std::map<std::string, std::string> baseEnv; // container env + sandbox envVars
     std::size_t logLimitBytes = 4 * 1024 * 1024; // per stream of a background process
+    std::size_t outputLimitBytes = 32 * 1024 * 1024; // per stream of a foreground command's result
 };
 
 } // namespace sandbench::agent

@@ -1,4 +1,5 @@
 #include "agent/ProcessService.h"
+#include "system/Background.h"
 
 #include "protocol/Protocol.h"
 #include "system/Files.h"
@@ -6,7 +7,6 @@
 #include "system/Subprocess.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -165,11 +165,11 @@ asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(CommandReq
                     if (!co_await waitForProcessExit(pid, std::chrono::seconds(5)))
                         ::kill(-pid, SIGKILL);
                 }
-            }, asio::detached);
+            }, system::inBackground("sessionless timeout"));
         }
         records_[record->id] = record;
         order_.push_back(record->id);
-        asio::co_spawn(executor_, monitor(record, out, err, {}, true, {}), asio::detached);
+        asio::co_spawn(executor_, monitor(record, out, err, {}, true, {}), system::inBackground("process monitor"));
     } else {
         const std::string base = config_.scratchDir + "/proc-" + std::to_string(nextFifo_++);
         BackgroundTarget target{base + ".out", base + ".err", base + ".exit"};
@@ -196,7 +196,7 @@ asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(CommandReq
         }
         records_[record->id] = record;
         order_.push_back(record->id);
-        asio::co_spawn(executor_, monitor(record, out, err, target.exitCodePath, false, cleanup), asio::detached);
+        asio::co_spawn(executor_, monitor(record, out, err, target.exitCodePath, false, cleanup), system::inBackground("process monitor"));
     }
     forgetOldRecords();
     co_return record;
@@ -331,7 +331,7 @@ asio::awaitable<Json> ProcessService::killAll()
             }
             --*remaining;
             done->notify();
-        }, asio::detached);
+        }, system::inBackground("kill-all"));
     }
     while (*remaining > 0)
         co_await done->wait();

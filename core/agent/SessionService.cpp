@@ -1,4 +1,5 @@
 #include "agent/SessionService.h"
+#include "system/Background.h"
 
 #include "protocol/Protocol.h"
 #include "system/Files.h"
@@ -6,7 +7,6 @@
 #include "system/Subprocess.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -51,6 +51,12 @@ std::optional<long long> globalCommandTimeout()
         return std::nullopt;
     const long long parsed = std::atoll(value);
     return parsed > 0 ? std::optional<long long>(parsed) : std::nullopt;
+}
+
+// Appended when a command printed more than the agent returns in one result.
+std::string truncationNote(std::uint64_t omitted)
+{
+    return "\n[sandbench: output truncated, " + std::to_string(omitted) + " more bytes not returned]";
 }
 
 // Session output: NUL bytes do not survive and the final newline is dropped.
@@ -286,7 +292,7 @@ asio::awaitable<CommandResult> SessionService::execute(CommandRequest request)
                                    }
                                    session->runningTimedOutCommand = false;
                                },
-                               asio::detached);
+                               system::inBackground("timed-out command drain"));
                 throw ApiError("COMMAND_EXECUTION_ERROR",
                                "Failed to execute command '" + request.command + "' in session '" + request.sessionId +
                                    "': Command timeout after " + std::to_string(*timeout) + "ms",
@@ -312,8 +318,13 @@ asio::awaitable<CommandResult> SessionService::execute(CommandRequest request)
     }
     CommandResult result;
     result.exitCode = std::atoi(line->c_str() + expected.size());
-    result.stdout = sessionOutput(system::readWholeFile(outPath).value_or(""));
-    result.stderr = sessionOutput(system::readWholeFile(errPath).value_or(""));
+    // A flood is cut at the output limit so one command cannot exhaust the agent's memory.
+    for (auto [path, text] : {std::pair{&outPath, &result.stdout}, std::pair{&errPath, &result.stderr}}) {
+        std::uint64_t size = 0;
+        *text = sessionOutput(system::readFilePrefix(*path, config_.outputLimitBytes, &size).value_or(""));
+        if (size > config_.outputLimitBytes)
+            *text += truncationNote(size - config_.outputLimitBytes);
+    }
     truncate(outPath.c_str(), 0);
     truncate(errPath.c_str(), 0);
     co_return result;
@@ -393,8 +404,17 @@ asio::awaitable<CommandResult> SessionService::executeSessionless(CommandRequest
     for (int fd : {outWrite, errWrite, devNull})
         close(fd);
     CommandResult result;
-    auto stdoutReader = OutputReader::start(executor_, outRead, [&result](std::string_view data) { result.stdout.append(data); });
-    auto stderrReader = OutputReader::start(executor_, errRead, [&result](std::string_view data) { result.stderr.append(data); });
+    std::uint64_t omitted[2] = {0, 0};
+    const std::size_t limit = config_.outputLimitBytes;
+    auto capped = [limit](std::string &text, std::uint64_t &dropped) {
+        return [&text, &dropped, limit](std::string_view data) {
+            const std::size_t room = limit - std::min(limit, text.size());
+            text.append(data.substr(0, room));
+            dropped += data.size() - std::min(room, data.size());
+        };
+    };
+    auto stdoutReader = OutputReader::start(executor_, outRead, capped(result.stdout, omitted[0]));
+    auto stderrReader = OutputReader::start(executor_, errRead, capped(result.stderr, omitted[1]));
     bool timedOut = false;
     if (request.timeoutMs) {
         if (!co_await waitForProcessExit(pid, std::chrono::milliseconds(*request.timeoutMs))) {
@@ -410,6 +430,10 @@ asio::awaitable<CommandResult> SessionService::executeSessionless(CommandRequest
     stdoutReader->stopAndDrain();
     stderrReader->stopAndDrain();
     result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (omitted[0])
+        result.stdout += truncationNote(omitted[0]);
+    if (omitted[1])
+        result.stderr += truncationNote(omitted[1]);
     if (timedOut) {
         result.exitCode = 124;
         if (!result.stderr.empty() && result.stderr.back() != '\n')

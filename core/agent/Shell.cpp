@@ -1,4 +1,5 @@
 #include "agent/Shell.h"
+#include "system/Background.h"
 
 #include "system/ProcessTree.h"
 #include "system/Subprocess.h"
@@ -11,7 +12,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -91,7 +91,7 @@ std::shared_ptr<Shell> Shell::start(asio::any_io_executor executor, std::vector<
 {
     auto shell = std::make_shared<Shell>(executor, std::move(env), std::move(cwd));
     // The reader holds the shell until the process is gone.
-    asio::co_spawn(executor, [shell]() -> asio::awaitable<void> { co_await shell->readReports(); }, asio::detached);
+    asio::co_spawn(executor, [shell]() -> asio::awaitable<void> { co_await shell->readReports(); }, system::inBackground("shell reports"));
     return shell;
 }
 
@@ -172,7 +172,7 @@ namespace sandbench::agent {
 std::shared_ptr<OutputReader> OutputReader::start(asio::any_io_executor executor, int fd, Sink sink)
 {
     auto reader = std::make_shared<OutputReader>(executor, fd, std::move(sink));
-    asio::co_spawn(executor, [reader]() -> asio::awaitable<void> { co_await reader->run(); }, asio::detached);
+    asio::co_spawn(executor, [reader]() -> asio::awaitable<void> { co_await reader->run(); }, system::inBackground("output reader"));
     return reader;
 }
 

@@ -1,4 +1,5 @@
 #include "engine/Engine.h"
+#include "system/Background.h"
 
 #include "engine/AgentLink.h"
 #include "protocol/Protocol.h"
@@ -7,11 +8,11 @@
 #include "system/ProcessTree.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -198,6 +199,12 @@ void Engine::start()
         throw std::runtime_error("bind " + options_.listen + ": " + error.message());
     acceptor_.listen();
 
+    // Every client connection and sandbox costs descriptors: use all we are allowed.
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
     if (geteuid() == 0)
         prepareForUnprivilegedSandboxes();
     token_ = randomToken();
@@ -216,7 +223,7 @@ void Engine::start()
     const Json engineInfo = {{"url", url()}, {"token", token_}, {"pid", getpid()}, {"stateDir", options_.stateDir}};
     system::writeFileAtomic(engineFile(), engineInfo.dump() + "\n", 0600);
     running_ = true;
-    asio::co_spawn(io_, sleepIdleSandboxes(), asio::detached);
+    asio::co_spawn(io_, sleepIdleSandboxes(), system::inBackground("idle sleep"));
 }
 
 void Engine::shutdown(bool stopSandboxes)
@@ -315,7 +322,7 @@ void Engine::readopt(Sandbox &sandbox)
         sandbox.status = "running";
         sandbox.ownChild = false;
         sandbox.lastActivity = std::chrono::steady_clock::now();
-        asio::co_spawn(io_, watchExit(registry_.find(sandbox.id), sandbox.initPid), asio::detached);
+        asio::co_spawn(io_, watchExit(registry_.find(sandbox.id), sandbox.initPid), system::inBackground("sandbox exit watch"));
         return;
     }
     if (sandbox.status == "running" || sandbox.status == "starting") {
@@ -379,7 +386,7 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
     }
     sandbox->lastActivity = std::chrono::steady_clock::now();
     setStatus(*sandbox, "running");
-    asio::co_spawn(io_, watchExit(sandbox, sandbox->initPid), asio::detached);
+    asio::co_spawn(io_, watchExit(sandbox, sandbox->initPid), system::inBackground("sandbox exit watch"));
 }
 
 asio::awaitable<void> Engine::ensureRunning(std::shared_ptr<Sandbox> sandbox)

@@ -1,4 +1,5 @@
 #include "http/HttpServer.h"
+#include "system/Background.h"
 
 #include "protocol/Protocol.h"
 
@@ -169,10 +170,10 @@ void serveAny(Acceptor &acceptor, Handler handler, ServerOptions options)
                     continue;
                 }
                 asio::co_spawn(acceptor.get_executor(), runConnection<Protocol>(std::move(socket), handler, options),
-                               asio::detached);
+                               system::inBackground("http connection"));
             }
         },
-        asio::detached);
+        system::inBackground("http accept loop"));
 }
 
 } // namespace

@@ -71,6 +71,21 @@ std::optional<std::string> readWholeFile(const std::string &path)
     return content.str();
 }
 
+std::optional<std::string> readFilePrefix(const std::string &path, std::size_t maxBytes, std::uint64_t *totalSize)
+{
+    std::ifstream file(path, std::ios::binary | std::ios::ate);
+    if (!file)
+        return std::nullopt;
+    const auto size = static_cast<std::uint64_t>(file.tellg());
+    if (totalSize)
+        *totalSize = size;
+    file.seekg(0);
+    std::string content(static_cast<std::size_t>(std::min<std::uint64_t>(size, maxBytes)), '\0');
+    file.read(content.data(), static_cast<std::streamsize>(content.size()));
+    content.resize(static_cast<std::size_t>(file.gcount()));
+    return content;
+}
+
 void makeDirectories(const std::string &path, mode_t mode)
 {
     std::string partial;

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,9 @@ void writeFileAtomic(const std::string &path, const std::string &content, mode_t
 
 // Whole file, or nullopt when it cannot be opened.
 std::optional<std::string> readWholeFile(const std::string &path);
+
+// At most maxBytes from the start of a file; *totalSize gets the file's size.
+std::optional<std::string> readFilePrefix(const std::string &path, std::size_t maxBytes, std::uint64_t *totalSize);
 
 // mkdir -p with the given mode for created directories; throws on failure.
 void makeDirectories(const std::string &path, mode_t mode = 0700);

@@ -49,6 +49,7 @@ private slots:
         config.scratchDir = scratch.path().toStdString() + "/agent";
         config.home = "/";
         config.baseEnv = {{"PATH", "/usr/bin:/bin"}, {"SANDBOX_VERSION", "test"}};
+        config.outputLimitBytes = 1024 * 1024;
         sessions = std::make_unique<SessionService>(io.get_executor(), config);
     }
 
@@ -216,6 +217,18 @@ private slots:
         QVERIFY2(elapsed < milliseconds(900), "two sessions did not run in parallel");
         // a2 queued behind a1 in the same session.
         QVERIFY(std::find(order.begin(), order.end(), "a1") < std::find(order.begin(), order.end(), "a2"));
+    }
+
+    void floodedOutputIsCutAtTheLimit()
+    {
+        for (const char *session : {kDefaultSessionId, kSessionlessId}) {
+            const auto result = run("head -c 5000000 /dev/zero | tr '\\0' a; echo done >&2", session);
+            QCOMPARE(result.exitCode, 0);
+            QVERIFY(result.stdout.size() < config.outputLimitBytes + 200);
+            QVERIFY2(result.stdout.find("output truncated, " + std::to_string(5000000 - config.outputLimitBytes)) !=
+                         std::string::npos, session);
+            QVERIFY(result.stderr.rfind("done", 0) == 0);
+        }
     }
 
     void sessionlessRunsFreshAndTimesOutWith124()

@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include <signal.h>
 
 #include <thread>
@@ -105,6 +107,25 @@ private slots:
         // The engine keeps serving after all of that.
         QCOMPARE(engine.http().request("GET", "/v1/health").status, 200);
         QCOMPARE(engine.exec("inputs", "echo still here")["stdout"].get<std::string>(), std::string("still here"));
+    }
+
+    void connectionFloodDoesNotStarveOthers()
+    {
+        // 600 idle connections (more than a default 512/1024 descriptor limit would leave room for).
+        boost::asio::io_context io;
+        std::vector<boost::asio::ip::tcp::socket> idle;
+        const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                                      static_cast<unsigned short>(engine.port()));
+        for (int i = 0; i < 600; ++i) {
+            idle.emplace_back(io);
+            idle.back().connect(endpoint);
+        }
+        auto client = engine.newClient();
+        const auto begin = std::chrono::steady_clock::now();
+        QCOMPARE(client.request("GET", "/v1/health").status, 200);
+        QVERIFY(std::chrono::steady_clock::now() - begin < std::chrono::seconds(1));
+        idle.clear();
+        QCOMPARE(client.request("GET", "/v1/sandboxes").status, 200);
     }
 
     void createExecStopAndLazyRestart()
