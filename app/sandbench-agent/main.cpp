@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -43,6 +44,9 @@ int main(int argc, char **argv)
     if (const char *home = std::getenv("HOME"))
         config.home = home;
     signal(SIGPIPE, SIG_IGN);
+    // Commands run as the same uid: not dumpable keeps them out of our memory, environment
+    // and descriptors (/proc/<agent>/mem, pidfd_getfd). exec resets it for the commands.
+    prctl(PR_SET_DUMPABLE, 0);
 
     boost::asio::io_context io(1);
     boost::asio::local::stream_protocol::acceptor acceptor(io);

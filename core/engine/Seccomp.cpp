@@ -15,7 +15,7 @@ const std::vector<std::string> &deniedSyscalls()
 {
     static const std::vector<std::string> names = {
         // Tracing and reading other processes' memory.
-        "ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
+        "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd", "process_madvise",
         // Kernel keyrings, BPF, perf, userfaultfd.
         "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
         // Kernel and module loading, reboot, swap, accounting, time.

@@ -100,17 +100,29 @@ try:
     print("tiocsti allowed")
 except OSError as error:
     print("tiocsti", errno.errorcode.get(error.errno))
-for name, number in (("keyctl", 250), ("bpf", 321), ("unshare", 272), ("mount", 165)):
+for name, number in (("keyctl", 250), ("bpf", 321), ("unshare", 272), ("mount", 165), ("pidfd_getfd", 438)):
     rc = libc.syscall(number, 0, 0, 0, 0, 0)
     print(name, rc, errno.errorcode.get(ctypes.get_errno()))
 EOF)";
         const std::string result = out("alpha", probe);
         QVERIFY2(result.find("ptrace -1 EPERM") != std::string::npos, result.c_str());
         QVERIFY2(result.find("tiocsti EPERM") != std::string::npos, result.c_str());
-        for (const char *name : {"keyctl -1 EPERM", "bpf -1 EPERM", "unshare -1 EPERM", "mount -1 EPERM"})
+        for (const char *name : {"keyctl -1 EPERM", "bpf -1 EPERM", "unshare -1 EPERM", "mount -1 EPERM", "pidfd_getfd -1 EPERM"})
             QVERIFY2(result.find(name) != std::string::npos, result.c_str());
         QCOMPARE(out("alpha", "grep -E '^(NoNewPrivs|Seccomp|CapEff):' /proc/self/status | tr -s '\\t' ' '"),
                  std::string("CapEff: 0000000000000000\nNoNewPrivs: 1\nSeccomp: 2\n"));
+    }
+
+    void agentIsOutOfReachOfSandboxCode()
+    {
+        // PID 2 is the agent: same uid as the commands, but its memory, environment and
+        // descriptors are closed to them.
+        QCOMPARE(out("alpha", "ps -o args= -p 2"), std::string("/.sandbench/sandbench-agent\n"));
+        const auto result = run("alpha", "cat /proc/2/environ; readlink /proc/2/fd/3; head -c1 /proc/2/mem");
+        QCOMPARE(result["stdout"].get<std::string>(), std::string());
+        QVERIFY(result["stderr"].get<std::string>().find("Permission denied") != std::string::npos);
+        // Its control socket is not in the sandbox's file system either.
+        QCOMPARE(out("alpha", "find / -xdev -type s 2>/dev/null | grep -c agent.sock"), std::string("0\n"));
     }
 
     void forkBombStaysInsideItsLimits()
