@@ -13,35 +13,6 @@ using protocol::ApiError;
 
 namespace {
 
-std::vector<std::string> splitPath(const std::string &path)
-{
-    std::vector<std::string> parts;
-    std::size_t start = 1;
-    while (start <= path.size()) {
-        const std::size_t slash = path.find('/', start);
-        parts.push_back(path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
-        if (slash == std::string::npos)
-            break;
-        start = slash + 1;
-    }
-    return parts;
-}
-
-std::string queryValue(const std::string &query, const std::string &name)
-{
-    std::size_t start = 0;
-    while (start < query.size()) {
-        std::size_t end = query.find('&', start);
-        if (end == std::string::npos)
-            end = query.size();
-        const std::string pair = query.substr(start, end - start);
-        if (pair.rfind(name + "=", 0) == 0)
-            return pair.substr(name.size() + 1);
-        start = end + 1;
-    }
-    return {};
-}
-
 // Session id of /api/execute*: body, then Authorization bearer, X-Session-Id, ?session=, ?sessionId=.
 std::string requestSessionId(const http::Request &request, const std::string &query)
 {
@@ -49,9 +20,9 @@ std::string requestSessionId(const http::Request &request, const std::string &qu
         return std::string(auth.substr(7));
     if (auto header = request["X-Session-Id"]; !header.empty())
         return std::string(header);
-    if (auto value = queryValue(query, "session"); !value.empty())
+    if (auto value = http::queryValue(query, "session"); !value.empty())
         return value;
-    if (auto value = queryValue(query, "sessionId"); !value.empty())
+    if (auto value = http::queryValue(query, "sessionId"); !value.empty())
         return value;
     return kDefaultSessionId;
 }
@@ -134,7 +105,7 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
 {
     using http::bhttp::verb;
     const verb method = request.method();
-    const auto parts = splitPath(path);
+    const auto parts = http::splitPath(path);
     auto reply = [&](Json fields) -> asio::awaitable<void> {
         co_await responder.send(http::jsonResponse(200, protocol::success(std::move(fields)), responder.keepAlive));
     };
@@ -221,7 +192,7 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
         co_return co_await reply(processStarted(*record));
     }
     if (is(verb::get, {"api", "process", "list"}))
-        co_return co_await reply(processes_.list(queryValue(query, "status")));
+        co_return co_await reply(processes_.list(http::queryValue(query, "status")));
     if (is(verb::delete_, {"api", "process", "kill-all"}))
         co_return co_await reply(co_await processes_.killAll());
     if (is(verb::get, {"api", "process", "{}"}))

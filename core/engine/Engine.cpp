@@ -86,20 +86,6 @@ bool tokensEqual(std::string_view given, std::string_view expected)
     return difference == 0;
 }
 
-std::vector<std::string> splitPath(std::string_view path)
-{
-    std::vector<std::string> parts;
-    std::size_t start = 1;
-    while (start <= path.size()) {
-        const std::size_t slash = path.find('/', start);
-        parts.emplace_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
-        if (slash == std::string_view::npos)
-            break;
-        start = slash + 1;
-    }
-    return parts;
-}
-
 Json sandboxEvent(const char *type, const Sandbox &sandbox)
 {
     return {{"type", type}, {"id", sandbox.id}, {"status", sandbox.status}, {"sandbox", sandbox.publicView()},
@@ -483,7 +469,7 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
     const std::string target(request.target());
     const auto question = target.find('?');
     const std::string path = target.substr(0, question);
-    const auto parts = splitPath(path);
+    const auto parts = http::splitPath(path);
     const auto method = request.method();
     auto reply = [&](Json fields) -> asio::awaitable<void> {
         co_await responder.send(http::jsonResponse(200, protocol::success(std::move(fields)), responder.keepAlive));

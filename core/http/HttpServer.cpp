@@ -188,6 +188,35 @@ void serve(asio::local::stream_protocol::acceptor &acceptor, Handler handler, Se
     serveAny(acceptor, std::move(handler), options);
 }
 
+std::vector<std::string> splitPath(std::string_view path)
+{
+    std::vector<std::string> parts;
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        const std::size_t slash = path.find('/', start);
+        parts.emplace_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+        if (slash == std::string_view::npos)
+            break;
+        start = slash + 1;
+    }
+    return parts;
+}
+
+std::string queryValue(std::string_view query, std::string_view name)
+{
+    std::size_t start = 0;
+    while (start < query.size()) {
+        std::size_t end = query.find('&', start);
+        if (end == std::string_view::npos)
+            end = query.size();
+        const std::string_view pair = query.substr(start, end - start);
+        if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=')
+            return std::string(pair.substr(name.size() + 1));
+        start = end + 1;
+    }
+    return {};
+}
+
 void addCorsHeaders(bhttp::fields &fields)
 {
     fields.set("Access-Control-Allow-Origin", "*");

@@ -17,6 +17,8 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace sandbench::http {
 
@@ -55,6 +57,12 @@ struct ServerOptions {
 // Accept loops; each runs until the acceptor is closed.
 void serve(asio::ip::tcp::acceptor &acceptor, Handler handler, ServerOptions options = {});
 void serve(asio::local::stream_protocol::acceptor &acceptor, Handler handler, ServerOptions options = {});
+
+// "/a/b/c" -> {"a", "b", "c"} (empty segments kept: "/a/" -> {"a", ""}).
+std::vector<std::string> splitPath(std::string_view path);
+
+// Value of name in "a=1&b=2" (not percent-decoded), or empty.
+std::string queryValue(std::string_view query, std::string_view name);
 
 // CORS headers the protocol puts on every response.
 void addCorsHeaders(bhttp::fields &fields);
