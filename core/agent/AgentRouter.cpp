@@ -51,6 +51,26 @@ Json commandFinished(const CommandRequest &command, const CommandResult &result)
     return fields;
 }
 
+// Outside the coroutine: GCC 12 mis-evaluates conditional chains inside coroutine bodies.
+Json runFileRoute(FileService &files, const std::string &area, const Json &body)
+{
+    if (area == "read")
+        return files.read(body);
+    if (area == "write")
+        return files.write(body);
+    if (area == "delete")
+        return files.remove(body);
+    if (area == "rename")
+        return files.rename(body, "oldPath", "newPath");
+    if (area == "move")
+        return files.rename(body, "sourcePath", "destinationPath");
+    if (area == "mkdir")
+        return files.mkdir(body);
+    if (area == "list-files")
+        return files.list(body);
+    return files.exists(body);
+}
+
 Json versionInfo()
 {
     const char *version = std::getenv("SANDBOX_VERSION");
@@ -65,7 +85,8 @@ Json pingInfo()
 } // namespace
 
 AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config)
-    : config_(std::move(config)), sessions_(executor, config_), processes_(executor, config_, sessions_)
+    : config_(std::move(config)), sessions_(executor, config_), processes_(executor, config_, sessions_),
+      files_(config_, sessions_)
 {
 }
 
@@ -207,6 +228,22 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
         co_return co_await streamEvents(responder, [&](ProcessService::Emit send) {
             return processes_.streamLogs(id, send);
         });
+    }
+
+    // Files.
+    if (method == verb::post && parts.size() >= 2 && parts[0] == "api") {
+        const std::string area = parts.size() == 2 ? parts[1] : parts[1] + "/" + parts[2];
+        static const std::vector<std::string> fileRoutes = {"read", "write", "delete", "rename", "move",
+                                                            "mkdir", "list-files", "exists", "read/stream"};
+        if (std::find(fileRoutes.begin(), fileRoutes.end(), area) != fileRoutes.end()) {
+            const Json body = protocol::parseBody(request.body());
+            rejectBlankSessionId(body);
+            if (area == "read/stream")
+                co_return co_await streamEvents(responder, [&](ProcessService::Emit send) {
+                    return files_.readStream(body, send);
+                });
+            co_return co_await reply(runFileRoute(files_, area, body));
+        }
     }
 
     // Engine-only: sandbox-level environment changes (not reachable through the engine's /api forwarding).

@@ -2,6 +2,7 @@
 // service for that area, and encodes the result or the error envelope.
 #pragma once
 
+#include "agent/FileService.h"
 #include "agent/ProcessService.h"
 #include "agent/SessionService.h"
 #include "http/HttpServer.h"
@@ -25,6 +26,7 @@ private:
     AgentConfig config_;
     SessionService sessions_;
     ProcessService processes_;
+    FileService files_;
 };
 
 } // namespace sandbench::agent

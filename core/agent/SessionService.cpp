@@ -373,6 +373,18 @@ asio::awaitable<std::optional<pid_t>> SessionService::startInSession(CommandRequ
     }
 }
 
+std::string SessionService::currentDirectory(const std::string &sessionId) const
+{
+    if (auto it = sessions_.find(sessionId); it != sessions_.end() && !it->second->shell->exited()) {
+        char buffer[4096];
+        const std::string link = "/proc/" + std::to_string(it->second->shell->pid()) + "/cwd";
+        const ssize_t n = readlink(link.c_str(), buffer, sizeof buffer);
+        if (n > 0)
+            return std::string(buffer, static_cast<std::size_t>(n));
+    }
+    return config_.workspace;
+}
+
 void SessionService::adoptBackground(const std::string &sessionId, pid_t pid)
 {
     if (auto it = sessions_.find(sessionId); it != sessions_.end())

@@ -65,6 +65,9 @@ public:
     // Records a pid as belonging to a session so deleting the session ends it.
     void adoptBackground(const std::string &sessionId, pid_t pid);
 
+    // The session shell's working directory (the workspace for sessionless or unknown sessions).
+    std::string currentDirectory(const std::string &sessionId) const;
+
     // Environment for a new shell or a sessionless command.
     std::vector<std::string> environmentFor(const std::map<std::string, std::string> &extra) const;
 

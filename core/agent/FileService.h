@@ -1,0 +1,50 @@
+// Files: read (whole or streamed), write (atomic), delete, rename, move,
+// mkdir, list and exists, with the protocol's encodings, MIME choice and
+// error codes. The agent runs inside the sandbox's mount namespace, so every
+// path (and every symlink) resolves to the sandbox's own files.
+#pragma once
+
+#include "agent/AgentConfig.h"
+#include "agent/SessionService.h"
+
+#include <functional>
+
+namespace sandbench::agent {
+
+inline constexpr std::uint64_t kMaxReadBytes = 32ull * 1024 * 1024; // /api/read cap (413 above)
+inline constexpr std::size_t kStreamChunkBytes = 65535;             // /api/read/stream slice
+
+// MIME type from the extension, else from the first bytes (magic numbers, valid UTF-8 -> text/plain).
+std::string detectMimeType(const std::string &path, std::string_view head);
+// text/*, the textual application types, +json/+xml: sandbox-api.md §3.2.
+bool isTextMimeType(const std::string &mimeType);
+
+std::string base64Encode(std::string_view bytes);
+// nullopt when the text has characters outside A-Za-z0-9+/= or a bad length.
+std::optional<std::string> base64Decode(std::string_view text);
+
+class FileService {
+public:
+    using Emit = std::function<asio::awaitable<bool>(const Json &)>;
+
+    FileService(AgentConfig &config, SessionService &sessions);
+
+    Json read(const Json &body);
+    Json write(const Json &body);
+    Json remove(const Json &body);
+    Json rename(const Json &body, const char *fromField, const char *toField);
+    Json mkdir(const Json &body);
+    Json list(const Json &body);
+    Json exists(const Json &body);
+    // SSE events of /api/read/stream; failures become an in-band error event.
+    asio::awaitable<void> readStream(Json body, Emit send);
+
+    // An absolute path for the request: relative paths against the session's cwd.
+    std::string resolve(const Json &body, const char *field) const;
+
+private:
+    AgentConfig &config_;
+    SessionService &sessions_;
+};
+
+} // namespace sandbench::agent
