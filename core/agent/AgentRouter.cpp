@@ -86,7 +86,7 @@ Json pingInfo()
 
 AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config)
     : config_(std::move(config)), sessions_(executor, config_), processes_(executor, config_, sessions_),
-      files_(config_, sessions_)
+      files_(config_, sessions_), watches_(executor, config_)
 {
 }
 
@@ -229,6 +229,18 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
             return processes_.streamLogs(id, send);
         });
     }
+
+    // File watching.
+    if (is(verb::post, {"api", "watch"})) {
+        const Json body = protocol::parseBody(request.body());
+        rejectBlankSessionId(body);
+        WatchRequest watch = parseWatchRequest(body, config_.workspace);
+        co_return co_await streamEvents(responder, [&](ProcessService::Emit send) {
+            return watches_.watch(watch, send);
+        });
+    }
+    if (is(verb::post, {"api", "watch", "check"}))
+        co_return co_await reply(watches_.check(protocol::parseBody(request.body())));
 
     // Files.
     if (method == verb::post && parts.size() >= 2 && parts[0] == "api") {

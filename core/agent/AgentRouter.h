@@ -4,6 +4,7 @@
 
 #include "agent/FileService.h"
 #include "agent/ProcessService.h"
+#include "agent/WatchService.h"
 #include "agent/SessionService.h"
 #include "http/HttpServer.h"
 
@@ -27,6 +28,7 @@ private:
     SessionService sessions_;
     ProcessService processes_;
     FileService files_;
+    WatchService watches_;
 };
 
 } // namespace sandbench::agent
