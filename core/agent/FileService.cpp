@@ -179,6 +179,22 @@ Json fileInfo(const std::string &absolute, const std::string &relative, const st
             {"isSymlink", S_ISLNK(info.st_mode)}};
 }
 
+// Follows a chain of symlinks at the last component (dangling targets included), so an
+// atomic write replaces the file the link points to instead of the link itself. Paths
+// resolve in the sandbox's mount namespace, so no link can lead out of it.
+std::string followFinalLinks(std::string path)
+{
+    for (int hop = 0; hop < 40; ++hop) {
+        char target[4096];
+        const ssize_t n = readlink(path.c_str(), target, sizeof target - 1);
+        if (n < 0)
+            return path;
+        const std::string link(target, static_cast<std::size_t>(n));
+        path = lexicallyNormal(link.front() == '/' ? link : parentOf(path) + "/" + link);
+    }
+    return path;
+}
+
 struct FileDescriptor {
     int fd = -1;
     ~FileDescriptor() { if (fd >= 0) close(fd); }
@@ -303,6 +319,26 @@ std::optional<std::string> base64Decode(std::string_view text)
     return bytes;
 }
 
+std::string atomicTempName(const std::string &name, bool replacing)
+{
+    static std::mt19937_64 random{std::random_device{}()};
+    return "." + name.substr(0, 180) + (replacing ? ".sandbench-replace-" : ".sandbench-new-") + std::to_string(random());
+}
+
+std::string atomicTempKind(std::string_view name)
+{
+    if (name.empty() || name.front() != '.')
+        return {};
+    for (const char *kind : {"new", "replace"}) {
+        const std::string marker = std::string(".sandbench-") + kind + "-";
+        const auto at = name.rfind(marker);
+        if (at != std::string_view::npos && at + marker.size() < name.size() &&
+            name.find_first_not_of("0123456789", at + marker.size()) == std::string_view::npos)
+            return kind;
+    }
+    return {};
+}
+
 FileService::FileService(AgentConfig &config, SessionService &sessions) : config_(config), sessions_(sessions) {}
 
 std::string FileService::resolve(const Json &body, const char *field) const
@@ -354,7 +390,8 @@ Json FileService::read(const Json &body)
 
 Json FileService::write(const Json &body)
 {
-    const std::string path = resolve(body, "path");
+    const std::string requested = resolve(body, "path");
+    const std::string path = followFinalLinks(requested);
     const std::string encoding = encodingOf(body);
     if (!body.contains("content") || !body["content"].is_string())
         throw ApiError("VALIDATION_FAILED", "content must be a string");
@@ -380,8 +417,7 @@ Json FileService::write(const Json &body)
         throw ApiError("IS_DIRECTORY", "Cannot write a file over a directory: " + path,
                        {{"path", path}, {"operation", "file.write"}}, "file.write");
     // Write beside the target and rename over it: readers see the old or the new file, never half.
-    static std::mt19937_64 random{std::random_device{}()};
-    const std::string temp = parent + "/." + baseName(path).substr(0, 200) + ".sandbench-" + std::to_string(random());
+    const std::string temp = parent + "/" + atomicTempName(baseName(path), replacing);
     FileDescriptor file{open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, replacing ? existing.st_mode & 07777 : 0644)};
     if (file.fd < 0)
         failErrno(errno, "Cannot write file", path, "file.write");
@@ -397,12 +433,14 @@ Json FileService::write(const Json &body)
         }
         done += static_cast<std::size_t>(n);
     }
-    if (fsync(file.fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
+    // Closed before the rename, so no close-write event is reported under the final name.
+    const bool synced = fsync(file.fd) == 0 && close(std::exchange(file.fd, -1)) == 0;
+    if (!synced || ::rename(temp.c_str(), path.c_str()) != 0) {
         const int error = errno;
         unlink(temp.c_str());
         failErrno(error, "Cannot write file", path, "file.write");
     }
-    return {{"path", path}};
+    return {{"path", requested}};
 }
 
 Json FileService::remove(const Json &body)

@@ -14,6 +14,13 @@ namespace sandbench::agent {
 inline constexpr std::uint64_t kMaxReadBytes = 32ull * 1024 * 1024; // /api/read cap (413 above)
 inline constexpr std::size_t kStreamChunkBytes = 65535;             // /api/read/stream slice
 
+// Atomic writes go through a hidden sibling "."+name+".sandbench-new-N" (or "-replace-N" when a
+// file is replaced), renamed over the target; WatchService reports the rename as the create or
+// modify it stands for.
+std::string atomicTempName(const std::string &name, bool replacing);
+// "new" or "replace" for such a temporary name, else empty.
+std::string atomicTempKind(std::string_view name);
+
 // MIME type from the extension, else from the first bytes (magic numbers, valid UTF-8 -> text/plain).
 std::string detectMimeType(const std::string &path, std::string_view head);
 // text/*, the textual application types, +json/+xml: sandbox-api.md §3.2.

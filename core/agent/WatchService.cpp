@@ -1,5 +1,6 @@
 #include "agent/WatchService.h"
 
+#include "agent/FileService.h"
 #include "protocol/Protocol.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -355,6 +356,22 @@ private:
         }
         const std::string path = dir + "/" + event.name;
         const bool isDirectory = event.mask & IN_ISDIR;
+        // The agent's own atomic writes: report the rename as the create or modify it stands for.
+        if (const std::string kind = atomicTempKind(event.name); !kind.empty()) {
+            if (event.mask & IN_MOVED_FROM) {
+                if (atomicRenames_.size() > 1000)
+                    atomicRenames_.clear(); // renames whose other half left the watched tree
+                atomicRenames_[event.cookie] = kind;
+            }
+            return;
+        }
+        if ((event.mask & IN_MOVED_TO) && atomicRenames_.count(event.cookie)) {
+            const std::string kind = atomicRenames_[event.cookie];
+            atomicRenames_.erase(event.cookie);
+            if (wanted(path))
+                publish(kind == "new" ? "create" : "modify", path, false, 0);
+            return;
+        }
         if (isDirectory && request_.recursive && (event.mask & (IN_CREATE | IN_MOVED_TO)) && !excluded(path))
             addTree(path, true);
         if (!wanted(path))
@@ -375,6 +392,7 @@ private:
     std::string watchId_;
     asio::posix::stream_descriptor descriptor_;
     std::map<int, std::string> watches_;
+    std::map<std::uint32_t, std::string> atomicRenames_; // rename cookie -> "new" or "replace"
     std::optional<std::regex> include_;
     std::optional<std::regex> exclude_;
     std::list<std::shared_ptr<Subscriber>> subscribers_;
@@ -475,12 +493,17 @@ asio::awaitable<void> WatchService::watch(WatchRequest request, Emit send)
     if (!co_await send(watchingEvent(request, watcher->watchId())))
         co_return;
     asio::steady_timer window(co_await asio::this_coro::executor);
+    auto lastDelivery = std::chrono::steady_clock::time_point{};
     for (;;) {
         if (subscriber->pending.empty() && !subscriber->rescan && !subscriber->stopped)
             co_await subscriber->wake.wait();
-        // Let a burst gather so repeated writes to one file become one event.
-        window.expires_after(kCoalescing);
-        co_await window.async_wait(asio::use_awaitable);
+        // An event after a quiet spell goes out at once; within 75 ms of the last batch,
+        // events gather so a burst of writes to one file becomes one event.
+        if (const auto due = lastDelivery + kCoalescing; std::chrono::steady_clock::now() < due) {
+            window.expires_at(due);
+            co_await window.async_wait(asio::use_awaitable);
+        }
+        lastDelivery = std::chrono::steady_clock::now();
         std::vector<Json> batch = std::exchange(subscriber->pending, {});
         subscriber->keys.clear();
         for (const auto &event : batch)

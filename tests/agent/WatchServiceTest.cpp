@@ -1,5 +1,7 @@
 // WatchService with real inotify on a temporary workspace: validation,
 // events, recursion, filters, coalescing, overflow, checkChanges, release.
+#include "agent/FileService.h"
+#include "agent/SessionService.h"
 #include "agent/WatchService.h"
 #include "protocol/Protocol.h"
 #include "support/EngineHarness.h"
@@ -142,6 +144,28 @@ private slots:
         QFile::remove(QString::fromStdString(at("basic/newfile.txt")));
         test::pump(io, 200);
         QVERIFY(watching->has("delete", at("basic/newfile.txt")));
+        stopWatch(*watching);
+    }
+
+    void atomicApiWritesAreCreateThenModify()
+    {
+        QTemporaryDir scratch;
+        AgentConfig fileConfig = config;
+        fileConfig.scratchDir = scratch.path().toStdString();
+        SessionService sessions(io.get_executor(), fileConfig);
+        FileService files(fileConfig, sessions);
+        QDir().mkpath(QString::fromStdString(at("api")));
+        auto watching = startWatch(Json{{"path", at("api")}});
+        files.write(Json{{"path", at("api/config.json")}, {"content", "{}"}});
+        test::pump(io, 150);
+        files.write(Json{{"path", at("api/config.json")}, {"content", "{\"a\":1}"}});
+        test::pump(io, 150);
+        std::vector<std::string> seen;
+        for (const auto &event : watching->events)
+            if (event["type"] == "event")
+                seen.push_back(event["eventType"].get<std::string>() + " " + event["path"].get<std::string>());
+        const std::vector<std::string> expected = {"create " + at("api/config.json"), "modify " + at("api/config.json")};
+        QVERIFY2(seen == expected, qPrintable(QString::fromStdString(Json(seen).dump()))); // nothing about the temporary files
         stopWatch(*watching);
     }
 

@@ -10,6 +10,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -138,6 +143,53 @@ int main(int argc, char **argv)
         engine.exec("bench-warm", "echo hi", Json{{"sessionId", sandboxless}});
     });
 
+    // Files: /api/read of a 4 KiB file, and watch latency (write request sent -> event received).
+    const std::string fourKiB(4096, 'x');
+    http.requestJson("POST", "/v1/sandboxes/bench-warm/api/write", Json{{"path", "/workspace/4k.txt"}, {"content", fourKiB}});
+    const Stats read4k = measure(300, [&](int) {
+        http.requestJson("POST", "/v1/sandboxes/bench-warm/api/read", Json{{"path", "/workspace/4k.txt"}});
+    });
+    http.requestJson("POST", "/v1/sandboxes/bench-warm/api/mkdir", Json{{"path", "/workspace/watched"}});
+    std::mutex mutex;
+    std::condition_variable arrived;
+    std::map<std::string, Clock::time_point> seen;
+    bool watching = false;
+    std::atomic<bool> stopWatching = false;
+    std::thread watcher([&] {
+        auto client = engine.newClient();
+        client.streamEvents("POST", "/v1/sandboxes/bench-warm/api/watch", Json{{"path", "/workspace/watched"}}.dump(),
+                            [&](const Json &event) {
+            std::lock_guard lock(mutex);
+            if (event.value("type", "") == "watching")
+                watching = true;
+            else if (event.value("eventType", "") == "create")
+                seen.emplace(event.value("path", ""), Clock::now());
+            arrived.notify_all();
+            return !stopWatching.load();
+        });
+    });
+    {
+        std::unique_lock lock(mutex);
+        arrived.wait(lock, [&] { return watching; });
+    }
+    std::vector<double> watchSamples;
+    for (int i = 0; i < 60; ++i) {
+        const std::string path = "/workspace/watched/latency-" + std::to_string(i);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100)); // isolated events, not a burst
+        const auto begin = Clock::now();
+        http.requestJson("POST", "/v1/sandboxes/bench-warm/api/write", Json{{"path", path}, {"content", "x"}});
+        std::unique_lock lock(mutex);
+        if (arrived.wait_for(lock, std::chrono::seconds(2), [&] { return seen.count(path) > 0; }))
+            watchSamples.push_back(std::chrono::duration<double, std::milli>(seen[path] - begin).count());
+    }
+    stopWatching = true;
+    http.requestJson("POST", "/v1/sandboxes/bench-warm/api/write", Json{{"path", "/workspace/watched/stop"}, {"content", "x"}});
+    watcher.join();
+    std::sort(watchSamples.begin(), watchSamples.end());
+    const Stats watchLatency = watchSamples.empty() ? Stats{-1, -1}
+                                                    : Stats{watchSamples[watchSamples.size() / 2],
+                                                            watchSamples[watchSamples.size() * 9 / 10]};
+
     // Idle memory: one agent, then 50 idle sandboxes (each after one command).
     const pid_t warmBwrap = bwrapPidOf(engine, "bench-warm");
     const auto [onePss, oneRss] = treeMemoryKb(warmBwrap);
@@ -178,6 +230,8 @@ int main(int argc, char **argv)
     row("create-to-first-exec (new sandbox)", create);
     row("warm exec('echo hi'), session", warm);
     row("warm exec('echo hi'), sessionless", warmSessionless);
+    row("/api/read of a 4 KiB file", read4k);
+    row("watch: write request -> event at the client", watchLatency);
     std::printf("\nRatios\n");
     std::printf("%-44s %8.2fx  (target <= 4x)\n", "create-to-first-exec p50 / bwrap p50", create.p50 / bwrap.p50);
     std::printf("%-44s %8.2fx\n", "warm session exec p50 / bash p50", warm.p50 / bash.p50);

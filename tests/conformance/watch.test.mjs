@@ -45,6 +45,8 @@ test('watching comes first, then create, modify and delete', async () => {
     await sleep(100);
     await sandbox.files.writeFile(`${dir}/newfile.txt`, 'one', 'w');
     await sleep(200);
+    await sandbox.files.writeFile(`${dir}/newfile.txt`, 'two', 'w');
+    await sleep(200);
     await sandbox.files.deleteFile(`${dir}/newfile.txt`, 'w');
   })();
   const events = await eventsUntil(stream, (seen) => seen.some((e) => e.eventType === 'delete'));
@@ -52,8 +54,8 @@ test('watching comes first, then create, modify and delete', async () => {
   assert.equal(events[0].type, 'watching');
   assert.equal(events[0].path, dir);
   assert.ok(events[0].watchId);
-  assert.ok(events.some((e) => e.type === 'event' && e.eventType === 'create' && e.path.includes('newfile.txt')));
-  assert.ok(events.some((e) => e.type === 'event' && e.eventType === 'delete' && e.path.includes('newfile.txt')));
+  const changes = events.filter((e) => e.type === 'event').map((e) => `${e.eventType} ${e.path}`);
+  assert.deepEqual(changes, [`create ${dir}/newfile.txt`, `modify ${dir}/newfile.txt`, `delete ${dir}/newfile.txt`]);
 });
 
 test('default excludes hide node_modules and .git', async () => {
