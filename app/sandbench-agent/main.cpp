@@ -71,9 +71,13 @@ int main(int argc, char **argv)
     unsetenv("SANDBENCH_LISTEN_FD");
 
     agent::AgentRouter router(io.get_executor(), config);
+    http::ServerOptions serverOptions;
+    serverOptions.streamsBody = [](const http::bhttp::request_header<> &header) {
+        return header.method() == http::bhttp::verb::put && header.target().starts_with("/internal/files");
+    };
     http::serve(acceptor, [&router](http::Request &request, http::Responder &responder) {
         return router.handle(request, responder);
-    });
+    }, serverOptions);
     boost::asio::signal_set stop(io, SIGTERM, SIGINT);
     stop.async_wait([&](auto, int) { io.stop(); });
     io.run();

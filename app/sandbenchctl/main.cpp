@@ -2,7 +2,14 @@
 // for the URL and token; every failure is one readable line on stderr.
 #include "client/HttpClient.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -22,6 +29,9 @@ commands:
   ps ID                       list background processes
   logs ID PROCESS             print a process's output
   kill ID PROCESS             kill a process tree
+  cp LOCAL ID:/path           upload a file (streamed, atomic on the sandbox side)
+  cp ID:/path LOCAL           download a file (streamed, atomic on this side)
+  watch ID [PATH]             print file events under PATH (default /workspace) as they come
   stop ID                     stop a sandbox (its workspace stays)
   rm ID                       destroy a sandbox and its workspace
 
@@ -61,6 +71,117 @@ Json expectOk(const client::HttpResult &result)
     if (body.is_object() && body.contains("message"))
         die(body["message"].get<std::string>() + " (" + body.value("code", "error") + ")");
     die("engine answered HTTP " + std::to_string(result.status));
+}
+
+std::string percentEncode(const std::string &text)
+{
+    static const char *hex = "0123456789ABCDEF";
+    std::string encoded;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || std::strchr("-_.~/", c))
+            encoded += static_cast<char>(c);
+        else
+            encoded += std::string("%") + hex[c >> 4] + hex[c & 15];
+    }
+    return encoded;
+}
+
+// "ID:/path" -> {ID, /path} when ID is a sandbox id; nullopt for local paths.
+std::optional<std::pair<std::string, std::string>> remoteSpec(const std::string &argument)
+{
+    const auto colon = argument.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 >= argument.size())
+        return std::nullopt;
+    const std::string id = argument.substr(0, colon);
+    if (id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+        return std::nullopt;
+    return std::make_pair(id, argument.substr(colon + 1));
+}
+
+// A one-line progress display on a terminal (nothing when stderr is not a terminal).
+class Progress {
+public:
+    Progress(std::string name, std::uint64_t total) : name_(std::move(name)), total_(total), tty_(isatty(2)) {}
+    void update(std::uint64_t done, bool final = false)
+    {
+        const auto now = std::chrono::steady_clock::now();
+        if (!tty_ || (!final && now - last_ < std::chrono::milliseconds(100)))
+            return;
+        last_ = now;
+        const double seconds = std::chrono::duration<double>(now - start_).count();
+        const double mib = 1024.0 * 1024.0;
+        std::fprintf(stderr, "\r%-30.30s %9.1f MiB", name_.c_str(), done / mib);
+        if (total_)
+            std::fprintf(stderr, " / %.1f MiB %3d%%", total_ / mib, static_cast<int>(done * 100 / total_));
+        std::fprintf(stderr, "  %.1f MiB/s   ", seconds > 0 ? done / mib / seconds : 0.0);
+        if (final)
+            std::fprintf(stderr, "\n");
+    }
+
+private:
+    std::string name_;
+    std::uint64_t total_;
+    bool tty_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_{};
+};
+
+int copyFile(client::HttpClient &http, const std::string &source, const std::string &destination)
+{
+    if (const auto remote = remoteSpec(destination); remote && !remoteSpec(source)) {
+        std::FILE *file = std::fopen(source.c_str(), "rb");
+        if (!file)
+            die("cannot open " + source + ": " + std::strerror(errno));
+        struct stat info{};
+        fstat(fileno(file), &info);
+        Progress progress(source, static_cast<std::uint64_t>(info.st_size));
+        const auto result = http.upload("/v1/sandboxes/" + remote->first + "/files?path=" + percentEncode(remote->second),
+                                        static_cast<std::uint64_t>(info.st_size),
+                                        [file](char *buffer, std::size_t size) { return std::fread(buffer, 1, size, file); },
+                                        [&progress](std::uint64_t done) { progress.update(done); });
+        std::fclose(file);
+        expectOk(result);
+        progress.update(static_cast<std::uint64_t>(info.st_size), true);
+        return 0;
+    }
+    if (const auto remote = remoteSpec(source); remote && !remoteSpec(destination)) {
+        // Into a temporary sibling, renamed once complete: a failed download leaves nothing half-written.
+        const std::string temp = destination + ".sandbench-part";
+        std::FILE *file = std::fopen(temp.c_str(), "wb");
+        if (!file)
+            die("cannot create " + temp + ": " + std::strerror(errno));
+        std::uint64_t received = 0;
+        std::string head; // the first bytes, to show an error envelope
+        Progress progress(destination, 0);
+        int status = 0;
+        try {
+            status = http.stream("GET", "/v1/sandboxes/" + remote->first + "/files?path=" + percentEncode(remote->second), {},
+                                 [&](std::string_view data) {
+                if (head.size() < 4096)
+                    head.append(data.substr(0, 4096 - head.size()));
+                received += data.size();
+                progress.update(received);
+                return std::fwrite(data.data(), 1, data.size(), file) == data.size();
+            });
+        } catch (const std::exception &error) {
+            std::fclose(file);
+            std::remove(temp.c_str());
+            die(error.what());
+        }
+        const bool written = std::fflush(file) == 0 && fsync(fileno(file)) == 0;
+        std::fclose(file);
+        if (status != 200) {
+            std::remove(temp.c_str());
+            expectOk(client::HttpResult{status, head, "application/json"});
+        }
+        if (!written || std::rename(temp.c_str(), destination.c_str()) != 0) {
+            std::remove(temp.c_str());
+            die("cannot write " + destination + ": " + std::strerror(errno));
+        }
+        progress.update(received, true);
+        return 0;
+    }
+    die("cp needs exactly one side of the form ID:/path", 2);
 }
 
 void printProcesses(const Json &body)
@@ -185,6 +306,31 @@ int main(int argc, char **argv)
             need(2);
             expectOk(http.request("DELETE", base + args[1] + "/api/process/" + args[2]));
             return 0;
+        }
+        if (command == "cp") {
+            need(2);
+            return copyFile(http, args[1], args[2]);
+        }
+        if (command == "watch") {
+            need(1);
+            const Json request = {{"path", args.size() > 2 ? args[2] : "/workspace"}};
+            const int status = http.streamEvents("POST", base + args[1] + "/api/watch", request.dump(), [](const Json &event) {
+                const std::string type = event.value("type", "");
+                if (type == "event")
+                    std::printf("%-9s %s%s\n", event.value("eventType", "").c_str(), event.value("path", "").c_str(),
+                                event.value("isDirectory", false) ? "/" : "");
+                else if (type == "watching")
+                    std::fprintf(stderr, "watching %s\n", event.value("path", "").c_str());
+                else if (type == "rescan")
+                    std::printf("rescan    %s (%s)\n", event.value("path", "").c_str(), event.value("reason", "").c_str());
+                else if (type == "stopped" || type == "error")
+                    std::fprintf(stderr, "%s: %s\n", type.c_str(), event.value("reason", event.value("error", "")).c_str());
+                else if (event.contains("code"))
+                    die(event.value("message", "watch failed"));
+                std::fflush(stdout);
+                return true;
+            });
+            return status == 200 ? 0 : 1;
         }
         if (command == "stop") {
             need(1);

@@ -71,6 +71,17 @@ Json runFileRoute(FileService &files, const std::string &area, const Json &body)
     return files.exists(body);
 }
 
+// Path of the raw /internal/files routes: relative paths are against the workspace.
+Json rawPathBody(const std::string &query)
+{
+    return {{"path", http::percentDecode(http::queryValue(query, "path"))}, {"sessionId", kSessionlessId}};
+}
+
+Json uploaded(const std::string &path, std::uint64_t size)
+{
+    return {{"path", path}, {"size", size}};
+}
+
 Json versionInfo()
 {
     const char *version = std::getenv("SANDBOX_VERSION");
@@ -256,6 +267,34 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
                 });
             co_return co_await reply(runFileRoute(files_, area, body));
         }
+    }
+
+    // Engine-only: raw file transfers behind the engine's /v1/sandboxes/{id}/files.
+    if (is(verb::get, {"internal", "files"})) {
+        auto download = files_.openDownload(files_.resolve(rawPathBody(query), "path"));
+        http::bhttp::response<http::bhttp::empty_body> header{http::bhttp::status::ok, 11};
+        header.set(http::bhttp::field::content_type, "application/octet-stream");
+        header.set("X-File-Size", std::to_string(download->size));
+        if (!co_await responder.beginStream(std::move(header)))
+            co_return;
+        std::vector<char> chunk(256 * 1024);
+        for (;;) {
+            const ssize_t n = ::read(download->fd, chunk.data(), chunk.size());
+            if (n <= 0)
+                break; // a read error ends the stream short: the client sees fewer bytes than X-File-Size
+            if (!co_await responder.writeChunk(std::string_view(chunk.data(), static_cast<std::size_t>(n))))
+                co_return;
+        }
+        co_return co_await responder.endStream();
+    }
+    if (is(verb::put, {"internal", "files"})) {
+        const std::string path = files_.resolve(rawPathBody(query), "path");
+        auto upload = files_.beginUpload(path);
+        std::vector<char> chunk(256 * 1024);
+        for (std::size_t n; (n = co_await responder.readBody(chunk.data(), chunk.size())) > 0;)
+            upload->write(chunk.data(), n);
+        upload->commit();
+        co_return co_await reply(uploaded(path, upload->written()));
     }
 
     // Engine-only: sandbox-level environment changes (not reachable through the engine's /api forwarding).

@@ -443,6 +443,78 @@ Json FileService::write(const Json &body)
     return {{"path", requested}};
 }
 
+AtomicUpload::~AtomicUpload()
+{
+    if (fd_ >= 0)
+        close(fd_);
+    if (!committed_)
+        unlink(temp_.c_str());
+}
+
+void AtomicUpload::write(const char *data, std::size_t size)
+{
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::write(fd_, data + done, size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            failErrno(errno, "Cannot write file", path_, "file.write");
+        done += static_cast<std::size_t>(n);
+    }
+    written_ += size;
+}
+
+void AtomicUpload::commit()
+{
+    const bool synced = fsync(fd_) == 0 && close(std::exchange(fd_, -1)) == 0;
+    if (!synced || ::rename(temp_.c_str(), path_.c_str()) != 0)
+        failErrno(errno, "Cannot write file", path_, "file.write");
+    committed_ = true;
+}
+
+Download::~Download()
+{
+    if (fd >= 0)
+        close(fd);
+}
+
+std::unique_ptr<AtomicUpload> FileService::beginUpload(const std::string &requested)
+{
+    const std::string path = followFinalLinks(requested);
+    const std::string parent = parentOf(path);
+    for (std::size_t slash = 1; slash != std::string::npos && slash <= parent.size();) {
+        slash = parent.find('/', slash + 1);
+        const std::string prefix = parent.substr(0, slash);
+        if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
+            failErrno(errno, "Cannot create directory", prefix, "file.write");
+    }
+    struct stat existing{};
+    const bool replacing = stat(path.c_str(), &existing) == 0;
+    if (replacing && S_ISDIR(existing.st_mode))
+        throw ApiError("IS_DIRECTORY", "Cannot write a file over a directory: " + path, {{"path", path}}, "file.write");
+    const std::string temp = parent + "/" + atomicTempName(baseName(path), replacing);
+    const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, replacing ? existing.st_mode & 07777 : 0644);
+    if (fd < 0)
+        failErrno(errno, "Cannot write file", path, "file.write");
+    return std::make_unique<AtomicUpload>(path, temp, fd);
+}
+
+std::unique_ptr<Download> FileService::openDownload(const std::string &path)
+{
+    auto download = std::make_unique<Download>();
+    download->path = path;
+    download->fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (download->fd < 0)
+        failErrno(errno, errno == ENOENT ? "File not found" : "Cannot read file", path, "file.read");
+    struct stat info{};
+    fstat(download->fd, &info);
+    if (S_ISDIR(info.st_mode))
+        throw ApiError("IS_DIRECTORY", "Cannot download a directory: " + path, {{"path", path}}, "file.read");
+    download->size = static_cast<std::uint64_t>(info.st_size);
+    return download;
+}
+
 Json FileService::remove(const Json &body)
 {
     const std::string path = resolve(body, "path");

@@ -30,6 +30,34 @@ std::string base64Encode(std::string_view bytes);
 // nullopt when the text has characters outside A-Za-z0-9+/= or a bad length.
 std::optional<std::string> base64Decode(std::string_view text);
 
+// A streamed upload to a temporary sibling, renamed over the target only by commit();
+// destroyed uncommitted (client gone, disk full), it leaves the old file untouched.
+class AtomicUpload {
+public:
+    AtomicUpload(std::string path, std::string temp, int fd) : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+    AtomicUpload(const AtomicUpload &) = delete;
+    AtomicUpload &operator=(const AtomicUpload &) = delete;
+    ~AtomicUpload();
+    void write(const char *data, std::size_t size); // throws ApiError (NO_SPACE, ...)
+    void commit();
+    std::uint64_t written() const { return written_; }
+
+private:
+    std::string path_;
+    std::string temp_;
+    int fd_;
+    std::uint64_t written_ = 0;
+    bool committed_ = false;
+};
+
+// An open file to stream out.
+struct Download {
+    int fd = -1;
+    std::uint64_t size = 0;
+    std::string path;
+    ~Download();
+};
+
 class FileService {
 public:
     using Emit = std::function<asio::awaitable<bool>(const Json &)>;
@@ -45,6 +73,10 @@ public:
     Json exists(const Json &body);
     // SSE events of /api/read/stream; failures become an in-band error event.
     asio::awaitable<void> readStream(Json body, Emit send);
+
+    // Raw transfers for the engine's /files routes (paths relative to the workspace).
+    std::unique_ptr<AtomicUpload> beginUpload(const std::string &path);
+    std::unique_ptr<Download> openDownload(const std::string &path);
 
     // An absolute path for the request: relative paths against the session's cwd.
     std::string resolve(const Json &body, const char *field) const;

@@ -3,6 +3,7 @@
 #include "system/Files.h"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -136,6 +137,47 @@ HttpResult HttpClient::request(const std::string &method, const std::string &tar
     throw std::runtime_error("unreachable");
 }
 
+HttpResult HttpClient::upload(const std::string &target, std::uint64_t size,
+                              const std::function<std::size_t(char *, std::size_t)> &read,
+                              const std::function<void(std::uint64_t)> &onProgress)
+{
+    auto &c = *connection_;
+    c.reset();
+    c.connect();
+    bhttp::request<bhttp::empty_body> header{bhttp::verb::put, target, 11};
+    header.set(bhttp::field::host, c.host + ":" + c.port);
+    header.set(bhttp::field::authorization, "Bearer " + address_.token);
+    header.set(bhttp::field::content_type, "application/octet-stream");
+    header.content_length(size);
+    header.keep_alive(false);
+    bhttp::request_serializer<bhttp::empty_body> serializer(header);
+    beast::error_code error;
+    bhttp::write_header(c.stream, serializer, error);
+    std::vector<char> chunk(256 * 1024);
+    std::uint64_t sent = 0;
+    while (!error && sent < size) {
+        const std::size_t n = read(chunk.data(), static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), size - sent)));
+        if (n == 0)
+            break; // the source ended early: the server sees a short body and discards it
+        asio::write(c.stream.socket(), asio::buffer(chunk.data(), n), error);
+        sent += n;
+        if (onProgress)
+            onProgress(sent);
+    }
+    if (sent < size) {
+        c.reset();
+        throw std::runtime_error(error ? "upload failed: " + error.message() : "upload source ended early");
+    }
+    bhttp::response_parser<bhttp::string_body> parser;
+    bhttp::read(c.stream, c.buffer, parser, error);
+    c.reset();
+    if (error)
+        throw std::runtime_error("upload answer failed: " + error.message());
+    auto response = parser.release();
+    return HttpResult{static_cast<int>(response.result_int()), std::move(response.body()),
+                      std::string(response[bhttp::field::content_type])};
+}
+
 int HttpClient::stream(const std::string &method, const std::string &target, const std::string &body,
                        const std::function<bool(std::string_view)> &onData)
 {
@@ -154,6 +196,7 @@ int HttpClient::stream(const std::string &method, const std::string &target, con
         throw std::runtime_error("engine response failed: " + error.message());
     const int status = static_cast<int>(parser.get().result_int());
     char chunk[65536];
+    bool stoppedByCaller = false;
     while (!parser.is_done()) {
         parser.get().body().data = chunk;
         parser.get().body().size = sizeof chunk;
@@ -163,10 +206,14 @@ int HttpClient::stream(const std::string &method, const std::string &target, con
         if (error)
             break;
         const std::size_t got = sizeof chunk - parser.get().body().size;
-        if (got && !onData(std::string_view(chunk, got)))
+        if (got && !onData(std::string_view(chunk, got))) {
+            stoppedByCaller = true;
             break;
+        }
     }
     c.reset();
+    if (error && !stoppedByCaller)
+        throw std::runtime_error("the engine's response was cut short: " + error.message());
     return status;
 }
 

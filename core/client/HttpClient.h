@@ -43,13 +43,20 @@ public:
         return request(method, target, body.dump());
     }
 
-    // Streams the response body to onData (return false to stop early). Returns the status.
+    // Streams the response body to onData (return false to stop early). Returns the status;
+    // throws when the body is cut short (connection lost mid-stream).
     int stream(const std::string &method, const std::string &target, const std::string &body,
                const std::function<bool(std::string_view)> &onData);
 
     // Streams an SSE response, calling onEvent per parsed `data:` JSON (return false to stop).
     int streamEvents(const std::string &method, const std::string &target, const std::string &body,
                      const std::function<bool(const Json &)> &onEvent);
+
+    // Sends size bytes pulled from read (which fills a buffer and returns the count, 0 at end)
+    // as the body of a PUT, without holding them whole. onProgress gets the bytes sent so far.
+    HttpResult upload(const std::string &target, std::uint64_t size,
+                      const std::function<std::size_t(char *, std::size_t)> &read,
+                      const std::function<void(std::uint64_t)> &onProgress = {});
 
 private:
     struct Connection;

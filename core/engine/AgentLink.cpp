@@ -116,6 +116,53 @@ asio::awaitable<void> forwardToAgent(const std::string &socketPath, http::Reques
     co_await responder.endStream();
 }
 
+asio::awaitable<void> forwardUploadToAgent(const std::string &socketPath, http::Request &request,
+                                          http::Responder &responder)
+{
+    Socket socket = co_await connectAgent(socketPath);
+    bhttp::request<bhttp::empty_body> header{request.method(), request.target(), 11};
+    header.set(bhttp::field::host, "sandbox");
+    header.set(bhttp::field::content_type, "application/octet-stream");
+    header.keep_alive(false);
+    const auto length = request[bhttp::field::content_length];
+    if (!length.empty())
+        header.set(bhttp::field::content_length, length);
+    else
+        header.chunked(true);
+    bhttp::request_serializer<bhttp::empty_body> serializer(header);
+    beast::error_code error;
+    co_await bhttp::async_write_header(socket, serializer, asio::redirect_error(asio::use_awaitable, error));
+    if (error)
+        throw AgentUnavailable("writing to agent: " + error.message());
+
+    std::vector<char> chunk(256 * 1024);
+    for (;;) {
+        // A client breaking off throws here; the agent socket closes with the frame.
+        const std::size_t n = co_await responder.readBody(chunk.data(), chunk.size());
+        if (n == 0)
+            break;
+        if (header.chunked())
+            co_await asio::async_write(socket, bhttp::make_chunk(asio::buffer(chunk.data(), n)),
+                                       asio::redirect_error(asio::use_awaitable, error));
+        else
+            co_await asio::async_write(socket, asio::buffer(chunk.data(), n), asio::redirect_error(asio::use_awaitable, error));
+        if (error)
+            break; // the agent answered early (a failure): relay its answer below
+    }
+    if (!error && header.chunked())
+        co_await asio::async_write(socket, bhttp::make_chunk_last(), asio::redirect_error(asio::use_awaitable, error));
+    beast::flat_buffer buffer;
+    http::Response response;
+    beast::error_code readError;
+    co_await bhttp::async_read(socket, buffer, response, asio::redirect_error(asio::use_awaitable, readError));
+    if (readError)
+        throw AgentUnavailable("agent upload answer: " + readError.message());
+    http::Response relayed{response.result(), 11};
+    copyResponseHeaders(response.base(), relayed.base());
+    relayed.body() = std::move(response.body());
+    co_await responder.send(std::move(relayed));
+}
+
 asio::awaitable<std::pair<unsigned, nlohmann::json>>
 callAgent(const std::string &socketPath, bhttp::verb method, const std::string &target, const nlohmann::json &body)
 {

@@ -18,6 +18,12 @@ struct AgentUnavailable : std::runtime_error {
 http::asio::awaitable<void> forwardToAgent(const std::string &socketPath, http::Request &request,
                                            http::Responder &responder);
 
+// Sends request's header (target already rewritten) and then the client's body piece by
+// piece as it is read, never holding it whole; relays the agent's answer. A client that
+// breaks off mid-body makes the agent discard the partial upload.
+http::asio::awaitable<void> forwardUploadToAgent(const std::string &socketPath, http::Request &request,
+                                                 http::Responder &responder);
+
 // One request with a JSON body; returns {status, parsed body}.
 http::asio::awaitable<std::pair<unsigned, nlohmann::json>>
 callAgent(const std::string &socketPath, http::bhttp::verb method, const std::string &target,

@@ -203,13 +203,28 @@ void Engine::start()
 
     http::serve(acceptor_, [this](http::Request &request, http::Responder &responder) {
         return handle(request, responder);
-    }, http::ServerOptions{options_.bodyLimit, std::chrono::seconds(300)});
+    }, serverOptions());
 
     system::makeDirectories(options_.runtimeDir, 0700);
     const Json engineInfo = {{"url", url()}, {"token", token_}, {"pid", getpid()}, {"stateDir", options_.stateDir}};
     system::writeFileAtomic(engineFile(), engineInfo.dump() + "\n", 0600);
     running_ = true;
     asio::co_spawn(io_, sleepIdleSandboxes(), system::inBackground("idle sleep"));
+}
+
+http::ServerOptions Engine::serverOptions() const
+{
+    http::ServerOptions options;
+    options.bodyLimit = options_.bodyLimit;
+    // Uploads to /v1/sandboxes/{id}/files stream through; everything else is read whole.
+    options.streamsBody = [](const bhttp::request_header<> &header) {
+        if (header.method() != bhttp::verb::put)
+            return false;
+        const std::string_view target = header.target();
+        const auto parts = http::splitPath(target.substr(0, target.find('?')));
+        return parts.size() == 4 && parts[0] == "v1" && parts[1] == "sandboxes" && parts[3] == "files";
+    };
+    return options;
 }
 
 void Engine::shutdown(bool stopSandboxes)
@@ -541,6 +556,16 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
         }
         throw ApiError("METHOD_NOT_ALLOWED", "Method not allowed on /v1/sandboxes/{id}");
     }
+    // Raw file transfers: GET streams a file out, PUT streams a body in (atomically).
+    if (parts.size() == 4 && parts[3] == "files" && (method == bhttp::verb::get || method == bhttp::verb::put)) {
+        const std::string query = question == std::string::npos ? "" : target.substr(question + 1);
+        if (http::percentDecode(http::queryValue(query, "path")).empty())
+            throw ApiError("VALIDATION_FAILED", "The path query parameter is required: ?path=/workspace/file");
+        auto sandbox = getOrCreate(id, Json::object());
+        if (method == bhttp::verb::get)
+            co_return co_await forward(sandbox, request, responder, "/internal/files?" + query);
+        co_return co_await upload(sandbox, request, responder, "/internal/files?" + query);
+    }
     if (parts.size() == 4 && method == bhttp::verb::post && parts[3] == "start") {
         auto sandbox = requireSandbox(id);
         co_await ensureRunning(sandbox);
@@ -580,6 +605,24 @@ asio::awaitable<void> Engine::forward(std::shared_ptr<Sandbox> sandbox, http::Re
             setStatus(*sandbox, "failed", std::string("agent unavailable: ") + failure.what());
         }
     }
+}
+
+asio::awaitable<void> Engine::upload(std::shared_ptr<Sandbox> sandbox, http::Request &request,
+                                     http::Responder &responder, std::string agentTarget)
+{
+    struct ActivityScope {
+        Sandbox &sandbox;
+        explicit ActivityScope(Sandbox &s) : sandbox(s) { ++sandbox.activeRequests; }
+        ~ActivityScope()
+        {
+            --sandbox.activeRequests;
+            sandbox.lastActivity = std::chrono::steady_clock::now();
+        }
+    } activity(*sandbox);
+    co_await ensureRunning(sandbox);
+    request.target(agentTarget);
+    // No retry: the body is consumed as it is forwarded.
+    co_await forwardUploadToAgent(SandboxPaths(registry_.sandboxDir(sandbox->id)).socket, request, responder);
 }
 
 asio::awaitable<void> Engine::streamEvents(http::Responder &responder)

@@ -47,7 +47,10 @@ private:
     asio::awaitable<void> route(http::Request &request, http::Responder &responder);
     asio::awaitable<void> forward(std::shared_ptr<Sandbox> sandbox, http::Request &request,
                                   http::Responder &responder, std::string agentTarget);
+    asio::awaitable<void> upload(std::shared_ptr<Sandbox> sandbox, http::Request &request,
+                                 http::Responder &responder, std::string agentTarget);
     asio::awaitable<void> streamEvents(http::Responder &responder);
+    http::ServerOptions serverOptions() const;
 
     std::shared_ptr<Sandbox> requireSandbox(const std::string &id) const;
     std::shared_ptr<Sandbox> getOrCreate(const std::string &id, const Json &body);

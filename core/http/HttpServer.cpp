@@ -15,8 +15,29 @@ template <class Protocol>
 class StreamResponder final : public Responder {
 public:
     using Stream = beast::basic_stream<Protocol>;
-    StreamResponder(Stream &stream, beast::flat_buffer &buffer, unsigned version)
-        : stream_(stream), buffer_(buffer), version_(version) {}
+    using BodyParser = bhttp::request_parser<bhttp::buffer_body>;
+    StreamResponder(Stream &stream, beast::flat_buffer &buffer, unsigned version, BodyParser *bodyParser = nullptr)
+        : stream_(stream), buffer_(buffer), version_(version), bodyParser_(bodyParser) {}
+
+    asio::awaitable<std::size_t> readBody(char *data, std::size_t size) override
+    {
+        if (!bodyParser_ || bodyParser_->is_done())
+            co_return 0;
+        bodyParser_->get().body().data = data;
+        bodyParser_->get().body().size = size;
+        beast::error_code error;
+        stream_.expires_after(std::chrono::seconds(60));
+        co_await bhttp::async_read_some(stream_, buffer_, *bodyParser_, asio::redirect_error(asio::use_awaitable, error));
+        stream_.expires_never();
+        if (error == bhttp::error::need_buffer)
+            error = {};
+        if (error) {
+            keepAlive = false;
+            throw beast::system_error(error);
+        }
+        co_return size - bodyParser_->get().body().size;
+    }
+
 
     asio::awaitable<void> send(Response response) override
     {
@@ -75,11 +96,14 @@ public:
     }
 
     bool open() const { return open_; }
+    // A streamed body the handler did not read to its end leaves the connection unusable.
+    bool bodyPending() const { return bodyParser_ && !bodyParser_->is_done(); }
 
 private:
     Stream &stream_;
     beast::flat_buffer &buffer_;
     unsigned version_;
+    BodyParser *bodyParser_;
     bool open_ = true;
 };
 
@@ -108,29 +132,45 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
     beast::basic_stream<Protocol> stream(std::move(socket));
     beast::flat_buffer buffer;
     for (;;) {
-        bhttp::request_parser<bhttp::string_body> parser;
-        parser.body_limit(options.bodyLimit);
-        parser.header_limit(64 * 1024);
+        bhttp::request_parser<bhttp::empty_body> headerParser;
+        headerParser.header_limit(64 * 1024);
+        headerParser.body_limit(boost::none);
         beast::error_code error;
         stream.expires_after(options.idleTimeout);
-        co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+        co_await bhttp::async_read_header(stream, buffer, headerParser, asio::redirect_error(asio::use_awaitable, error));
         if (error == bhttp::error::end_of_stream || error == asio::error::eof ||
             error == asio::error::connection_reset || error == beast::error::timeout ||
             error == asio::error::operation_aborted)
             break;
-        if (error == bhttp::error::body_limit) {
-            co_await sendPlainError(stream, 413, "PAYLOAD_TOO_LARGE",
-                                    "Request body exceeds the limit of " +
-                                        std::to_string(options.bodyLimit) + " bytes");
-            break;
-        }
         if (error) {
             co_await sendPlainError(stream, 400, "VALIDATION_FAILED", "Malformed HTTP request: " + error.message());
             break;
         }
+        std::optional<bhttp::request_parser<bhttp::buffer_body>> bodyParser;
+        Request request;
+        if (options.streamsBody && options.streamsBody(headerParser.get())) {
+            bodyParser.emplace(std::move(headerParser));
+            bodyParser->body_limit(boost::none);
+            request.base() = bodyParser->get().base();
+        } else {
+            bhttp::request_parser<bhttp::string_body> parser(std::move(headerParser));
+            parser.body_limit(options.bodyLimit);
+            co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+            if (error == bhttp::error::body_limit) {
+                co_await sendPlainError(stream, 413, "PAYLOAD_TOO_LARGE",
+                                        "Request body exceeds the limit of " + std::to_string(options.bodyLimit) + " bytes");
+                break;
+            }
+            if (error) {
+                if (error != bhttp::error::end_of_stream && error != asio::error::eof &&
+                    error != asio::error::connection_reset)
+                    co_await sendPlainError(stream, 400, "VALIDATION_FAILED", "Malformed HTTP request: " + error.message());
+                break;
+            }
+            request = parser.release();
+        }
         stream.expires_never();
-        Request request = parser.release();
-        StreamResponder<Protocol> responder(stream, buffer, request.version());
+        StreamResponder<Protocol> responder(stream, buffer, request.version(), bodyParser ? &*bodyParser : nullptr);
         responder.keepAlive = request.keep_alive();
         std::string failure;
         try {
@@ -144,7 +184,7 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
             const protocol::ApiError internal("INTERNAL_ERROR", failure);
             co_await responder.send(jsonResponse(500, internal.envelope(), responder.keepAlive));
         }
-        if (!responder.keepAlive || !responder.open())
+        if (!responder.keepAlive || !responder.open() || responder.bodyPending())
             break;
     }
     beast::error_code ignored;
@@ -186,6 +226,21 @@ void serve(asio::ip::tcp::acceptor &acceptor, Handler handler, ServerOptions opt
 void serve(asio::local::stream_protocol::acceptor &acceptor, Handler handler, ServerOptions options)
 {
     serveAny(acceptor, std::move(handler), options);
+}
+
+std::string percentDecode(std::string_view text)
+{
+    std::string decoded;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+            decoded += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            decoded += text[i];
+        }
+    }
+    return decoded;
 }
 
 std::vector<std::string> splitPath(std::string_view path)

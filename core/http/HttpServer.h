@@ -40,6 +40,9 @@ public:
     virtual asio::awaitable<void> endStream() = 0;
     // Resolves when the client closes its side (used to stop quiet streams).
     virtual asio::awaitable<void> waitForClientClose() = 0;
+    // For requests the server was told to stream (ServerOptions::streamsBody): the next
+    // piece of the body, 0 at its end. Throws when the client breaks off mid-body.
+    virtual asio::awaitable<std::size_t> readBody(char *data, std::size_t size) = 0;
     bool started() const { return started_; }
     bool keepAlive = true;
 
@@ -52,6 +55,9 @@ using Handler = std::function<asio::awaitable<void>(Request &, Responder &)>;
 struct ServerOptions {
     std::uint64_t bodyLimit = 64ull * 1024 * 1024;
     std::chrono::seconds idleTimeout{300};
+    // Requests for which this returns true reach the handler with an empty body, to be
+    // read piece by piece with Responder::readBody (large uploads); no size limit applies.
+    std::function<bool(const bhttp::request_header<> &)> streamsBody;
 };
 
 // Accept loops; each runs until the acceptor is closed.
@@ -63,6 +69,9 @@ std::vector<std::string> splitPath(std::string_view path);
 
 // Value of name in "a=1&b=2" (not percent-decoded), or empty.
 std::string queryValue(std::string_view query, std::string_view name);
+
+// %XX decoding of a query value ('+' stays '+').
+std::string percentDecode(std::string_view text);
 
 // CORS headers the protocol puts on every response.
 void addCorsHeaders(bhttp::fields &fields);
