@@ -361,7 +361,9 @@ asio::awaitable<void> ProcessService::streamLogs(std::string processId, Emit sen
             co_await send(exitEvent(*record));
             co_return;
         }
-        co_await record->changed.wait();
+        // Re-check after the sends above (they suspend): a change meanwhile must not be waited for.
+        if (record->stdoutLog.end() == outOffset && record->stderrLog.end() == errOffset && !record->finished)
+            co_await record->changed.wait();
     }
 }
 
@@ -395,7 +397,8 @@ asio::awaitable<void> ProcessService::streamCommand(std::shared_ptr<ProcessRecor
             co_await send(completeEvent(*record));
             co_return;
         }
-        co_await record->changed.wait();
+        if (record->stdoutLog.end() == outOffset && record->stderrLog.end() == errOffset && !record->finished)
+            co_await record->changed.wait();
     }
 }
 

@@ -56,6 +56,7 @@ struct HttpClient::Connection {
         stream.socket().set_option(asio::ip::tcp::no_delay(true));
         connected = true;
         buffer.clear();
+        buffer.reserve(256 * 1024); // Beast reads at most the free capacity: keep downloads in big pieces
     }
 
     void reset()
@@ -195,17 +196,18 @@ int HttpClient::stream(const std::string &method, const std::string &target, con
     if (error)
         throw std::runtime_error("engine response failed: " + error.message());
     const int status = static_cast<int>(parser.get().result_int());
-    char chunk[65536];
+    std::vector<char> storage(256 * 1024);
+        char *chunk = storage.data();
     bool stoppedByCaller = false;
     while (!parser.is_done()) {
         parser.get().body().data = chunk;
-        parser.get().body().size = sizeof chunk;
+        parser.get().body().size = storage.size();
         bhttp::read_some(c.stream, c.buffer, parser, error);
         if (error == bhttp::error::need_buffer)
             error = {};
         if (error)
             break;
-        const std::size_t got = sizeof chunk - parser.get().body().size;
+        const std::size_t got = storage.size() - parser.get().body().size;
         if (got && !onData(std::string_view(chunk, got))) {
             stoppedByCaller = true;
             break;

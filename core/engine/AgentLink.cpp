@@ -64,6 +64,7 @@ asio::awaitable<void> forwardToAgent(const std::string &socketPath, http::Reques
         throw AgentUnavailable("writing to agent: " + error.message());
 
     beast::flat_buffer buffer;
+    buffer.reserve(256 * 1024); // Beast reads at most the free capacity (512 bytes when small)
     bhttp::response_parser<bhttp::buffer_body> parser;
     parser.body_limit(boost::none);
     co_await bhttp::async_read_header(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
@@ -98,16 +99,17 @@ asio::awaitable<void> forwardToAgent(const std::string &socketPath, http::Reques
         co_return;
     // Relay piece by piece; a client that leaves ends the relay (and so the agent's stream).
     auto relay = [&]() -> asio::awaitable<void> {
-        char chunk[65536];
+        std::vector<char> storage(256 * 1024);
+        char *chunk = storage.data();
         while (!parser.is_done()) {
             parser.get().body().data = chunk;
-            parser.get().body().size = sizeof chunk;
+            parser.get().body().size = storage.size();
             co_await bhttp::async_read_some(socket, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
             if (error == bhttp::error::need_buffer)
                 error = {};
             if (error)
                 co_return;
-            const std::size_t got = sizeof chunk - parser.get().body().size;
+            const std::size_t got = storage.size() - parser.get().body().size;
             if (got && !co_await responder.writeChunk(std::string_view(chunk, got)))
                 co_return;
         }

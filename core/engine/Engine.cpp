@@ -643,6 +643,8 @@ asio::awaitable<void> Engine::streamEvents(http::Responder &responder)
                 if (!co_await responder.writeChunk(protocol::sseEvent(event)))
                     co_return;
             }
+            if (!events_.empty() && events_.back().first > seen)
+                continue; // published while we were sending: no wait, or it would be missed
             // A comment line every 15 s keeps idle connections and proxies alive.
             asio::steady_timer heartbeat(io_, std::chrono::seconds(15));
             boost::system::error_code ignored;

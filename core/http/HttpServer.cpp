@@ -131,6 +131,7 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
 {
     beast::basic_stream<Protocol> stream(std::move(socket));
     beast::flat_buffer buffer;
+    buffer.reserve(256 * 1024); // Beast reads at most the free capacity: keep streamed bodies in big pieces
     for (;;) {
         bhttp::request_parser<bhttp::empty_body> headerParser;
         headerParser.header_limit(64 * 1024);
@@ -153,9 +154,14 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
             bodyParser->body_limit(boost::none);
             request.base() = bodyParser->get().base();
         } else {
+            // The header was parsed without a limit, so a declared length is checked here.
+            const auto declared = headerParser.content_length();
             bhttp::request_parser<bhttp::string_body> parser(std::move(headerParser));
             parser.body_limit(options.bodyLimit);
-            co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+            if (declared && *declared > options.bodyLimit)
+                error = bhttp::error::body_limit;
+            else
+                co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
             if (error == bhttp::error::body_limit) {
                 co_await sendPlainError(stream, 413, "PAYLOAD_TOO_LARGE",
                                         "Request body exceeds the limit of " + std::to_string(options.bodyLimit) + " bytes");
@@ -208,6 +214,11 @@ void serveAny(Acceptor &acceptor, Handler handler, ServerOptions options)
                     asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
                     co_await pause.async_wait(asio::use_awaitable);
                     continue;
+                }
+                if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+                    // Chunked streams write small pieces: do not let Nagle hold them back.
+                    beast::error_code ignored;
+                    socket.set_option(asio::ip::tcp::no_delay(true), ignored);
                 }
                 asio::co_spawn(acceptor.get_executor(), runConnection<Protocol>(std::move(socket), handler, options),
                                system::inBackground("http connection"));

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <random>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -190,6 +191,48 @@ int main(int argc, char **argv)
                                                     : Stats{watchSamples[watchSamples.size() / 2],
                                                             watchSamples[watchSamples.size() * 9 / 10]};
 
+    // Streaming throughput of 256 MiB through the engine's /files routes, beside cp on the same disk.
+    const std::uint64_t bulk = 256ull << 20;
+    const QString localFile = engine.stateDir() + "/bench-256m.bin";
+    {
+        QFile file(localFile);
+        file.open(QIODevice::WriteOnly);
+        std::vector<char> block(1 << 20);
+        std::mt19937_64 generator(7);
+        for (std::uint64_t written = 0; written < bulk; written += block.size()) {
+            for (auto &byte : block)
+                byte = static_cast<char>(generator());
+            file.write(block.data(), static_cast<qint64>(block.size()));
+        }
+    }
+    sync();
+    auto mibPerSecond = [bulk](Clock::duration elapsed) {
+        return (bulk / 1048576.0) / std::chrono::duration<double>(elapsed).count();
+    };
+    const auto cpBegin = Clock::now();
+    runCommand({"/bin/cp", localFile.toStdString(), (localFile + ".copy").toStdString()});
+    sync();
+    const double cpRate = mibPerSecond(Clock::now() - cpBegin);
+    QFile::remove(localFile + ".copy");
+    std::FILE *source = std::fopen(localFile.toLocal8Bit().constData(), "rb");
+    auto uploader = engine.newClient();
+    const auto upBegin = Clock::now();
+    uploader.upload("/v1/sandboxes/bench-warm/files?path=/workspace/bulk.bin", bulk,
+                    [source](char *buffer, std::size_t size) { return std::fread(buffer, 1, size, source); });
+    const double uploadRate = mibPerSecond(Clock::now() - upBegin);
+    std::fclose(source);
+    std::FILE *sink = std::fopen((localFile + ".down").toLocal8Bit().constData(), "wb");
+    const auto downBegin = Clock::now();
+    uploader.stream("GET", "/v1/sandboxes/bench-warm/files?path=/workspace/bulk.bin", {}, [sink](std::string_view data) {
+        return std::fwrite(data.data(), 1, data.size(), sink) == data.size();
+    });
+    std::fflush(sink);
+    fsync(fileno(sink));
+    std::fclose(sink);
+    const double downloadRate = mibPerSecond(Clock::now() - downBegin);
+    QFile::remove(localFile);
+    QFile::remove(localFile + ".down");
+
     // Idle memory: one agent, then 50 idle sandboxes (each after one command).
     const pid_t warmBwrap = bwrapPidOf(engine, "bench-warm");
     const auto [onePss, oneRss] = treeMemoryKb(warmBwrap);
@@ -232,6 +275,11 @@ int main(int argc, char **argv)
     row("warm exec('echo hi'), sessionless", warmSessionless);
     row("/api/read of a 4 KiB file", read4k);
     row("watch: write request -> event at the client", watchLatency);
+    std::printf("%-44s %8.1f MiB/s\n", "floor: cp of 256 MiB on the same disk", cpRate);
+    std::printf("%-44s %8.1f MiB/s  (%.2f of cp, target >= 0.5)\n", "upload 256 MiB (PUT /files, fsync'd)", uploadRate,
+                uploadRate / cpRate);
+    std::printf("%-44s %8.1f MiB/s  (%.2f of cp, target >= 0.5)\n", "download 256 MiB (GET /files, fsync'd)", downloadRate,
+                downloadRate / cpRate);
     std::printf("\nRatios\n");
     std::printf("%-44s %8.2fx  (target <= 4x)\n", "create-to-first-exec p50 / bwrap p50", create.p50 / bwrap.p50);
     std::printf("%-44s %8.2fx\n", "warm session exec p50 / bash p50", warm.p50 / bash.p50);
