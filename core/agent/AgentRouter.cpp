@@ -290,7 +290,7 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
     if (is(verb::put, {"internal", "files"})) {
         const std::string path = files_.resolve(rawPathBody(query), "path");
         auto upload = files_.beginUpload(path);
-        std::vector<char> chunk(256 * 1024);
+        std::vector<char> chunk(1024 * 1024);
         for (std::size_t n; (n = co_await responder.readBody(chunk.data(), chunk.size())) > 0;)
             upload->write(chunk.data(), n);
         upload->commit();

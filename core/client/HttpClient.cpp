@@ -154,7 +154,7 @@ HttpResult HttpClient::upload(const std::string &target, std::uint64_t size,
     bhttp::request_serializer<bhttp::empty_body> serializer(header);
     beast::error_code error;
     bhttp::write_header(c.stream, serializer, error);
-    std::vector<char> chunk(256 * 1024);
+    std::vector<char> chunk(1024 * 1024);
     std::uint64_t sent = 0;
     while (!error && sent < size) {
         const std::size_t n = read(chunk.data(), static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), size - sent)));

@@ -137,7 +137,7 @@ asio::awaitable<void> forwardUploadToAgent(const std::string &socketPath, http::
     if (error)
         throw AgentUnavailable("writing to agent: " + error.message());
 
-    std::vector<char> chunk(256 * 1024);
+    std::vector<char> chunk(1024 * 1024);
     for (;;) {
         // A client breaking off throws here; the agent socket closes with the frame.
         const std::size_t n = co_await responder.readBody(chunk.data(), chunk.size());

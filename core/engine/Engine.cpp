@@ -112,6 +112,14 @@ Json healthInfo(bool cgroupLimits, const std::string &note)
             {"limits", {{"rlimits", true}, {"cgroup", cgroupLimits}, {"cgroupNote", note}}}};
 }
 
+// Counts a request as activity for its whole length: a long stream keeps the sandbox awake.
+struct ActivityScope {
+    Sandbox &sandbox;
+    explicit ActivityScope(Sandbox &s) : sandbox(s) { ++sandbox.activeRequests; touch(); }
+    ~ActivityScope() { --sandbox.activeRequests; touch(); }
+    void touch() { sandbox.lastActivity = std::chrono::steady_clock::now(); }
+};
+
 Json sandboxReply(const Sandbox &sandbox)
 {
     return {{"sandbox", sandbox.publicView()}};
@@ -582,13 +590,7 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
 asio::awaitable<void> Engine::forward(std::shared_ptr<Sandbox> sandbox, http::Request &request,
                                       http::Responder &responder, std::string agentTarget)
 {
-    // Activity is counted for the whole request: a long stream keeps the sandbox awake.
-    struct ActivityScope {
-        Sandbox &sandbox;
-        explicit ActivityScope(Sandbox &s) : sandbox(s) { ++sandbox.activeRequests; touch(); }
-        ~ActivityScope() { --sandbox.activeRequests; touch(); }
-        void touch() { sandbox.lastActivity = std::chrono::steady_clock::now(); }
-    } activity(*sandbox);
+    const ActivityScope activity(*sandbox);
 
     const std::string socketPath = SandboxPaths(registry_.sandboxDir(sandbox->id)).socket;
     request.target(agentTarget);
@@ -610,15 +612,7 @@ asio::awaitable<void> Engine::forward(std::shared_ptr<Sandbox> sandbox, http::Re
 asio::awaitable<void> Engine::upload(std::shared_ptr<Sandbox> sandbox, http::Request &request,
                                      http::Responder &responder, std::string agentTarget)
 {
-    struct ActivityScope {
-        Sandbox &sandbox;
-        explicit ActivityScope(Sandbox &s) : sandbox(s) { ++sandbox.activeRequests; }
-        ~ActivityScope()
-        {
-            --sandbox.activeRequests;
-            sandbox.lastActivity = std::chrono::steady_clock::now();
-        }
-    } activity(*sandbox);
+    const ActivityScope activity(*sandbox);
     co_await ensureRunning(sandbox);
     request.target(agentTarget);
     // No retry: the body is consumed as it is forwarded.

@@ -131,7 +131,7 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
 {
     beast::basic_stream<Protocol> stream(std::move(socket));
     beast::flat_buffer buffer;
-    buffer.reserve(256 * 1024); // Beast reads at most the free capacity: keep streamed bodies in big pieces
+    buffer.reserve(64 * 1024); // Beast reads at most the free capacity (512 bytes when new)
     for (;;) {
         bhttp::request_parser<bhttp::empty_body> headerParser;
         headerParser.header_limit(64 * 1024);
@@ -152,6 +152,7 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
         if (options.streamsBody && options.streamsBody(headerParser.get())) {
             bodyParser.emplace(std::move(headerParser));
             bodyParser->body_limit(boost::none);
+            buffer.reserve(1024 * 1024); // streamed uploads move in big pieces
             request.base() = bodyParser->get().base();
         } else {
             // The header was parsed without a limit, so a declared length is checked here.
