@@ -63,28 +63,6 @@ std::string validatedPath(const Json &body, const char *field)
     return path;
 }
 
-std::string lexicallyNormal(const std::string &path)
-{
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        std::size_t slash = path.find('/', start);
-        if (slash == std::string::npos)
-            slash = path.size();
-        const std::string part = path.substr(start, slash - start);
-        if (part == "..") {
-            if (!parts.empty())
-                parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(part);
-        }
-        start = slash + 1;
-    }
-    std::string normal;
-    for (const auto &part : parts)
-        normal += "/" + part;
-    return normal.empty() ? "/" : normal;
-}
 
 std::string baseName(const std::string &path)
 {
@@ -96,6 +74,17 @@ std::string parentOf(const std::string &path)
 {
     const auto slash = path.rfind('/');
     return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+// mkdir -p of a file's parent directory.
+void makeParents(const std::string &parent)
+{
+    for (std::size_t slash = 1; slash != std::string::npos && slash <= parent.size();) {
+        slash = parent.find('/', slash + 1);
+        const std::string prefix = parent.substr(0, slash);
+        if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
+            failErrno(errno, "Cannot create directory", prefix, "file.write");
+    }
 }
 
 std::string encodingOf(const Json &body)
@@ -190,7 +179,7 @@ std::string followFinalLinks(std::string path)
         if (n < 0)
             return path;
         const std::string link(target, static_cast<std::size_t>(n));
-        path = lexicallyNormal(link.front() == '/' ? link : parentOf(path) + "/" + link);
+        path = normalisePath(link.front() == '/' ? link : parentOf(path) + "/" + link);
     }
     return path;
 }
@@ -201,6 +190,29 @@ struct FileDescriptor {
 };
 
 } // namespace
+
+std::string normalisePath(const std::string &path)
+{
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t slash = path.find('/', start);
+        if (slash == std::string::npos)
+            slash = path.size();
+        const std::string part = path.substr(start, slash - start);
+        if (part == "..") {
+            if (!parts.empty())
+                parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        start = slash + 1;
+    }
+    std::string normal;
+    for (const auto &part : parts)
+        normal += "/" + part;
+    return normal.empty() ? "/" : normal;
+}
 
 std::string detectMimeType(const std::string &path, std::string_view head)
 {
@@ -345,9 +357,9 @@ std::string FileService::resolve(const Json &body, const char *field) const
 {
     const std::string path = validatedPath(body, field);
     if (path.front() == '/')
-        return lexicallyNormal(path);
+        return normalisePath(path);
     const std::string sessionId = protocol::optionalString(body, "sessionId", kDefaultSessionId);
-    return lexicallyNormal(sessions_.currentDirectory(sessionId) + "/" + path);
+    return normalisePath(sessions_.currentDirectory(sessionId) + "/" + path);
 }
 
 Json FileService::read(const Json &body)
@@ -404,13 +416,7 @@ Json FileService::write(const Json &body)
         content = std::move(*decoded);
     }
     const std::string parent = parentOf(path);
-    // Missing parents are created, as `mkdir -p` would.
-    for (std::size_t slash = 1; slash != std::string::npos && slash <= parent.size();) {
-        slash = parent.find('/', slash + 1);
-        const std::string prefix = parent.substr(0, slash);
-        if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
-            failErrno(errno, "Cannot create directory", prefix, "file.write");
-    }
+    makeParents(parent); // missing parents are created, as `mkdir -p` would
     struct stat existing{};
     const bool replacing = stat(path.c_str(), &existing) == 0;
     if (replacing && S_ISDIR(existing.st_mode))
@@ -483,12 +489,7 @@ std::unique_ptr<AtomicUpload> FileService::beginUpload(const std::string &reques
 {
     const std::string path = followFinalLinks(requested);
     const std::string parent = parentOf(path);
-    for (std::size_t slash = 1; slash != std::string::npos && slash <= parent.size();) {
-        slash = parent.find('/', slash + 1);
-        const std::string prefix = parent.substr(0, slash);
-        if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
-            failErrno(errno, "Cannot create directory", prefix, "file.write");
-    }
+    makeParents(parent);
     struct stat existing{};
     const bool replacing = stat(path.c_str(), &existing) == 0;
     if (replacing && S_ISDIR(existing.st_mode))

@@ -23,6 +23,8 @@ std::string atomicTempKind(std::string_view name);
 
 // MIME type from the extension, else from the first bytes (magic numbers, valid UTF-8 -> text/plain).
 std::string detectMimeType(const std::string &path, std::string_view head);
+// "/a/./b/../c" -> "/a/c" (lexical: symlinks are left to the kernel).
+std::string normalisePath(const std::string &path);
 // text/*, the textual application types, +json/+xml: sandbox-api.md §3.2.
 bool isTextMimeType(const std::string &mimeType);
 

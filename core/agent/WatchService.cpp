@@ -53,29 +53,6 @@ std::vector<std::string> patternList(const Json &body, const char *field)
     return patterns;
 }
 
-std::string normalise(const std::string &path)
-{
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        std::size_t slash = path.find('/', start);
-        if (slash == std::string::npos)
-            slash = path.size();
-        const std::string part = path.substr(start, slash - start);
-        if (part == "..") {
-            if (!parts.empty())
-                parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(part);
-        }
-        start = slash + 1;
-    }
-    std::string normal;
-    for (const auto &part : parts)
-        normal += "/" + part;
-    return normal.empty() ? "/" : normal;
-}
-
 std::optional<std::regex> anyOf(const std::vector<std::string> &globs)
 {
     if (globs.empty())
@@ -143,7 +120,7 @@ WatchRequest parseWatchRequest(const Json &body, const std::string &workspace)
         throw ApiError("VALIDATION_FAILED", "include and exclude cannot both be given");
     if (request.include.empty() && request.exclude.empty() && !body.contains("exclude"))
         request.exclude = kDefaultExcludes;
-    request.path = normalise(path.front() == '/' ? path : workspace + "/" + path);
+    request.path = normalisePath(path.front() == '/' ? path : workspace + "/" + path);
     if (request.path != workspace && request.path.rfind(workspace + "/", 0) != 0)
         throw ApiError("PERMISSION_DENIED", "path must be inside " + workspace,
                        {{"path", path}, {"resolvedPath", request.path}, {"workspaceRoot", workspace}});
