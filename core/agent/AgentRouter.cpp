@@ -107,16 +107,7 @@ asio::awaitable<void> AgentRouter::handle(http::Request &request, http::Responde
     const auto question = target.find('?');
     const std::string path = target.substr(0, question);
     const std::string query = question == std::string::npos ? "" : target.substr(question + 1);
-    std::optional<ApiError> failure;
-    try {
-        co_await route(request, responder, path, query);
-    } catch (const ApiError &error) {
-        failure = error;
-    } catch (const std::exception &error) {
-        failure = ApiError("INTERNAL_ERROR", error.what());
-    }
-    if (failure && !responder.started())
-        co_await responder.send(http::jsonResponse(failure->httpStatus, failure->envelope(), responder.keepAlive));
+    co_await route(request, responder, path, query); // failures become envelopes in core/http
 }
 
 asio::awaitable<void> AgentRouter::streamEvents(http::Responder &responder,

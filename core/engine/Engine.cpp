@@ -210,7 +210,7 @@ void Engine::start()
         readopt(*sandbox);
 
     http::serve(acceptor_, [this](http::Request &request, http::Responder &responder) {
-        return handle(request, responder);
+        return route(request, responder);
     }, serverOptions());
 
     system::makeDirectories(options_.runtimeDir, 0700);
@@ -465,20 +465,6 @@ std::shared_ptr<Sandbox> Engine::getOrCreate(const std::string &id, const Json &
     auto sandbox = registry_.create(id, std::move(options));
     publish(sandboxEvent("sandbox.created", *sandbox));
     return sandbox;
-}
-
-asio::awaitable<void> Engine::handle(http::Request &request, http::Responder &responder)
-{
-    std::optional<ApiError> failure;
-    try {
-        co_await route(request, responder);
-    } catch (const ApiError &error) {
-        failure = error;
-    } catch (const std::exception &error) {
-        failure = ApiError("INTERNAL_ERROR", error.what());
-    }
-    if (failure && !responder.started())
-        co_await responder.send(http::jsonResponse(failure->httpStatus, failure->envelope(), responder.keepAlive));
 }
 
 asio::awaitable<void> Engine::route(http::Request &request, http::Responder &responder)

@@ -43,7 +43,6 @@ public:
     std::string engineFile() const { return options_.runtimeDir + "/engine.json"; }
 
 private:
-    asio::awaitable<void> handle(http::Request &request, http::Responder &responder);
     asio::awaitable<void> route(http::Request &request, http::Responder &responder);
     asio::awaitable<void> forward(std::shared_ptr<Sandbox> sandbox, http::Request &request,
                                   http::Responder &responder, std::string agentTarget);

@@ -179,17 +179,19 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
         stream.expires_never();
         StreamResponder<Protocol> responder(stream, buffer, request.version(), bodyParser ? &*bodyParser : nullptr);
         responder.keepAlive = request.keep_alive();
-        std::string failure;
+        // The one place where a failure becomes the protocol's error envelope.
+        std::optional<protocol::ApiError> failure;
         try {
             co_await handler(request, responder);
+        } catch (const protocol::ApiError &error) {
+            failure = error;
         } catch (const std::exception &error) {
-            failure = error.what();
+            failure = protocol::ApiError("INTERNAL_ERROR", error.what());
         }
-        if (!failure.empty()) {
+        if (failure) {
             if (responder.started())
-                break;
-            const protocol::ApiError internal("INTERNAL_ERROR", failure);
-            co_await responder.send(jsonResponse(500, internal.envelope(), responder.keepAlive));
+                break; // mid-stream: nothing more can be said on this connection
+            co_await responder.send(jsonResponse(failure->httpStatus, failure->envelope(), responder.keepAlive));
         }
         if (!responder.keepAlive || !responder.open() || responder.bodyPending())
             break;

@@ -28,18 +28,6 @@ private:
 
     std::string at(const std::string &relative) const { return root + "/" + relative; }
 
-    std::string errorCode(const std::function<void()> &call, Json *context = nullptr)
-    {
-        try {
-            call();
-        } catch (const protocol::ApiError &error) {
-            if (context)
-                *context = error.context;
-            return error.code;
-        }
-        return "no error";
-    }
-
     std::vector<Json> stream(const std::string &path)
     {
         std::vector<Json> events;
@@ -91,7 +79,7 @@ private slots:
     void invalidBase64IsRejected()
     {
         Json context;
-        QCOMPARE(errorCode([&] { files->write(Json{{"path", at("bad")}, {"content", "no spaces allowed!"}, {"encoding", "base64"}}); }, &context),
+        QCOMPARE(test::errorCodeOf([&] { files->write(Json{{"path", at("bad")}, {"content", "no spaces allowed!"}, {"encoding", "base64"}}); }, &context),
                  std::string("VALIDATION_FAILED"));
         QCOMPARE(context["validationErrors"][0]["code"].get<std::string>(), std::string("INVALID_BASE64"));
         QVERIFY(!QFile::exists(QString::fromStdString(at("bad"))));
@@ -113,13 +101,13 @@ private slots:
 
     void missingAndTooLarge()
     {
-        QCOMPARE(errorCode([&] { files->read(Json{{"path", at("absent.txt")}}); }), std::string("FILE_NOT_FOUND"));
+        QCOMPARE(test::errorCodeOf([&] { files->read(Json{{"path", at("absent.txt")}}); }), std::string("FILE_NOT_FOUND"));
         QFile big(QString::fromStdString(at("big.bin")));
         QVERIFY(big.open(QIODevice::WriteOnly));
         QVERIFY(big.resize(kMaxReadBytes + 1));
         big.close();
         Json context;
-        QCOMPARE(errorCode([&] { files->read(Json{{"path", at("big.bin")}}); }, &context), std::string("FILE_TOO_LARGE"));
+        QCOMPARE(test::errorCodeOf([&] { files->read(Json{{"path", at("big.bin")}}); }, &context), std::string("FILE_TOO_LARGE"));
         QCOMPARE(context["maxSize"].get<std::uint64_t>(), kMaxReadBytes);
         QCOMPARE(protocol::statusForCode("FILE_TOO_LARGE"), 413);
     }
@@ -127,9 +115,9 @@ private slots:
     void deleteRefusesDirectories()
     {
         files->mkdir(Json{{"path", at("keep-me")}});
-        QCOMPARE(errorCode([&] { files->remove(Json{{"path", at("keep-me")}}); }), std::string("IS_DIRECTORY"));
+        QCOMPARE(test::errorCodeOf([&] { files->remove(Json{{"path", at("keep-me")}}); }), std::string("IS_DIRECTORY"));
         QVERIFY(files->exists(Json{{"path", at("keep-me")}})["exists"].get<bool>());
-        QCOMPARE(errorCode([&] { files->remove(Json{{"path", at("nothing-here")}}); }), std::string("FILE_NOT_FOUND"));
+        QCOMPARE(test::errorCodeOf([&] { files->remove(Json{{"path", at("nothing-here")}}); }), std::string("FILE_NOT_FOUND"));
         files->write(Json{{"path", at("gone.txt")}, {"content", "x"}});
         files->remove(Json{{"path", at("gone.txt")}});
         QVERIFY(!files->exists(Json{{"path", at("gone.txt")}})["exists"].get<bool>());
@@ -143,16 +131,16 @@ private slots:
         files->mkdir(Json{{"path", at("into")}});
         files->rename(Json{{"sourcePath", at("new.txt")}, {"destinationPath", at("into")}}, "sourcePath", "destinationPath");
         QCOMPARE(files->read(Json{{"path", at("into/new.txt")}})["content"].get<std::string>(), std::string("moved"));
-        QCOMPARE(errorCode([&] { files->rename(Json{{"oldPath", at("ghost")}, {"newPath", at("x")}}, "oldPath", "newPath"); }),
+        QCOMPARE(test::errorCodeOf([&] { files->rename(Json{{"oldPath", at("ghost")}, {"newPath", at("x")}}, "oldPath", "newPath"); }),
                  std::string("FILE_NOT_FOUND"));
     }
 
     void mkdirRecursiveOrNot()
     {
-        QCOMPARE(errorCode([&] { files->mkdir(Json{{"path", at("a/b/c")}}); }), std::string("FILE_NOT_FOUND"));
+        QCOMPARE(test::errorCodeOf([&] { files->mkdir(Json{{"path", at("a/b/c")}}); }), std::string("FILE_NOT_FOUND"));
         QCOMPARE(files->mkdir(Json{{"path", at("a/b/c")}, {"recursive", true}})["recursive"].get<bool>(), true);
         QVERIFY(files->exists(Json{{"path", at("a/b/c")}})["exists"].get<bool>());
-        QCOMPARE(errorCode([&] { files->mkdir(Json{{"path", at("a/b/c")}}); }), std::string("FILE_EXISTS"));
+        QCOMPARE(test::errorCodeOf([&] { files->mkdir(Json{{"path", at("a/b/c")}}); }), std::string("FILE_EXISTS"));
     }
 
     void listHiddenAndRecursive()
@@ -173,8 +161,8 @@ private slots:
         const Json first = tree["files"][0];
         for (const char *field : {"name", "absolutePath", "relativePath", "type", "size", "modifiedAt", "mode", "permissions"})
             QVERIFY2(first.contains(field), field);
-        QCOMPARE(errorCode([&] { files->list(Json{{"path", at("tree/src/utils/greeter.js")}}); }), std::string("NOT_DIRECTORY"));
-        QCOMPARE(errorCode([&] { files->list(Json{{"path", at("no-such-dir")}}); }), std::string("FILE_NOT_FOUND"));
+        QCOMPARE(test::errorCodeOf([&] { files->list(Json{{"path", at("tree/src/utils/greeter.js")}}); }), std::string("NOT_DIRECTORY"));
+        QCOMPARE(test::errorCodeOf([&] { files->list(Json{{"path", at("no-such-dir")}}); }), std::string("FILE_NOT_FOUND"));
     }
 
     void relativePathsFollowTheSessionDirectory()
@@ -198,10 +186,10 @@ private slots:
             QCOMPARE(files->read(Json{{"path", at(name)}})["content"].get<std::string>(), name);
         }
         Json context;
-        QCOMPARE(errorCode([&] { files->read(Json{{"path", at(std::string("nul\0byte", 8))}}); }, &context),
+        QCOMPARE(test::errorCodeOf([&] { files->read(Json{{"path", at(std::string("nul\0byte", 8))}}); }, &context),
                  std::string("VALIDATION_FAILED"));
         QCOMPARE(context["validationErrors"][0]["code"].get<std::string>(), std::string("INVALID_PATH"));
-        QCOMPARE(errorCode([&] { files->read(Json{{"path", ""}}); }), std::string("VALIDATION_FAILED"));
+        QCOMPARE(test::errorCodeOf([&] { files->read(Json{{"path", ""}}); }), std::string("VALIDATION_FAILED"));
     }
 
     void streamedTextSurvivesChunkBoundaries()

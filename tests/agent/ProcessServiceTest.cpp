@@ -52,16 +52,6 @@ private:
         return events;
     }
 
-    std::string errorCode(std::function<void()> call)
-    {
-        try {
-            call();
-        } catch (const protocol::ApiError &error) {
-            return error.code;
-        }
-        return "no error";
-    }
-
 private slots:
     void initTestCase()
     {
@@ -118,7 +108,7 @@ private slots:
         QCOMPARE(*record->exitCode, 143);
         QVERIFY(system::isGone(*record->pid));
         // Killing it again: already completed.
-        QCOMPARE(errorCode([&] { runAwait(io, processes->kill("sleeper")); }), std::string("COMMAND_NOT_FOUND"));
+        QCOMPARE(test::errorCodeOf([&] { runAwait(io, processes->kill("sleeper")); }), std::string("COMMAND_NOT_FOUND"));
     }
 
     void stubbornProcessIsEscalatedTo137()
@@ -161,14 +151,14 @@ private slots:
 
     void unknownProcessIsNotFound()
     {
-        QCOMPARE(errorCode([&] { processes->get("fake-process-id-12345"); }), std::string("PROCESS_NOT_FOUND"));
-        QCOMPARE(errorCode([&] { runAwait(io, processes->kill("fake-process-id-12345")); }),
+        QCOMPARE(test::errorCodeOf([&] { processes->get("fake-process-id-12345"); }), std::string("PROCESS_NOT_FOUND"));
+        QCOMPARE(test::errorCodeOf([&] { runAwait(io, processes->kill("fake-process-id-12345")); }),
                  std::string("PROCESS_NOT_FOUND"));
     }
 
     void emptyCommandIsInvalid()
     {
-        QCOMPARE(errorCode([&] { start("   "); }), std::string("INVALID_COMMAND"));
+        QCOMPARE(test::errorCodeOf([&] { start("   "); }), std::string("INVALID_COMMAND"));
     }
 
     void floodKeepsLogsBounded()

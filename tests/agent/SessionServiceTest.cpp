@@ -34,12 +34,7 @@ private:
     // The error code a failing command raises.
     std::string errorOf(const std::string &command, const std::string &session, Json extra = Json::object())
     {
-        try {
-            run(command, session, extra);
-        } catch (const protocol::ApiError &error) {
-            return error.code;
-        }
-        return "no error";
+        return test::errorCodeOf([&] { run(command, session, extra); });
     }
 
 private slots:

@@ -82,16 +82,6 @@ private:
         QVERIFY(watching.done);
     }
 
-    std::string errorCode(const std::function<void()> &call)
-    {
-        try {
-            call();
-        } catch (const protocol::ApiError &error) {
-            return error.code;
-        }
-        return "no error";
-    }
-
 private slots:
     void initTestCase()
     {
@@ -102,15 +92,15 @@ private slots:
 
     void requestsAreValidated()
     {
-        QCOMPARE(errorCode([&] { parseWatchRequest(Json{{"path", root}, {"include", {"*.ts"}}, {"exclude", {"x"}}}, root); }),
+        QCOMPARE(test::errorCodeOf([&] { parseWatchRequest(Json{{"path", root}, {"include", {"*.ts"}}, {"exclude", {"x"}}}, root); }),
                  std::string("VALIDATION_FAILED"));
-        QCOMPARE(errorCode([&] { parseWatchRequest(Json{{"path", root}, {"include", Json::array()}, {"exclude", {"x"}}}, root); }),
+        QCOMPARE(test::errorCodeOf([&] { parseWatchRequest(Json{{"path", root}, {"include", Json::array()}, {"exclude", {"x"}}}, root); }),
                  std::string("no error"));
-        QCOMPARE(errorCode([&] { parseWatchRequest(Json{{"path", root}, {"include", {"src/[ab]"}}}, root); }),
+        QCOMPARE(test::errorCodeOf([&] { parseWatchRequest(Json{{"path", root}, {"include", {"src/[ab]"}}}, root); }),
                  std::string("VALIDATION_FAILED"));
-        QCOMPARE(errorCode([&] { parseWatchRequest(Json{{"path", "/etc"}}, root); }), std::string("PERMISSION_DENIED"));
-        QCOMPARE(errorCode([&] { parseWatchRequest(Json{{"path", root + "/../.."}}, root); }), std::string("PERMISSION_DENIED"));
-        QCOMPARE(errorCode([&] { parseWatchRequest(Json{{"path", "missing-dir"}}, root); }), std::string("FILE_NOT_FOUND"));
+        QCOMPARE(test::errorCodeOf([&] { parseWatchRequest(Json{{"path", "/etc"}}, root); }), std::string("PERMISSION_DENIED"));
+        QCOMPARE(test::errorCodeOf([&] { parseWatchRequest(Json{{"path", root + "/../.."}}, root); }), std::string("PERMISSION_DENIED"));
+        QCOMPARE(test::errorCodeOf([&] { parseWatchRequest(Json{{"path", "missing-dir"}}, root); }), std::string("FILE_NOT_FOUND"));
         QCOMPARE(parseWatchRequest(Json{{"path", "."}}, root).path, root);
         QCOMPARE(parseWatchRequest(Json{{"path", root}}, root).exclude.size(), std::size_t(3)); // default excludes
     }
@@ -289,7 +279,7 @@ private slots:
         since["since"] = "watch-999-1:0";
         QCOMPARE(watches->check(since)["status"].get<std::string>(), std::string("resync"));
         since["since"] = "";
-        QCOMPARE(errorCode([&] { watches->check(since); }), std::string("VALIDATION_FAILED"));
+        QCOMPARE(test::errorCodeOf([&] { watches->check(since); }), std::string("VALIDATION_FAILED"));
     }
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "client/HttpClient.h"
+#include "protocol/Protocol.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,6 +13,7 @@
 #include <QTemporaryDir>
 
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -50,6 +52,19 @@ inline void runAwait(boost::asio::io_context &io, boost::asio::awaitable<void> w
         io.run_one();
     if (failure)
         std::rethrow_exception(failure);
+}
+
+// The protocol error code a call fails with ("no error" when it succeeds); context optional.
+inline std::string errorCodeOf(const std::function<void()> &call, nlohmann::json *context = nullptr)
+{
+    try {
+        call();
+    } catch (const protocol::ApiError &error) {
+        if (context)
+            *context = error.context;
+        return error.code;
+    }
+    return "no error";
 }
 
 // Runs the io_context for a while (lets detached coroutines progress).
