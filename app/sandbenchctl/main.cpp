@@ -135,10 +135,9 @@ int copyFile(client::HttpClient &http, const std::string &source, const std::str
         struct stat info{};
         fstat(fileno(file), &info);
         Progress progress(source, static_cast<std::uint64_t>(info.st_size));
-        const auto result = http.upload("/v1/sandboxes/" + remote->first + "/files?path=" + percentEncode(remote->second),
-                                        static_cast<std::uint64_t>(info.st_size),
-                                        [file](char *buffer, std::size_t size) { return std::fread(buffer, 1, size, file); },
-                                        [&progress](std::uint64_t done) { progress.update(done); });
+        const auto result = http.uploadFile("/v1/sandboxes/" + remote->first + "/files?path=" + percentEncode(remote->second),
+                                            fileno(file), static_cast<std::uint64_t>(info.st_size),
+                                            [&progress](std::uint64_t done) { progress.update(done); });
         std::fclose(file);
         expectOk(result);
         progress.update(static_cast<std::uint64_t>(info.st_size), true);

@@ -266,17 +266,10 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
         http::bhttp::response<http::bhttp::empty_body> header{http::bhttp::status::ok, 11};
         header.set(http::bhttp::field::content_type, "application/octet-stream");
         header.set("X-File-Size", std::to_string(download->size));
-        if (!co_await responder.beginStream(std::move(header)))
-            co_return;
-        std::vector<char> chunk(256 * 1024);
-        for (;;) {
-            const ssize_t n = ::read(download->fd, chunk.data(), chunk.size());
-            if (n <= 0)
-                break; // a read error ends the stream short: the client sees fewer bytes than X-File-Size
-            if (!co_await responder.writeChunk(std::string_view(chunk.data(), static_cast<std::size_t>(n))))
-                co_return;
-        }
-        co_return co_await responder.endStream();
+        header.content_length(download->size);
+        if (co_await responder.beginStream(std::move(header)))
+            co_await responder.writeFile(download->fd, download->size);
+        co_return co_await responder.endStream(); // a file that shrank meanwhile ends short: the client sees it
     }
     if (is(verb::put, {"internal", "files"})) {
         const std::string path = files_.resolve(rawPathBody(query), "path");

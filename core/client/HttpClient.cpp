@@ -11,6 +11,12 @@
 
 #include <stdexcept>
 
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <poll.h>
+#include <cerrno>
+#include <cstring>
+
 namespace sandbench::client {
 
 namespace asio = boost::asio;
@@ -138,9 +144,54 @@ HttpResult HttpClient::request(const std::string &method, const std::string &tar
     throw std::runtime_error("unreachable");
 }
 
+namespace {
+
+// The socket is blocking unless asio made it otherwise; either way a send may wait here.
+bool waitWritable(int socket)
+{
+    pollfd entry{socket, POLLOUT, 0};
+    return ::poll(&entry, 1, 60000) == 1;
+}
+
+} // namespace
+
 HttpResult HttpClient::upload(const std::string &target, std::uint64_t size,
                               const std::function<std::size_t(char *, std::size_t)> &read,
                               const std::function<void(std::uint64_t)> &onProgress)
+{
+    std::vector<char> chunk(1024 * 1024);
+    return sendUpload(target, size, [&](int socket, std::uint64_t left) -> std::size_t {
+        const std::size_t n = read(chunk.data(), static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), left)));
+        for (std::size_t done = 0; done < n;) {
+            const ssize_t wrote = ::send(socket, chunk.data() + done, n - done, MSG_NOSIGNAL);
+            if (wrote < 0 && (errno == EINTR || (errno == EAGAIN && waitWritable(socket))))
+                continue;
+            if (wrote <= 0)
+                throw std::runtime_error(std::string("upload failed: ") + std::strerror(errno));
+            done += static_cast<std::size_t>(wrote);
+        }
+        return n;
+    }, onProgress);
+}
+
+HttpResult HttpClient::uploadFile(const std::string &target, int fd, std::uint64_t size,
+                                  const std::function<void(std::uint64_t)> &onProgress)
+{
+    return sendUpload(target, size, [fd](int socket, std::uint64_t left) -> std::size_t {
+        for (;;) {
+            const ssize_t n = ::sendfile(socket, fd, nullptr, std::min<std::uint64_t>(left, 4u << 20));
+            if (n < 0 && (errno == EINTR || (errno == EAGAIN && waitWritable(socket))))
+                continue;
+            if (n < 0)
+                throw std::runtime_error(std::string("upload failed: ") + std::strerror(errno));
+            return static_cast<std::size_t>(n);
+        }
+    }, onProgress);
+}
+
+HttpResult HttpClient::sendUpload(const std::string &target, std::uint64_t size,
+                                  const std::function<std::size_t(int socket, std::uint64_t left)> &sendSome,
+                                  const std::function<void(std::uint64_t)> &onProgress)
 {
     auto &c = *connection_;
     c.reset();
@@ -154,20 +205,23 @@ HttpResult HttpClient::upload(const std::string &target, std::uint64_t size,
     bhttp::request_serializer<bhttp::empty_body> serializer(header);
     beast::error_code error;
     bhttp::write_header(c.stream, serializer, error);
-    std::vector<char> chunk(1024 * 1024);
-    std::uint64_t sent = 0;
-    while (!error && sent < size) {
-        const std::size_t n = read(chunk.data(), static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), size - sent)));
-        if (n == 0)
-            break; // the source ended early: the server sees a short body and discards it
-        asio::write(c.stream.socket(), asio::buffer(chunk.data(), n), error);
-        sent += n;
-        if (onProgress)
-            onProgress(sent);
-    }
-    if (sent < size) {
+    if (error) {
         c.reset();
-        throw std::runtime_error(error ? "upload failed: " + error.message() : "upload source ended early");
+        throw std::runtime_error("upload failed: " + error.message());
+    }
+    std::uint64_t sent = 0;
+    try {
+        while (sent < size) {
+            const std::size_t n = sendSome(c.stream.socket().native_handle(), size - sent);
+            if (n == 0)
+                throw std::runtime_error("upload source ended early"); // the server discards a short body
+            sent += n;
+            if (onProgress)
+                onProgress(sent);
+        }
+    } catch (...) {
+        c.reset();
+        throw;
     }
     bhttp::response_parser<bhttp::string_body> parser;
     bhttp::read(c.stream, c.buffer, parser, error);
@@ -197,9 +251,30 @@ int HttpClient::stream(const std::string &method, const std::string &target, con
         throw std::runtime_error("engine response failed: " + error.message());
     const int status = static_cast<int>(parser.get().result_int());
     std::vector<char> storage(256 * 1024);
-        char *chunk = storage.data();
+    char *chunk = storage.data();
     bool stoppedByCaller = false;
-    while (!parser.is_done()) {
+    const bool knownLength = !parser.chunked() && parser.content_length();
+    if (knownLength) {
+        // Known length (raw downloads): straight from the socket, one copy fewer than the parser.
+        for (std::uint64_t left = *parser.content_length(); left > 0 && !error;) {
+            const auto room = asio::buffer(chunk, std::min<std::uint64_t>(storage.size(), left));
+            std::size_t got = 0;
+            if (c.buffer.size() > 0) {
+                got = asio::buffer_copy(room, c.buffer.data());
+                c.buffer.consume(got);
+            } else {
+                got = c.stream.socket().read_some(room, error);
+                if (error == asio::error::eof)
+                    error = bhttp::error::partial_message;
+            }
+            left -= got;
+            if (got && !onData(std::string_view(chunk, got))) {
+                stoppedByCaller = true;
+                break;
+            }
+        }
+    }
+    while (!knownLength && !parser.is_done()) {
         parser.get().body().data = chunk;
         parser.get().body().size = storage.size();
         bhttp::read_some(c.stream, c.buffer, parser, error);

@@ -57,8 +57,17 @@ public:
     HttpResult upload(const std::string &target, std::uint64_t size,
                       const std::function<std::size_t(char *, std::size_t)> &read,
                       const std::function<void(std::uint64_t)> &onProgress = {});
+    // The same from an open file (size bytes from its offset), copied by the kernel (sendfile).
+    HttpResult uploadFile(const std::string &target, int fd, std::uint64_t size,
+                          const std::function<void(std::uint64_t)> &onProgress = {});
 
 private:
+    // Sends the PUT header, then calls sendSome (bytes it sent, 0 when the source ended)
+    // until size bytes went out, then reads the answer.
+    HttpResult sendUpload(const std::string &target, std::uint64_t size,
+                          const std::function<std::size_t(int socket, std::uint64_t left)> &sendSome,
+                          const std::function<void(std::uint64_t)> &onProgress);
+
     struct Connection;
     std::unique_ptr<Connection> connection_;
     EngineAddress address_;

@@ -35,6 +35,8 @@ asio::awaitable<Socket> connectAgent(const std::string &socketPath)
         close(dirFd);
     if (error)
         throw AgentUnavailable("agent socket " + socketPath + ": " + error.message());
+    // Room for a few MiB in flight: big transfers then wake each side less often.
+    socket.set_option(asio::socket_base::send_buffer_size(4 << 20), error);
     co_return socket;
 }
 
@@ -95,11 +97,14 @@ asio::awaitable<void> forwardToAgent(const std::string &socketPath, http::Reques
 
     bhttp::response<bhttp::empty_body> header{head.result(), 11};
     copyResponseHeaders(head.base(), header.base());
+    const auto length = parser.chunked() ? boost::none : parser.content_length();
+    if (length)
+        header.content_length(*length); // raw downloads keep their length: truncation stays visible
     if (!co_await responder.beginStream(std::move(header)))
         co_return;
+    std::vector<char> storage(256 * 1024);
     // Relay piece by piece; a client that leaves ends the relay (and so the agent's stream).
-    auto relay = [&]() -> asio::awaitable<void> {
-        std::vector<char> storage(256 * 1024);
+    auto relayChunked = [&]() -> asio::awaitable<void> {
         char *chunk = storage.data();
         while (!parser.is_done()) {
             parser.get().body().data = chunk;
@@ -113,6 +118,31 @@ asio::awaitable<void> forwardToAgent(const std::string &socketPath, http::Reques
             if (got && !co_await responder.writeChunk(std::string_view(chunk, got)))
                 co_return;
         }
+    };
+    // A body of known length skips the parser: bytes go from the socket straight to the client.
+    auto relayLength = [&]() -> asio::awaitable<void> {
+        std::uint64_t left = *length;
+        while (left > 0) {
+            std::size_t got = 0;
+            const auto room = asio::buffer(storage.data(), std::min<std::uint64_t>(storage.size(), left));
+            if (buffer.size() > 0) {
+                got = asio::buffer_copy(room, buffer.data());
+                buffer.consume(got);
+            } else {
+                got = co_await socket.async_read_some(room, asio::redirect_error(asio::use_awaitable, error));
+                if (error)
+                    co_return; // cut short: endStream closes, so the client sees the truncation
+            }
+            left -= got;
+            if (!co_await responder.writeChunk(std::string_view(storage.data(), got)))
+                co_return;
+        }
+    };
+    auto relay = [&]() -> asio::awaitable<void> {
+        if (length)
+            co_await relayLength(); // no conditional operator around co_await: GCC 12 miscompiles it
+        else
+            co_await relayChunked();
     };
     co_await (relay() || responder.waitForClientClose());
     co_await responder.endStream();

@@ -6,6 +6,9 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include <iostream>
+#include <optional>
+
+#include <sys/sendfile.h>
 
 namespace sandbench::http {
 
@@ -17,10 +20,16 @@ public:
     using Stream = beast::basic_stream<Protocol>;
     using BodyParser = bhttp::request_parser<bhttp::buffer_body>;
     StreamResponder(Stream &stream, beast::flat_buffer &buffer, unsigned version, BodyParser *bodyParser = nullptr)
-        : stream_(stream), buffer_(buffer), version_(version), bodyParser_(bodyParser) {}
+        : stream_(stream), buffer_(buffer), version_(version), bodyParser_(bodyParser)
+    {
+        if (bodyParser_ && !bodyParser_->chunked() && bodyParser_->content_length())
+            bodyLeft_ = *bodyParser_->content_length();
+    }
 
     asio::awaitable<std::size_t> readBody(char *data, std::size_t size) override
     {
+        if (bodyLeft_)
+            co_return co_await readLengthBody(data, size);
         if (!bodyParser_ || bodyParser_->is_done())
             co_return 0;
         bodyParser_->get().body().data = data;
@@ -55,7 +64,10 @@ public:
         started_ = true;
         header.version(version_);
         header.keep_alive(keepAlive);
-        header.chunked(true);
+        if (header.has_content_length())
+            streamLeft_ = std::stoull(std::string(header[bhttp::field::content_length]));
+        else
+            header.chunked(true);
         bhttp::response_serializer<bhttp::empty_body> serializer(header);
         beast::error_code error;
         co_await bhttp::async_write_header(stream_, serializer,
@@ -69,16 +81,56 @@ public:
         if (!open_ || data.empty())
             co_return open_;
         beast::error_code error;
-        co_await asio::async_write(stream_.socket(), bhttp::make_chunk(asio::buffer(data)),
-                                   asio::redirect_error(asio::use_awaitable, error));
+        if (streamLeft_) {
+            data = data.substr(0, *streamLeft_);
+            co_await asio::async_write(stream_.socket(), asio::buffer(data), asio::redirect_error(asio::use_awaitable, error));
+            *streamLeft_ -= data.size();
+        } else {
+            co_await asio::async_write(stream_.socket(), bhttp::make_chunk(asio::buffer(data)),
+                                       asio::redirect_error(asio::use_awaitable, error));
+        }
         open_ = !error;
         co_return open_;
+    }
+
+    asio::awaitable<std::uint64_t> writeFile(int fd, std::uint64_t size) override
+    {
+        if (!streamLeft_)
+            throw std::logic_error("writeFile needs a fixed-length stream");
+        auto &socket = stream_.socket();
+        std::uint64_t sent = 0;
+        size = std::min(size, *streamLeft_);
+        beast::error_code error;
+        socket.native_non_blocking(true, error);
+        while (open_ && sent < size) {
+            const ssize_t n = ::sendfile(socket.native_handle(), fd, nullptr, std::min<std::uint64_t>(size - sent, 1u << 30));
+            if (n > 0) {
+                sent += static_cast<std::uint64_t>(n);
+            } else if (n < 0 && errno == EAGAIN) {
+                co_await socket.async_wait(Protocol::socket::wait_write, asio::redirect_error(asio::use_awaitable, error));
+                open_ = !error;
+            } else if (n < 0 && errno == EINTR) {
+                continue;
+            } else {
+                open_ = n == 0; // the file ended early (endStream then closes) or the client left
+                break;
+            }
+        }
+        *streamLeft_ -= sent;
+        co_return sent;
     }
 
     asio::awaitable<void> endStream() override
     {
         if (!open_)
             co_return;
+        if (streamLeft_) {
+            if (*streamLeft_ > 0) { // ended short: only closing tells the client
+                keepAlive = false;
+                open_ = false;
+            }
+            co_return;
+        }
         beast::error_code error;
         co_await asio::async_write(stream_.socket(), bhttp::make_chunk_last(),
                                    asio::redirect_error(asio::use_awaitable, error));
@@ -97,13 +149,40 @@ public:
 
     bool open() const { return open_; }
     // A streamed body the handler did not read to its end leaves the connection unusable.
-    bool bodyPending() const { return bodyParser_ && !bodyParser_->is_done(); }
+    bool bodyPending() const { return bodyLeft_ ? *bodyLeft_ > 0 : bodyParser_ && !bodyParser_->is_done(); }
 
 private:
+    // A body of known length is read straight into the caller's memory (after what the
+    // header read already buffered): one copy fewer than going through the parser.
+    asio::awaitable<std::size_t> readLengthBody(char *data, std::size_t size)
+    {
+        size = static_cast<std::size_t>(std::min<std::uint64_t>(size, *bodyLeft_));
+        if (size == 0)
+            co_return 0;
+        std::size_t got = 0;
+        if (buffer_.size() > 0) {
+            got = asio::buffer_copy(asio::buffer(data, size), buffer_.data());
+            buffer_.consume(got);
+        } else {
+            beast::error_code error;
+            stream_.expires_after(std::chrono::seconds(60));
+            got = co_await stream_.async_read_some(asio::buffer(data, size), asio::redirect_error(asio::use_awaitable, error));
+            stream_.expires_never();
+            if (error) {
+                keepAlive = false;
+                throw beast::system_error(error == asio::error::eof ? beast::error_code(bhttp::error::partial_message) : error);
+            }
+        }
+        *bodyLeft_ -= got;
+        co_return got;
+    }
+
     Stream &stream_;
     beast::flat_buffer &buffer_;
     unsigned version_;
     BodyParser *bodyParser_;
+    std::optional<std::uint64_t> bodyLeft_;   // request body of known length still unread
+    std::optional<std::uint64_t> streamLeft_; // fixed-length response bytes still to send
     bool open_ = true;
 };
 

@@ -34,9 +34,14 @@ class Responder {
 public:
     virtual ~Responder() = default;
     virtual asio::awaitable<void> send(Response response) = 0;
-    // Starts a chunked response. Returns false when the client is gone.
+    // Starts a streamed response: chunked, or of fixed length when the header carries a
+    // Content-Length (then a stream ended short closes the connection, so the client
+    // sees the truncation). Returns false when the client is gone.
     virtual asio::awaitable<bool> beginStream(bhttp::response<bhttp::empty_body> header) = 0;
     virtual asio::awaitable<bool> writeChunk(std::string_view data) = 0;
+    // Fixed-length streams only: up to size bytes from fd's offset, copied by the kernel
+    // (sendfile). Returns the bytes sent; fewer means the file ended or the client left.
+    virtual asio::awaitable<std::uint64_t> writeFile(int fd, std::uint64_t size) = 0;
     virtual asio::awaitable<void> endStream() = 0;
     // Resolves when the client closes its side (used to stop quiet streams).
     virtual asio::awaitable<void> waitForClientClose() = 0;
