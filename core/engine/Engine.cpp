@@ -12,12 +12,14 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -165,6 +167,20 @@ Engine::~Engine()
 {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
+    if (stateLock_ >= 0)
+        close(stateLock_);
+}
+
+void Engine::lockStateDir()
+{
+    // Two engines re-adopting the same sandboxes would fight over them: one per state directory.
+    system::makeDirectories(options_.stateDir, 0700);
+    const std::string path = options_.stateDir + "/engine.lock";
+    stateLock_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (stateLock_ < 0)
+        throw std::runtime_error("open " + path + ": " + std::strerror(errno));
+    if (flock(stateLock_, LOCK_EX | LOCK_NB) != 0)
+        throw std::runtime_error("another engine already serves " + options_.stateDir + " (see " + engineFile() + ")");
 }
 
 std::string Engine::url() const
@@ -177,6 +193,7 @@ void Engine::start()
 {
     if (access(options_.agentBinary.c_str(), X_OK) != 0)
         throw std::runtime_error("agent binary not found or not executable: " + options_.agentBinary);
+    lockStateDir();
     const auto colon = options_.listen.rfind(':');
     if (colon == std::string::npos)
         throw std::runtime_error("--listen must be HOST:PORT, got " + options_.listen);

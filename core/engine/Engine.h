@@ -64,6 +64,7 @@ private:
     asio::awaitable<void> sleepIdleSandboxes();
     std::vector<std::string> hiddenPaths() const;
     void prepareForUnprivilegedSandboxes();
+    void lockStateDir();
 
     asio::io_context &io_;
     EngineOptions options_;
@@ -72,6 +73,7 @@ private:
     asio::ip::tcp::acceptor acceptor_;
     asio::steady_timer idleTimer_;
     bool running_ = false;
+    int stateLock_ = -1; // flock on stateDir/engine.lock, held while this engine lives
     std::optional<CgroupDelegation> cgroups_;
     std::string cgroupNote_; // why cgroup limits are off
 

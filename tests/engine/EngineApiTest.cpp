@@ -48,6 +48,17 @@ private slots:
         QVERIFY(engine.address().url.rfind("http://127.0.0.1:", 0) == 0);
     }
 
+    void secondEngineOnTheSameStateIsRefused()
+    {
+        QProcess second;
+        second.start(test::EngineHarness::binary("sandbenchd"),
+                     {"--state-dir", engine.stateDir(), "--runtime-dir", engine.stateDir() + "/other-runtime"});
+        QVERIFY(second.waitForFinished(10000));
+        QCOMPARE(second.exitCode(), 1);
+        QVERIFY2(second.readAllStandardError().contains("another engine already serves"), "no clear refusal");
+        QCOMPARE(engine.http().request("GET", "/v1/health").status, 200); // the first one is untouched
+    }
+
     void requestsNeedTheToken()
     {
         auto wrong = client::HttpClient({engine.address().url, "not-the-token"});
