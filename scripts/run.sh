@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and starts the engine in the foreground.
-# (Until the desktop window lands, the main program is sandbenchd; it prints its URL.)
+# Installs what is missing, builds, and starts the Sandbench window (with its
+# embedded engine). Options go to the app: --state-dir DIR, --engine URL --token-file F.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-exec build/bin/sandbenchd "$@"
+exec build/bin/sandbench "$@"

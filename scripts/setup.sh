@@ -5,7 +5,9 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config git
   libboost1.81-dev nlohmann-json3-dev libseccomp-dev
-  qt6-base-dev
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev qt6-websockets-dev
+  qt6-translations-l10n libqscintilla2-qt6-dev
+  xvfb xauth
   bubblewrap procps python3
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -1,0 +1,80 @@
+#include "EmbeddedEngine.h"
+
+#include "engine/Engine.h"
+#include "system/Files.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+
+#include <filesystem>
+#include <future>
+#include <thread>
+
+namespace sandbench::app {
+
+struct EmbeddedEngine::Runtime {
+    boost::asio::io_context io{1};
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
+    engine::Engine engine;
+    std::thread thread;
+    Runtime(engine::EngineOptions options) : engine(io, std::move(options)) {}
+};
+
+EmbeddedEngine::EmbeddedEngine(std::string stateDir, std::string runtimeDir)
+{
+    engine::EngineOptions options;
+    options.stateDir = std::move(stateDir);
+    options.runtimeDir = std::move(runtimeDir);
+    runtime_ = std::make_unique<Runtime>(std::move(options));
+}
+
+EmbeddedEngine::~EmbeddedEngine()
+{
+    if (!runtime_->thread.joinable())
+        return;
+    // Shut down on the engine's own thread, then let its loop finish.
+    std::promise<void> done;
+    boost::asio::post(runtime_->io, [&] {
+        runtime_->engine.shutdown(false);
+        done.set_value();
+    });
+    done.get_future().wait();
+    runtime_->work.reset();
+    runtime_->io.stop();
+    runtime_->thread.join();
+}
+
+void EmbeddedEngine::start()
+{
+    runtime_->engine.start(); // before the thread runs: nothing else touches the engine yet
+    url_ = runtime_->engine.url();
+    token_ = runtime_->engine.token();
+    runtime_->thread = std::thread([io = &runtime_->io] { io->run(); });
+}
+
+EngineFileInfo readEngineFile(const std::string &runtimeDir)
+{
+    EngineFileInfo info;
+    const auto text = system::readWholeFile(runtimeDir + "/engine.json");
+    if (!text)
+        return info;
+    const auto json = nlohmann::json::parse(*text, nullptr, false);
+    if (!json.is_object())
+        return info;
+    info.url = json.value("url", "");
+    info.token = json.value("token", "");
+    info.stateDir = json.value("stateDir", "");
+    return info;
+}
+
+std::string defaultStateDir()
+{
+    return engine::defaultStateDir();
+}
+
+std::string defaultRuntimeDir()
+{
+    return engine::defaultRuntimeDir();
+}
+
+} // namespace sandbench::app

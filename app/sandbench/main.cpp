@@ -1,0 +1,132 @@
+// sandbench: the desktop app. Starts the engine in-process (or attaches to a
+// healthy sandbenchd serving the same state directory), then shows the window.
+#include "EmbeddedEngine.h"
+
+#include "Translations.h"
+#include "client/EngineClient.h"
+#include "window/MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QIcon>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+
+using namespace sandbench;
+
+namespace {
+
+// Startup only, before any window: is an engine answering at url with this token?
+bool engineIsHealthy(const QString &url, const QString &token)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(url + "/v1/health"));
+    request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    request.setTransferTimeout(2000);
+    QNetworkReply *reply = network.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    const bool healthy = reply->error() == QNetworkReply::NoError &&
+                         QJsonDocument::fromJson(reply->readAll()).object().value("status").toString() == "healthy";
+    reply->deleteLater();
+    return healthy;
+}
+
+// A token file holds the token alone, or an engine.json.
+QString readToken(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QObject::tr("Cannot read the token file %1: %2").arg(path, file.errorString());
+        return {};
+    }
+    const QByteArray text = file.readAll().trimmed();
+    const QJsonDocument document = QJsonDocument::fromJson(text);
+    return document.isObject() ? document.object().value("token").toString() : QString::fromUtf8(text);
+}
+
+int fail(const QString &message)
+{
+    QMessageBox::critical(nullptr, QObject::tr("Sandbench"), message);
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN); // a client that leaves mid-transfer must not end the embedded engine
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("Sandbench");
+    QApplication::setOrganizationName("Sandbench");
+    QApplication::setApplicationVersion(SANDBENCH_VERSION);
+    QApplication::setDesktopFileName("sandbench");
+    QApplication::setWindowIcon(QIcon(":/icons/sandbench.svg"));
+    ui::installTranslations(app);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QObject::tr("Local, isolated sandboxes: the Sandbench workbench."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption engineOption("engine", QObject::tr("Connect to the engine at URL instead of starting one."), "URL");
+    const QCommandLineOption tokenOption("token-file", QObject::tr("The engine's token (or its engine.json), with --engine."), "FILE");
+    const QCommandLineOption stateOption("state-dir", QObject::tr("Where sandboxes live (default: the XDG data directory)."), "DIR");
+    const QCommandLineOption runtimeOption("runtime-dir", QObject::tr("Where engine.json is written (default: the XDG runtime directory)."), "DIR");
+    parser.addOptions({engineOption, tokenOption, stateOption, runtimeOption});
+    parser.process(app);
+
+    QString url;
+    QString token;
+    QString label;
+    std::unique_ptr<app::EmbeddedEngine> embedded;
+    if (parser.isSet(engineOption)) {
+        url = parser.value(engineOption);
+        QString error;
+        if (parser.isSet(tokenOption) && (token = readToken(parser.value(tokenOption), &error)).isEmpty())
+            return fail(error.isEmpty() ? QObject::tr("The token file is empty.") : error);
+        label = url;
+    } else {
+        const std::string stateDir = parser.isSet(stateOption)
+                                         ? QDir(parser.value(stateOption)).absolutePath().toStdString()
+                                         : app::defaultStateDir();
+        const std::string runtimeDir = parser.isSet(runtimeOption) ? parser.value(runtimeOption).toStdString()
+                                                                    : app::defaultRuntimeDir();
+        const auto running = app::readEngineFile(runtimeDir);
+        if (!running.url.empty() && running.stateDir == stateDir &&
+            engineIsHealthy(QString::fromStdString(running.url), QString::fromStdString(running.token))) {
+            url = QString::fromStdString(running.url);
+            token = QString::fromStdString(running.token);
+            label = QObject::tr("sandbenchd at %1").arg(url);
+            std::fprintf(stderr, "sandbench: attached to the engine at %s\n", qPrintable(url));
+        } else {
+            embedded = std::make_unique<app::EmbeddedEngine>(stateDir, runtimeDir);
+            try {
+                embedded->start();
+            } catch (const std::exception &error) {
+                return fail(QObject::tr("The engine could not start: %1").arg(QString::fromStdString(error.what())));
+            }
+            url = QString::fromStdString(embedded->url());
+            token = QString::fromStdString(embedded->token());
+            label = QObject::tr("embedded, at %1").arg(url);
+            std::fprintf(stderr, "sandbench: embedded engine at %s\n", qPrintable(url));
+        }
+    }
+
+    ui::EngineClient client(QUrl(url), token);
+    ui::MainWindow window(&client, label);
+    window.show();
+    return app.exec(); // the embedded engine stops after the window is gone; sandboxes keep running
+}

@@ -1,0 +1,153 @@
+// The window on a real embedded engine with real sandboxes, under Xvfb.
+// Screenshots of each state land in <build>/screenshots for a human to look at.
+#include "EmbeddedEngine.h"
+
+#include "Translations.h"
+#include "client/EngineClient.h"
+#include "client/HttpClient.h"
+#include "models/SandboxListModel.h"
+#include "widgets/MessageBanner.h"
+#include "window/MainWindow.h"
+#include "window/NewSandboxDialog.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMenuBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTranslator>
+
+#include <sys/stat.h>
+
+#include <memory>
+
+using namespace sandbench;
+
+class MainWindowTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir state_;
+    QTemporaryDir runtime_;
+    std::unique_ptr<app::EmbeddedEngine> engine_;
+    std::unique_ptr<ui::EngineClient> client_;
+    std::unique_ptr<ui::MainWindow> window_;
+
+    client::HttpClient http() const
+    {
+        return client::HttpClient(client::EngineAddress{engine_->url(), engine_->token()});
+    }
+
+    void screenshot(QWidget *widget, const QString &name)
+    {
+        QDir(SANDBENCH_SCREENSHOT_DIR).mkpath(".");
+        QVERIFY(widget->grab().save(QStringLiteral(SANDBENCH_SCREENSHOT_DIR "/%1.png").arg(name)));
+    }
+
+    QString statusOf(const QString &id) const
+    {
+        const int row = window_->sandboxModel()->rowOf(id);
+        return row < 0 ? QString() : window_->sandboxModel()->index(row).data(ui::SandboxListModel::StatusRole).toString();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        chmod(state_.path().toLocal8Bit().constData(), 0711); // a root engine's sandboxes traverse it
+        engine_ = std::make_unique<app::EmbeddedEngine>(state_.path().toStdString(), runtime_.path().toStdString());
+        engine_->start();
+        client_ = std::make_unique<ui::EngineClient>(QUrl(QString::fromStdString(engine_->url())),
+                                                     QString::fromStdString(engine_->token()));
+        window_ = std::make_unique<ui::MainWindow>(client_.get(), "test engine");
+        window_->resize(1100, 700);
+        window_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    }
+
+    void emptyStateInvitesToCreate()
+    {
+        QTRY_COMPARE(window_->findChild<QLabel *>(QString(), Qt::FindChildrenRecursively) != nullptr, true);
+        bool found = false;
+        for (auto *label : window_->findChildren<QLabel *>())
+            found = found || (label->isVisible() && label->text().contains("No sandboxes yet"));
+        QVERIFY2(found, "the empty list shows no invitation");
+        screenshot(window_.get(), "01-empty");
+    }
+
+    void newSandboxActionCreatesAndLists()
+    {
+        window_->newSandboxAction()->trigger();
+        ui::NewSandboxDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = window_->findChild<ui::NewSandboxDialog *>()) && dialog->isVisible());
+        auto *id = dialog->findChild<QLineEdit *>();
+        QTest::keyClicks(id, "gui-made");
+        screenshot(dialog, "02-new-sandbox-dialog");
+        dialog->accept();
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("gui-made") >= 0, 5000);
+        QCOMPARE(window_->selectedSandbox(), QString("gui-made"));
+        QVERIFY(!statusOf("gui-made").isEmpty());
+
+        window_->startSandbox("gui-made");
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf("gui-made"), QString("running"), 10000);
+        screenshot(window_.get(), "03-sandbox-running");
+    }
+
+    void sandboxesMadeElsewhereAppearAndVanishLive()
+    {
+        auto api = http();
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/from-api", R"({"keepAlive":true,"envVars":{"GREETING":"hello"}})").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("from-api") >= 0, 1000);
+        window_->selectSandbox("from-api");
+        screenshot(window_.get(), "04-overview");
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/from-api").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("from-api") < 0, 1000);
+    }
+
+    void stopAndDestroyThroughTheWindow()
+    {
+        window_->stopSandbox("gui-made");
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf("gui-made"), QString("stopped"), 10000);
+        window_->destroySandbox("gui-made");
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("gui-made") < 0, 10000);
+    }
+
+    void failuresShowInTheBannerNotInDialogs()
+    {
+        window_->createSandbox("Not_Valid", {});
+        auto *banner = window_->findChild<ui::MessageBanner *>();
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 5000);
+        QVERIFY2(banner->text().contains("Not_Valid"), qPrintable(banner->text()));
+        QVERIFY(QApplication::activeModalWidget() == nullptr);
+        screenshot(window_.get(), "05-error-banner");
+    }
+
+    void germanTranslationTranslatesTheMenus()
+    {
+        QVERIFY(ui::installTranslations(*qApp, QLocale(QLocale::German, QLocale::Germany)));
+        ui::MainWindow german(client_.get(), "test engine");
+        QStringList menus;
+        for (QAction *action : german.menuBar()->actions())
+            menus << action->text();
+        QCOMPARE(menus, QStringList({"&Datei", "&Sandbox", "&Hilfe"}));
+        QCOMPARE(german.newSandboxAction()->text(), QString("&Neue Sandbox …"));
+        german.resize(1100, 700);
+        german.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&german));
+        screenshot(&german, "06-german");
+        for (auto *translator : qApp->findChildren<QTranslator *>())
+            QCoreApplication::removeTranslator(translator);
+    }
+
+    void cleanupTestCase()
+    {
+        window_.reset();
+        client_.reset();
+        engine_.reset();
+    }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "MainWindowTest.moc"

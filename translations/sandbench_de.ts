@@ -1,0 +1,333 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE" sourcelanguage="en">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Cannot read the token file %1: %2</source>
+        <translation>Die Token-Datei %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Sandbench</source>
+        <translation>Sandbench</translation>
+    </message>
+    <message>
+        <source>Local, isolated sandboxes: the Sandbench workbench.</source>
+        <translation>Lokale, isolierte Sandboxen: die Sandbench-Werkbank.</translation>
+    </message>
+    <message>
+        <source>Connect to the engine at URL instead of starting one.</source>
+        <translation>Mit der Engine unter URL verbinden, statt eine zu starten.</translation>
+    </message>
+    <message>
+        <source>The engine&apos;s token (or its engine.json), with --engine.</source>
+        <translation>Das Token der Engine (oder ihre engine.json), zusammen mit --engine.</translation>
+    </message>
+    <message>
+        <source>Where sandboxes live (default: the XDG data directory).</source>
+        <translation>Ort der Sandboxen (Vorgabe: das XDG-Datenverzeichnis).</translation>
+    </message>
+    <message>
+        <source>Where engine.json is written (default: the XDG runtime directory).</source>
+        <translation>Ort der engine.json (Vorgabe: das XDG-Laufzeitverzeichnis).</translation>
+    </message>
+    <message>
+        <source>The token file is empty.</source>
+        <translation>Die Token-Datei ist leer.</translation>
+    </message>
+    <message>
+        <source>sandbenchd at %1</source>
+        <translation>sandbenchd unter %1</translation>
+    </message>
+    <message>
+        <source>The engine could not start: %1</source>
+        <translation>Die Engine konnte nicht starten: %1</translation>
+    </message>
+    <message>
+        <source>embedded, at %1</source>
+        <translation>eingebettet, unter %1</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::MainWindow</name>
+    <message>
+        <source>Engine: %1</source>
+        <translation>Engine: %1</translation>
+    </message>
+    <message>
+        <source>Connecting to the engine…</source>
+        <translation>Verbindung zur Engine wird aufgebaut …</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;New Sandbox…</source>
+        <translation>&amp;Neue Sandbox …</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Sandbox</source>
+        <translation>&amp;Sandbox</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;toppen</translation>
+    </message>
+    <message>
+        <source>&amp;Destroy…</source>
+        <translation>&amp;Löschen …</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About Sandbench</source>
+        <translation>&amp;Über Sandbench</translation>
+    </message>
+    <message>
+        <source>Sandboxes</source>
+        <translation>Sandboxen</translation>
+    </message>
+    <message>
+        <source>No sandboxes yet: create one.</source>
+        <translation>Noch keine Sandboxen: legen Sie eine an.</translation>
+    </message>
+    <message>
+        <source>New Sandbox…</source>
+        <translation>Neue Sandbox …</translation>
+    </message>
+    <message>
+        <source>Select a sandbox to see its files, commands and details.</source>
+        <translation>Wählen Sie eine Sandbox, um ihre Dateien, Befehle und Details zu sehen.</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Verbunden</translation>
+    </message>
+    <message>
+        <source>Engine connection closed; reconnecting…</source>
+        <translation>Verbindung zur Engine beendet; neuer Versuch …</translation>
+    </message>
+    <message>
+        <source>Engine unreachable (%1); reconnecting…</source>
+        <translation>Engine nicht erreichbar (%1); neuer Versuch …</translation>
+    </message>
+    <message>
+        <source>Could not create %1: %2</source>
+        <translation>%1 konnte nicht angelegt werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not start %1: %2</source>
+        <translation>%1 konnte nicht gestartet werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not stop %1: %2</source>
+        <translation>%1 konnte nicht gestoppt werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not destroy %1: %2</source>
+        <translation>%1 konnte nicht gelöscht werden: %2</translation>
+    </message>
+    <message>
+        <source>Destroy Sandbox</source>
+        <translation>Sandbox löschen</translation>
+    </message>
+    <message>
+        <source>Destroy &quot;%1&quot;? Its processes are stopped and its workspace is deleted. This cannot be undone.</source>
+        <translation>„%1“ löschen? Ihre Prozesse werden beendet und ihr Arbeitsbereich wird gelöscht. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>About Sandbench</source>
+        <translation>Über Sandbench</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Sandbench %1&lt;/h3&gt;&lt;p&gt;Local, isolated sandboxes on your own machine: commands, files, watching and more, offline and without Docker.&lt;/p&gt;&lt;p&gt;Qt %2&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Sandbench %1&lt;/h3&gt;&lt;p&gt;Lokale, isolierte Sandboxen auf dem eigenen Rechner: Befehle, Dateien, Beobachtung und mehr, offline und ohne Docker.&lt;/p&gt;&lt;p&gt;Qt %2&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::MessageBanner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::NewSandboxDialog</name>
+    <message>
+        <source>New Sandbox</source>
+        <translation>Neue Sandbox</translation>
+    </message>
+    <message>
+        <source>for example my-project</source>
+        <translation>zum Beispiel mein-projekt</translation>
+    </message>
+    <message>
+        <source>Lower-case letters, digits and dashes; at most 63 characters</source>
+        <translation>Kleinbuchstaben, Ziffern und Bindestriche; höchstens 63 Zeichen</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Keep running while idle</source>
+        <translation>Auch im Leerlauf weiterlaufen</translation>
+    </message>
+    <message>
+        <source>default (10m)</source>
+        <translation>Vorgabe (10m)</translation>
+    </message>
+    <message>
+        <source>Idle time before the sandbox sleeps: 30s, 10m, 1h, 1d</source>
+        <translation>Leerlaufzeit, bevor die Sandbox schläft: 30s, 10m, 1h, 1d</translation>
+    </message>
+    <message>
+        <source>Sandbox &amp;ID:</source>
+        <translation>Sandbox-&amp;ID:</translation>
+    </message>
+    <message>
+        <source>&amp;Environment:</source>
+        <translation>&amp;Umgebung:</translation>
+    </message>
+    <message>
+        <source>&amp;Sleep after:</source>
+        <translation>&amp;Schlafen nach:</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Anlegen</translation>
+    </message>
+    <message>
+        <source>The ID must start and end with a letter or digit.</source>
+        <translation>Die ID muss mit einem Buchstaben oder einer Ziffer beginnen und enden.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid variable name.</source>
+        <translation>„%1“ ist kein gültiger Variablenname.</translation>
+    </message>
+    <message>
+        <source>Sleep after must look like 30s, 10m, 1h or 1d.</source>
+        <translation>„Schlafen nach“ muss wie 30s, 10m, 1h oder 1d aussehen.</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::OverviewPane</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <source>Created:</source>
+        <translation>Angelegt:</translation>
+    </message>
+    <message>
+        <source>When idle:</source>
+        <translation>Im Leerlauf:</translation>
+    </message>
+    <message>
+        <source>Last error:</source>
+        <translation>Letzter Fehler:</translation>
+    </message>
+    <message>
+        <source>Environment variables:</source>
+        <translation>Umgebungsvariablen:</translation>
+    </message>
+    <message>
+        <source>Keeps running</source>
+        <translation>Läuft weiter</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keiner</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 d</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Sleeps after %1 idle</source>
+        <translation>Schläft nach %1 Leerlauf</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::SandboxListModel</name>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>Startet</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Gestoppt</translation>
+    </message>
+    <message>
+        <source>Sleeping</source>
+        <translation>Schläft</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::Transfer</name>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+</context>
+</TS>

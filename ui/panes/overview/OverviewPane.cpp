@@ -1,0 +1,87 @@
+#include "panes/overview/OverviewPane.h"
+
+#include "models/SandboxListModel.h"
+
+#include <QDateTime>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QJsonValue>
+#include <QLabel>
+#include <QLocale>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace sandbench::ui {
+
+namespace {
+
+// 600 -> "10 min": the largest unit that divides the duration.
+QString durationText(int seconds)
+{
+    if (seconds > 0 && seconds % 86400 == 0)
+        return OverviewPane::tr("%1 d").arg(seconds / 86400);
+    if (seconds > 0 && seconds % 3600 == 0)
+        return OverviewPane::tr("%1 h").arg(seconds / 3600);
+    if (seconds > 0 && seconds % 60 == 0)
+        return OverviewPane::tr("%1 min").arg(seconds / 60);
+    return OverviewPane::tr("%1 s").arg(seconds);
+}
+
+} // namespace
+
+OverviewPane::OverviewPane(QWidget *parent)
+    : QWidget(parent), title_(new QLabel(this)), status_(new QLabel(this)), created_(new QLabel(this)),
+      idle_(new QLabel(this)), error_(new QLabel(this)), env_(new QTableWidget(0, 2, this))
+{
+    QFont titleFont = title_->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
+    titleFont.setBold(true);
+    title_->setFont(titleFont);
+    title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    error_->setWordWrap(true);
+    error_->setStyleSheet(QStringLiteral("color: #cf222e;"));
+    error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    env_->setHorizontalHeaderLabels({tr("Name"), tr("Value")});
+    env_->horizontalHeader()->setStretchLastSection(true);
+    env_->verticalHeader()->hide();
+    env_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    env_->setSelectionBehavior(QAbstractItemView::SelectRows);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Status:"), status_);
+    form->addRow(tr("Created:"), created_);
+    form->addRow(tr("When idle:"), idle_);
+    form->addRow(tr("Last error:"), error_);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(title_);
+    layout->addLayout(form);
+    layout->addWidget(new QLabel(tr("Environment variables:"), this));
+    layout->addWidget(env_, 1);
+}
+
+void OverviewPane::showSandbox(const QJsonObject &sandbox)
+{
+    title_->setText(sandbox.value("id").toString());
+    const QString status = sandbox.value("status").toString();
+    status_->setText(QStringLiteral("<span style=\"color:%1\">●</span> %2")
+                         .arg(SandboxListModel::statusColor(status).name(), SandboxListModel::statusText(status)));
+    const QDateTime created = QDateTime::fromString(sandbox.value("createdAt").toString(), Qt::ISODateWithMs);
+    created_->setText(created.isValid() ? QLocale().toString(created.toLocalTime(), QLocale::ShortFormat)
+                                        : sandbox.value("createdAt").toString());
+    if (sandbox.value("keepAlive").toBool())
+        idle_->setText(tr("Keeps running"));
+    else
+        idle_->setText(tr("Sleeps after %1 idle").arg(durationText(sandbox.value("sleepAfter").toInt())));
+    const QString error = sandbox.value("lastError").toString();
+    error_->setText(error.isEmpty() ? tr("None") : error);
+    error_->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("color: #cf222e;"));
+    const QJsonObject env = sandbox.value("envVars").toObject();
+    env_->setRowCount(static_cast<int>(env.size()));
+    int row = 0;
+    for (auto it = env.begin(); it != env.end(); ++it, ++row) {
+        env_->setItem(row, 0, new QTableWidgetItem(it.key()));
+        env_->setItem(row, 1, new QTableWidgetItem(it.value().toString()));
+    }
+}
+
+} // namespace sandbench::ui

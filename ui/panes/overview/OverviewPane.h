@@ -1,0 +1,29 @@
+// The selected sandbox at a glance: status, creation time, idle policy,
+// environment variables and the last error, as the engine reports them.
+#pragma once
+
+#include <QJsonObject>
+#include <QWidget>
+
+class QLabel;
+class QTableWidget;
+
+namespace sandbench::ui {
+
+class OverviewPane : public QWidget {
+    Q_OBJECT
+public:
+    explicit OverviewPane(QWidget *parent = nullptr);
+    // The engine's public view of one sandbox (GET /v1/sandboxes/{id}).
+    void showSandbox(const QJsonObject &sandbox);
+
+private:
+    QLabel *title_;
+    QLabel *status_;
+    QLabel *created_;
+    QLabel *idle_;
+    QLabel *error_;
+    QTableWidget *env_;
+};
+
+} // namespace sandbench::ui

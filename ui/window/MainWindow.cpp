@@ -1,0 +1,312 @@
+#include "window/MainWindow.h"
+
+#include "client/EngineClient.h"
+#include "models/SandboxListModel.h"
+#include "panes/overview/OverviewPane.h"
+#include "widgets/MessageBanner.h"
+#include "window/NewSandboxDialog.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QListView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPainter>
+#include <QPushButton>
+#include <QStyledItemDelegate>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace sandbench::ui {
+
+namespace {
+
+// List rows: the status dot and id, with the status in muted text on the right.
+class SandboxRowDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::paint(painter, option, index);
+        const QString status = SandboxListModel::statusText(index.data(SandboxListModel::StatusRole).toString());
+        const bool selected = option.state & QStyle::State_Selected;
+        painter->save();
+        painter->setPen(option.palette.color(selected ? QPalette::HighlightedText : QPalette::PlaceholderText));
+        painter->drawText(option.rect.adjusted(0, 0, -8, 0), Qt::AlignRight | Qt::AlignVCenter, status);
+        painter->restore();
+    }
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        const QSize size = QStyledItemDelegate::sizeHint(option, index);
+        return {size.width(), std::max(size.height(), 24)};
+    }
+};
+
+QLabel *emptyStateLabel(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    label->setAlignment(Qt::AlignCenter);
+    label->setWordWrap(true);
+    label->setEnabled(false); // the palette's muted text colour
+    label->setMargin(24);
+    return label;
+}
+
+} // namespace
+
+MainWindow::MainWindow(EngineClient *client, const QString &engineLabel, QWidget *parent)
+    : QMainWindow(parent), client_(client), model_(new SandboxListModel(this))
+{
+    setWindowTitle(QStringLiteral("Sandbench"));
+    createActions();
+    createLayout();
+    connection_ = new QLabel(this);
+    statusBar()->addPermanentWidget(connection_);
+    connection_->setToolTip(tr("Engine: %1").arg(engineLabel));
+    connection_->setText(tr("Connecting to the engine…"));
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
+        resize(1200, 760);
+    if (!splitter_->restoreState(settings.value("window/splitter").toByteArray()))
+        splitter_->setSizes({260, 940});
+    connectEvents();
+    updateSelection();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    auto *fileMenu = menuBar()->addMenu(tr("&File"));
+    newAction_ = fileMenu->addAction(QIcon::fromTheme("list-add", style()->standardIcon(QStyle::SP_FileDialogNewFolder)),
+                                     tr("&New Sandbox…"), this, &MainWindow::showNewSandboxDialog);
+    newAction_->setShortcut(QKeySequence::New);
+    fileMenu->addSeparator();
+    QAction *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    auto *sandboxMenu = menuBar()->addMenu(tr("&Sandbox"));
+    startAction_ = sandboxMenu->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this,
+                                          [this] { startSandbox(selectedSandbox()); });
+    startAction_->setShortcut(Qt::CTRL | Qt::Key_R);
+    stopAction_ = sandboxMenu->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), this,
+                                         [this] { stopSandbox(selectedSandbox()); });
+    stopAction_->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_R);
+    sandboxMenu->addSeparator();
+    destroyAction_ = sandboxMenu->addAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("&Destroy…"), this,
+                                            &MainWindow::confirmDestroy);
+    destroyAction_->setShortcut(Qt::CTRL | Qt::Key_Delete);
+
+    auto *helpMenu = menuBar()->addMenu(tr("&Help"));
+    QAction *about = helpMenu->addAction(tr("&About Sandbench"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::createLayout()
+{
+    // Left: toolbar, error banner, and the list (or its empty state).
+    auto *left = new QWidget(this);
+    auto *toolbar = new QToolBar(tr("Sandboxes"), left);
+    toolbar->setIconSize(QSize(16, 16));
+    toolbar->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    toolbar->addAction(newAction_);
+    toolbar->addSeparator();
+    toolbar->addAction(startAction_);
+    toolbar->addAction(stopAction_);
+    toolbar->addAction(destroyAction_);
+    banner_ = new MessageBanner(left);
+    list_ = new QListView(left);
+    list_->setModel(model_);
+    list_->setItemDelegate(new SandboxRowDelegate(list_));
+    list_->setUniformItemSizes(true);
+    list_->setIconSize(QSize(16, 16));
+    list_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    list_->addActions({startAction_, stopAction_, destroyAction_});
+    list_->setAccessibleName(tr("Sandboxes"));
+
+    auto *emptyPage = new QWidget(left);
+    auto *emptyLayout = new QVBoxLayout(emptyPage);
+    emptyLayout->addStretch();
+    emptyLayout->addWidget(emptyStateLabel(tr("No sandboxes yet: create one."), emptyPage));
+    auto *createButton = new QPushButton(tr("New Sandbox…"), emptyPage);
+    connect(createButton, &QPushButton::clicked, this, &MainWindow::showNewSandboxDialog);
+    emptyLayout->addWidget(createButton, 0, Qt::AlignHCenter);
+    emptyLayout->addStretch();
+    emptyOrList_ = new QStackedWidget(left);
+    emptyOrList_->addWidget(emptyPage);
+    emptyOrList_->addWidget(list_);
+
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->setSpacing(4);
+    leftLayout->addWidget(toolbar);
+    leftLayout->addWidget(banner_);
+    leftLayout->addWidget(emptyOrList_, 1);
+
+    // Right: the panes of the selected sandbox, or a hint.
+    right_ = new QStackedWidget(this);
+    rightEmpty_ = emptyStateLabel(tr("Select a sandbox to see its files, commands and details."), right_);
+    panes_ = new QTabWidget(right_);
+    panes_->setDocumentMode(true);
+    overview_ = new OverviewPane(panes_);
+    panes_->addTab(overview_, tr("Overview"));
+    right_->addWidget(rightEmpty_);
+    right_->addWidget(panes_);
+
+    splitter_ = new QSplitter(Qt::Horizontal, this);
+    splitter_->addWidget(left);
+    splitter_->addWidget(right_);
+    splitter_->setStretchFactor(1, 1);
+    splitter_->setChildrenCollapsible(false);
+    setCentralWidget(splitter_);
+
+    connect(list_->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::updateSelection);
+    connect(model_, &QAbstractItemModel::dataChanged, this, &MainWindow::updateSelection);
+    connect(model_, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateSelection);
+    connect(model_, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateSelection);
+    connect(model_, &QAbstractItemModel::modelReset, this, &MainWindow::updateSelection);
+}
+
+void MainWindow::connectEvents()
+{
+    events_ = client_->openEvents("/v1/events", nullptr, this);
+    connect(events_, &EventStream::opened, this, [this] {
+        if (everConnected_)
+            model_->clear(); // the stream starts with a full snapshot
+        everConnected_ = true;
+        connection_->setText(tr("Connected"));
+    });
+    connect(events_, &EventStream::event, model_, &SandboxListModel::applyEvent);
+    connect(events_, &EventStream::finished, this, [this](const QString &error) {
+        connection_->setText(error.isEmpty() ? tr("Engine connection closed; reconnecting…")
+                                             : tr("Engine unreachable (%1); reconnecting…").arg(error));
+        events_->deleteLater();
+        QTimer::singleShot(1000, this, &MainWindow::connectEvents);
+    });
+}
+
+QString MainWindow::selectedSandbox() const
+{
+    return list_->currentIndex().data(SandboxListModel::IdRole).toString();
+}
+
+void MainWindow::selectSandbox(const QString &id)
+{
+    const int row = model_->rowOf(id);
+    if (row >= 0)
+        list_->setCurrentIndex(model_->index(row));
+}
+
+void MainWindow::updateSelection()
+{
+    emptyOrList_->setCurrentIndex(model_->rowCount() == 0 ? 0 : 1);
+    const QString id = selectedSandbox();
+    const QString status = list_->currentIndex().data(SandboxListModel::StatusRole).toString();
+    startAction_->setEnabled(!id.isEmpty() && (status == "stopped" || status == "failed"));
+    stopAction_->setEnabled(!id.isEmpty() && (status == "running" || status == "starting"));
+    destroyAction_->setEnabled(!id.isEmpty());
+    if (id.isEmpty()) {
+        right_->setCurrentWidget(rightEmpty_);
+        setWindowTitle(QStringLiteral("Sandbench"));
+        return;
+    }
+    overview_->showSandbox(model_->sandbox(id));
+    right_->setCurrentWidget(panes_);
+    setWindowTitle(QStringLiteral("%1 — Sandbench").arg(id));
+}
+
+void MainWindow::showNewSandboxDialog()
+{
+    auto *dialog = new NewSandboxDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { createSandbox(dialog->sandboxId(), dialog->requestBody()); });
+    dialog->open();
+}
+
+void MainWindow::lifecycleCall(const QByteArray &method, const QString &path, const QString &failure,
+                               const QJsonObject &body)
+{
+    client_->call(method, path, body, this, [this, failure](const ApiResult &result) {
+        if (!result.ok())
+            banner_->showError(failure.arg(result.errorMessage));
+    });
+}
+
+void MainWindow::createSandbox(const QString &id, const QJsonObject &body)
+{
+    banner_->hide();
+    client_->call("PUT", EngineClient::sandboxPath(id), body, this, [this, id](const ApiResult &result) {
+        if (!result.ok()) {
+            banner_->showError(tr("Could not create %1: %2").arg(id, result.errorMessage));
+            return;
+        }
+        // The event stream may not have delivered it yet: add it now, the stream agrees later.
+        const QJsonObject sandbox = result.body.value("sandbox").toObject();
+        const QJsonObject event{{"type", "sandbox.created"}, {"id", id}, {"status", sandbox.value("status")},
+                                {"sandbox", sandbox}};
+        model_->applyEvent(event);
+        selectSandbox(id);
+    });
+}
+
+void MainWindow::startSandbox(const QString &id)
+{
+    if (!id.isEmpty())
+        lifecycleCall("POST", EngineClient::sandboxPath(id) + "/start", tr("Could not start %1: %2").arg(id, "%1"));
+}
+
+void MainWindow::stopSandbox(const QString &id)
+{
+    if (!id.isEmpty())
+        lifecycleCall("POST", EngineClient::sandboxPath(id) + "/stop", tr("Could not stop %1: %2").arg(id, "%1"));
+}
+
+void MainWindow::destroySandbox(const QString &id)
+{
+    if (!id.isEmpty())
+        lifecycleCall("DELETE", EngineClient::sandboxPath(id), tr("Could not destroy %1: %2").arg(id, "%1"));
+}
+
+void MainWindow::confirmDestroy()
+{
+    const QString id = selectedSandbox();
+    if (id.isEmpty())
+        return;
+    const auto answer = QMessageBox::warning(
+        this, tr("Destroy Sandbox"),
+        tr("Destroy \"%1\"? Its processes are stopped and its workspace is deleted. This cannot be undone.").arg(id),
+        QMessageBox::Cancel | QMessageBox::Discard, QMessageBox::Cancel);
+    if (answer == QMessageBox::Discard)
+        destroySandbox(id);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Sandbench"),
+                       tr("<h3>Sandbench %1</h3>"
+                          "<p>Local, isolated sandboxes on your own machine: commands, files, "
+                          "watching and more, offline and without Docker.</p>"
+                          "<p>Qt %2</p>")
+                           .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/splitter", splitter_->saveState());
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace sandbench::ui

@@ -1,0 +1,78 @@
+// The Sandbench window: the sandbox list on the left (kept current from the
+// engine's event stream), the selected sandbox's panes on the right.
+#pragma once
+
+#include <QJsonObject>
+#include <QMainWindow>
+#include <QPointer>
+
+class QAction;
+class QLabel;
+class QListView;
+class QSplitter;
+class QStackedWidget;
+class QTabWidget;
+
+namespace sandbench::ui {
+
+class EngineClient;
+class EventStream;
+class MessageBanner;
+class OverviewPane;
+class SandboxListModel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // engineLabel: how the status bar describes the engine ("embedded", a URL).
+    MainWindow(EngineClient *client, const QString &engineLabel, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    SandboxListModel *sandboxModel() const { return model_; }
+    QString selectedSandbox() const;
+    void selectSandbox(const QString &id);
+    QTabWidget *panes() const { return panes_; }
+    QAction *newSandboxAction() const { return newAction_; }
+
+    // The lifecycle calls behind the actions (destroy asks nothing: the action confirms first).
+    void createSandbox(const QString &id, const QJsonObject &body);
+    void startSandbox(const QString &id);
+    void stopSandbox(const QString &id);
+    void destroySandbox(const QString &id);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createLayout();
+    void connectEvents();
+    void updateSelection();
+    void showNewSandboxDialog();
+    void confirmDestroy();
+    void showAbout();
+    void lifecycleCall(const QByteArray &method, const QString &path, const QString &failure,
+                       const QJsonObject &body = {});
+
+    EngineClient *client_;
+    SandboxListModel *model_;
+    QPointer<EventStream> events_;
+    bool everConnected_ = false;
+
+    QSplitter *splitter_ = nullptr;
+    QListView *list_ = nullptr;
+    QStackedWidget *emptyOrList_ = nullptr;
+    MessageBanner *banner_ = nullptr;
+    QStackedWidget *right_ = nullptr;
+    QLabel *rightEmpty_ = nullptr;
+    QTabWidget *panes_ = nullptr;
+    OverviewPane *overview_ = nullptr;
+    QLabel *connection_ = nullptr;
+
+    QAction *newAction_ = nullptr;
+    QAction *startAction_ = nullptr;
+    QAction *stopAction_ = nullptr;
+    QAction *destroyAction_ = nullptr;
+};
+
+} // namespace sandbench::ui

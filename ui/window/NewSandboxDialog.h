@@ -1,0 +1,36 @@
+// "New sandbox": id, environment variables, keep-alive and sleep-after, turned
+// into the body of PUT /v1/sandboxes/{id}.
+#pragma once
+
+#include <QDialog>
+#include <QJsonObject>
+
+class QCheckBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QTableWidget;
+
+namespace sandbench::ui {
+
+class NewSandboxDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit NewSandboxDialog(QWidget *parent = nullptr);
+    QString sandboxId() const;
+    QJsonObject requestBody() const;
+
+    // Whether text is a valid sandbox id (the engine's rule: a-z, 0-9, '-', at most 63).
+    static bool isValidId(const QString &text);
+
+private:
+    void validate();
+    QLineEdit *id_;
+    QTableWidget *env_;
+    QCheckBox *keepAlive_;
+    QLineEdit *sleepAfter_;
+    QLabel *problem_;
+    QDialogButtonBox *buttons_;
+};
+
+} // namespace sandbench::ui
