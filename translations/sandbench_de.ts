@@ -49,6 +49,229 @@
     </message>
 </context>
 <context>
+    <name>sandbench::ui::CodeEditor</name>
+    <message>
+        <source>Find</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation>Vorheriger Treffer (Umschalt+F3)</translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation>Nächster Treffer (F3)</translation>
+    </message>
+    <message>
+        <source>Close (Escape)</source>
+        <translation>Schließen (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::FileEditor</name>
+    <message>
+        <source>Loading %1…</source>
+        <translation>%1 wird geladen …</translation>
+    </message>
+    <message>
+        <source>%1 is too large to open here. Download it instead.</source>
+        <translation>%1 ist zu groß, um hier geöffnet zu werden. Laden Sie die Datei stattdessen herunter.</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2</source>
+        <translation>%1 konnte nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 × %2 pixels, %3</source>
+        <translation>%1 × %2 Pixel, %3</translation>
+    </message>
+    <message>
+        <source>%1
+
+Binary file: %2, %3. It is not opened as text.</source>
+        <translation>%1
+
+Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
+    </message>
+    <message>
+        <source>unknown type</source>
+        <translation>unbekannter Typ</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>%1 konnte nicht gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 changed in the sandbox. Press F5 to load that version (your edits are lost), or Ctrl+S to keep yours.</source>
+        <translation>%1 wurde in der Sandbox geändert. F5 lädt diese Fassung (Ihre Änderungen gehen verloren), Strg+S behält Ihre.</translation>
+    </message>
+    <message>
+        <source>%1 was deleted in the sandbox. Ctrl+S writes it again.</source>
+        <translation>%1 wurde in der Sandbox gelöscht. Strg+S schreibt die Datei erneut.</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::FileTreeModel</name>
+    <message>
+        <source>%1 (symbolic link)</source>
+        <translation>%1 (symbolische Verknüpfung)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Modified</source>
+        <translation>Geändert</translation>
+    </message>
+    <message>
+        <source>Permissions</source>
+        <translation>Rechte</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid name.</source>
+        <translation>„%1“ ist kein gültiger Name.</translation>
+    </message>
+    <message>
+        <source>Could not rename %1: %2</source>
+        <translation>%1 konnte nicht umbenannt werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not list %1: %2</source>
+        <translation>%1 konnte nicht aufgelistet werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not move %1: %2</source>
+        <translation>%1 konnte nicht verschoben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::FilesPane</name>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Double-click a file to open it.</source>
+        <translation>Doppelklicken Sie auf eine Datei, um sie zu öffnen.</translation>
+    </message>
+    <message>
+        <source>This sandbox is not running. Start it to browse its files.</source>
+        <translation>Diese Sandbox läuft nicht. Starten Sie sie, um ihre Dateien zu sehen.</translation>
+    </message>
+    <message>
+        <source>Start Sandbox</source>
+        <translation>Sandbox starten</translation>
+    </message>
+    <message>
+        <source>New &amp;File…</source>
+        <translation>Neue &amp;Datei …</translation>
+    </message>
+    <message>
+        <source>New F&amp;older…</source>
+        <translation>Neuer &amp;Ordner …</translation>
+    </message>
+    <message>
+        <source>&amp;Rename</source>
+        <translation>&amp;Umbenennen</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>&amp;Löschen …</translation>
+    </message>
+    <message>
+        <source>&amp;Upload…</source>
+        <translation>&amp;Hochladen …</translation>
+    </message>
+    <message>
+        <source>Do&amp;wnload…</source>
+        <translation>&amp;Herunterladen …</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>The live view of the files stopped: %1</source>
+        <translation>Die Live-Ansicht der Dateien wurde beendet: %1</translation>
+    </message>
+    <message>
+        <source>Unsaved Changes</source>
+        <translation>Ungespeicherte Änderungen</translation>
+    </message>
+    <message>
+        <source>Save the changes to %1 before closing?</source>
+        <translation>Änderungen an %1 vor dem Schließen speichern?</translation>
+    </message>
+    <message>
+        <source>New File</source>
+        <translation>Neue Datei</translation>
+    </message>
+    <message>
+        <source>Name of the new file in %1:</source>
+        <translation>Name der neuen Datei in %1:</translation>
+    </message>
+    <message>
+        <source>%1 already exists.</source>
+        <translation>%1 existiert bereits.</translation>
+    </message>
+    <message>
+        <source>Could not create %1: %2</source>
+        <translation>%1 konnte nicht angelegt werden: %2</translation>
+    </message>
+    <message>
+        <source>New Folder</source>
+        <translation>Neuer Ordner</translation>
+    </message>
+    <message>
+        <source>Name of the new folder in %1:</source>
+        <translation>Name des neuen Ordners in %1:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n items</source>
+        <translation>
+            <numerusform>%n Eintrag</numerusform>
+            <numerusform>%n Einträge</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Delete %1 from the sandbox? This cannot be undone.</source>
+        <translation>%1 aus der Sandbox löschen? Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Could not delete %1: %2</source>
+        <translation>%1 konnte nicht gelöscht werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Upload Files</source>
+        <translation>Dateien hochladen</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <source>Download Into</source>
+        <translation>Herunterladen nach</translation>
+    </message>
+    <message>
+        <source>Could not list %1: %2</source>
+        <translation>%1 konnte nicht aufgelistet werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>sandbench::ui::MainWindow</name>
     <message>
         <source>Engine: %1</source>
@@ -109,10 +332,6 @@
     <message>
         <source>Select a sandbox to see its files, commands and details.</source>
         <translation>Wählen Sie eine Sandbox, um ihre Dateien, Befehle und Details zu sehen.</translation>
-    </message>
-    <message>
-        <source>Overview</source>
-        <translation>Übersicht</translation>
     </message>
     <message>
         <source>Connected</source>
@@ -324,10 +543,44 @@
     </message>
 </context>
 <context>
+    <name>sandbench::ui::SandboxView</name>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Übersicht</translation>
+    </message>
+</context>
+<context>
     <name>sandbench::ui::Transfer</name>
     <message>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::TransferList</name>
+    <message>
+        <source>Transfer</source>
+        <translation>Übertragung</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Entfernen</translation>
     </message>
 </context>
 </TS>

@@ -520,11 +520,14 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
         throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
     const std::string &id = parts[2];
 
-    // The container protocol, forwarded.
+    // The container protocol, forwarded. A stopped or unknown sandbox starts on demand, as
+    // the SDK expects, unless the client says "X-Sandbench-Autostart: no" (the GUI does, so
+    // a Stop sticks while its panes are open).
+    const bool autostart = request["X-Sandbench-Autostart"] != "no";
     if (parts.size() >= 4 && parts[3] == "api") {
         const auto prefix = std::string("/v1/sandboxes/") + id;
-        auto sandbox = getOrCreate(id, Json::object());
-        co_return co_await forward(sandbox, request, responder, target.substr(prefix.size()));
+        auto sandbox = autostart ? getOrCreate(id, Json::object()) : requireSandbox(id);
+        co_return co_await forward(sandbox, request, responder, target.substr(prefix.size()), autostart);
     }
 
     if (parts.size() == 3) {
@@ -572,10 +575,10 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
         const std::string query = question == std::string::npos ? "" : target.substr(question + 1);
         if (http::percentDecode(http::queryValue(query, "path")).empty())
             throw ApiError("VALIDATION_FAILED", "The path query parameter is required: ?path=/workspace/file");
-        auto sandbox = getOrCreate(id, Json::object());
+        auto sandbox = autostart ? getOrCreate(id, Json::object()) : requireSandbox(id);
         if (method == bhttp::verb::get)
-            co_return co_await forward(sandbox, request, responder, "/internal/files?" + query);
-        co_return co_await upload(sandbox, request, responder, "/internal/files?" + query);
+            co_return co_await forward(sandbox, request, responder, "/internal/files?" + query, autostart);
+        co_return co_await upload(sandbox, request, responder, "/internal/files?" + query, autostart);
     }
     if (parts.size() == 4 && method == bhttp::verb::post && parts[3] == "start") {
         auto sandbox = requireSandbox(id);
@@ -590,15 +593,24 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
     throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
 }
 
+asio::awaitable<void> Engine::ensureRunning(std::shared_ptr<Sandbox> sandbox, bool autostart)
+{
+    if (autostart)
+        co_return co_await ensureRunning(sandbox);
+    if (sandbox->status != "running")
+        throw ApiError("SANDBOX_NOT_RUNNING", "Sandbox '" + sandbox->id + "' is " + sandbox->status + "; start it first",
+                       {{"sandboxId", sandbox->id}, {"status", sandbox->status}});
+}
+
 asio::awaitable<void> Engine::forward(std::shared_ptr<Sandbox> sandbox, http::Request &request,
-                                      http::Responder &responder, std::string agentTarget)
+                                      http::Responder &responder, std::string agentTarget, bool autostart)
 {
     const ActivityScope activity(*sandbox);
 
     const std::string socketPath = SandboxPaths(registry_.sandboxDir(sandbox->id)).socket;
     request.target(agentTarget);
     for (int attempt = 0;; ++attempt) {
-        co_await ensureRunning(sandbox);
+        co_await ensureRunning(sandbox, autostart);
         try {
             co_return co_await forwardToAgent(socketPath, request, responder);
         } catch (const AgentUnavailable &failure) {
@@ -613,10 +625,10 @@ asio::awaitable<void> Engine::forward(std::shared_ptr<Sandbox> sandbox, http::Re
 }
 
 asio::awaitable<void> Engine::upload(std::shared_ptr<Sandbox> sandbox, http::Request &request,
-                                     http::Responder &responder, std::string agentTarget)
+                                     http::Responder &responder, std::string agentTarget, bool autostart)
 {
     const ActivityScope activity(*sandbox);
-    co_await ensureRunning(sandbox);
+    co_await ensureRunning(sandbox, autostart);
     request.target(agentTarget);
     // No retry: the body is consumed as it is forwarded.
     co_await forwardUploadToAgent(SandboxPaths(registry_.sandboxDir(sandbox->id)).socket, request, responder);

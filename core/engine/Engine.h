@@ -45,15 +45,17 @@ public:
 private:
     asio::awaitable<void> route(http::Request &request, http::Responder &responder);
     asio::awaitable<void> forward(std::shared_ptr<Sandbox> sandbox, http::Request &request,
-                                  http::Responder &responder, std::string agentTarget);
+                                  http::Responder &responder, std::string agentTarget, bool autostart);
     asio::awaitable<void> upload(std::shared_ptr<Sandbox> sandbox, http::Request &request,
-                                 http::Responder &responder, std::string agentTarget);
+                                 http::Responder &responder, std::string agentTarget, bool autostart);
     asio::awaitable<void> streamEvents(http::Responder &responder);
     http::ServerOptions serverOptions() const;
 
     std::shared_ptr<Sandbox> requireSandbox(const std::string &id) const;
     std::shared_ptr<Sandbox> getOrCreate(const std::string &id, const Json &body);
     asio::awaitable<void> ensureRunning(std::shared_ptr<Sandbox> sandbox);
+    // Without autostart, a sandbox that is not running is an error (409 SANDBOX_NOT_RUNNING).
+    asio::awaitable<void> ensureRunning(std::shared_ptr<Sandbox> sandbox, bool autostart);
     void startSandbox(const std::shared_ptr<Sandbox> &sandbox);
     asio::awaitable<void> stopSandbox(std::shared_ptr<Sandbox> sandbox, const std::string &reason);
     void killSandboxProcesses(Sandbox &sandbox);

@@ -43,6 +43,7 @@ int statusForCode(std::string_view code)
         // Engine-level codes of our own (not in the SDK enum).
         {"UNAUTHORIZED", 401}, {"FORBIDDEN_HOST", 403}, {"INVALID_SANDBOX_ID", 400},
         {"SANDBOX_NOT_FOUND", 404}, {"PAYLOAD_TOO_LARGE", 413}, {"METHOD_NOT_ALLOWED", 405},
+        {"SANDBOX_NOT_RUNNING", 409},
     };
     const auto it = table.find(code);
     return it == table.end() ? 500 : it->second;

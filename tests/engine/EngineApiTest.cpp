@@ -158,6 +158,25 @@ private slots:
         QVERIFY(list["sandboxes"].dump().find("\"life\"") != std::string::npos);
     }
 
+    void autostartCanBeDeclined()
+    {
+        auto &http = engine.http();
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/no-autostart", "{}").status, 200);
+        QCOMPARE(http.request("POST", "/v1/sandboxes/no-autostart/stop").status, 200);
+        const std::vector<std::pair<std::string, std::string>> decline = {{"X-Sandbench-Autostart", "no"}};
+        const auto refused = http.request("POST", "/v1/sandboxes/no-autostart/api/execute", R"({"command":"true"})", decline);
+        QCOMPARE(refused.status, 409);
+        QVERIFY(refused.body.find("SANDBOX_NOT_RUNNING") != std::string::npos);
+        QCOMPARE(http.request("GET", "/v1/sandboxes/no-autostart/files?path=/workspace/x", {}, decline).status, 409);
+        QVERIFY(http.request("GET", "/v1/sandboxes/no-autostart").body.find("\"stopped\"") != std::string::npos);
+        // Unknown ids are not created either.
+        QCOMPARE(http.request("POST", "/v1/sandboxes/never-made/api/execute", R"({"command":"true"})", decline).status, 404);
+        QCOMPARE(http.request("GET", "/v1/sandboxes/never-made").status, 404);
+        // Without the header, the SDK's behaviour: the call starts it.
+        QCOMPARE(http.request("POST", "/v1/sandboxes/no-autostart/api/execute", R"({"command":"true"})").status, 200);
+        QCOMPARE(http.request("DELETE", "/v1/sandboxes/no-autostart").status, 200);
+    }
+
     void envVarsPatchReachesNewSessions()
     {
         auto &http = engine.http();

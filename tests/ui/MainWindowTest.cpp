@@ -9,6 +9,10 @@
 #include "widgets/MessageBanner.h"
 #include "window/MainWindow.h"
 #include "window/NewSandboxDialog.h"
+#include "window/SandboxView.h"
+#include "panes/overview/OverviewPane.h"
+#include "panes/files/FilesPane.h"
+#include "models/FileTreeModel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -92,6 +96,15 @@ private slots:
 
         window_->startSandbox("gui-made");
         QTRY_COMPARE_WITH_TIMEOUT(statusOf("gui-made"), QString("running"), 10000);
+        // The selected sandbox's Files pane comes first and goes live once it runs.
+        ui::SandboxView *view = window_->currentView();
+        QVERIFY(view && view->currentWidget() == view->files());
+        QTRY_VERIFY_WITH_TIMEOUT(view->files()->isWatching(), 5000);
+        http().requestJson("POST", "/v1/sandboxes/gui-made/api/write",
+                           client::Json{{"path", "/workspace/README.md"}, {"content", "# gui-made\n"}});
+        QTRY_VERIFY_WITH_TIMEOUT(view->files()->model()->indexForPath("/workspace/README.md").isValid(), 1000);
+        view->files()->openFile("/workspace/README.md");
+        QTest::qWait(300);
         screenshot(window_.get(), "03-sandbox-running");
     }
 
@@ -101,6 +114,8 @@ private slots:
         QCOMPARE(api.request("PUT", "/v1/sandboxes/from-api", R"({"keepAlive":true,"envVars":{"GREETING":"hello"}})").status, 200);
         QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("from-api") >= 0, 1000);
         window_->selectSandbox("from-api");
+        window_->currentView()->setCurrentWidget(window_->currentView()->overview());
+        QTest::qWait(100);
         screenshot(window_.get(), "04-overview");
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/from-api").status, 200);
         QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("from-api") < 0, 1000);
@@ -111,7 +126,8 @@ private slots:
         window_->stopSandbox("gui-made");
         QTRY_COMPARE_WITH_TIMEOUT(statusOf("gui-made"), QString("stopped"), 10000);
         window_->destroySandbox("gui-made");
-        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("gui-made") < 0, 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(window_->sandboxModel()->rowOf("gui-made") < 0,
+                                  qPrintable(window_->findChild<ui::MessageBanner *>()->text() + " / " + statusOf("gui-made")), 10000);
     }
 
     void failuresShowInTheBannerNotInDialogs()

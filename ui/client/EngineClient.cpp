@@ -174,6 +174,8 @@ QNetworkRequest EngineClient::request(const QString &path) const
         base.chop(1);
     QNetworkRequest request(QUrl(base + path));
     request.setRawHeader("Authorization", "Bearer " + token_.toUtf8());
+    // What the window shows must not start a sandbox the user stopped: only Start does.
+    request.setRawHeader("X-Sandbench-Autostart", "no");
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     return request;
 }

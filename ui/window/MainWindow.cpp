@@ -2,9 +2,9 @@
 
 #include "client/EngineClient.h"
 #include "models/SandboxListModel.h"
-#include "panes/overview/OverviewPane.h"
 #include "widgets/MessageBanner.h"
 #include "window/NewSandboxDialog.h"
+#include "window/SandboxView.h"
 
 #include <QAction>
 #include <QApplication>
@@ -157,12 +157,7 @@ void MainWindow::createLayout()
     // Right: the panes of the selected sandbox, or a hint.
     right_ = new QStackedWidget(this);
     rightEmpty_ = emptyStateLabel(tr("Select a sandbox to see its files, commands and details."), right_);
-    panes_ = new QTabWidget(right_);
-    panes_->setDocumentMode(true);
-    overview_ = new OverviewPane(panes_);
-    panes_->addTab(overview_, tr("Overview"));
     right_->addWidget(rightEmpty_);
-    right_->addWidget(panes_);
 
     splitter_ = new QSplitter(Qt::Horizontal, this);
     splitter_->addWidget(left);
@@ -172,10 +167,10 @@ void MainWindow::createLayout()
     setCentralWidget(splitter_);
 
     connect(list_->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::updateSelection);
-    connect(model_, &QAbstractItemModel::dataChanged, this, &MainWindow::updateSelection);
-    connect(model_, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateSelection);
-    connect(model_, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateSelection);
-    connect(model_, &QAbstractItemModel::modelReset, this, &MainWindow::updateSelection);
+    connect(model_, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateViews);
+    connect(model_, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateViews);
+    connect(model_, &QAbstractItemModel::modelReset, this, &MainWindow::updateViews);
+    connect(model_, &QAbstractItemModel::dataChanged, this, &MainWindow::updateViews);
 }
 
 void MainWindow::connectEvents()
@@ -208,6 +203,26 @@ void MainWindow::selectSandbox(const QString &id)
         list_->setCurrentIndex(model_->index(row));
 }
 
+SandboxView *MainWindow::currentView() const
+{
+    return views_.value(selectedSandbox());
+}
+
+// Keeps each view in step with the engine's word on its sandbox; views of destroyed sandboxes go.
+void MainWindow::updateViews()
+{
+    for (auto it = views_.begin(); it != views_.end();) {
+        if (model_->rowOf(it.key()) < 0) {
+            it.value()->deleteLater();
+            it = views_.erase(it);
+        } else {
+            it.value()->update(model_->sandbox(it.key()));
+            ++it;
+        }
+    }
+    updateSelection();
+}
+
 void MainWindow::updateSelection()
 {
     emptyOrList_->setCurrentIndex(model_->rowCount() == 0 ? 0 : 1);
@@ -221,8 +236,15 @@ void MainWindow::updateSelection()
         setWindowTitle(QStringLiteral("Sandbench"));
         return;
     }
-    overview_->showSandbox(model_->sandbox(id));
-    right_->setCurrentWidget(panes_);
+    SandboxView *view = views_.value(id);
+    if (!view) {
+        view = new SandboxView(client_, id, right_);
+        connect(view, &SandboxView::startRequested, this, &MainWindow::startSandbox);
+        views_.insert(id, view);
+        right_->addWidget(view);
+        view->update(model_->sandbox(id));
+    }
+    right_->setCurrentWidget(view);
     setWindowTitle(QStringLiteral("%1 — Sandbench").arg(id));
 }
 

@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 #include <QMainWindow>
+#include <QHash>
 #include <QPointer>
 
 class QAction;
@@ -11,15 +12,14 @@ class QLabel;
 class QListView;
 class QSplitter;
 class QStackedWidget;
-class QTabWidget;
 
 namespace sandbench::ui {
 
 class EngineClient;
 class EventStream;
 class MessageBanner;
-class OverviewPane;
 class SandboxListModel;
+class SandboxView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -31,7 +31,8 @@ public:
     SandboxListModel *sandboxModel() const { return model_; }
     QString selectedSandbox() const;
     void selectSandbox(const QString &id);
-    QTabWidget *panes() const { return panes_; }
+    // The panes of the selected sandbox (nullptr when none is selected).
+    SandboxView *currentView() const;
     QAction *newSandboxAction() const { return newAction_; }
 
     // The lifecycle calls behind the actions (destroy asks nothing: the action confirms first).
@@ -48,6 +49,7 @@ private:
     void createLayout();
     void connectEvents();
     void updateSelection();
+    void updateViews();
     void showNewSandboxDialog();
     void confirmDestroy();
     void showAbout();
@@ -65,8 +67,7 @@ private:
     MessageBanner *banner_ = nullptr;
     QStackedWidget *right_ = nullptr;
     QLabel *rightEmpty_ = nullptr;
-    QTabWidget *panes_ = nullptr;
-    OverviewPane *overview_ = nullptr;
+    QHash<QString, SandboxView *> views_; // one per sandbox shown so far
     QLabel *connection_ = nullptr;
 
     QAction *newAction_ = nullptr;

@@ -1,0 +1,269 @@
+// The Files pane on a real embedded engine and a real sandbox, under Xvfb:
+// live tree updates from the watch stream, drops that upload, drags that
+// download, and the editor saving with Ctrl+S and following outside changes.
+#include "EmbeddedEngine.h"
+
+#include "client/EngineClient.h"
+#include "client/HttpClient.h"
+#include "models/FileTreeModel.h"
+#include "panes/files/FileEditor.h"
+#include "panes/files/FilesPane.h"
+#include "panes/files/TransferList.h"
+#include "widgets/CodeEditor.h"
+#include "widgets/MessageBanner.h"
+
+#include <QApplication>
+#include <QBuffer>
+#include <QLabel>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QImage>
+#include <QMimeData>
+#include <QRandomGenerator>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+#include <Qsci/qscilexer.h>
+#include <Qsci/qsciscintilla.h>
+
+#include <sys/stat.h>
+
+#include <memory>
+
+using namespace sandbench;
+using Json = nlohmann::json;
+
+class FilesPaneTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir state_;
+    QTemporaryDir runtime_;
+    QTemporaryDir local_;
+    std::unique_ptr<app::EmbeddedEngine> engine_;
+    std::unique_ptr<ui::EngineClient> client_;
+    std::unique_ptr<ui::FilesPane> pane_;
+
+    client::HttpClient http() const
+    {
+        return client::HttpClient(client::EngineAddress{engine_->url(), engine_->token()});
+    }
+    Json api(const std::string &route, const Json &body) const
+    {
+        auto result = http().requestJson("POST", "/v1/sandboxes/files/api/" + route, body);
+        return Json::parse(result.body, nullptr, false);
+    }
+    std::string readRemote(const std::string &path) const
+    {
+        std::string bytes;
+        http().stream("GET", "/v1/sandboxes/files/files?path=" + path, {}, [&](std::string_view data) {
+            bytes.append(data);
+            return true;
+        });
+        return bytes;
+    }
+    ui::FileTreeModel *model() const { return pane_->model(); }
+    bool shown(const QString &path) const { return model()->indexForPath(path).isValid(); }
+    void screenshot(QWidget *widget, const QString &name)
+    {
+        QDir(SANDBENCH_SCREENSHOT_DIR).mkpath(".");
+        QVERIFY(widget->grab().save(QStringLiteral(SANDBENCH_SCREENSHOT_DIR "/%1.png").arg(name)));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        chmod(state_.path().toLocal8Bit().constData(), 0711);
+        engine_ = std::make_unique<app::EmbeddedEngine>(state_.path().toStdString(), runtime_.path().toStdString());
+        engine_->start();
+        QCOMPARE(http().request("PUT", "/v1/sandboxes/files", R"({"keepAlive":true})").status, 200);
+        api("write", {{"path", "/workspace/hello.txt"}, {"content", "hello\n"}});
+        client_ = std::make_unique<ui::EngineClient>(QUrl(QString::fromStdString(engine_->url())),
+                                                     QString::fromStdString(engine_->token()));
+        pane_ = std::make_unique<ui::FilesPane>(client_.get(), "files");
+        pane_->resize(1100, 650);
+        pane_->setSandboxStatus("running");
+        pane_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(pane_.get()));
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/hello.txt"), 5000);
+        QVERIFY(pane_->isWatching());
+    }
+
+    void filesWrittenThroughTheApiAppearWithinASecond()
+    {
+        api("write", {{"path", "/workspace/notes.md"}, {"content", "# Notes\n"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/notes.md"), 1000);
+        api("mkdir", {{"path", "/workspace/src"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/src"), 1000);
+        pane_->tree()->expand(model()->indexForPath("/workspace/src"));
+        QTRY_VERIFY(!model()->canFetchMore(model()->indexForPath("/workspace/src")));
+        api("write", {{"path", "/workspace/src/main.py"}, {"content", "print('hi')\n"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/src/main.py"), 1000);
+    }
+
+    void deletedFilesDisappear()
+    {
+        api("write", {{"path", "/workspace/doomed.txt"}, {"content", "x"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/doomed.txt"), 1000);
+        api("delete", {{"path", "/workspace/doomed.txt"}});
+        QTRY_VERIFY_WITH_TIMEOUT(!shown("/workspace/doomed.txt"), 1000);
+    }
+
+    void renamesKeepTheRow()
+    {
+        api("write", {{"path", "/workspace/draft.txt"}, {"content", "draft"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/draft.txt"), 1000);
+        const QPersistentModelIndex row(model()->indexForPath("/workspace/draft.txt"));
+        api("rename", {{"oldPath", "/workspace/draft.txt"}, {"newPath", "/workspace/final.txt"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/final.txt"), 1000);
+        QVERIFY(!shown("/workspace/draft.txt"));
+        QVERIFY2(row.isValid() && row.data().toString() == "final.txt", "the row was replaced, not renamed");
+    }
+
+    void rescanReloadsTheDirectory()
+    {
+        pane_->hide(); // no watch while hidden: the change below is missed
+        QTRY_VERIFY(!pane_->isWatching());
+        QTest::qWait(300); // listings the earlier tests asked for have come back
+        api("write", {{"path", "/workspace/unseen.txt"}, {"content", "?"}});
+        QTest::qWait(200);
+        QVERIFY(!shown("/workspace/unseen.txt"));
+        model()->applyWatchEvent(QJsonObject{{"type", "rescan"}, {"path", "/workspace"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/unseen.txt"), 1000);
+        api("delete", {{"path", "/workspace/unseen.txt"}});
+        pane_->show(); // watching again, and what changed meanwhile is listed again
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->isWatching() && !shown("/workspace/unseen.txt"), 3000);
+    }
+
+    void droppedLocalFilesUploadByteForByte()
+    {
+        QByteArray bytes(3 << 20, Qt::Uninitialized);
+        QRandomGenerator generator(42);
+        generator.fillRange(reinterpret_cast<quint32 *>(bytes.data()), bytes.size() / 4);
+        const QString localFile = local_.filePath("dropped.bin");
+        QFile file(localFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(bytes);
+        file.close();
+
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(localFile)});
+        QWidget *viewport = pane_->tree()->viewport();
+        const QPoint below(viewport->width() / 2, viewport->height() - 10); // empty space: the root folder
+        QDragEnterEvent enter(below, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(viewport, &enter);
+        QVERIFY(enter.isAccepted());
+        QDragMoveEvent move(below, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(viewport, &move);
+        QVERIFY(move.isAccepted());
+        QDropEvent drop(below, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(viewport, &drop);
+
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/dropped.bin"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->transfers()->activeCount() == 0, 5000);
+        screenshot(pane_.get(), "10-files-after-drop");
+        const std::string remote = readRemote("/workspace/dropped.bin");
+        QCOMPARE(QCryptographicHash::hash(QByteArray::fromStdString(remote), QCryptographicHash::Sha256),
+                 QCryptographicHash::hash(bytes, QCryptographicHash::Sha256));
+    }
+
+    void draggedOutFilesLandAsLocalFiles()
+    {
+        const QModelIndex index = model()->indexForPath("/workspace/hello.txt");
+        std::unique_ptr<QMimeData> mime(model()->mimeData({index}));
+        QVERIFY(mime && mime->hasUrls());
+        const QList<QUrl> urls = mime->urls(); // what a file manager asks for at the drop
+        QCOMPARE(urls.size(), 1);
+        QFile landed(urls.first().toLocalFile());
+        QVERIFY(landed.open(QIODevice::ReadOnly));
+        QCOMPARE(landed.readAll(), QByteArray("hello\n"));
+    }
+
+    void editorSavesWithCtrlS()
+    {
+        ui::FileEditor *editor = pane_->openFile("/workspace/src/main.py");
+        QTRY_VERIFY(editor->isText());
+        QCOMPARE(editor->codeEditor()->language(), QString("Python"));
+        QCOMPARE(editor->codeEditor()->text(), QString("print('hi')\n"));
+        QsciScintilla *text = editor->codeEditor()->scintilla();
+        pane_->activateWindow(); // shortcuts go to the active window only
+        QVERIFY(QTest::qWaitForWindowActive(pane_.get()));
+        text->setFocus();
+        text->setCursorPosition(1, 0);
+        QTest::keyClicks(text, "print('saved')");
+        QVERIFY(editor->isModified());
+        QCOMPARE(pane_->editors()->tabText(pane_->editors()->currentIndex()), QString("main.py *"));
+        screenshot(pane_.get(), "11-files-editor-unsaved");
+        QTest::keyClick(text, Qt::Key_S, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(readRemote("/workspace/src/main.py")),
+                                  QString("print('hi')\nprint('saved')"), 3000);
+        QTRY_VERIFY(!editor->isModified());
+    }
+
+    void editorFollowsChangesMadeInTheSandbox()
+    {
+        ui::FileEditor *editor = pane_->openFile("/workspace/src/main.py");
+        api("write", {{"path", "/workspace/src/main.py"}, {"content", "print('from outside')\n"}});
+        QTRY_COMPARE_WITH_TIMEOUT(editor->codeEditor()->text(), QString("print('from outside')\n"), 2000);
+        QVERIFY(!editor->isModified());
+
+        // With unsaved edits, nothing is replaced: the editor asks instead.
+        QTest::keyClicks(editor->codeEditor()->scintilla(), "# mine ");
+        const QString mine = editor->codeEditor()->text();
+        api("write", {{"path", "/workspace/src/main.py"}, {"content", "print('again')\n"}});
+        auto *banner = editor->findChild<ui::MessageBanner *>();
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 2000);
+        QCOMPARE(editor->codeEditor()->text(), mine);
+        screenshot(pane_.get(), "12-files-editor-conflict");
+    }
+
+    void imagesShowAsImagesAndBinaryIsNotText()
+    {
+        QImage picture(64, 48, QImage::Format_RGB32);
+        picture.fill(QColor(0x4f, 0x8c, 0xc9));
+        QByteArray png;
+        QBuffer buffer(&png);
+        picture.save(&buffer, "PNG");
+        api("write", {{"path", "/workspace/picture.png"}, {"content", png.toBase64().toStdString()}, {"encoding", "base64"}});
+        ui::FileEditor *image = pane_->openFile("/workspace/picture.png");
+        QTRY_VERIFY_WITH_TIMEOUT(image->title() == "picture.png" && image->findChild<QLabel *>() &&
+                                     !image->isText(), 3000);
+        QTest::qWait(300);
+        QVERIFY(!image->isText());
+        screenshot(pane_.get(), "13-files-image");
+    }
+
+    void lexersFollowTheFileType()
+    {
+        const QList<std::pair<QString, QString>> cases = {
+            {"a.py", "Python"}, {"a.ts", "JavaScript"}, {"a.js", "JavaScript"}, {"a.json", "JSON"},
+            {"a.sh", "Bash"},   {"a.cpp", "C++"},       {"a.html", "HTML"},      {"a.css", "CSS"},
+            {"a.md", "Markdown"}, {"a.yaml", "YAML"}};
+        for (const auto &[name, language] : cases) {
+            std::unique_ptr<QsciLexer> lexer(ui::CodeEditor::lexerFor(name, nullptr));
+            QVERIFY2(lexer, qPrintable(name));
+            QCOMPARE(QString::fromLatin1(lexer->language()), language);
+        }
+        QVERIFY(!ui::CodeEditor::lexerFor("notes.txt", nullptr));
+    }
+
+    void stoppedSandboxOffersToStart()
+    {
+        pane_->setSandboxStatus("stopped");
+        QTRY_VERIFY(!pane_->isWatching());
+        screenshot(pane_.get(), "14-files-stopped");
+        pane_->setSandboxStatus("running");
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->isWatching(), 3000);
+    }
+
+    void cleanupTestCase()
+    {
+        pane_.reset();
+        client_.reset();
+        engine_.reset();
+    }
+};
+
+QTEST_MAIN(FilesPaneTest)
+#include "FilesPaneTest.moc"

@@ -1,0 +1,194 @@
+#include "panes/files/FileEditor.h"
+
+#include "client/EngineClient.h"
+#include "widgets/CodeEditor.h"
+#include "widgets/MessageBanner.h"
+
+#include <QHBoxLayout>
+#include <QImage>
+#include <QLabel>
+#include <QLocale>
+#include <QPixmap>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QShortcut>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+#include <Qsci/qsciscintilla.h>
+
+namespace sandbench::ui {
+
+FileEditor::FileEditor(EngineClient *client, const QString &sandboxId, const QString &path, QWidget *parent)
+    : QWidget(parent), client_(client), sandbox_(sandboxId), path_(path), pages_(new QStackedWidget(this)),
+      status_(new QLabel(this)), editor_(new CodeEditor(this)), imageArea_(new QScrollArea(this)),
+      image_(new QLabel(this)), banner_(new MessageBanner(this))
+{
+    status_->setAlignment(Qt::AlignCenter);
+    status_->setWordWrap(true);
+    status_->setMargin(24);
+    image_->setAlignment(Qt::AlignCenter);
+    imageArea_->setWidget(image_);
+    imageArea_->setWidgetResizable(true);
+    imageArea_->setAlignment(Qt::AlignCenter);
+    pages_->addWidget(status_);
+    pages_->addWidget(editor_);
+    pages_->addWidget(imageArea_);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(banner_);
+    layout->addWidget(pages_, 1);
+    connect(editor_, &CodeEditor::saveRequested, this, &FileEditor::save);
+    auto *reloadShortcut = new QShortcut(QKeySequence::Refresh, this, [this] {
+        banner_->hide();
+        editor_->setModified(false); // the user chose the sandbox's version
+        reload();
+    });
+    reloadShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(editor_, &CodeEditor::modificationChanged, this, &FileEditor::titleChanged);
+    reload();
+}
+
+QString FileEditor::title() const
+{
+    const QString name = path_.mid(path_.lastIndexOf('/') + 1);
+    return isModified() ? name + QStringLiteral(" *") : name;
+}
+
+bool FileEditor::isModified() const
+{
+    return text_ && editor_->isModified();
+}
+
+bool FileEditor::isText() const
+{
+    return text_;
+}
+
+void FileEditor::reload()
+{
+    if (!text_) {
+        status_->setText(tr("Loading %1…").arg(path_));
+        pages_->setCurrentWidget(status_);
+    }
+    const QString requested = path_;
+    client_->sandboxApi(sandbox_, "read", QJsonObject{{"path", path_}}, this, [this, requested](const ApiResult &result) {
+        if (requested != path_)
+            return; // renamed meanwhile; the new path loads on its own
+        if (!result.ok()) {
+            if (result.errorCode == "FILE_TOO_LARGE")
+                showProblem(tr("%1 is too large to open here. Download it instead.").arg(path_));
+            else
+                showProblem(tr("Could not open %1: %2").arg(path_, result.errorMessage));
+            emit failed(result.errorMessage);
+            return;
+        }
+        const QString content = result.body.value("content").toString();
+        if (result.body.value("encoding").toString() == "base64")
+            showBinary(QByteArray::fromBase64(content.toLatin1()), result.body.value("mimeType").toString(),
+                       result.body.value("size").toInteger());
+        else
+            showText(content);
+        emit loaded();
+    });
+}
+
+void FileEditor::showText(const QString &text)
+{
+    if (text_ && text == editor_->text()) {
+        editor_->setModified(false);
+        return; // our own save coming back, or no real change: keep the cursor where it is
+    }
+    int line = 0, index = 0;
+    editor_->scintilla()->getCursorPosition(&line, &index);
+    const int firstVisible = editor_->scintilla()->firstVisibleLine();
+    const bool wasText = text_;
+    editor_->setText(text, path_);
+    if (wasText) {
+        editor_->scintilla()->setCursorPosition(line, index);
+        editor_->scintilla()->setFirstVisibleLine(firstVisible);
+    }
+    text_ = true;
+    lastSaved_ = text;
+    pages_->setCurrentWidget(editor_);
+    emit titleChanged();
+}
+
+void FileEditor::showBinary(const QByteArray &bytes, const QString &mimeType, qint64 size)
+{
+    text_ = false;
+    QImage picture;
+    if (mimeType.startsWith("image/") && picture.loadFromData(bytes)) {
+        image_->setPixmap(QPixmap::fromImage(picture));
+        image_->setToolTip(tr("%1 × %2 pixels, %3").arg(picture.width()).arg(picture.height()).arg(mimeType));
+        pages_->setCurrentWidget(imageArea_);
+    } else {
+        status_->setText(tr("%1\n\nBinary file: %2, %3. It is not opened as text.")
+                             .arg(path_, QLocale().formattedDataSize(size), mimeType.isEmpty() ? tr("unknown type") : mimeType));
+        pages_->setCurrentWidget(status_);
+    }
+    emit titleChanged();
+}
+
+void FileEditor::showProblem(const QString &text)
+{
+    if (text_) {
+        banner_->showError(text); // keep the text the user may be editing
+        return;
+    }
+    status_->setText(text);
+    pages_->setCurrentWidget(status_);
+}
+
+void FileEditor::save()
+{
+    if (!text_ || saving_)
+        return;
+    saving_ = true;
+    const QString content = editor_->text();
+    client_->sandboxApi(sandbox_, "write", QJsonObject{{"path", path_}, {"content", content}}, this,
+                        [this, content](const ApiResult &result) {
+        saving_ = false;
+        if (!result.ok()) {
+            banner_->showError(tr("Could not save %1: %2").arg(path_, result.errorMessage));
+            emit failed(result.errorMessage);
+            return;
+        }
+        lastSaved_ = content;
+        if (editor_->text() == content)
+            editor_->setModified(false);
+        banner_->hide();
+        emit saved();
+        emit titleChanged();
+    });
+}
+
+void FileEditor::changedInSandbox()
+{
+    if (saving_)
+        return;
+    if (!isModified()) {
+        reload();
+        return;
+    }
+    // Unsaved edits here and a change there: the user decides, without a modal dialog.
+    banner_->showInfo(tr("%1 changed in the sandbox. Press F5 to load that version (your edits are lost), "
+                         "or Ctrl+S to keep yours.").arg(path_));
+}
+
+void FileEditor::renamedTo(const QString &path)
+{
+    path_ = path;
+    emit titleChanged();
+}
+
+void FileEditor::removedInSandbox()
+{
+    banner_->showInfo(tr("%1 was deleted in the sandbox. Ctrl+S writes it again.").arg(path_));
+    if (text_)
+        editor_->setModified(true);
+    emit titleChanged();
+}
+
+} // namespace sandbench::ui

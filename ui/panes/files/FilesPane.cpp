@@ -1,0 +1,524 @@
+#include "panes/files/FilesPane.h"
+
+#include "client/EngineClient.h"
+#include "models/FileTreeModel.h"
+#include "panes/files/FileEditor.h"
+#include "panes/files/TransferList.h"
+#include "widgets/CodeEditor.h"
+#include "widgets/MessageBanner.h"
+
+#include <QAction>
+#include <QDir>
+#include <QDirIterator>
+#include <QEventLoop>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QTreeView>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace sandbench::ui {
+
+namespace {
+
+QString fileName(const QString &path)
+{
+    return path.mid(path.lastIndexOf('/') + 1);
+}
+
+QString shellQuote(const QString &text)
+{
+    QString quoted = text;
+    quoted.replace('\'', QStringLiteral("'\\''"));
+    return '\'' + quoted + '\'';
+}
+
+QLabel *hintLabel(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    label->setAlignment(Qt::AlignCenter);
+    label->setWordWrap(true);
+    label->setEnabled(false);
+    label->setMargin(24);
+    return label;
+}
+
+} // namespace
+
+// Drag data for files leaving the tree: the bytes are fetched when the drop target asks
+// for the URLs (at the drop), into a staging folder, while the event loop keeps running.
+class SandboxFilesMimeData : public QMimeData {
+public:
+    SandboxFilesMimeData(FilesPane *pane, QStringList paths, QString stagingDir)
+        : pane_(pane), paths_(std::move(paths)), stagingDir_(std::move(stagingDir)) {}
+
+    QStringList formats() const override
+    {
+        QStringList formats = QMimeData::formats();
+        if (!formats.contains("text/uri-list"))
+            formats << QStringLiteral("text/uri-list");
+        return formats;
+    }
+
+protected:
+    QVariant retrieveData(const QString &mimeType, QMetaType type) const override
+    {
+        if (mimeType != "text/uri-list" || !pane_)
+            return QMimeData::retrieveData(mimeType, type);
+        if (urls_.isEmpty())
+            fetch();
+        QList<QVariant> urls;
+        for (const QUrl &url : urls_)
+            urls << url;
+        return urls;
+    }
+
+private:
+    void fetch() const
+    {
+        QDir().mkpath(stagingDir_);
+        int pending = 0;
+        QEventLoop loop;
+        for (const QString &path : paths_) {
+            const QString local = stagingDir_ + '/' + fileName(path);
+            if (pane_->model()->isDirectory(pane_->model()->indexForPath(path)))
+                continue; // folders are downloaded with Download…, not by dragging
+            ++pending;
+            pane_->download(path, local);
+            urls_ << QUrl::fromLocalFile(local);
+        }
+        if (pending == 0)
+            return;
+        // Each download reports through the transfer list; wait for all of them.
+        QObject::connect(pane_->transfers(), &TransferList::allFinished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(std::chrono::minutes(10), &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+
+    QPointer<FilesPane> pane_;
+    QStringList paths_;
+    QString stagingDir_;
+    mutable QList<QUrl> urls_;
+};
+
+FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
+    : QWidget(parent), client_(client), sandbox_(sandboxId), model_(new FileTreeModel(client, this)),
+      pages_(new QStackedWidget(this)), stoppedPage_(new QWidget(this)), livePage_(new QWidget(this)),
+      tree_(new QTreeView(this)), banner_(new MessageBanner(this)), transfers_(new TransferList(this)),
+      editorArea_(new QStackedWidget(this)), editors_(new QTabWidget(this))
+{
+    tree_->setModel(model_);
+    tree_->setUniformRowHeights(true);
+    tree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    tree_->setDragDropMode(QAbstractItemView::DragDrop);
+    tree_->setDefaultDropAction(Qt::CopyAction);
+    tree_->setDropIndicatorShown(true);
+    tree_->setEditTriggers(QAbstractItemView::EditKeyPressed);
+    tree_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    tree_->setAccessibleName(tr("Files"));
+    // The name takes the room; the other columns are as wide as what they show.
+    tree_->header()->setStretchLastSection(false);
+    tree_->header()->setSectionResizeMode(FileTreeModel::NameColumn, QHeaderView::Stretch);
+    for (int column : {FileTreeModel::SizeColumn, FileTreeModel::ModifiedColumn, FileTreeModel::PermissionsColumn})
+        tree_->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    model_->setMimeFactory([this](const QStringList &paths) { return dragOut(paths); });
+
+    editors_->setTabsClosable(true);
+    editors_->setMovable(true);
+    editors_->setDocumentMode(true);
+    editorArea_->addWidget(hintLabel(tr("Double-click a file to open it."), editorArea_));
+    editorArea_->addWidget(editors_);
+
+    auto *treeSide = new QWidget(this);
+    auto *toolbar = new QToolBar(treeSide);
+    toolbar->setIconSize(QSize(16, 16));
+    auto *treeLayout = new QVBoxLayout(treeSide);
+    treeLayout->setContentsMargins(0, 0, 0, 0);
+    treeLayout->setSpacing(2);
+    treeLayout->addWidget(toolbar);
+    treeLayout->addWidget(banner_);
+    treeLayout->addWidget(tree_, 1);
+    treeLayout->addWidget(transfers_);
+    transfers_->setMaximumHeight(140);
+    treeSide->setMinimumWidth(420); // room for the name beside size, modified and permissions
+
+    auto *splitter = new QSplitter(Qt::Horizontal, livePage_);
+    splitter->addWidget(treeSide);
+    splitter->addWidget(editorArea_);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    splitter->setChildrenCollapsible(false);
+    // Where the user put the divider last time, in every Files pane.
+    if (!splitter->restoreState(QSettings().value("files/splitter").toByteArray()))
+        splitter->setSizes({460, 540});
+    connect(splitter, &QSplitter::splitterMoved, this,
+            [splitter] { QSettings().setValue("files/splitter", splitter->saveState()); });
+    auto *liveLayout = new QVBoxLayout(livePage_);
+    liveLayout->setContentsMargins(0, 0, 0, 0);
+    liveLayout->addWidget(splitter);
+
+    auto *stoppedLayout = new QVBoxLayout(stoppedPage_);
+    stoppedLayout->addStretch();
+    stoppedLayout->addWidget(hintLabel(tr("This sandbox is not running. Start it to browse its files."), stoppedPage_));
+    auto *start = new QPushButton(tr("Start Sandbox"), stoppedPage_);
+    connect(start, &QPushButton::clicked, this, &FilesPane::startRequested);
+    stoppedLayout->addWidget(start, 0, Qt::AlignHCenter);
+    stoppedLayout->addStretch();
+
+    pages_->addWidget(stoppedPage_);
+    pages_->addWidget(livePage_);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(pages_);
+
+    createActions();
+    toolbar->addActions(actions());
+
+    connect(tree_, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
+        if (!model_->isDirectory(index))
+            openFile(model_->pathOf(index));
+    });
+    connect(model_, &FileTreeModel::errorOccurred, banner_, &MessageBanner::showError);
+    connect(model_, &FileTreeModel::uploadRequested, this, &FilesPane::upload);
+    connect(model_, &FileTreeModel::fileModified, this, [this](const QString &path) {
+        if (FileEditor *editor = editorFor(path))
+            editor->changedInSandbox();
+    });
+    connect(model_, &FileTreeModel::pathRemoved, this, [this](const QString &path) {
+        for (int tab = 0; tab < editors_->count(); ++tab) {
+            auto *editor = static_cast<FileEditor *>(editors_->widget(tab));
+            if (editor->path() == path || editor->path().startsWith(path + '/'))
+                editor->removedInSandbox();
+        }
+    });
+    connect(model_, &FileTreeModel::pathRenamed, this, [this](const QString &from, const QString &to) {
+        for (int tab = 0; tab < editors_->count(); ++tab) {
+            auto *editor = static_cast<FileEditor *>(editors_->widget(tab));
+            if (editor->path() == from || editor->path().startsWith(from + '/'))
+                editor->renamedTo(to + editor->path().mid(from.size()));
+        }
+    });
+    connect(editors_, &QTabWidget::tabCloseRequested, this, &FilesPane::closeEditor);
+    updateLiveState();
+}
+
+FilesPane::~FilesPane()
+{
+    closeWatch();
+}
+
+void FilesPane::createActions()
+{
+    auto add = [this](const QIcon &icon, const QString &text, const QKeySequence &keys, auto slot) {
+        auto *action = new QAction(icon, text, this);
+        action->setShortcut(keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+        tree_->addAction(action);
+        return action;
+    };
+    add(style()->standardIcon(QStyle::SP_FileIcon), tr("New &File…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_N),
+        &FilesPane::newFile);
+    add(style()->standardIcon(QStyle::SP_FileDialogNewFolder), tr("New F&older…"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), &FilesPane::newFolder);
+    add(QIcon::fromTheme("edit-rename", style()->standardIcon(QStyle::SP_FileDialogDetailedView)), tr("&Rename"), QKeySequence(Qt::Key_F2), [this] {
+        if (tree_->currentIndex().isValid())
+            tree_->edit(tree_->currentIndex().siblingAtColumn(FileTreeModel::NameColumn));
+    });
+    add(style()->standardIcon(QStyle::SP_TrashIcon), tr("&Delete…"), QKeySequence::Delete, &FilesPane::deleteSelected);
+    add(style()->standardIcon(QStyle::SP_ArrowUp), tr("&Upload…"), QKeySequence(Qt::CTRL | Qt::Key_U),
+        &FilesPane::uploadWithDialog);
+    add(style()->standardIcon(QStyle::SP_ArrowDown), tr("Do&wnload…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
+        &FilesPane::downloadSelected);
+    add(style()->standardIcon(QStyle::SP_BrowserReload), tr("Re&fresh"), QKeySequence::Refresh,
+        [this] { model_->refreshAll(); });
+}
+
+bool FilesPane::isWatching() const
+{
+    return watch_ && watch_->isOpen();
+}
+
+void FilesPane::setSandboxStatus(const QString &status)
+{
+    status_ = status;
+    updateLiveState();
+}
+
+void FilesPane::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    updateLiveState();
+}
+
+void FilesPane::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    updateLiveState(); // a hidden pane does not keep the sandbox awake with its watch
+}
+
+void FilesPane::updateLiveState()
+{
+    const bool running = status_ == "running";
+    pages_->setCurrentWidget(running ? livePage_ : stoppedPage_);
+    if (running && isVisible())
+        openWatch();
+    else
+        closeWatch();
+}
+
+void FilesPane::openWatch()
+{
+    if (watch_)
+        return;
+    const QJsonObject body{{"path", "/workspace"}, {"recursive", true}};
+    watch_ = client_->openEvents(EngineClient::sandboxPath(sandbox_) + "/api/watch", &body, this);
+    connect(watch_, &EventStream::event, this, [this](const QJsonObject &event) {
+        if (event.value("type").toString() == "watching") {
+            // List only once the watch is in place, so no change falls between the two.
+            if (!everWatched_)
+                model_->setSandbox(sandbox_);
+            else
+                model_->refreshAll();
+            everWatched_ = true;
+            return;
+        }
+        model_->applyWatchEvent(event);
+    });
+    connect(watch_, &EventStream::finished, this, [this](const QString &error) {
+        watch_->deleteLater();
+        watch_ = nullptr;
+        if (!error.isEmpty() && status_ == "running")
+            banner_->showError(tr("The live view of the files stopped: %1").arg(error));
+        QTimer::singleShot(1000, this, &FilesPane::updateLiveState); // reconnects while still wanted
+    });
+}
+
+void FilesPane::closeWatch()
+{
+    if (!watch_)
+        return;
+    watch_->close();
+    watch_->deleteLater();
+    watch_ = nullptr;
+}
+
+QStringList FilesPane::selectedPaths() const
+{
+    QStringList paths;
+    for (const QModelIndex &index : tree_->selectionModel()->selectedRows(FileTreeModel::NameColumn))
+        paths << model_->pathOf(index);
+    return paths;
+}
+
+FileEditor *FilesPane::editorFor(const QString &path) const
+{
+    for (int tab = 0; tab < editors_->count(); ++tab) {
+        auto *editor = static_cast<FileEditor *>(editors_->widget(tab));
+        if (editor->path() == path)
+            return editor;
+    }
+    return nullptr;
+}
+
+FileEditor *FilesPane::openFile(const QString &path)
+{
+    if (FileEditor *open = editorFor(path)) {
+        editors_->setCurrentWidget(open);
+        return open;
+    }
+    auto *editor = new FileEditor(client_, sandbox_, path, editors_);
+    const int tab = editors_->addTab(editor, editor->title());
+    editors_->setTabToolTip(tab, path);
+    editors_->setCurrentIndex(tab);
+    editorArea_->setCurrentWidget(editors_);
+    connect(editor, &FileEditor::titleChanged, this, [this, editor] {
+        const int at = editors_->indexOf(editor);
+        editors_->setTabText(at, editor->title());
+        editors_->setTabToolTip(at, editor->path());
+    });
+    connect(editor, &FileEditor::loaded, this, [editor] {
+        if (editor->isText())
+            editor->codeEditor()->setFocus();
+    });
+    return editor;
+}
+
+bool FilesPane::closeEditor(int tab)
+{
+    auto *editor = static_cast<FileEditor *>(editors_->widget(tab));
+    if (editor->isModified()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved Changes"), tr("Save the changes to %1 before closing?").arg(editor->path()),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel)
+            return false;
+        if (answer == QMessageBox::Save)
+            editor->save(); // the write goes on after the tab is gone: it holds its own copy
+    }
+    editors_->removeTab(tab);
+    editor->deleteLater();
+    if (editors_->count() == 0)
+        editorArea_->setCurrentIndex(0);
+    return true;
+}
+
+void FilesPane::newFile()
+{
+    const QString directory = model_->directoryFor(tree_->currentIndex());
+    const QString name = QInputDialog::getText(this, tr("New File"), tr("Name of the new file in %1:").arg(directory));
+    if (name.isEmpty())
+        return;
+    const QString path = directory + '/' + name;
+    if (model_->indexForPath(path).isValid()) {
+        banner_->showError(tr("%1 already exists.").arg(path));
+        return;
+    }
+    client_->sandboxApi(sandbox_, "write", QJsonObject{{"path", path}, {"content", ""}}, this,
+                        [this, path](const ApiResult &result) {
+        if (!result.ok())
+            banner_->showError(tr("Could not create %1: %2").arg(path, result.errorMessage));
+        else
+            openFile(path);
+    });
+}
+
+void FilesPane::newFolder()
+{
+    const QString directory = model_->directoryFor(tree_->currentIndex());
+    const QString name = QInputDialog::getText(this, tr("New Folder"), tr("Name of the new folder in %1:").arg(directory));
+    if (name.isEmpty())
+        return;
+    const QString path = directory + '/' + name;
+    client_->sandboxApi(sandbox_, "mkdir", QJsonObject{{"path", path}, {"recursive", true}}, this,
+                        [this, path](const ApiResult &result) {
+        if (!result.ok())
+            banner_->showError(tr("Could not create %1: %2").arg(path, result.errorMessage));
+    });
+}
+
+void FilesPane::deleteSelected()
+{
+    const QStringList paths = selectedPaths();
+    if (paths.isEmpty())
+        return;
+    const QString what = paths.size() == 1 ? paths.first() : tr("%n items", nullptr, static_cast<int>(paths.size()));
+    if (QMessageBox::warning(this, tr("Delete"), tr("Delete %1 from the sandbox? This cannot be undone.").arg(what),
+                             QMessageBox::Cancel | QMessageBox::Discard, QMessageBox::Cancel) != QMessageBox::Discard)
+        return;
+    for (const QString &path : paths) {
+        // deleteFile refuses directories (as the protocol says): those go with rm -rf.
+        const bool directory = model_->isDirectory(model_->indexForPath(path));
+        auto done = [this, path](const ApiResult &result) {
+            const bool failed = !result.ok() || result.body.value("exitCode").toInt() != 0;
+            if (failed)
+                banner_->showError(tr("Could not delete %1: %2")
+                                       .arg(path, result.ok() ? result.body.value("stderr").toString() : result.errorMessage));
+        };
+        if (directory)
+            client_->sandboxApi(sandbox_, "execute", QJsonObject{{"command", "rm -rf -- " + shellQuote(path)}}, this, done);
+        else
+            client_->sandboxApi(sandbox_, "delete", QJsonObject{{"path", path}}, this, done);
+    }
+}
+
+void FilesPane::upload(const QStringList &localPaths, const QString &targetDirectory)
+{
+    for (const QString &local : localPaths) {
+        const QFileInfo info(local);
+        const QString remote = targetDirectory + '/' + info.fileName();
+        if (!info.isDir()) {
+            transfers_->track(client_->upload(sandbox_, local, remote, this), tr("%1 → %2").arg(info.fileName(), targetDirectory));
+            continue;
+        }
+        // A folder: its directories (empty ones too) first, then every file; uploads create parents.
+        client_->sandboxApi(sandbox_, "mkdir", QJsonObject{{"path", remote}, {"recursive", true}}, this, [](const ApiResult &) {});
+        QDirIterator walk(local, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
+        while (walk.hasNext()) {
+            const QFileInfo entry(walk.next());
+            const QString relative = QDir(local).relativeFilePath(entry.filePath());
+            if (entry.isDir())
+                client_->sandboxApi(sandbox_, "mkdir", QJsonObject{{"path", remote + '/' + relative}, {"recursive", true}},
+                                    this, [](const ApiResult &) {});
+            else if (entry.isFile())
+                transfers_->track(client_->upload(sandbox_, entry.filePath(), remote + '/' + relative, this),
+                                  tr("%1 → %2").arg(info.fileName() + '/' + relative, targetDirectory));
+        }
+    }
+}
+
+void FilesPane::uploadWithDialog()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Upload Files"));
+    if (!files.isEmpty())
+        upload(files, model_->directoryFor(tree_->currentIndex()));
+}
+
+void FilesPane::download(const QString &remotePath, const QString &localPath)
+{
+    transfers_->track(client_->download(sandbox_, remotePath, localPath, this), tr("%1 → %2").arg(fileName(remotePath), localPath));
+}
+
+void FilesPane::downloadSelected()
+{
+    const QStringList paths = selectedPaths();
+    if (paths.isEmpty())
+        return;
+    if (paths.size() == 1 && !model_->isDirectory(model_->indexForPath(paths.first()))) {
+        const QString local = QFileDialog::getSaveFileName(this, tr("Download"), QDir::homePath() + '/' + fileName(paths.first()));
+        if (!local.isEmpty())
+            download(paths.first(), local);
+        return;
+    }
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Download Into"), QDir::homePath());
+    if (folder.isEmpty())
+        return;
+    for (const QString &path : paths) {
+        if (!model_->isDirectory(model_->indexForPath(path))) {
+            download(path, folder + '/' + fileName(path));
+            continue;
+        }
+        // A folder: list it whole, then fetch every file below it.
+        client_->sandboxApi(sandbox_, "list-files",
+                            QJsonObject{{"path", path}, {"options", QJsonObject{{"recursive", true}, {"includeHidden", true}}}},
+                            this, [this, path, folder](const ApiResult &result) {
+            if (!result.ok()) {
+                banner_->showError(tr("Could not list %1: %2").arg(path, result.errorMessage));
+                return;
+            }
+            const QString base = folder + '/' + fileName(path);
+            QDir().mkpath(base);
+            for (const QJsonValue &value : result.body.value("files").toArray()) {
+                const QJsonObject file = value.toObject();
+                const QString local = base + '/' + file.value("relativePath").toString();
+                if (file.value("type").toString() == "directory")
+                    QDir().mkpath(local);
+                else if (file.value("type").toString() == "file" && QDir().mkpath(QFileInfo(local).path()))
+                    download(file.value("absolutePath").toString(), local);
+            }
+        });
+    }
+}
+
+QMimeData *FilesPane::dragOut(const QStringList &paths)
+{
+    if (!dragStaging_)
+        dragStaging_ = std::make_unique<QTemporaryDir>(QDir::tempPath() + "/sandbench-drag-XXXXXX");
+    static int serial = 0;
+    return new SandboxFilesMimeData(this, paths, dragStaging_->path() + '/' + QString::number(++serial));
+}
+
+} // namespace sandbench::ui

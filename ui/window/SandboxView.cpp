@@ -1,0 +1,24 @@
+#include "window/SandboxView.h"
+
+#include "panes/files/FilesPane.h"
+#include "panes/overview/OverviewPane.h"
+
+namespace sandbench::ui {
+
+SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget *parent)
+    : QTabWidget(parent), sandboxId_(sandboxId), overview_(new OverviewPane(this)),
+      files_(new FilesPane(client, sandboxId, this))
+{
+    setDocumentMode(true);
+    addTab(files_, tr("Files"));
+    addTab(overview_, tr("Overview"));
+    connect(files_, &FilesPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
+}
+
+void SandboxView::update(const QJsonObject &sandbox)
+{
+    overview_->showSandbox(sandbox);
+    files_->setSandboxStatus(sandbox.value("status").toString());
+}
+
+} // namespace sandbench::ui
