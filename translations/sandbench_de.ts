@@ -47,6 +47,10 @@
         <source>embedded, at %1</source>
         <translation>eingebettet, unter %1</translation>
     </message>
+    <message>
+        <source>The working directory must be an absolute path.</source>
+        <translation>Das Arbeitsverzeichnis muss ein absoluter Pfad sein.</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::CodeEditor</name>
@@ -65,6 +69,178 @@
     <message>
         <source>Close (Escape)</source>
         <translation>Schließen (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::CommandLog</name>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>$ %1    [%2, %3]</source>
+        <translation>$ %1    [%2, %3]</translation>
+    </message>
+    <message>
+        <source>exit %1 · %2</source>
+        <translation>Exit %1 · %2</translation>
+    </message>
+    <message>
+        <source>did not complete · %1 · %2</source>
+        <translation>nicht beendet · %1 · %2</translation>
+    </message>
+    <message>
+        <source>[… %1 characters of output skipped to keep up …]</source>
+        <translation>[… %1 Zeichen der Ausgabe übersprungen, um Schritt zu halten …]</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::CommandsPane</name>
+    <message>
+        <source>This sandbox is not running. Start it to run commands.</source>
+        <translation>Diese Sandbox läuft nicht. Starten Sie sie, um Befehle auszuführen.</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <source>The shell the commands run in: each session keeps its own directory and environment</source>
+        <translation>Die Shell, in der die Befehle laufen: jede Sitzung behält ihr eigenes Verzeichnis und ihre Umgebung</translation>
+    </message>
+    <message>
+        <source>New Session…</source>
+        <translation>Neue Sitzung …</translation>
+    </message>
+    <message>
+        <source>Delete Session</source>
+        <translation>Sitzung löschen</translation>
+    </message>
+    <message>
+        <source>S&amp;ession:</source>
+        <translation>S&amp;itzung:</translation>
+    </message>
+    <message>
+        <source>Command to run in the session, e.g. ls -la (Enter runs, Up/Down for history)</source>
+        <translation>Befehl für die Sitzung, z. B. ls -la (Eingabe führt aus, Auf/Ab für den Verlauf)</translation>
+    </message>
+    <message>
+        <source>Background processes</source>
+        <translation>Hintergrundprozesse</translation>
+    </message>
+    <message>
+        <source>Start…</source>
+        <translation>Starten …</translation>
+    </message>
+    <message>
+        <source>Follow Logs</source>
+        <translation>Ausgabe verfolgen</translation>
+    </message>
+    <message>
+        <source>Kill</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Kill All</source>
+        <translation>Alle beenden</translation>
+    </message>
+    <message>
+        <source>Double-click a process to follow its output here.</source>
+        <translation>Doppelklicken Sie auf einen Prozess, um seine Ausgabe hier zu verfolgen.</translation>
+    </message>
+    <message>
+        <source>Output of the commands you run appears here, one block per command.</source>
+        <translation>Die Ausgabe Ihrer Befehle erscheint hier, ein Block pro Befehl.</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>Could not create the session: %1</source>
+        <translation>Die Sitzung konnte nicht angelegt werden: %1</translation>
+    </message>
+    <message>
+        <source>Delete the session &quot;%1&quot;? Its shell and its background processes end.</source>
+        <translation>Die Sitzung „%1“ löschen? Ihre Shell und ihre Hintergrundprozesse werden beendet.</translation>
+    </message>
+    <message>
+        <source>Could not delete the session %1: %2</source>
+        <translation>Die Sitzung %1 konnte nicht gelöscht werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not start the process: %1</source>
+        <translation>Der Prozess konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>Output of %1:</source>
+        <translation>Ausgabe von %1:</translation>
+    </message>
+    <message>
+        <source>$ %1</source>
+        <translation>$ %1</translation>
+    </message>
+    <message>
+        <source>The log stream ended: %1</source>
+        <translation>Der Ausgabestrom wurde beendet: %1</translation>
+    </message>
+    <message>
+        <source>Could not kill %1: %2</source>
+        <translation>%1 konnte nicht beendet werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not kill the processes: %1</source>
+        <translation>Die Prozesse konnten nicht beendet werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::EnvironmentTable</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid variable name.</source>
+        <translation>„%1“ ist kein gültiger Variablenname.</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::EventStream</name>
+    <message>
+        <source>The engine closed the connection</source>
+        <translation>Die Engine hat die Verbindung geschlossen</translation>
+    </message>
+    <message>
+        <source>No answer from the engine</source>
+        <translation>Keine Antwort von der Engine</translation>
+    </message>
+    <message>
+        <source>HTTP status %1</source>
+        <translation>HTTP-Status %1</translation>
     </message>
 </context>
 <context>
@@ -162,10 +338,6 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>This sandbox is not running. Start it to browse its files.</source>
         <translation>Diese Sandbox läuft nicht. Starten Sie sie, um ihre Dateien zu sehen.</translation>
-    </message>
-    <message>
-        <source>Start Sandbox</source>
-        <translation>Sandbox starten</translation>
     </message>
     <message>
         <source>New &amp;File…</source>
@@ -400,22 +572,6 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <translation>Kleinbuchstaben, Ziffern und Bindestriche; höchstens 63 Zeichen</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation>Wert</translation>
-    </message>
-    <message>
-        <source>Add</source>
-        <translation>Hinzufügen</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Entfernen</translation>
-    </message>
-    <message>
         <source>Keep running while idle</source>
         <translation>Auch im Leerlauf weiterlaufen</translation>
     </message>
@@ -448,12 +604,39 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <translation>Die ID muss mit einem Buchstaben oder einer Ziffer beginnen und enden.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a valid variable name.</source>
-        <translation>„%1“ ist kein gültiger Variablenname.</translation>
-    </message>
-    <message>
         <source>Sleep after must look like 30s, 10m, 1h or 1d.</source>
         <translation>„Schlafen nach“ muss wie 30s, 10m, 1h oder 1d aussehen.</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::NewSessionDialog</name>
+    <message>
+        <source>New Session</source>
+        <translation>Neue Sitzung</translation>
+    </message>
+    <message>
+        <source>generated when empty</source>
+        <translation>wird erzeugt, wenn leer</translation>
+    </message>
+    <message>
+        <source>Session &amp;ID:</source>
+        <translation>Sitzungs-&amp;ID:</translation>
+    </message>
+    <message>
+        <source>&amp;Working directory:</source>
+        <translation>&amp;Arbeitsverzeichnis:</translation>
+    </message>
+    <message>
+        <source>&amp;Environment:</source>
+        <translation>&amp;Umgebung:</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Anlegen</translation>
+    </message>
+    <message>
+        <source>Session IDs use letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;.</source>
+        <translation>Sitzungs-IDs bestehen aus Buchstaben, Ziffern, „.“, „_“ und „-“.</translation>
     </message>
 </context>
 <context>
@@ -516,6 +699,33 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     </message>
 </context>
 <context>
+    <name>sandbench::ui::ProcessListModel</name>
+    <message>
+        <source>Process</source>
+        <translation>Prozess</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Befehl</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Exit Code</source>
+        <translation>Exit-Code</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+</context>
+<context>
     <name>sandbench::ui::SandboxListModel</name>
     <message>
         <source>Running</source>
@@ -551,6 +761,52 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>Overview</source>
         <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>Commands</source>
+        <translation>Befehle</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::StartProcessDialog</name>
+    <message>
+        <source>Start Background Process</source>
+        <translation>Hintergrundprozess starten</translation>
+    </message>
+    <message>
+        <source>for example python3 -m http.server 8080</source>
+        <translation>zum Beispiel python3 -m http.server 8080</translation>
+    </message>
+    <message>
+        <source>the session&apos;s directory</source>
+        <translation>das Verzeichnis der Sitzung</translation>
+    </message>
+    <message>
+        <source>&amp;Command:</source>
+        <translation>&amp;Befehl:</translation>
+    </message>
+    <message>
+        <source>&amp;Session:</source>
+        <translation>&amp;Sitzung:</translation>
+    </message>
+    <message>
+        <source>&amp;Working directory:</source>
+        <translation>&amp;Arbeitsverzeichnis:</translation>
+    </message>
+    <message>
+        <source>&amp;Environment:</source>
+        <translation>&amp;Umgebung:</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::StoppedPlaceholder</name>
+    <message>
+        <source>Start Sandbox</source>
+        <translation>Sandbox starten</translation>
     </message>
 </context>
 <context>

@@ -82,6 +82,27 @@ Json uploaded(const std::string &path, std::uint64_t size)
     return {{"path", path}, {"size", size}};
 }
 
+// Events of a stateful /api/execute/stream (a Sandbench extension), shaped like the plain route's.
+Json streamStartEvent(const std::string &command)
+{
+    return {{"type", "start"}, {"command", command}, {"timestamp", protocol::nowIso()}};
+}
+
+Json streamOutputEvent(const char *type, std::string data)
+{
+    return {{"type", type}, {"data", std::move(data)}, {"timestamp", protocol::nowIso()}};
+}
+
+Json streamCompleteEvent(int exitCode)
+{
+    return {{"type", "complete"}, {"exitCode", exitCode}, {"timestamp", protocol::nowIso()}};
+}
+
+Json streamErrorEvent(const std::string &message)
+{
+    return {{"type", "error"}, {"error", message}, {"timestamp", protocol::nowIso()}};
+}
+
 Json versionInfo()
 {
     const char *version = std::getenv("SANDBOX_VERSION");
@@ -197,6 +218,29 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
         if (command.command.find_first_not_of(" \t\r\n") == std::string::npos)
             throw ApiError("INVALID_COMMAND", "Invalid command: empty command provided", {}, "command.stream");
         command.timeoutMs.reset(); // the stream route ignores timeouts, as the reference does
+        if (protocol::optionalBool(body, "stateful", false) && !command.sessionless()) {
+            // Sandbench extension: run in the session's own shell (cd and export persist, as with
+            // /api/execute) and stream the output; the reference runs a background subshell.
+            co_return co_await streamEvents(responder, [&](ProcessService::Emit send) -> asio::awaitable<void> {
+                if (!co_await send(streamStartEvent(command.command)))
+                    co_return;
+                std::optional<int> exitCode;
+                std::string failure;
+                try {
+                    exitCode = co_await sessions_.executeStreaming(
+                        command, [&](const char *type, std::string data) -> asio::awaitable<bool> {
+                            const Json event = streamOutputEvent(type, std::move(data)); // alive across the send
+                            co_return co_await send(event);
+                        });
+                } catch (const ApiError &error) {
+                    failure = error.what();
+                }
+                if (exitCode)
+                    co_await send(streamCompleteEvent(*exitCode));
+                else
+                    co_await send(streamErrorEvent(failure));
+            });
+        }
         auto record = co_await processes_.start(command);
         const bool sessionless = command.sessionless();
         co_return co_await streamEvents(responder, [&](ProcessService::Emit send) {

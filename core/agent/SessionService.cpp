@@ -7,7 +7,10 @@
 #include "system/Subprocess.h"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -16,8 +19,11 @@
 #include <chrono>
 #include <cstdlib>
 #include <random>
+#include <set>
 
 namespace sandbench::agent {
+
+using namespace boost::asio::experimental::awaitable_operators;
 
 using protocol::ApiError;
 
@@ -235,24 +241,18 @@ asio::awaitable<Json> SessionService::remove(std::string sessionId)
     co_return Json{{"sessionId", sessionId}};
 }
 
-asio::awaitable<CommandResult> SessionService::execute(CommandRequest request)
+void SessionService::throwSessionGone(const std::string &sessionId, const Session &session)
 {
-    if (request.sessionless())
-        co_return co_await executeSessionless(request);
+    if (session.destroyed)
+        throw ApiError("SESSION_DESTROYED", "Session '" + sessionId + "' was destroyed", {{"sessionId", sessionId}});
+    throw ApiError("SESSION_TERMINATED",
+                   "Session '" + sessionId + "' shell exited (exit code: " + std::to_string(session.shell->exitCode()) + ")",
+                   {{"sessionId", sessionId}, {"exitCode", session.shell->exitCode()}});
+}
 
-    auto session = findOrCreate(request.sessionId, std::nullopt, {}, request.timeoutMs);
-    auto guard = co_await session->mutex.lock();
-    if (session->shell->exited()) {
-        // A shell that died between commands is reported once, then replaced on the next call.
-        sessions_.erase(request.sessionId);
-        throw ApiError("SESSION_TERMINATED",
-                       "Session '" + request.sessionId + "' shell exited (exit code: " +
-                           std::to_string(session->shell->exitCode()) + ")",
-                       {{"sessionId", request.sessionId}, {"exitCode", session->shell->exitCode()}});
-    }
-    const std::uint64_t sequence = nextSequence_++;
-    const std::string outPath = session->captureDir + "/out";
-    const std::string errPath = session->captureDir + "/err";
+std::string SessionService::foregroundScript(const CommandRequest &request, std::uint64_t sequence,
+                                             const std::string &outPath, const std::string &errPath) const
+{
     std::string restore;
     const std::string exports = envExports(request, &restore);
     std::string script = "__sb_c=" + shellQuote(request.command) + "\n";
@@ -268,7 +268,25 @@ asio::awaitable<CommandResult> SessionService::execute(CommandRequest request)
     }
     script += "builtin unset __sb_c __sb_pwd; builtin printf 'done %s %s\\n' " + std::to_string(sequence) +
               " \"$__sb_e\" >&3\n";
-    co_await session->shell->send(script);
+    return script;
+}
+
+asio::awaitable<CommandResult> SessionService::execute(CommandRequest request)
+{
+    if (request.sessionless())
+        co_return co_await executeSessionless(request);
+
+    auto session = findOrCreate(request.sessionId, std::nullopt, {}, request.timeoutMs);
+    auto guard = co_await session->mutex.lock();
+    if (session->shell->exited()) {
+        // A shell that died between commands is reported once, then replaced on the next call.
+        sessions_.erase(request.sessionId);
+        throwSessionGone(request.sessionId, *session);
+    }
+    const std::uint64_t sequence = nextSequence_++;
+    const std::string outPath = session->captureDir + "/out";
+    const std::string errPath = session->captureDir + "/err";
+    co_await session->shell->send(foregroundScript(request, sequence, outPath, errPath));
 
     const auto timeout = request.timeoutMs ? request.timeoutMs
                          : session->commandTimeoutMs ? session->commandTimeoutMs
@@ -308,13 +326,7 @@ asio::awaitable<CommandResult> SessionService::execute(CommandRequest request)
     if (!line) {
         if (auto it = sessions_.find(request.sessionId); it != sessions_.end() && it->second == session)
             sessions_.erase(it);
-        if (session->destroyed)
-            throw ApiError("SESSION_DESTROYED", "Session '" + request.sessionId + "' was destroyed",
-                           {{"sessionId", request.sessionId}});
-        throw ApiError("SESSION_TERMINATED",
-                       "Session '" + request.sessionId + "' shell exited (exit code: " +
-                           std::to_string(session->shell->exitCode()) + ")",
-                       {{"sessionId", request.sessionId}, {"exitCode", session->shell->exitCode()}});
+        throwSessionGone(request.sessionId, *session);
     }
     CommandResult result;
     result.exitCode = std::atoi(line->c_str() + expected.size());
@@ -328,6 +340,164 @@ asio::awaitable<CommandResult> SessionService::execute(CommandRequest request)
     truncate(outPath.c_str(), 0);
     truncate(errPath.c_str(), 0);
     co_return result;
+}
+
+namespace {
+
+// Follows a capture file while a command writes it: each call returns what was added
+// since, cut at a UTF-8 character boundary (the rest waits for the next call).
+class CaptureTail {
+public:
+    explicit CaptureTail(std::string path) : path_(std::move(path)) {}
+    ~CaptureTail()
+    {
+        if (fd_ >= 0)
+            close(fd_);
+    }
+    CaptureTail(const CaptureTail &) = delete;
+    CaptureTail &operator=(const CaptureTail &) = delete;
+
+    // Up to 256 KiB of new output; nullopt when there is none (final: flush the last bytes).
+    std::optional<std::string> next(bool final)
+    {
+        if (fd_ < 0 && (fd_ = open(path_.c_str(), O_RDONLY | O_CLOEXEC)) < 0)
+            return std::nullopt;
+        std::string data = std::exchange(carry_, {});
+        const std::size_t had = data.size();
+        data.resize(had + (256 << 10));
+        const ssize_t n = pread(fd_, data.data() + had, data.size() - had, static_cast<off_t>(offset_));
+        data.resize(had + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+        offset_ += static_cast<std::uint64_t>(std::max<ssize_t>(n, 0));
+        if (!final) {
+            const std::size_t whole = completeUtf8Prefix(data);
+            carry_ = data.substr(whole);
+            data.resize(whole);
+        }
+        if (data.empty())
+            return std::nullopt;
+        return data;
+    }
+
+private:
+    static std::size_t completeUtf8Prefix(const std::string &data)
+    {
+        // Look back at most 3 bytes for the start of a multi-byte character that is cut off.
+        for (std::size_t back = 1; back <= 3 && back <= data.size(); ++back) {
+            const auto byte = static_cast<unsigned char>(data[data.size() - back]);
+            if ((byte & 0xC0) == 0x80)
+                continue; // a continuation byte: keep looking for the lead
+            const std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+            return length > back ? data.size() - back : data.size();
+        }
+        return data.size();
+    }
+
+    std::string path_;
+    int fd_ = -1;
+    std::uint64_t offset_ = 0;
+    std::string carry_;
+};
+
+// Stops the processes a foreground command started in a session shell, but not the
+// session's background processes: SIGTERM now, SIGKILL to what is left after 3 s.
+void stopForegroundProcesses(asio::any_io_executor executor, pid_t shell, const std::vector<pid_t> &background)
+{
+    std::set<pid_t> keep(background.begin(), background.end());
+    for (pid_t pid : background)
+        for (pid_t descendant : system::descendantsDeepestFirst(pid))
+            keep.insert(descendant);
+    std::vector<pid_t> targets;
+    for (pid_t pid : system::descendantsDeepestFirst(shell))
+        if (!keep.count(pid))
+            targets.push_back(pid);
+    for (pid_t pid : targets)
+        kill(pid, SIGTERM);
+    if (targets.empty())
+        return;
+    asio::co_spawn(executor, [targets]() -> asio::awaitable<void> {
+        asio::steady_timer grace(co_await asio::this_coro::executor, std::chrono::seconds(3));
+        co_await grace.async_wait(asio::use_awaitable);
+        for (pid_t pid : targets)
+            kill(pid, SIGKILL); // pids are not reused this fast inside one sandbox's PID namespace
+    }, system::inBackground("foreground kill"));
+}
+
+} // namespace
+
+asio::awaitable<int> SessionService::executeStreaming(CommandRequest request, OutputSink onOutput)
+{
+    auto session = findOrCreate(request.sessionId, std::nullopt, {}, request.timeoutMs);
+    auto guard = co_await session->mutex.lock();
+    if (session->shell->exited()) {
+        sessions_.erase(request.sessionId);
+        throwSessionGone(request.sessionId, *session);
+    }
+    const std::uint64_t sequence = nextSequence_++;
+    const std::string outPath = session->captureDir + "/out";
+    const std::string errPath = session->captureDir + "/err";
+    // Whatever ends this coroutine early (the client leaving cancels it) also ends the command.
+    bool finished = false;
+    struct StopOnExit {
+        StopOnExit(bool &f, asio::any_io_executor e, std::shared_ptr<Session> s)
+            : finished(f), executor(std::move(e)), session(std::move(s)) {}
+        bool &finished;
+        asio::any_io_executor executor;
+        std::shared_ptr<Session> session;
+        ~StopOnExit()
+        {
+            if (!finished && !session->shell->exited())
+                stopForegroundProcesses(executor, session->shell->pid(), session->background);
+        }
+    } stopOnExit(finished, executor_, session); // a constructor, not a braced aggregate: GCC 12
+    co_await session->shell->send(foregroundScript(request, sequence, outPath, errPath));
+
+    const std::string expected = "done " + std::to_string(sequence) + " ";
+    std::optional<std::string> line;
+    bool reported = false;
+    auto waitForReport = [&]() -> asio::awaitable<void> {
+        for (;;) {
+            line = co_await session->shell->nextReport();
+            if (!line || line->rfind(expected, 0) == 0)
+                break;
+        }
+        reported = true;
+    };
+    // Sends what the command wrote every 25 ms, and the rest once it has reported.
+    auto relayOutput = [&]() -> asio::awaitable<void> {
+        CaptureTail out(outPath), err(errPath);
+        CaptureTail *tails[] = {&out, &err}; // a named array: no initializer_list across co_await (GCC 12)
+        asio::steady_timer tick(executor_);
+        for (bool clientHere = true;;) {
+            const bool last = reported;
+            for (CaptureTail *tail : tails) {
+                while (clientHere) {
+                    auto chunk = tail->next(last);
+                    if (!chunk)
+                        break;
+                    clientHere = co_await onOutput(tail == &out ? "stdout" : "stderr", std::move(*chunk));
+                }
+            }
+            if (last)
+                co_return;
+            tick.expires_after(std::chrono::milliseconds(25));
+            boost::system::error_code ignored;
+            co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        }
+    };
+    co_await (waitForReport() && relayOutput());
+    // A client that left cancels us: the waits above then end early, looking like a shell
+    // that exited. The session is fine; StopOnExit ends the command.
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
+        co_return -1;
+    finished = true;
+    truncate(outPath.c_str(), 0);
+    truncate(errPath.c_str(), 0);
+    if (!line) {
+        if (auto it = sessions_.find(request.sessionId); it != sessions_.end() && it->second == session)
+            sessions_.erase(it);
+        throwSessionGone(request.sessionId, *session);
+    }
+    co_return std::atoi(line->c_str() + expected.size());
 }
 
 asio::awaitable<std::optional<pid_t>> SessionService::startInSession(CommandRequest request, BackgroundTarget target)

@@ -59,6 +59,12 @@ public:
     // Foreground command: in the session's shell (state persists) or sessionless.
     asio::awaitable<CommandResult> execute(CommandRequest request);
 
+    // The same in the session's shell, with its output handed to onOutput as it is written
+    // ("stdout"/"stderr", whole UTF-8 characters; false: the client has gone). Returns the
+    // exit code. If the caller goes away first, the command's processes are stopped.
+    using OutputSink = std::function<asio::awaitable<bool>(const char *type, std::string data)>;
+    asio::awaitable<int> executeStreaming(CommandRequest request, OutputSink onOutput);
+
     // Starts a command in a background subshell of the session (a snapshot of its state).
     // Returns the pid once the shell reports it (nullopt after 5 s).
     asio::awaitable<std::optional<pid_t>> startInSession(CommandRequest request, BackgroundTarget target);
@@ -77,6 +83,12 @@ private:
                                           const std::map<std::string, std::string> &env,
                                           std::optional<long long> commandTimeoutMs);
     asio::awaitable<CommandResult> executeSessionless(CommandRequest request);
+    // The script that runs one foreground command in a session shell and reports "done SEQ CODE".
+    std::string foregroundScript(const CommandRequest &request, std::uint64_t sequence, const std::string &outPath,
+                                 const std::string &errPath) const;
+    // The session for a foreground command, or SESSION_TERMINATED if its shell died.
+    std::shared_ptr<Session> liveSession(const CommandRequest &request);
+    [[noreturn]] void throwSessionGone(const std::string &sessionId, const Session &session);
     std::string startingDirectory(const std::optional<std::string> &requested) const;
 
     asio::any_io_executor executor_;

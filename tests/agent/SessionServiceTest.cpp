@@ -4,10 +4,15 @@
 #include "protocol/Protocol.h"
 #include "support/EngineHarness.h"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <chrono>
+
+#undef emit // Qt's keyword macro hides cancellation_signal::emit
 
 using namespace sandbench;
 using namespace sandbench::agent;
@@ -224,6 +229,54 @@ private slots:
                          std::string::npos, session);
             QVERIFY(result.stderr.rfind("done", 0) == 0);
         }
+    }
+
+    void streamingRunsInTheSessionShellAndStreamsWhileRunning()
+    {
+        run("cd /tmp", "streamed");
+        // Output must reach the sink before the command ends, in whole UTF-8 characters.
+        std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> pieces;
+        std::string err;
+        const auto begin = std::chrono::steady_clock::now();
+        Json body = {{"command", "printf 'first €\\n'; sleep 0.5; pwd; echo oops >&2; export AFTER=1"},
+                     {"sessionId", "streamed"}};
+        const int code = runAwait(io, sessions->executeStreaming(parseCommandRequest(body),
+            [&](const char *type, std::string data) -> boost::asio::awaitable<bool> {
+                if (std::string(type) == "stderr")
+                    err += data;
+                else
+                    pieces.emplace_back(std::move(data), std::chrono::steady_clock::now());
+                co_return true;
+            }));
+        QCOMPARE(code, 0);
+        QVERIFY(pieces.size() >= 2);
+        QCOMPARE(pieces.front().first, std::string("first €\n"));
+        QVERIFY2(pieces.front().second - begin < std::chrono::milliseconds(400), "the first line waited for the end");
+        std::string all;
+        for (const auto &piece : pieces)
+            all += piece.first;
+        QCOMPARE(all, std::string("first €\n/tmp\n"));
+        QCOMPARE(err, std::string("oops\n"));
+        QCOMPARE(run("echo $AFTER", "streamed").stdout, std::string("1")); // state persists
+    }
+
+    void cancelledStreamingStopsTheCommandAndKeepsTheSession()
+    {
+        run("cd /tmp && export KEEP=me", "cancelled");
+        Json body = {{"command", "sleep 30"}, {"sessionId", "cancelled"}};
+        boost::asio::cancellation_signal cancel;
+        bool done = false;
+        boost::asio::co_spawn(io, sessions->executeStreaming(parseCommandRequest(body),
+            [](const char *, std::string) -> boost::asio::awaitable<bool> { co_return true; }),
+            boost::asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr, int) { done = true; }));
+        test::pump(io, 300);
+        cancel.emit(boost::asio::cancellation_type::terminal);
+        while (!done)
+            io.run_one();
+        const auto started = std::chrono::steady_clock::now();
+        const auto after = run("echo $PWD $KEEP", "cancelled");
+        QCOMPARE(after.stdout, std::string("/tmp me"));
+        QVERIFY2(std::chrono::steady_clock::now() - started < std::chrono::seconds(5), "sleep 30 was not stopped");
     }
 
     void sessionlessRunsFreshAndTimesOutWith124()

@@ -12,6 +12,8 @@
 #include "window/SandboxView.h"
 #include "panes/overview/OverviewPane.h"
 #include "panes/files/FilesPane.h"
+#include "panes/commands/CommandsPane.h"
+#include "widgets/CommandLog.h"
 #include "models/FileTreeModel.h"
 
 #include <QAction>
@@ -106,6 +108,15 @@ private slots:
         view->files()->openFile("/workspace/README.md");
         QTest::qWait(300);
         screenshot(window_.get(), "03-sandbox-running");
+
+        // The Commands pane of the same sandbox: a command's block with its output and exit code.
+        view->setCurrentWidget(view->commands());
+        view->commands()->run("ls -la /workspace && printf '\\033[1;32mdone\\033[0m\\n'");
+        QTRY_VERIFY_WITH_TIMEOUT(!view->commands()->isRunning(), 10000);
+        QTRY_VERIFY(view->commands()->log()->toPlainText().contains("README.md"));
+        QTRY_VERIFY(view->commands()->log()->toPlainText().contains("exit 0 ·"));
+        screenshot(window_.get(), "03b-commands");
+        view->setCurrentWidget(view->files());
     }
 
     void sandboxesMadeElsewhereAppearAndVanishLive()

@@ -40,73 +40,6 @@ ApiResult resultOf(QNetworkReply *reply, const QByteArray &body)
     return result;
 }
 
-// --- EventStream
-
-EventStream::EventStream(QNetworkAccessManager *network, QNetworkReply *reply, QObject *parent)
-    : QObject(parent), network_(network), reply_(reply)
-{
-    network_->setParent(this);
-    connect(reply_, &QNetworkReply::readyRead, this, &EventStream::readEvents);
-    connect(reply_, &QNetworkReply::finished, this, &EventStream::onFinished);
-}
-
-EventStream::~EventStream()
-{
-    close();
-}
-
-void EventStream::close()
-{
-    if (!reply_)
-        return;
-    QNetworkReply *reply = reply_;
-    reply_ = nullptr;
-    reply->disconnect(this);
-    reply->abort();
-    reply->deleteLater();
-}
-
-void EventStream::readEvents()
-{
-    const int status = reply_->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status != 200)
-        return; // an error envelope: read whole in onFinished
-    if (!announced_) {
-        announced_ = true;
-        emit opened();
-    }
-    pending_.append(reply_->readAll());
-    qsizetype end;
-    while (reply_ && (end = pending_.indexOf("\n\n")) >= 0) {
-        const QByteArray block = pending_.left(end);
-        pending_.remove(0, end + 2);
-        QByteArray data;
-        for (const QByteArray &line : block.split('\n')) {
-            if (line.startsWith("data:"))
-                data += line.mid(line.startsWith("data: ") ? 6 : 5);
-        }
-        const QJsonDocument document = QJsonDocument::fromJson(data);
-        if (document.isObject())
-            emit event(document.object()); // a slot may close() the stream: the loop re-checks reply_
-    }
-}
-
-void EventStream::onFinished()
-{
-    if (!reply_)
-        return;
-    QNetworkReply *reply = reply_;
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    QString error;
-    if (status != 200)
-        error = resultOf(reply, reply->readAll()).errorMessage;
-    else if (reply->error() != QNetworkReply::NoError && reply->error() != QNetworkReply::RemoteHostClosedError)
-        error = reply->errorString();
-    reply_ = nullptr;
-    reply->deleteLater();
-    emit finished(error);
-}
-
 // --- Transfer
 
 Transfer::Transfer(QString localPath, QString remotePath, QObject *parent)
@@ -199,12 +132,7 @@ void EngineClient::sandboxApi(const QString &sandboxId, const QString &route, co
 
 EventStream *EngineClient::openEvents(const QString &path, const QJsonObject *postBody, QObject *parent)
 {
-    auto *network = new QNetworkAccessManager;
-    QNetworkRequest streamRequest = request(path);
-    streamRequest.setRawHeader("Accept", "text/event-stream");
-    QNetworkReply *reply = postBody ? network->post(streamRequest, QJsonDocument(*postBody).toJson(QJsonDocument::Compact))
-                                    : network->get(streamRequest);
-    return new EventStream(network, reply, parent);
+    return new EventStream(baseUrl_, token_.toUtf8(), path, postBody, parent);
 }
 
 Transfer *EngineClient::upload(const QString &sandboxId, const QString &localPath, const QString &remotePath,

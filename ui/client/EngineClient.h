@@ -3,6 +3,8 @@
 // whose error text is taken from the protocol's error envelope.
 #pragma once
 
+#include "client/EventStream.h"
+
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -23,32 +25,6 @@ struct ApiResult {
     QString errorCode;     // the envelope's code, or NETWORK_ERROR
     QString errorMessage;  // readable: the envelope's message or the network error
     bool ok() const { return status >= 200 && status < 300; }
-};
-
-// One server-sent-event stream (engine events, watch, logs). Each stream owns its own
-// network manager: Qt allows six connections per host and manager, and long streams
-// must not starve ordinary requests.
-class EventStream : public QObject {
-    Q_OBJECT
-public:
-    ~EventStream() override;
-    void close();                 // stops without emitting finished()
-    bool isOpen() const { return reply_ != nullptr; }
-
-signals:
-    void opened();
-    void event(const QJsonObject &event);
-    void finished(const QString &error); // empty error: the server ended the stream
-
-private:
-    friend class EngineClient;
-    EventStream(QNetworkAccessManager *network, QNetworkReply *reply, QObject *parent);
-    void readEvents();
-    void onFinished();
-    QNetworkAccessManager *network_;
-    QNetworkReply *reply_;
-    QByteArray pending_;
-    bool announced_ = false;
 };
 
 // A streamed upload or download of one file through /v1/sandboxes/{id}/files.

@@ -9,9 +9,10 @@ class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
-class QTableWidget;
 
 namespace sandbench::ui {
+
+class EnvironmentTable;
 
 class NewSandboxDialog : public QDialog {
     Q_OBJECT
@@ -26,7 +27,7 @@ public:
 private:
     void validate();
     QLineEdit *id_;
-    QTableWidget *env_;
+    EnvironmentTable *env_;
     QCheckBox *keepAlive_;
     QLineEdit *sleepAfter_;
     QLabel *problem_;

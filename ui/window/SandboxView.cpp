@@ -1,5 +1,7 @@
 #include "window/SandboxView.h"
 
+#include "panes/commands/CommandsPane.h"
+#include "client/EngineClient.h"
 #include "panes/files/FilesPane.h"
 #include "panes/overview/OverviewPane.h"
 
@@ -7,18 +9,21 @@ namespace sandbench::ui {
 
 SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget *parent)
     : QTabWidget(parent), sandboxId_(sandboxId), overview_(new OverviewPane(this)),
-      files_(new FilesPane(client, sandboxId, this))
+      files_(new FilesPane(client, sandboxId, this)), commands_(new CommandsPane(client, sandboxId, this))
 {
     setDocumentMode(true);
     addTab(files_, tr("Files"));
+    addTab(commands_, tr("Commands"));
     addTab(overview_, tr("Overview"));
     connect(files_, &FilesPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
+    connect(commands_, &CommandsPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
 }
 
 void SandboxView::update(const QJsonObject &sandbox)
 {
     overview_->showSandbox(sandbox);
     files_->setSandboxStatus(sandbox.value("status").toString());
+    commands_->setSandboxStatus(sandbox.value("status").toString());
 }
 
 } // namespace sandbench::ui

@@ -1,4 +1,4 @@
-// The panes of one sandbox, as tabs (Overview, Files). One view per sandbox
+// The panes of one sandbox, as tabs (Files, Commands, Overview). One view per sandbox
 // that has been selected, so each keeps its state (open files, expanded
 // folders) when the user switches between sandboxes.
 #pragma once
@@ -9,6 +9,7 @@
 namespace sandbench::ui {
 
 class EngineClient;
+class CommandsPane;
 class FilesPane;
 class OverviewPane;
 
@@ -22,6 +23,7 @@ public:
 
     OverviewPane *overview() const { return overview_; }
     FilesPane *files() const { return files_; }
+    CommandsPane *commands() const { return commands_; }
 
 signals:
     void startRequested(const QString &sandboxId);
@@ -30,6 +32,7 @@ private:
     QString sandboxId_;
     OverviewPane *overview_;
     FilesPane *files_;
+    CommandsPane *commands_;
 };
 
 } // namespace sandbench::ui

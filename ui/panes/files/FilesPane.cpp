@@ -6,6 +6,7 @@
 #include "panes/files/TransferList.h"
 #include "widgets/CodeEditor.h"
 #include "widgets/MessageBanner.h"
+#include "widgets/StoppedPlaceholder.h"
 
 #include <QAction>
 #include <QDir>
@@ -17,7 +18,6 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -115,7 +115,8 @@ private:
 
 FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
     : QWidget(parent), client_(client), sandbox_(sandboxId), model_(new FileTreeModel(client, this)),
-      pages_(new QStackedWidget(this)), stoppedPage_(new QWidget(this)), livePage_(new QWidget(this)),
+      pages_(new QStackedWidget(this)),
+      stoppedPage_(new StoppedPlaceholder(tr("This sandbox is not running. Start it to browse its files."), this)), livePage_(new QWidget(this)),
       tree_(new QTreeView(this)), banner_(new MessageBanner(this)), transfers_(new TransferList(this)),
       editorArea_(new QStackedWidget(this)), editors_(new QTabWidget(this))
 {
@@ -169,13 +170,7 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     liveLayout->setContentsMargins(0, 0, 0, 0);
     liveLayout->addWidget(splitter);
 
-    auto *stoppedLayout = new QVBoxLayout(stoppedPage_);
-    stoppedLayout->addStretch();
-    stoppedLayout->addWidget(hintLabel(tr("This sandbox is not running. Start it to browse its files."), stoppedPage_));
-    auto *start = new QPushButton(tr("Start Sandbox"), stoppedPage_);
-    connect(start, &QPushButton::clicked, this, &FilesPane::startRequested);
-    stoppedLayout->addWidget(start, 0, Qt::AlignHCenter);
-    stoppedLayout->addStretch();
+    connect(stoppedPage_, &StoppedPlaceholder::startRequested, this, &FilesPane::startRequested);
 
     pages_->addWidget(stoppedPage_);
     pages_->addWidget(livePage_);

@@ -23,6 +23,7 @@ class EventStream;
 class FileEditor;
 class FileTreeModel;
 class MessageBanner;
+class StoppedPlaceholder;
 class TransferList;
 
 class FilesPane : public QWidget {
@@ -74,7 +75,7 @@ private:
     QPointer<EventStream> watch_;
     bool everWatched_ = false;
     QStackedWidget *pages_;
-    QWidget *stoppedPage_;
+    StoppedPlaceholder *stoppedPage_;
     QWidget *livePage_;
     QTreeView *tree_;
     MessageBanner *banner_;

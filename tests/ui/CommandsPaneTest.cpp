@@ -1,0 +1,216 @@
+// The Commands pane on a real embedded engine and sandbox, under Xvfb: streamed
+// command blocks with exit codes, session state, ANSI colours, a flood that must
+// not stall the event loop or grow memory, stop, sessions and background processes.
+#include "EmbeddedEngine.h"
+
+#include "client/EngineClient.h"
+#include "client/HttpClient.h"
+#include "models/ProcessListModel.h"
+#include "panes/commands/CommandsPane.h"
+#include "widgets/CommandLog.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLineEdit>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QTimer>
+
+#include <sys/stat.h>
+
+#include <memory>
+
+using namespace sandbench;
+
+namespace {
+
+long residentKilobytes()
+{
+    QFile status("/proc/self/status");
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLong();
+    return 0;
+}
+
+// The colour of the piece of the log that reads exactly text (invalid if there is none).
+QColor colourOf(ui::CommandLog *log, const QString &text)
+{
+    for (QTextBlock block = log->document()->begin(); block.isValid(); block = block.next())
+        for (auto it = block.begin(); !it.atEnd(); ++it)
+            if (it.fragment().text().trimmed() == text)
+                return it.fragment().charFormat().foreground().color();
+    return {};
+}
+
+} // namespace
+
+class CommandsPaneTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir state_;
+    QTemporaryDir runtime_;
+    std::unique_ptr<app::EmbeddedEngine> engine_;
+    std::unique_ptr<ui::EngineClient> client_;
+    std::unique_ptr<ui::CommandsPane> pane_;
+
+    QString logText() const { return pane_->log()->toPlainText(); }
+    void runAndWait(const QString &command, int timeout = 10000)
+    {
+        pane_->run(command);
+        QVERIFY(pane_->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(!pane_->isRunning(), timeout);
+        QTRY_VERIFY(!pane_->log()->hasPendingOutput()); // shown, not only received
+    }
+    void screenshot(QWidget *widget, const QString &name)
+    {
+        QDir(SANDBENCH_SCREENSHOT_DIR).mkpath(".");
+        QVERIFY(widget->grab().save(QStringLiteral(SANDBENCH_SCREENSHOT_DIR "/%1.png").arg(name)));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        chmod(state_.path().toLocal8Bit().constData(), 0711);
+        engine_ = std::make_unique<app::EmbeddedEngine>(state_.path().toStdString(), runtime_.path().toStdString());
+        engine_->start();
+        client::HttpClient http(client::EngineAddress{engine_->url(), engine_->token()});
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/cmds", R"({"keepAlive":true})").status, 200);
+        client_ = std::make_unique<ui::EngineClient>(QUrl(QString::fromStdString(engine_->url())),
+                                                     QString::fromStdString(engine_->token()));
+        pane_ = std::make_unique<ui::CommandsPane>(client_.get(), "cmds");
+        pane_->resize(1000, 700);
+        pane_->setSandboxStatus("running");
+        pane_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(pane_.get()));
+    }
+
+    void commandShowsOutputAndExitCode()
+    {
+        runAndWait("echo out; echo err >&2; (exit 3)");
+        QVERIFY2(logText().contains("$ echo out; echo err >&2; (exit 3)"), qPrintable(logText()));
+        QVERIFY(logText().contains("out\n"));
+        QVERIFY(logText().contains("err\n"));
+        QVERIFY(logText().contains("exit 3 ·"));
+        QCOMPARE(colourOf(pane_->log(), "err"), QColor(0xcf, 0x22, 0x2e)); // stderr stands out
+        QVERIFY(colourOf(pane_->log(), "out") != QColor(0xcf, 0x22, 0x2e));
+    }
+
+    void commandLineTypingAndHistory()
+    {
+        QLineEdit *line = pane_->commandLine();
+        line->setFocus();
+        QTest::keyClicks(line, "echo typed");
+        QTest::keyClick(line, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(!pane_->isRunning() && !pane_->log()->hasPendingOutput(), 10000);
+        QVERIFY(logText().contains("typed\n"));
+        QTest::keyClick(line, Qt::Key_Up);
+        QCOMPARE(line->text(), QString("echo typed"));
+        QTest::keyClick(line, Qt::Key_Down);
+        QCOMPARE(line->text(), QString());
+    }
+
+    void sessionStatePersistsBetweenCommands()
+    {
+        runAndWait("cd /tmp && export GREETING=hello");
+        runAndWait("echo \"$PWD $GREETING\"");
+        QVERIFY2(logText().contains("/tmp hello\n"), qPrintable(logText().right(300)));
+    }
+
+    void ansiColoursAreRendered()
+    {
+        runAndWait("printf '\\033[32mgreen\\033[0m plain\\n'");
+        QCOMPARE(colourOf(pane_->log(), "green"), QColor(0x26, 0xa2, 0x69));
+        QVERIFY(!logText().contains(QChar(0x1b))); // no escape character reaches the screen
+        screenshot(pane_.get(), "20-commands");
+    }
+
+    void floodKeepsTheWindowResponsiveAndMemoryFlat()
+    {
+        // A timer probe: the longest gap between 10 ms ticks is the longest stall of the event loop.
+        QElapsedTimer clock;
+        qint64 last = 0, longest = 0;
+        QTimer probe;
+        probe.setInterval(10);
+        connect(&probe, &QTimer::timeout, this, [&] {
+            const qint64 now = clock.elapsed();
+            longest = std::max(longest, now - last);
+            last = now;
+        });
+        const long before = residentKilobytes();
+        clock.start();
+        probe.start();
+        pane_->run("yes | head -c 100M");
+        QTRY_VERIFY_WITH_TIMEOUT(!pane_->isRunning(), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(!pane_->log()->hasPendingOutput(), 10000);
+        probe.stop();
+        const long grown = residentKilobytes() - before;
+        qInfo("flood: longest event-loop stall %lld ms, %lld characters skipped, RSS grew %ld KiB, %d lines kept",
+              longest, pane_->log()->skippedCharacters(), grown, pane_->log()->document()->blockCount());
+        QVERIFY2(longest < 200, qPrintable(QString("event loop stalled for %1 ms").arg(longest)));
+        QVERIFY(logText().contains("exit 0 ·"));
+        QVERIFY(pane_->log()->document()->blockCount() <= ui::CommandLog::kMaximumLines);
+        QVERIFY2(grown < 150 * 1024, qPrintable(QString("memory grew by %1 KiB").arg(grown)));
+        screenshot(pane_.get(), "21-commands-after-flood");
+    }
+
+    void stopEndsTheRunningCommand()
+    {
+        pane_->run("sleep 30");
+        QTest::qWait(300);
+        QElapsedTimer stopped;
+        stopped.start();
+        pane_->stopRunning();
+        QVERIFY(!pane_->isRunning());
+        QTRY_VERIFY(logText().contains("did not complete · stopped"));
+        runAndWait("echo after-stop", 10000); // the session is free again: sleep was ended
+        QVERIFY(logText().contains("after-stop\n"));
+        QVERIFY2(stopped.elapsed() < 8000, "the stopped command held the session");
+    }
+
+    void sessionsAreCreatedAndKeepTheirOwnDirectory()
+    {
+        pane_->createSession("work", "/var", {});
+        auto *sessions = pane_->findChild<QComboBox *>();
+        QTRY_COMPARE_WITH_TIMEOUT(pane_->currentSession(), QString("work"), 5000);
+        runAndWait("pwd");
+        QVERIFY2(logText().endsWith("/var\n") || logText().contains("/var\n"), qPrintable(logText().right(200)));
+        QVERIFY(logText().contains("[work,"));
+        sessions->setCurrentText("default");
+        runAndWait("pwd");
+        QVERIFY2(logText().right(200).contains("/tmp\n"), qPrintable(logText().right(400))); // default is still where cd left it
+    }
+
+    void backgroundProcessesAreListedFollowedAndKilled()
+    {
+        pane_->startProcess(QJsonObject{{"command", "for i in 1 2 3; do echo line$i; sleep 0.2; done"},
+                                        {"sessionId", "default"}});
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->processes()->rowCount() == 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->processLog()->toPlainText().contains("line3"), 5000);
+        const QString first = pane_->processes()->processId(0);
+        QTRY_COMPARE_WITH_TIMEOUT(pane_->processes()->status(first), QString("completed"), 5000);
+
+        pane_->startProcess(QJsonObject{{"command", "sleep 60"}, {"sessionId", "default"}});
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->processes()->rowCount() == 2, 5000);
+        const QString sleeper = pane_->processes()->processId(0); // newest first
+        QCOMPARE(pane_->processes()->status(sleeper), QString("running"));
+        screenshot(pane_.get(), "22-commands-processes");
+        pane_->killProcess(sleeper);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->processes()->status(sleeper) != "running", 10000);
+    }
+
+    void cleanupTestCase()
+    {
+        pane_.reset();
+        client_.reset();
+        engine_.reset();
+    }
+};
+
+QTEST_MAIN(CommandsPaneTest)
+#include "CommandsPaneTest.moc"

@@ -1,0 +1,35 @@
+// The background processes of one sandbox (GET /api/process/list), as a table:
+// process id, pid, command, status, exit code, start time.
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <vector>
+
+namespace sandbench::ui {
+
+class ProcessListModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { IdColumn, PidColumn, CommandColumn, StatusColumn, ExitCodeColumn, StartedColumn, ColumnCount };
+    enum Role { ProcessIdRole = Qt::UserRole + 1, StatusRole };
+
+    explicit ProcessListModel(QObject *parent = nullptr);
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    // The "processes" array of the list answer; rows are updated in place, not reset.
+    void update(const QJsonArray &processes);
+    QString processId(int row) const;
+    int rowOf(const QString &processId) const;
+    QString status(const QString &processId) const;
+
+private:
+    std::vector<QJsonObject> processes_; // newest first
+};
+
+} // namespace sandbench::ui

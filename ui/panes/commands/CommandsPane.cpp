@@ -1,0 +1,429 @@
+#include "panes/commands/CommandsPane.h"
+
+#include "client/EngineClient.h"
+#include "models/ProcessListModel.h"
+#include "panes/commands/CommandDialogs.h"
+#include "widgets/CommandLog.h"
+#include "widgets/MessageBanner.h"
+#include "widgets/StoppedPlaceholder.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStyle>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace sandbench::ui {
+
+namespace {
+
+constexpr const char *kDefaultSession = "default";
+constexpr int kHistoryLimit = 200;
+
+} // namespace
+
+CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
+    : QWidget(parent), client_(client), sandbox_(sandboxId), pages_(new QStackedWidget(this)),
+      stoppedPage_(new StoppedPlaceholder(tr("This sandbox is not running. Start it to run commands."), this)),
+      banner_(new MessageBanner(this)), sessions_(new QComboBox(this)), log_(new CommandLog(this)),
+      commandLine_(new QLineEdit(this)), runButton_(new QPushButton(tr("Run"), this)),
+      processes_(new ProcessListModel(this)), processTable_(new QTableView(this)), processLog_(new CommandLog(this)),
+      processPoll_(new QTimer(this))
+{
+    // Sessions.
+    sessions_->setMinimumContentsLength(14);
+    sessions_->setToolTip(tr("The shell the commands run in: each session keeps its own directory and environment"));
+    auto *newSession = new QPushButton(tr("New Session…"), this);
+    auto *removeSession = new QPushButton(tr("Delete Session"), this);
+    connect(newSession, &QPushButton::clicked, this, &CommandsPane::showNewSessionDialog);
+    connect(removeSession, &QPushButton::clicked, this, &CommandsPane::deleteSession);
+    auto *sessionRow = new QHBoxLayout;
+    auto *sessionLabel = new QLabel(tr("S&ession:"), this);
+    sessionLabel->setBuddy(sessions_);
+    sessionRow->addWidget(sessionLabel);
+    sessionRow->addWidget(sessions_);
+    sessionRow->addWidget(newSession);
+    sessionRow->addWidget(removeSession);
+    sessionRow->addStretch();
+
+    // The command line, with history on Up and Down.
+    commandLine_->setPlaceholderText(tr("Command to run in the session, e.g. ls -la (Enter runs, Up/Down for history)"));
+    commandLine_->setFont(log_->font());
+    commandLine_->installEventFilter(this);
+    connect(commandLine_, &QLineEdit::returnPressed, this, [this] {
+        if (!isRunning())
+            run(commandLine_->text());
+    });
+    connect(runButton_, &QPushButton::clicked, this, [this] {
+        if (isRunning())
+            stopRunning();
+        else
+            run(commandLine_->text());
+    });
+    auto *commandRow = new QHBoxLayout;
+    commandRow->addWidget(commandLine_, 1);
+    commandRow->addWidget(runButton_);
+    history_ = QSettings().value("commands/history").toStringList();
+
+    // Background processes: table and the followed process's log.
+    processTable_->setModel(processes_);
+    processTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    processTable_->setSelectionMode(QAbstractItemView::SingleSelection);
+    processTable_->verticalHeader()->hide();
+    processTable_->setWordWrap(false);
+    processTable_->setTextElideMode(Qt::ElideRight);
+    processTable_->horizontalHeader()->setStretchLastSection(false);
+    processTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    processTable_->horizontalHeader()->setSectionResizeMode(ProcessListModel::CommandColumn, QHeaderView::Stretch);
+    processTable_->setAccessibleName(tr("Background processes"));
+    auto *processBar = new QToolBar(this);
+    processBar->setIconSize(QSize(16, 16));
+    processBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    processBar->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start…"), this,
+                          &CommandsPane::showStartProcessDialog);
+    processBar->addAction(style()->standardIcon(QStyle::SP_FileDialogContentsView), tr("Follow Logs"), this,
+                          [this] { followProcess(selectedProcess()); });
+    processBar->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Kill"), this,
+                          [this] { killProcess(selectedProcess()); });
+    processBar->addAction(style()->standardIcon(QStyle::SP_DialogDiscardButton), tr("Kill All"), this,
+                          &CommandsPane::killAllProcesses);
+    connect(processTable_, &QTableView::doubleClicked, this,
+            [this](const QModelIndex &index) { followProcess(processes_->processId(index.row())); });
+    auto *processSide = new QWidget(this);
+    auto *processLayout = new QVBoxLayout(processSide);
+    processLayout->setContentsMargins(0, 0, 0, 0);
+    processLayout->setSpacing(2);
+    processLayout->addWidget(new QLabel(tr("Background processes"), this));
+    processLayout->addWidget(processBar);
+    processLayout->addWidget(processTable_, 1);
+    processLog_->setPlaceholderText(tr("Double-click a process to follow its output here."));
+    auto *processSplitter = new QSplitter(Qt::Horizontal, this);
+    processSplitter->addWidget(processSide);
+    processSplitter->addWidget(processLog_);
+    processSplitter->setStretchFactor(0, 3);
+    processSplitter->setStretchFactor(1, 2);
+
+    log_->setPlaceholderText(tr("Output of the commands you run appears here, one block per command."));
+    auto *commandSide = new QWidget(this);
+    auto *commandLayout = new QVBoxLayout(commandSide);
+    commandLayout->setContentsMargins(0, 0, 0, 0);
+    commandLayout->setSpacing(4);
+    commandLayout->addLayout(sessionRow);
+    commandLayout->addWidget(banner_);
+    commandLayout->addWidget(log_, 1);
+    commandLayout->addLayout(commandRow);
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(commandSide);
+    splitter->addWidget(processSplitter);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+    if (!splitter->restoreState(QSettings().value("commands/splitter").toByteArray()))
+        splitter->setSizes({450, 200});
+    connect(splitter, &QSplitter::splitterMoved, this,
+            [splitter] { QSettings().setValue("commands/splitter", splitter->saveState()); });
+
+    auto *live = new QWidget(this);
+    auto *liveLayout = new QVBoxLayout(live);
+    liveLayout->setContentsMargins(4, 4, 4, 4);
+    liveLayout->addWidget(splitter);
+    pages_->addWidget(stoppedPage_);
+    pages_->addWidget(live);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(pages_);
+    connect(stoppedPage_, &StoppedPlaceholder::startRequested, this, &CommandsPane::startRequested);
+
+    processPoll_->setInterval(2000);
+    connect(processPoll_, &QTimer::timeout, this, &CommandsPane::refreshProcesses);
+    sessions_->addItem(kDefaultSession);
+    updateLiveState();
+}
+
+void CommandsPane::setSandboxStatus(const QString &status)
+{
+    const bool wasRunning = status_ == "running";
+    status_ = status;
+    if (!wasRunning && status_ == "running")
+        refreshSessions();
+    updateLiveState();
+}
+
+void CommandsPane::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    updateLiveState();
+    if (status_ == "running") {
+        refreshSessions();
+        refreshProcesses();
+    }
+}
+
+void CommandsPane::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    updateLiveState();
+}
+
+void CommandsPane::updateLiveState()
+{
+    const bool running = status_ == "running";
+    pages_->setCurrentIndex(running ? 1 : 0);
+    // The process list is polled only while someone looks at it (the protocol has no list events).
+    if (running && isVisible())
+        processPoll_->start();
+    else
+        processPoll_->stop();
+}
+
+QString CommandsPane::currentSession() const
+{
+    return sessions_->currentText().isEmpty() ? QString(kDefaultSession) : sessions_->currentText();
+}
+
+bool CommandsPane::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched != commandLine_ || event->type() != QEvent::KeyPress)
+        return QWidget::eventFilter(watched, event);
+    const int key = static_cast<QKeyEvent *>(event)->key();
+    if (key != Qt::Key_Up && key != Qt::Key_Down)
+        return false;
+    if (history_.isEmpty())
+        return true;
+    if (key == Qt::Key_Up)
+        historyIndex_ = historyIndex_ < 0 ? static_cast<int>(history_.size()) - 1 : std::max(0, historyIndex_ - 1);
+    else if (historyIndex_ >= 0)
+        historyIndex_ = historyIndex_ + 1 >= history_.size() ? -1 : historyIndex_ + 1;
+    commandLine_->setText(historyIndex_ < 0 ? QString() : history_.at(historyIndex_));
+    return true;
+}
+
+void CommandsPane::remember(const QString &command)
+{
+    history_.removeAll(command);
+    history_.append(command);
+    while (history_.size() > kHistoryLimit)
+        history_.removeFirst();
+    historyIndex_ = -1;
+    QSettings().setValue("commands/history", history_);
+}
+
+void CommandsPane::run(const QString &text)
+{
+    const QString command = text.trimmed();
+    if (command.isEmpty() || isRunning())
+        return;
+    remember(command);
+    commandLine_->clear();
+    banner_->hide();
+    const QString session = currentSession();
+    log_->beginCommand(command, session);
+    const QJsonObject body{{"command", command}, {"sessionId", session}, {"stateful", true}};
+    running_ = client_->openEvents(EngineClient::sandboxPath(sandbox_) + "/api/execute/stream", &body, this);
+    runButton_->setText(tr("Stop"));
+    auto outcome = std::make_shared<std::optional<int>>();
+    auto failure = std::make_shared<QString>();
+    connect(running_, &EventStream::event, this, [this, outcome, failure](const QJsonObject &event) {
+        const QString type = event.value("type").toString();
+        if (type == "stdout" || type == "stderr")
+            log_->appendOutput(event.value("data").toString(), type == "stderr");
+        else if (type == "complete")
+            *outcome = event.value("exitCode").toInt();
+        else if (type == "error")
+            *failure = event.value("error").toString();
+    });
+    connect(running_, &EventStream::finished, this, [this, outcome, failure](const QString &error) {
+        log_->endCommand(*outcome, failure->isEmpty() ? error : *failure);
+        running_->deleteLater();
+        running_ = nullptr;
+        runButton_->setText(tr("Run"));
+        if (!outcome->has_value())
+            refreshSessions(); // the session may have ended with it
+    });
+}
+
+void CommandsPane::stopRunning()
+{
+    if (!running_)
+        return;
+    // Closing the stream stops the command's processes in the sandbox.
+    EventStream *stream = running_;
+    running_ = nullptr;
+    stream->close();
+    stream->deleteLater();
+    log_->endCommand(std::nullopt, tr("stopped"));
+    runButton_->setText(tr("Run"));
+}
+
+void CommandsPane::refreshSessions(const QString &select)
+{
+    client_->get(EngineClient::sandboxPath(sandbox_) + "/api/session/list", this, [this, select](const ApiResult &result) {
+        if (!result.ok())
+            return;
+        QStringList ids{kDefaultSession};
+        for (const QJsonValue &id : result.body.value("data").toArray())
+            if (!ids.contains(id.toString()))
+                ids << id.toString();
+        const QString keep = select.isEmpty() ? currentSession() : select;
+        sessions_->clear();
+        sessions_->addItems(ids);
+        sessions_->setCurrentText(ids.contains(keep) ? keep : QString(kDefaultSession));
+    });
+}
+
+void CommandsPane::createSession(const QString &id, const QString &cwd, const QJsonObject &env)
+{
+    QJsonObject body;
+    if (!id.isEmpty())
+        body.insert("id", id);
+    if (!cwd.isEmpty())
+        body.insert("cwd", cwd);
+    if (!env.isEmpty())
+        body.insert("env", env);
+    client_->sandboxApi(sandbox_, "session/create", body, this, [this](const ApiResult &result) {
+        if (!result.ok()) {
+            banner_->showError(tr("Could not create the session: %1").arg(result.errorMessage));
+            return;
+        }
+        refreshSessions(result.body.value("sessionId").toString());
+    });
+}
+
+void CommandsPane::showNewSessionDialog()
+{
+    auto *dialog = new NewSessionDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QJsonObject body = dialog->requestBody();
+        createSession(body.value("id").toString(), body.value("cwd").toString(), body.value("env").toObject());
+    });
+    dialog->open();
+}
+
+void CommandsPane::deleteSession()
+{
+    const QString session = currentSession();
+    if (QMessageBox::question(this, tr("Delete Session"),
+                              tr("Delete the session \"%1\"? Its shell and its background processes end.").arg(session)) !=
+        QMessageBox::Yes)
+        return;
+    client_->sandboxApi(sandbox_, "session/delete", QJsonObject{{"sessionId", session}}, this,
+                        [this, session](const ApiResult &result) {
+        if (!result.ok())
+            banner_->showError(tr("Could not delete the session %1: %2").arg(session, result.errorMessage));
+        refreshSessions(kDefaultSession);
+        refreshProcesses();
+    });
+}
+
+void CommandsPane::showStartProcessDialog()
+{
+    QStringList sessions;
+    for (int i = 0; i < sessions_->count(); ++i)
+        sessions << sessions_->itemText(i);
+    auto *dialog = new StartProcessDialog(sessions, currentSession(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { startProcess(dialog->requestBody()); });
+    dialog->open();
+}
+
+void CommandsPane::startProcess(const QJsonObject &body)
+{
+    client_->sandboxApi(sandbox_, "process/start", body, this, [this](const ApiResult &result) {
+        if (!result.ok()) {
+            banner_->showError(tr("Could not start the process: %1").arg(result.errorMessage));
+            return;
+        }
+        const QString id = result.body.value("processId").toString();
+        refreshProcesses();
+        followProcess(id);
+    });
+}
+
+void CommandsPane::refreshProcesses()
+{
+    client_->get(EngineClient::sandboxPath(sandbox_) + "/api/process/list", this, [this](const ApiResult &result) {
+        if (!result.ok())
+            return;
+        const QString selected = selectedProcess();
+        processes_->update(result.body.value("processes").toArray());
+        if (const int row = processes_->rowOf(selected); row >= 0 && selectedProcess() != selected)
+            processTable_->selectRow(row);
+    });
+}
+
+QString CommandsPane::selectedProcess() const
+{
+    const QModelIndexList rows = processTable_->selectionModel()->selectedRows();
+    return rows.isEmpty() ? followedProcess_ : processes_->processId(rows.first().row());
+}
+
+void CommandsPane::followProcess(const QString &processId)
+{
+    if (processId.isEmpty())
+        return;
+    if (following_) {
+        following_->close();
+        following_->deleteLater();
+    }
+    followedProcess_ = processId;
+    processLog_->clear();
+    processLog_->appendNote(tr("Output of %1:").arg(processId));
+    following_ = client_->openEvents(EngineClient::sandboxPath(sandbox_) + "/api/process/" + processId + "/stream",
+                                     nullptr, this);
+    EventStream *stream = following_;
+    connect(stream, &EventStream::event, this, [this, stream](const QJsonObject &event) {
+        if (stream != following_)
+            return;
+        const QString type = event.value("type").toString();
+        if (type == "process_info")
+            processLog_->appendNote(tr("$ %1").arg(event.value("command").toString()));
+        else if (type == "stdout" || type == "stderr")
+            processLog_->appendOutput(event.value("data").toString(), type == "stderr");
+        else if (type == "exit")
+            processLog_->appendNote(event.value("data").toString());
+    });
+    connect(stream, &EventStream::finished, this, [this, stream](const QString &error) {
+        if (!error.isEmpty() && stream == following_)
+            processLog_->appendNote(tr("The log stream ended: %1").arg(error));
+        stream->deleteLater();
+        refreshProcesses();
+    });
+}
+
+void CommandsPane::killProcess(const QString &processId)
+{
+    if (processId.isEmpty())
+        return;
+    client_->call("DELETE", EngineClient::sandboxPath(sandbox_) + "/api/process/" + processId, {}, this,
+                  [this, processId](const ApiResult &result) {
+        if (!result.ok())
+            banner_->showError(tr("Could not kill %1: %2").arg(processId, result.errorMessage));
+        refreshProcesses();
+    });
+}
+
+void CommandsPane::killAllProcesses()
+{
+    client_->call("DELETE", EngineClient::sandboxPath(sandbox_) + "/api/process/kill-all", {}, this,
+                  [this](const ApiResult &result) {
+        if (!result.ok())
+            banner_->showError(tr("Could not kill the processes: %1").arg(result.errorMessage));
+        refreshProcesses();
+    });
+}
+
+} // namespace sandbench::ui

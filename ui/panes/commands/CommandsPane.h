@@ -1,0 +1,88 @@
+// The Commands pane of one sandbox: a session selector, a command line with
+// history, the command log (each command a block, streamed live), and the
+// background processes with their live logs.
+#pragma once
+
+#include <QPointer>
+#include <QWidget>
+
+class QComboBox;
+class QLineEdit;
+class QPushButton;
+class QStackedWidget;
+class QTableView;
+class QTimer;
+
+namespace sandbench::ui {
+
+class CommandLog;
+class EngineClient;
+class EventStream;
+class MessageBanner;
+class ProcessListModel;
+class StoppedPlaceholder;
+
+class CommandsPane : public QWidget {
+    Q_OBJECT
+public:
+    CommandsPane(EngineClient *client, const QString &sandboxId, QWidget *parent = nullptr);
+
+    void setSandboxStatus(const QString &status);
+
+    // Runs a command in the selected session's shell (cd and export persist), streaming its output.
+    void run(const QString &command);
+    void stopRunning();
+    bool isRunning() const { return running_ != nullptr; }
+    QString currentSession() const;
+
+    void createSession(const QString &id, const QString &cwd, const QJsonObject &env);
+    void startProcess(const QJsonObject &body); // POST /api/process/start
+    void followProcess(const QString &processId);
+    void killProcess(const QString &processId);
+    void killAllProcesses();
+    void refreshProcesses();
+
+    CommandLog *log() const { return log_; }
+    CommandLog *processLog() const { return processLog_; }
+    ProcessListModel *processes() const { return processes_; }
+    QLineEdit *commandLine() const { return commandLine_; }
+
+signals:
+    void startRequested();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void refreshSessions(const QString &select = {});
+    void showNewSessionDialog();
+    void deleteSession();
+    void showStartProcessDialog();
+    void updateLiveState();
+    QString selectedProcess() const;
+    void remember(const QString &command);
+
+    EngineClient *client_;
+    QString sandbox_;
+    QString status_;
+    QStackedWidget *pages_;
+    StoppedPlaceholder *stoppedPage_;
+    MessageBanner *banner_;
+    QComboBox *sessions_;
+    CommandLog *log_;
+    QLineEdit *commandLine_;
+    QPushButton *runButton_;
+    QPointer<EventStream> running_;
+    ProcessListModel *processes_;
+    QTableView *processTable_;
+    CommandLog *processLog_;
+    QPointer<EventStream> following_;
+    QString followedProcess_;
+    QTimer *processPoll_;
+    QStringList history_;
+    int historyIndex_ = -1;
+};
+
+} // namespace sandbench::ui

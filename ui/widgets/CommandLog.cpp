@@ -1,0 +1,221 @@
+#include "widgets/CommandLog.h"
+
+#include "widgets/AnsiText.h"
+
+#include <QFontDatabase>
+#include <QLocale>
+#include <QScrollBar>
+#include <QTextBlock>
+#include <QTextCursor>
+
+#include <algorithm>
+
+namespace sandbench::ui {
+
+namespace {
+
+constexpr qsizetype kLongestLine = 4000; // longer lines are wrapped into several, to keep blocks small
+
+QTextCharFormat colored(const QColor &color, bool bold = false)
+{
+    QTextCharFormat format;
+    format.setForeground(color);
+    if (bold)
+        format.setFontWeight(QFont::Bold);
+    return format;
+}
+
+QString durationText(qint64 milliseconds)
+{
+    if (milliseconds < 1000)
+        return CommandLog::tr("%1 ms").arg(milliseconds);
+    if (milliseconds < 60000)
+        return CommandLog::tr("%1 s").arg(QLocale().toString(milliseconds / 1000.0, 'f', 2));
+    return CommandLog::tr("%1 min %2 s").arg(milliseconds / 60000).arg((milliseconds / 1000) % 60);
+}
+
+} // namespace
+
+CommandLog::CommandLog(QWidget *parent)
+    : QPlainTextEdit(parent), stdoutAnsi_(std::make_unique<AnsiText>()),
+      stderrAnsi_(std::make_unique<AnsiText>(colored(QColor(0xcf, 0x22, 0x2e))))
+{
+    setReadOnly(true);
+    setUndoRedoEnabled(false);
+    setMaximumBlockCount(kMaximumLines);
+    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    flushTimer_.setInterval(40);
+    connect(&flushTimer_, &QTimer::timeout, this, &CommandLog::flush);
+}
+
+CommandLog::~CommandLog() = default;
+
+void CommandLog::scrollToEndIfFollowing(bool following)
+{
+    if (following)
+        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+}
+
+void CommandLog::insertLine(const QString &text, const QTextCharFormat &format)
+{
+    const bool following = verticalScrollBar()->value() >= verticalScrollBar()->maximum() - 4;
+    QTextCursor cursor(document());
+    cursor.movePosition(QTextCursor::End);
+    if (cursor.block().length() > 1)
+        cursor.insertBlock(); // the line so far is not empty: start a new one
+    cursor.insertText(text, format);
+    cursor.insertBlock(); // what follows starts on a line of its own
+    lineLength_ = 0;
+    scrollToEndIfFollowing(following);
+}
+
+void CommandLog::beginCommand(const QString &command, const QString &session)
+{
+    running_.start();
+    Piece header{Piece::Line, tr("$ %1    [%2, %3]").arg(command, session, QLocale().toString(QTime::currentTime(), "HH:mm:ss"))};
+    header.format = colored(QColor(0x12, 0x48, 0x8b), true);
+    header.startsCommand = true;
+    enqueue(std::move(header));
+}
+
+void CommandLog::appendOutput(const QString &text, bool isStderr)
+{
+    if (text.isEmpty())
+        return;
+    Piece output{Piece::Output, text};
+    output.isStderr = isStderr;
+    enqueue(std::move(output));
+    // Over the limit: drop the oldest queued output (the newest is what people look at).
+    while (pendingSize_ > kQueueLimit)
+        dropOldestOutput();
+}
+
+void CommandLog::endCommand(std::optional<int> exitCode, const QString &message)
+{
+    // The footer is written now (the duration is now), shown after the output before it.
+    const qint64 elapsed = running_.isValid() ? running_.elapsed() : 0;
+    Piece footer{Piece::Line};
+    if (exitCode) {
+        footer.text = tr("exit %1 · %2").arg(*exitCode).arg(durationText(elapsed));
+        footer.format = colored(*exitCode == 0 ? QColor(0x1a, 0x7f, 0x37) : QColor(0xcf, 0x22, 0x2e), true);
+    } else {
+        footer.text = tr("did not complete · %1 · %2").arg(message, durationText(elapsed));
+        footer.format = colored(QColor(0x9a, 0x67, 0x00), true);
+    }
+    enqueue(std::move(footer));
+}
+
+void CommandLog::appendNote(const QString &text)
+{
+    Piece note{Piece::Line, text};
+    note.format = colored(QColor(0x57, 0x60, 0x6a));
+    enqueue(std::move(note));
+}
+
+void CommandLog::enqueue(Piece piece)
+{
+    pendingSize_ += piece.text.size();
+    pending_.push_back(std::move(piece));
+    if (!flushTimer_.isActive()) {
+        flushTimer_.start();
+        QTimer::singleShot(0, this, &CommandLog::flush); // the first piece shows at once
+    }
+}
+
+void CommandLog::dropOldestOutput()
+{
+    auto output = std::find_if(pending_.begin(), pending_.end(), [](const Piece &p) { return p.kind == Piece::Output; });
+    if (output == pending_.end())
+        return;
+    const qint64 size = output->text.size();
+    pendingSize_ -= size;
+    skippedTotal_ += size;
+    // One notice per run of skipped output, where the output was.
+    if (output != pending_.begin() && std::prev(output)->kind == Piece::Skipped) {
+        std::prev(output)->skipped += size;
+        pending_.erase(output);
+    } else {
+        *output = Piece{Piece::Skipped};
+        output->skipped = size;
+    }
+}
+
+void CommandLog::flush()
+{
+    if (pending_.empty()) {
+        flushTimer_.stop();
+        return;
+    }
+    const bool following = verticalScrollBar()->value() >= verticalScrollBar()->maximum() - 4;
+    // A time budget, not a size: laying out text is what costs, and reading the stream
+    // (and so skipping what cannot be shown) must keep most of the event loop.
+    QElapsedTimer clock;
+    clock.start();
+    while (!pending_.empty() && clock.elapsed() < kFlushMillis) {
+        Piece &piece = pending_.front();
+        if (piece.kind == Piece::Line) {
+            if (piece.startsCommand) {
+                stdoutAnsi_->reset();
+                stderrAnsi_->reset();
+            }
+            insertLine(piece.text, piece.format);
+            pendingSize_ -= piece.text.size();
+            pending_.pop_front();
+            continue;
+        }
+        if (piece.kind == Piece::Skipped) {
+            insertLine(tr("[… %1 characters of output skipped to keep up …]").arg(QLocale().toString(piece.skipped)),
+                       colored(QColor(0x8c, 0x95, 0x9f)));
+            pending_.pop_front();
+            continue;
+        }
+        // Output: one step, cut after a whole line where possible.
+        qsizetype take = std::min(piece.text.size(), kStep);
+        for (qsizetype at = 0, seen = 0; (at = piece.text.indexOf('\n', at)) >= 0 && at < take; ++at)
+            if (++seen >= kStepLines) {
+                take = at + 1;
+                break;
+            }
+        insertFormatted(piece.text.left(take), piece.isStderr);
+        pendingSize_ -= take;
+        if (take == piece.text.size())
+            pending_.pop_front();
+        else
+            piece.text.remove(0, take);
+    }
+    scrollToEndIfFollowing(following);
+}
+
+void CommandLog::insertFormatted(const QString &text, bool isStderr)
+{
+    if (text.isEmpty())
+        return;
+    QTextCursor cursor(document());
+    cursor.movePosition(QTextCursor::End);
+    cursor.beginEditBlock();
+    (isStderr ? stderrAnsi_ : stdoutAnsi_)->feed(text, [&](const QString &run, const QTextCharFormat &format) {
+        // Line breaks become blocks; very long lines are broken so no block grows without bound.
+        qsizetype start = 0;
+        while (start < run.size()) {
+            const qsizetype newline = run.indexOf('\n', start);
+            const qsizetype end = newline < 0 ? run.size() : newline;
+            qsizetype piece = end - start;
+            if (lineLength_ + piece > kLongestLine)
+                piece = kLongestLine - lineLength_;
+            cursor.insertText(run.mid(start, piece), format);
+            lineLength_ += piece;
+            start += piece;
+            if (start == newline || lineLength_ >= kLongestLine) {
+                cursor.insertBlock();
+                lineLength_ = 0;
+                if (start == newline)
+                    ++start;
+            }
+        }
+    });
+    cursor.endEditBlock();
+}
+
+} // namespace sandbench::ui

@@ -1,0 +1,72 @@
+// The output log of the Commands pane: each command is a block (a header with
+// the command, session and start time; its stdout and, in red, its stderr with
+// ANSI colours; a footer with exit code and duration). Output is appended in
+// batches from a bounded queue, so a flood neither freezes the window nor
+// grows memory: when the queue is full the oldest queued output is skipped,
+// and the log says how much.
+#pragma once
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QPlainTextEdit>
+#include <QTimer>
+
+#include <deque>
+#include <memory>
+
+namespace sandbench::ui {
+
+class AnsiText;
+
+class CommandLog : public QPlainTextEdit {
+    Q_OBJECT
+public:
+    explicit CommandLog(QWidget *parent = nullptr);
+    ~CommandLog() override;
+
+    void beginCommand(const QString &command, const QString &session);
+    void appendOutput(const QString &text, bool isStderr);
+    // exitCode empty: the command did not complete (message says why).
+    void endCommand(std::optional<int> exitCode, const QString &message = {});
+    // A line of the log's own (followed process events, notices).
+    void appendNote(const QString &text);
+
+    qint64 skippedCharacters() const { return skippedTotal_; }
+    bool hasPendingOutput() const { return !pending_.empty(); }
+
+    static constexpr int kMaximumLines = 20000;
+    static constexpr qsizetype kQueueLimit = 256 << 10; // characters waiting to be shown
+    static constexpr int kFlushMillis = 12;          // time each flush (every 40 ms) may spend showing output
+    static constexpr qsizetype kStep = 8 << 10;       // characters, and
+    static constexpr int kStepLines = 400;            // lines, inserted between two looks at the clock
+
+private:
+    // What waits to be shown, in order: output, whole lines of the log's own (headers,
+    // footers, notes), and notices of skipped output.
+    struct Piece {
+        enum Kind { Output, Line, Skipped } kind;
+        QString text;
+        bool isStderr = false;
+        QTextCharFormat format;
+        qint64 skipped = 0;
+        bool startsCommand = false; // a header: the ANSI state starts afresh
+    };
+    void enqueue(Piece piece);
+    void dropOldestOutput();
+    void flush();
+    void insertFormatted(const QString &text, bool isStderr);
+    void insertLine(const QString &text, const QTextCharFormat &format);
+    void scrollToEndIfFollowing(bool following);
+
+    std::deque<Piece> pending_;
+    qsizetype pendingSize_ = 0;
+    qint64 skipped_ = 0;      // skipped since the last notice
+    qint64 skippedTotal_ = 0;
+    qsizetype lineLength_ = 0; // characters since the last line break in the document
+    QTimer flushTimer_;
+    QElapsedTimer running_;
+    std::unique_ptr<AnsiText> stdoutAnsi_;
+    std::unique_ptr<AnsiText> stderrAnsi_;
+};
+
+} // namespace sandbench::ui

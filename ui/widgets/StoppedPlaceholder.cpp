@@ -1,0 +1,25 @@
+#include "widgets/StoppedPlaceholder.h"
+
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace sandbench::ui {
+
+StoppedPlaceholder::StoppedPlaceholder(const QString &text, QWidget *parent) : QWidget(parent)
+{
+    auto *label = new QLabel(text, this);
+    label->setAlignment(Qt::AlignCenter);
+    label->setWordWrap(true);
+    label->setEnabled(false); // the palette's muted text colour
+    label->setMargin(24);
+    auto *start = new QPushButton(tr("Start Sandbox"), this);
+    connect(start, &QPushButton::clicked, this, &StoppedPlaceholder::startRequested);
+    auto *layout = new QVBoxLayout(this);
+    layout->addStretch();
+    layout->addWidget(label);
+    layout->addWidget(start, 0, Qt::AlignHCenter);
+    layout->addStretch();
+}
+
+} // namespace sandbench::ui
