@@ -766,6 +766,10 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <source>Commands</source>
         <translation>Befehle</translation>
     </message>
+    <message>
+        <source>%1 (Ctrl+%2)</source>
+        <translation>%1 (Strg+%2)</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::StartProcessDialog</name>

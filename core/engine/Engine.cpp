@@ -614,6 +614,10 @@ asio::awaitable<void> Engine::forward(std::shared_ptr<Sandbox> sandbox, http::Re
         try {
             co_return co_await forwardToAgent(socketPath, request, responder);
         } catch (const AgentUnavailable &failure) {
+            // Stopped or destroyed while this request was on its way: that is not a failure.
+            if (sandbox->status != "running" || registry_.find(sandbox->id) != sandbox)
+                throw ApiError("SANDBOX_NOT_RUNNING", "Sandbox '" + sandbox->id + "' was stopped during the request",
+                               {{"sandboxId", sandbox->id}});
             if (responder.started() || attempt > 0)
                 throw ApiError("INTERNAL_ERROR", "Sandbox '" + sandbox->id + "' agent unavailable: " + failure.what(),
                                {{"sandboxId", sandbox->id}});

@@ -250,6 +250,22 @@ private slots:
         QVERIFY(std::any_of(seen.begin(), seen.end(), [](const Json &e) { return e["type"] == "sandbox.created"; }));
     }
 
+    void stopDuringARequestIsNotAFailure()
+    {
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/stop-race", "{}").status, 200);
+        // A request waiting on the agent when Stop comes must not mark the sandbox failed.
+        std::thread waiting([this] {
+            auto client = engine.newClient();
+            const auto result = client.request("POST", "/v1/sandboxes/stop-race/api/execute", R"({"command":"sleep 5"})");
+            QVERIFY(result.body.find("SANDBOX_NOT_RUNNING") != std::string::npos);
+        });
+        QTest::qWait(500);
+        QCOMPARE(engine.http().request("POST", "/v1/sandboxes/stop-race/stop").status, 200);
+        waiting.join();
+        QVERIFY(engine.http().request("GET", "/v1/sandboxes/stop-race").body.find("\"stopped\"") != std::string::npos);
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/stop-race").status, 200);
+    }
+
     void deadAgentIsMarkedAndRestarted()
     {
         auto &http = engine.http();

@@ -135,7 +135,9 @@ private slots:
     void stopAndDestroyThroughTheWindow()
     {
         window_->stopSandbox("gui-made");
-        QTRY_COMPARE_WITH_TIMEOUT(statusOf("gui-made"), QString("stopped"), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(statusOf("gui-made") == "stopped",
+                                  qPrintable(statusOf("gui-made") + " / " + window_->findChild<ui::MessageBanner *>()->text()),
+                                  10000);
         window_->destroySandbox("gui-made");
         QTRY_VERIFY2_WITH_TIMEOUT(window_->sandboxModel()->rowOf("gui-made") < 0,
                                   qPrintable(window_->findChild<ui::MessageBanner *>()->text() + " / " + statusOf("gui-made")), 10000);

@@ -2,6 +2,7 @@
 
 #include "widgets/AnsiText.h"
 
+#include <QApplication>
 #include <QFontDatabase>
 #include <QLocale>
 #include <QScrollBar>
@@ -16,10 +17,17 @@ namespace {
 
 constexpr qsizetype kLongestLine = 4000; // longer lines are wrapped into several, to keep blocks small
 
+// The log's colours are chosen for a light background; on a dark one they are lightened.
+QColor readable(const QColor &color)
+{
+    const bool dark = QApplication::palette().color(QPalette::Base).lightness() < 128;
+    return dark ? color.lighter(170) : color;
+}
+
 QTextCharFormat colored(const QColor &color, bool bold = false)
 {
     QTextCharFormat format;
-    format.setForeground(color);
+    format.setForeground(readable(color));
     if (bold)
         format.setFontWeight(QFont::Bold);
     return format;

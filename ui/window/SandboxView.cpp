@@ -5,6 +5,8 @@
 #include "panes/files/FilesPane.h"
 #include "panes/overview/OverviewPane.h"
 
+#include <QShortcut>
+
 namespace sandbench::ui {
 
 SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget *parent)
@@ -15,6 +17,13 @@ SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget
     addTab(files_, tr("Files"));
     addTab(commands_, tr("Commands"));
     addTab(overview_, tr("Overview"));
+    // Ctrl+1, Ctrl+2, Ctrl+3: the panes in tab order.
+    for (int tab = 0; tab < count(); ++tab) {
+        auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + tab)), this);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, this, [this, tab] { setCurrentIndex(tab); });
+        setTabToolTip(tab, tr("%1 (Ctrl+%2)").arg(tabText(tab)).arg(tab + 1));
+    }
     connect(files_, &FilesPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
     connect(commands_, &CommandsPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
 }
