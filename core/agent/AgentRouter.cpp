@@ -118,7 +118,7 @@ Json pingInfo()
 
 AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config)
     : config_(std::move(config)), sessions_(executor, config_), processes_(executor, config_, sessions_),
-      files_(config_, sessions_), watches_(executor, config_)
+      files_(config_, sessions_), watches_(executor, config_), ptys_(executor, sessions_)
 {
 }
 
@@ -179,6 +179,24 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
     if (is(verb::get, {"api", "commands"}))
         throw ApiError("UNKNOWN_ERROR", "Invalid endpoint");
 
+    // Terminals: the PTY WebSocket of a session (protocol §7).
+    if (is(verb::get, {"ws", "pty"})) {
+        const std::string sessionId = http::percentDecode(http::queryValue(query, "sessionId"));
+        if (sessionId.empty())
+            throw ApiError("VALIDATION_FAILED", "sessionId query parameter required", {}, {}, 400);
+        if (!http::isWebSocketUpgrade(request))
+            throw ApiError("VALIDATION_FAILED", "WebSocket upgrade failed", {}, {}, 503);
+        PtyOptions options;
+        if (const auto cols = std::atoi(http::queryValue(query, "cols").c_str()); cols > 0)
+            options.cols = cols;
+        if (const auto rows = std::atoi(http::queryValue(query, "rows").c_str()); rows > 0)
+            options.rows = rows;
+        if (const auto shell = http::percentDecode(http::queryValue(query, "shell")); !shell.empty())
+            options.shell = shell;
+        auto socket = co_await responder.acceptWebSocket(request);
+        co_return co_await ptys_.attach(sessionId, options, *socket);
+    }
+
     // Sessions.
     if (is(verb::post, {"api", "session", "create"})) {
         Json body = Json::object();
@@ -196,6 +214,7 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
         const std::string id = protocol::optionalString(body, "sessionId");
         if (id.empty())
             throw ApiError("VALIDATION_FAILED", "sessionId is required");
+        ptys_.destroy(id); // deleting a session ends its terminal
         co_return co_await reply(co_await sessions_.remove(id));
     }
 

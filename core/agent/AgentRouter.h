@@ -4,6 +4,7 @@
 
 #include "agent/FileService.h"
 #include "agent/ProcessService.h"
+#include "agent/PtyService.h"
 #include "agent/WatchService.h"
 #include "agent/SessionService.h"
 #include "http/HttpServer.h"
@@ -29,6 +30,7 @@ private:
     ProcessService processes_;
     FileService files_;
     WatchService watches_;
+    PtyService ptys_;
 };
 
 } // namespace sandbench::agent

@@ -543,6 +543,31 @@ asio::awaitable<std::optional<pid_t>> SessionService::startInSession(CommandRequ
     }
 }
 
+asio::awaitable<std::vector<std::string>> SessionService::environmentOf(std::string sessionId)
+{
+    // Through a file: command output loses NUL bytes, and values may hold newlines.
+    CommandRequest request;
+    request.sessionId = sessionId;
+    auto session = findOrCreate(sessionId, std::nullopt, {}, std::nullopt);
+    const std::string path = session->captureDir + "/env";
+    request.command = "env -0 >" + shellQuote(path);
+    const auto result = co_await execute(request);
+    const std::string text = system::readWholeFile(path).value_or("");
+    unlink(path.c_str());
+    if (result.exitCode != 0)
+        throw ApiError("INTERNAL_ERROR", "Could not read the environment of session '" + sessionId + "'");
+    std::vector<std::string> env;
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t end = text.find('\0', start);
+        if (end == std::string::npos)
+            end = text.size();
+        if (end > start)
+            env.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    co_return env;
+}
+
 std::string SessionService::currentDirectory(const std::string &sessionId) const
 {
     if (auto it = sessions_.find(sessionId); it != sessions_.end() && !it->second->shell->exited()) {

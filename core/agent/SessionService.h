@@ -71,6 +71,9 @@ public:
     // Records a pid as belonging to a session so deleting the session ends it.
     void adoptBackground(const std::string &sessionId, pid_t pid);
 
+    // The session shell's exported environment as KEY=VALUE entries (creating the session if needed).
+    asio::awaitable<std::vector<std::string>> environmentOf(std::string sessionId);
+
     // The session shell's working directory (the workspace for sessionless or unknown sessions).
     std::string currentDirectory(const std::string &sessionId) const;
 

@@ -1,6 +1,9 @@
 #include "engine/AgentLink.h"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "protocol/Protocol.h"
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -146,6 +149,59 @@ asio::awaitable<void> forwardToAgent(const std::string &socketPath, http::Reques
     };
     co_await (relay() || responder.waitForClientClose());
     co_await responder.endStream();
+}
+
+asio::awaitable<void> relayWebSocketToAgent(const std::string &socketPath, const http::Request &request,
+                                            http::Responder &responder, std::string target)
+{
+    namespace websocket = beast::websocket;
+    websocket::stream<Socket> agent(co_await connectAgent(socketPath));
+    agent.read_message_max(16 << 20);
+    websocket::response_type refusal;
+    beast::error_code error;
+    co_await agent.async_handshake(refusal, "sandbox", target, asio::redirect_error(asio::use_awaitable, error));
+    if (error) {
+        const auto envelope = nlohmann::json::parse(refusal.body(), nullptr, false);
+        if (refusal.result_int() >= 400 && envelope.is_object())
+            throw protocol::ApiError(envelope.value("code", "INTERNAL_ERROR"), envelope.value("message", error.message()),
+                                     nlohmann::json::object(), {}, static_cast<int>(refusal.result_int()));
+        throw AgentUnavailable("agent WebSocket handshake: " + error.message());
+    }
+    auto client = co_await responder.acceptWebSocket(request);
+    // Each direction has one writer: upward writes only to the agent, downward only to the client.
+    auto upward = [&]() -> asio::awaitable<void> {
+        for (;;) {
+            auto message = co_await client->read();
+            if (!message)
+                co_return;
+            agent.binary(message->binary);
+            beast::error_code writeError;
+            co_await agent.async_write(asio::buffer(message->data), asio::redirect_error(asio::use_awaitable, writeError));
+            if (writeError)
+                co_return;
+        }
+    };
+    auto downward = [&]() -> asio::awaitable<void> {
+        beast::flat_buffer buffer;
+        for (;;) {
+            buffer.clear();
+            beast::error_code readError;
+            co_await agent.async_read(buffer, asio::redirect_error(asio::use_awaitable, readError));
+            if (readError)
+                co_return;
+            if (!co_await client->write(beast::buffers_to_string(buffer.data()), agent.got_binary()))
+                co_return;
+        }
+    };
+    co_await (upward() || downward());
+    // Pass the agent's closing words on (e.g. 1011 and why), or say goodbye to both sides.
+    const auto reason = agent.reason();
+    if (reason.code != websocket::close_code::none)
+        co_await client->close(static_cast<unsigned short>(reason.code), std::string(reason.reason.c_str()));
+    else
+        co_await client->close(static_cast<unsigned short>(websocket::close_code::going_away), "");
+    if (agent.is_open())
+        co_await agent.async_close(websocket::close_code::normal, asio::redirect_error(asio::use_awaitable, error));
 }
 
 asio::awaitable<void> forwardUploadToAgent(const std::string &socketPath, http::Request &request,

@@ -18,6 +18,12 @@ struct AgentUnavailable : std::runtime_error {
 http::asio::awaitable<void> forwardToAgent(const std::string &socketPath, http::Request &request,
                                            http::Responder &responder);
 
+// Relays a client's WebSocket upgrade (/ws/pty) to the agent's route at target, frames both
+// ways, until either side closes. When the agent refuses the upgrade its error envelope is
+// thrown as ApiError before the client's upgrade is accepted.
+http::asio::awaitable<void> relayWebSocketToAgent(const std::string &socketPath, const http::Request &request,
+                                                  http::Responder &responder, std::string target);
+
 // Sends request's header (target already rewritten) and then the client's body piece by
 // piece as it is read, never holding it whole; relays the agent's answer. A client that
 // breaks off mid-body makes the agent discard the partial upload.

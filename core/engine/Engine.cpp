@@ -524,6 +524,15 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
     // the SDK expects, unless the client says "X-Sandbench-Autostart: no" (the GUI does, so
     // a Stop sticks while its panes are open).
     const bool autostart = request["X-Sandbench-Autostart"] != "no";
+    if (parts.size() >= 5 && parts[3] == "ws") {
+        // Terminals (/ws/pty): the WebSocket is relayed to the agent frame by frame.
+        const auto prefix = std::string("/v1/sandboxes/") + id;
+        auto sandbox = autostart ? getOrCreate(id, Json::object()) : requireSandbox(id);
+        const ActivityScope activity(*sandbox); // an open terminal keeps its sandbox awake
+        co_await ensureRunning(sandbox, autostart);
+        co_return co_await relayWebSocketToAgent(SandboxPaths(registry_.sandboxDir(sandbox->id)).socket, request,
+                                                 responder, target.substr(prefix.size()));
+    }
     if (parts.size() >= 4 && parts[3] == "api") {
         const auto prefix = std::string("/v1/sandboxes/") + id;
         auto sandbox = autostart ? getOrCreate(id, Json::object()) : requireSandbox(id);

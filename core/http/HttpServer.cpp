@@ -4,6 +4,7 @@
 #include "protocol/Protocol.h"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include <iostream>
 #include <optional>
@@ -13,6 +14,54 @@
 namespace sandbench::http {
 
 namespace {
+
+namespace websocket = beast::websocket;
+
+// A WebSocket on the connection's stream (borrowed: the connection coroutine outlives it).
+template <class Protocol>
+class StreamWebSocket final : public WebSocket {
+public:
+    explicit StreamWebSocket(beast::basic_stream<Protocol> &stream) : socket_(stream) {}
+
+    asio::awaitable<void> accept(const Request &request)
+    {
+        socket_.next_layer().expires_never(); // the WebSocket keeps its own timeouts
+        socket_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        socket_.read_message_max(16 << 20);
+        co_await socket_.async_accept(request, asio::use_awaitable);
+    }
+
+    asio::awaitable<std::optional<Message>> read() override
+    {
+        beast::flat_buffer buffer;
+        beast::error_code error;
+        co_await socket_.async_read(buffer, asio::redirect_error(asio::use_awaitable, error));
+        if (error)
+            co_return std::nullopt;
+        Message message;
+        message.binary = socket_.got_binary();
+        message.data = beast::buffers_to_string(buffer.data());
+        co_return message;
+    }
+
+    asio::awaitable<bool> write(std::string_view data, bool binary) override
+    {
+        beast::error_code error;
+        socket_.binary(binary);
+        co_await socket_.async_write(asio::buffer(data), asio::redirect_error(asio::use_awaitable, error));
+        co_return !error;
+    }
+
+    asio::awaitable<void> close(unsigned short code, std::string_view reason) override
+    {
+        beast::error_code error;
+        websocket::close_reason why(static_cast<websocket::close_code>(code), beast::string_view(reason.data(), reason.size()));
+        co_await socket_.async_close(why, asio::redirect_error(asio::use_awaitable, error));
+    }
+
+private:
+    websocket::stream<beast::basic_stream<Protocol> &> socket_;
+};
 
 template <class Protocol>
 class StreamResponder final : public Responder {
@@ -145,6 +194,16 @@ public:
         co_await stream_.socket().async_read_some(asio::buffer(&byte, 1),
                                                   asio::redirect_error(asio::use_awaitable, error));
         keepAlive = false;
+    }
+
+    asio::awaitable<std::unique_ptr<WebSocket>> acceptWebSocket(const Request &request) override
+    {
+        started_ = true;
+        keepAlive = false; // the connection is the WebSocket's from now on
+        open_ = false;
+        auto socket = std::make_unique<StreamWebSocket<Protocol>>(stream_);
+        co_await socket->accept(request);
+        co_return socket;
     }
 
     bool open() const { return open_; }
@@ -319,6 +378,11 @@ void serve(asio::ip::tcp::acceptor &acceptor, Handler handler, ServerOptions opt
 void serve(asio::local::stream_protocol::acceptor &acceptor, Handler handler, ServerOptions options)
 {
     serveAny(acceptor, std::move(handler), options);
+}
+
+bool isWebSocketUpgrade(const Request &request)
+{
+    return websocket::is_upgrade(request);
 }
 
 std::string percentDecode(std::string_view text)

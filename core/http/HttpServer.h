@@ -16,6 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,24 @@ namespace bhttp = boost::beast::http;
 
 using Request = bhttp::request<bhttp::string_body>;
 using Response = bhttp::response<bhttp::string_body>;
+
+// A WebSocket a handler accepted (one reader and one writer at a time).
+class WebSocket {
+public:
+    struct Message {
+        std::string data;
+        bool binary = false;
+    };
+    virtual ~WebSocket() = default;
+    // The next message; nullopt once the peer closed or the connection failed.
+    virtual asio::awaitable<std::optional<Message>> read() = 0;
+    // False once the connection is gone.
+    virtual asio::awaitable<bool> write(std::string_view data, bool binary) = 0;
+    virtual asio::awaitable<void> close(unsigned short code, std::string_view reason) = 0;
+};
+
+// Whether a request asks to become a WebSocket.
+bool isWebSocketUpgrade(const Request &request);
 
 // How a handler answers: one whole response, or a chunked stream (SSE, downloads).
 class Responder {
@@ -48,6 +68,9 @@ public:
     // For requests the server was told to stream (ServerOptions::streamsBody): the next
     // piece of the body, 0 at its end. Throws when the client breaks off mid-body.
     virtual asio::awaitable<std::size_t> readBody(char *data, std::size_t size) = 0;
+    // Accepts a WebSocket upgrade; the connection then belongs to the returned socket.
+    // Throws when the handshake fails.
+    virtual asio::awaitable<std::unique_ptr<WebSocket>> acceptWebSocket(const Request &request) = 0;
     bool started() const { return started_; }
     bool keepAlive = true;
 

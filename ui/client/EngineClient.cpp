@@ -5,6 +5,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QWebSocket>
 
 #include <cstdio>
 
@@ -133,6 +134,17 @@ void EngineClient::sandboxApi(const QString &sandboxId, const QString &route, co
 EventStream *EngineClient::openEvents(const QString &path, const QJsonObject *postBody, QObject *parent)
 {
     return new EventStream(baseUrl_, token_.toUtf8(), path, postBody, parent);
+}
+
+QWebSocket *EngineClient::openWebSocket(const QString &path, QObject *parent)
+{
+    QNetworkRequest upgrade = request(path);
+    QUrl url = upgrade.url();
+    url.setScheme(QStringLiteral("ws"));
+    upgrade.setUrl(url);
+    auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, parent);
+    socket->open(upgrade);
+    return socket;
 }
 
 Transfer *EngineClient::upload(const QString &sandboxId, const QString &localPath, const QString &remotePath,

@@ -16,6 +16,7 @@ class QFile;
 class QNetworkAccessManager;
 class QNetworkReply;
 class QNetworkRequest;
+class QWebSocket;
 
 namespace sandbench::ui {
 
@@ -72,6 +73,10 @@ public:
 
     // GET (or POST with a body) a server-sent-event stream; the stream is owned by parent.
     EventStream *openEvents(const QString &path, const QJsonObject *postBody, QObject *parent);
+
+    // A WebSocket to the engine (e.g. a terminal: sandboxPath(id) + "/ws/pty?sessionId=..."),
+    // opening with the token; owned by parent. Binary frames carry bytes, text frames JSON.
+    QWebSocket *openWebSocket(const QString &path, QObject *parent);
 
     // Streamed transfers (nothing held whole in memory); owned by parent.
     Transfer *upload(const QString &sandboxId, const QString &localPath, const QString &remotePath, QObject *parent);

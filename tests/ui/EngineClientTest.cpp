@@ -1,0 +1,176 @@
+// The GUI's EngineClient against a real embedded engine: readable errors from the
+// envelope, SSE streams and their errors, and a WebSocket terminal (the agent's
+// PTY route, relayed by the engine) with replay on reconnect.
+#include "EmbeddedEngine.h"
+
+#include "client/EngineClient.h"
+#include "client/HttpClient.h"
+
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebSocket>
+
+#include <sys/stat.h>
+
+#include <memory>
+
+using namespace sandbench;
+
+class EngineClientTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir state_;
+    QTemporaryDir runtime_;
+    std::unique_ptr<app::EmbeddedEngine> engine_;
+    std::unique_ptr<ui::EngineClient> client_;
+
+    // Collects what a terminal socket receives: output bytes and status messages.
+    struct Terminal {
+        QWebSocket *socket;
+        QByteArray output;
+        QStringList statuses;
+    };
+    std::unique_ptr<Terminal> openTerminal(const QString &sessionId)
+    {
+        auto terminal = std::make_unique<Terminal>();
+        terminal->socket = client_->openWebSocket(
+            ui::EngineClient::sandboxPath("term") + "/ws/pty?sessionId=" + sessionId + "&cols=100&rows=30", this);
+        Terminal *raw = terminal.get();
+        connect(raw->socket, &QWebSocket::binaryMessageReceived, this, [raw](const QByteArray &data) { raw->output += data; });
+        connect(raw->socket, &QWebSocket::textMessageReceived, this, [raw](const QString &text) {
+            raw->statuses << QJsonDocument::fromJson(text.toUtf8()).object().value("type").toString();
+        });
+        return terminal;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        chmod(state_.path().toLocal8Bit().constData(), 0711);
+        engine_ = std::make_unique<app::EmbeddedEngine>(state_.path().toStdString(), runtime_.path().toStdString());
+        engine_->start();
+        client_ = std::make_unique<ui::EngineClient>(QUrl(QString::fromStdString(engine_->url())),
+                                                     QString::fromStdString(engine_->token()));
+        client::HttpClient http(client::EngineAddress{engine_->url(), engine_->token()});
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/term", R"({"keepAlive":true})").status, 200);
+    }
+
+    void errorsAreReadableSentences()
+    {
+        std::optional<ui::ApiResult> result;
+        client_->sandboxApi("term", "read", QJsonObject{{"path", "/workspace/missing.txt"}}, this,
+                            [&](const ui::ApiResult &r) { result = r; });
+        QTRY_VERIFY(result.has_value());
+        QCOMPARE(result->status, 404);
+        QCOMPARE(result->errorCode, QString("FILE_NOT_FOUND"));
+        QVERIFY2(result->errorMessage.contains("missing.txt"), qPrintable(result->errorMessage));
+
+        ui::EngineClient wrongToken(client_->baseUrl(), "not-the-token");
+        result.reset();
+        wrongToken.get("/v1/sandboxes", this, [&](const ui::ApiResult &r) { result = r; });
+        QTRY_VERIFY(result.has_value());
+        QCOMPARE(result->status, 401);
+        QCOMPARE(result->errorCode, QString("UNAUTHORIZED"));
+    }
+
+    void eventStreamsDeliverAndReportErrors()
+    {
+        auto *events = client_->openEvents("/v1/events", nullptr, this);
+        QSignalSpy received(events, &ui::EventStream::event);
+        QTRY_VERIFY(received.count() >= 1); // the snapshot
+        QCOMPARE(received.first().first().toJsonObject().value("id").toString(), QString("term"));
+        events->close();
+
+        const QJsonObject body{{"path", "/workspace/not-there"}};
+        auto *watch = client_->openEvents(ui::EngineClient::sandboxPath("term") + "/api/watch", &body, this);
+        QSignalSpy finished(watch, &ui::EventStream::finished);
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY2(finished.first().first().toString().contains("not-there"), qPrintable(finished.first().first().toString()));
+    }
+
+    void terminalRunsCommandsInARealPty()
+    {
+        // The PTY starts from the session's state: its directory and its environment.
+        client::HttpClient http(client::EngineAddress{engine_->url(), engine_->token()});
+        http.requestJson("POST", "/v1/sandboxes/term/api/execute",
+                         client::Json{{"command", "cd /tmp && export FROM_SESSION=yes"}, {"sessionId", "shell"}});
+        auto terminal = openTerminal("shell");
+        QTRY_VERIFY_WITH_TIMEOUT(terminal->statuses.contains("ready"), 5000);
+        terminal->socket->sendBinaryMessage("echo pty-$((6*7)); tty; stty size\r");
+        QTRY_VERIFY_WITH_TIMEOUT(terminal->output.contains("pty-42"), 5000);
+        QTRY_VERIFY(terminal->output.contains("/dev/pts/"));
+        QTRY_VERIFY(terminal->output.contains("30 100"));
+        terminal->socket->sendBinaryMessage("echo \"$FROM_SESSION $TERM $PWD\"\r");
+        QTRY_VERIFY2_WITH_TIMEOUT(terminal->output.contains("yes xterm-256color /tmp"), terminal->output.right(300).constData(), 5000);
+
+        terminal->socket->sendTextMessage(R"({"type":"resize","cols":120,"rows":40})");
+        terminal->socket->sendBinaryMessage("stty size\r");
+        QTRY_VERIFY_WITH_TIMEOUT(terminal->output.contains("40 120"), 5000);
+        terminal->socket->sendTextMessage(R"({"type":"resize","cols":0,"rows":40})");
+        terminal->socket->sendTextMessage("not json");
+        QTRY_COMPARE(terminal->statuses.count("error"), 2);
+        terminal->socket->close();
+    }
+
+    void reconnectingReplaysTheTerminal()
+    {
+        auto first = openTerminal("replayed");
+        QTRY_VERIFY_WITH_TIMEOUT(first->statuses.contains("ready"), 5000);
+        first->socket->sendBinaryMessage("export MARK=kept; echo before-$((1+1))\r");
+        QTRY_VERIFY_WITH_TIMEOUT(first->output.contains("before-2"), 5000);
+        first->socket->close();
+        QTest::qWait(200);
+
+        auto second = openTerminal("replayed");
+        QTRY_VERIFY_WITH_TIMEOUT(second->statuses.contains("ready"), 5000);
+        QVERIFY2(second->output.contains("before-2"), "no replay before ready");
+        second->socket->sendBinaryMessage("echo still-$MARK\r");
+        QTRY_VERIFY_WITH_TIMEOUT(second->output.contains("still-kept"), 5000); // the same shell lives on
+    }
+
+    void anExitedShellIsReportedAndReplacedOnTheNextConnection()
+    {
+        auto terminal = openTerminal("ending");
+        QTRY_VERIFY_WITH_TIMEOUT(terminal->statuses.contains("ready"), 5000);
+        QSignalSpy closed(terminal->socket, &QWebSocket::disconnected);
+        terminal->socket->sendBinaryMessage("exit 3\r");
+        QTRY_VERIFY_WITH_TIMEOUT(terminal->statuses.contains("exit") && closed.count() == 1, 5000);
+        auto next = openTerminal("ending");
+        QTRY_VERIFY_WITH_TIMEOUT(next->statuses.contains("ready"), 5000);
+        next->socket->sendBinaryMessage("echo new-$((2*2))\r");
+        QTRY_VERIFY_WITH_TIMEOUT(next->output.contains("new-4"), 5000);
+    }
+
+    void missingSessionIsRefusedBeforeTheUpgrade()
+    {
+        auto *socket = client_->openWebSocket(ui::EngineClient::sandboxPath("term") + "/ws/pty", this);
+        QSignalSpy connected(socket, &QWebSocket::connected);
+        QSignalSpy failed(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error));
+        QTRY_VERIFY(failed.count() >= 1);
+        QCOMPARE(connected.count(), 0); // refused with 400, never upgraded
+        // What it was told (Qt only says the handshake failed): the agent's envelope, relayed.
+        client::HttpClient http(client::EngineAddress{engine_->url(), engine_->token()});
+        const auto refusal = http.request("GET", "/v1/sandboxes/term/ws/pty", {},
+                                          {{"Connection", "Upgrade"}, {"Upgrade", "websocket"},
+                                           {"Sec-WebSocket-Version", "13"}, {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+        QCOMPARE(refusal.status, 400);
+        QVERIFY2(refusal.body.find("sessionId query parameter required") != std::string::npos, refusal.body.c_str());
+        // A terminal is a shell: without the token there is no upgrade at all.
+        client::HttpClient stranger(client::EngineAddress{engine_->url(), "wrong"});
+        const auto unauthorised = stranger.request("GET", "/v1/sandboxes/term/ws/pty?sessionId=x", {},
+                                                   {{"Connection", "Upgrade"}, {"Upgrade", "websocket"},
+                                                    {"Sec-WebSocket-Version", "13"}, {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+        QCOMPARE(unauthorised.status, 401);
+    }
+
+    void cleanupTestCase()
+    {
+        client_.reset();
+        engine_.reset();
+    }
+};
+
+QTEST_MAIN(EngineClientTest)
+#include "EngineClientTest.moc"
