@@ -399,7 +399,8 @@ private:
 };
 
 // Stops the processes a foreground command started in a session shell, but not the
-// session's background processes: SIGTERM now, SIGKILL to what is left after 3 s.
+// session's background processes: SIGINT now (a terminal's Ctrl+C; bash prints no job
+// notice for it), SIGKILL to what is left after 3 s.
 void stopForegroundProcesses(asio::any_io_executor executor, pid_t shell, const std::vector<pid_t> &background)
 {
     std::set<pid_t> keep(background.begin(), background.end());
@@ -411,7 +412,7 @@ void stopForegroundProcesses(asio::any_io_executor executor, pid_t shell, const 
         if (!keep.count(pid))
             targets.push_back(pid);
     for (pid_t pid : targets)
-        kill(pid, SIGTERM);
+        kill(pid, SIGINT);
     if (targets.empty())
         return;
     asio::co_spawn(executor, [targets]() -> asio::awaitable<void> {

@@ -170,6 +170,7 @@ private slots:
         QTRY_VERIFY(logText().contains("did not complete · stopped"));
         runAndWait("echo after-stop", 10000); // the session is free again: sleep was ended
         QVERIFY(logText().contains("after-stop\n"));
+        QVERIFY2(!logText().contains("Terminated") && !logText().contains("Killed"), qPrintable(logText().right(300)));
         QVERIFY2(stopped.elapsed() < 8000, "the stopped command held the session");
     }
 
