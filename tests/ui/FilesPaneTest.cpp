@@ -24,6 +24,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QElapsedTimer>
+#include <QTimer>
 
 #include <Qsci/qscilexer.h>
 #include <Qsci/qsciscintilla.h>
@@ -232,6 +234,32 @@ private slots:
         QTest::qWait(300);
         QVERIFY(!image->isText());
         screenshot(pane_.get(), "13-files-image");
+    }
+
+    void largeDirectoriesListWithoutFreezing()
+    {
+        http().requestJson("POST", "/v1/sandboxes/files/api/execute",
+                           {{"command", "mkdir -p /workspace/many && cd /workspace/many && seq -w 1 20000 | xargs touch"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/many"), 5000);
+        QElapsedTimer clock;
+        qint64 last = 0, longest = 0;
+        QTimer probe;
+        probe.setInterval(10);
+        connect(&probe, &QTimer::timeout, this, [&] {
+            longest = std::max(longest, clock.elapsed() - last);
+            last = clock.elapsed();
+        });
+        clock.start();
+        probe.start();
+        pane_->tree()->expand(model()->indexForPath("/workspace/many"));
+        QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(model()->indexForPath("/workspace/many")), 20000, 15000);
+        const qint64 listed = clock.elapsed();
+        QTest::qWait(100);
+        probe.stop();
+        qInfo("20 000 files: listed and shown in %lld ms, longest event-loop stall %lld ms", listed, longest);
+        QVERIFY2(longest < 1000, qPrintable(QString("stalled for %1 ms").arg(longest)));
+        QCOMPARE(model()->index(0, 0, model()->indexForPath("/workspace/many")).data().toString(), QString("00001"));
+        pane_->tree()->collapse(model()->indexForPath("/workspace/many"));
     }
 
     void lexersFollowTheFileType()

@@ -362,16 +362,27 @@ void FileTreeModel::applyListing(Node *directory, const QJsonArray &files)
         endRemoveRows();
         emit pathRemoved(removedPath);
     }
+    if (!wasLoaded && directory->children.empty()) {
+        // A first listing: sorted once and inserted in one go (node_modules has 50 000 entries).
+        std::vector<std::unique_ptr<Node>> children;
+        children.reserve(static_cast<std::size_t>(listed.size()));
+        for (auto it = listed.constBegin(); it != listed.constEnd(); ++it)
+            children.push_back(nodeFrom(it.key(), it.value(), directory));
+        std::sort(children.begin(), children.end(), [](const auto &a, const auto &b) {
+            return sortsBefore(a->isDirectory, a->name, b->isDirectory, b->name);
+        });
+        if (!children.empty()) {
+            beginInsertRows(parentIndex, 0, static_cast<int>(children.size()) - 1);
+            directory->children = std::move(children);
+            endInsertRows();
+        } else if (parentIndex.isValid()) {
+            emit dataChanged(parentIndex, parentIndex); // no expand arrow any more
+        }
+        return;
+    }
     for (auto it = listed.constBegin(); it != listed.constEnd(); ++it) {
         const QJsonObject &file = it.value();
-        auto fresh = std::make_unique<Node>();
-        fresh->name = it.key();
-        fresh->path = joinPath(directory->path, it.key());
-        fresh->isDirectory = file.value("type").toString() == "directory";
-        fresh->isSymlink = file.value("isSymlink").toBool();
-        fresh->size = file.value("size").toInteger();
-        fresh->modified = QDateTime::fromString(file.value("modifiedAt").toString(), Qt::ISODateWithMs);
-        fresh->mode = file.value("mode").toString();
+        auto fresh = nodeFrom(it.key(), file, directory);
         const auto existing = std::find_if(directory->children.begin(), directory->children.end(),
                                            [&](const auto &child) { return child->name == it.key(); });
         if (existing == directory->children.end()) {
@@ -388,8 +399,20 @@ void FileTreeModel::applyListing(Node *directory, const QJsonArray &files)
         child->isSymlink = fresh->isSymlink;
         emit dataChanged(indexOf(child, 0), indexOf(child, ColumnCount - 1));
     }
-    if (!wasLoaded && directory->children.empty() && parentIndex.isValid())
-        emit dataChanged(parentIndex, parentIndex); // no expand arrow any more
+}
+
+std::unique_ptr<FileTreeModel::Node> FileTreeModel::nodeFrom(const QString &name, const QJsonObject &file, Node *directory)
+{
+    auto node = std::make_unique<Node>();
+    node->name = name;
+    node->path = joinPath(directory->path, name);
+    node->parent = directory;
+    node->isDirectory = file.value("type").toString() == "directory";
+    node->isSymlink = file.value("isSymlink").toBool();
+    node->size = file.value("size").toInteger();
+    node->modified = QDateTime::fromString(file.value("modifiedAt").toString(), Qt::ISODateWithMs);
+    node->mode = file.value("mode").toString();
+    return node;
 }
 
 void FileTreeModel::insertChild(Node *directory, std::unique_ptr<Node> child)

@@ -89,6 +89,7 @@ private:
     QModelIndex indexOf(Node *node, int column = 0) const;
     void list(Node *directory);
     void applyListing(Node *directory, const QJsonArray &files);
+    static std::unique_ptr<Node> nodeFrom(const QString &name, const QJsonObject &file, Node *directory);
     void insertChild(Node *directory, std::unique_ptr<Node> child);
     void renameNode(Node *node, const QString &newPath);
     void scheduleRefresh(const QString &directory);
