@@ -17,9 +17,12 @@
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSocketNotifier>
 #include <QTimer>
 
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -58,6 +61,31 @@ QString readToken(const QString &path, QString *error)
     return document.isObject() ? document.object().value("token").toString() : QString::fromUtf8(text);
 }
 
+// SIGTERM and SIGINT quit through the event loop, so the embedded engine shuts down
+// cleanly (engine.json removed, lock released) instead of the process just ending.
+int signalPipe[2] = {-1, -1};
+
+void quitOnSignals(QApplication &app)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(signalPipe[1], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [] {
+        char byte;
+        if (::read(signalPipe[1], &byte, 1) > 0)
+            QApplication::quit();
+    });
+    struct sigaction action{};
+    action.sa_handler = [](int) {
+        const char byte = 1;
+        [[maybe_unused]] const auto written = ::write(signalPipe[0], &byte, 1); // async-signal-safe
+    };
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+}
+
 int fail(const QString &message)
 {
     QMessageBox::critical(nullptr, QObject::tr("Sandbench"), message);
@@ -76,6 +104,7 @@ int main(int argc, char **argv)
     QApplication::setDesktopFileName("sandbench");
     QApplication::setWindowIcon(QIcon(":/icons/sandbench.svg"));
     ui::installTranslations(app);
+    quitOnSignals(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QObject::tr("Local, isolated sandboxes: the Sandbench workbench."));
