@@ -51,6 +51,14 @@
         <source>The working directory must be an absolute path.</source>
         <translation>Das Arbeitsverzeichnis muss ein absoluter Pfad sein.</translation>
     </message>
+    <message>
+        <source>&amp;Working directory:</source>
+        <translation>&amp;Arbeitsverzeichnis:</translation>
+    </message>
+    <message>
+        <source>&amp;Environment:</source>
+        <translation>&amp;Umgebung:</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::CodeEditor</name>
@@ -623,14 +631,6 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <translation>Sitzungs-&amp;ID:</translation>
     </message>
     <message>
-        <source>&amp;Working directory:</source>
-        <translation>&amp;Arbeitsverzeichnis:</translation>
-    </message>
-    <message>
-        <source>&amp;Environment:</source>
-        <translation>&amp;Umgebung:</translation>
-    </message>
-    <message>
         <source>Create</source>
         <translation>Anlegen</translation>
     </message>
@@ -792,14 +792,6 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>&amp;Session:</source>
         <translation>&amp;Sitzung:</translation>
-    </message>
-    <message>
-        <source>&amp;Working directory:</source>
-        <translation>&amp;Arbeitsverzeichnis:</translation>
-    </message>
-    <message>
-        <source>&amp;Environment:</source>
-        <translation>&amp;Umgebung:</translation>
     </message>
     <message>
         <source>Start</source>

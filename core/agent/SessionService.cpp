@@ -38,6 +38,18 @@ struct SessionService::Session {
     bool runningTimedOutCommand = false;
 };
 
+// A foreground command on its way: the locked session and where its output goes.
+struct SessionService::Foreground {
+    Foreground(std::shared_ptr<Session> locked, system::AsyncMutex::Guard lock, std::uint64_t number)
+        : session(std::move(locked)), guard(std::move(lock)), sequence(number),
+          outPath(session->captureDir + "/out"), errPath(session->captureDir + "/err") {}
+    std::shared_ptr<Session> session;
+    system::AsyncMutex::Guard guard;
+    std::uint64_t sequence;
+    std::string outPath;
+    std::string errPath;
+};
+
 namespace {
 
 std::string randomHex(int digits)
@@ -241,6 +253,20 @@ asio::awaitable<Json> SessionService::remove(std::string sessionId)
     co_return Json{{"sessionId", sessionId}};
 }
 
+asio::awaitable<std::unique_ptr<SessionService::Foreground>> SessionService::startForeground(const CommandRequest &request)
+{
+    auto session = findOrCreate(request.sessionId, std::nullopt, {}, request.timeoutMs);
+    auto guard = co_await session->mutex.lock();
+    if (session->shell->exited()) {
+        // A shell that died between commands is reported once, then replaced on the next call.
+        sessions_.erase(request.sessionId);
+        throwSessionGone(request.sessionId, *session);
+    }
+    auto run = std::make_unique<Foreground>(session, std::move(guard), nextSequence_++);
+    co_await session->shell->send(foregroundScript(request, run->sequence, run->outPath, run->errPath));
+    co_return run;
+}
+
 void SessionService::throwSessionGone(const std::string &sessionId, const Session &session)
 {
     if (session.destroyed)
@@ -276,17 +302,11 @@ asio::awaitable<CommandResult> SessionService::execute(CommandRequest request)
     if (request.sessionless())
         co_return co_await executeSessionless(request);
 
-    auto session = findOrCreate(request.sessionId, std::nullopt, {}, request.timeoutMs);
-    auto guard = co_await session->mutex.lock();
-    if (session->shell->exited()) {
-        // A shell that died between commands is reported once, then replaced on the next call.
-        sessions_.erase(request.sessionId);
-        throwSessionGone(request.sessionId, *session);
-    }
-    const std::uint64_t sequence = nextSequence_++;
-    const std::string outPath = session->captureDir + "/out";
-    const std::string errPath = session->captureDir + "/err";
-    co_await session->shell->send(foregroundScript(request, sequence, outPath, errPath));
+    auto run = co_await startForeground(request);
+    const auto session = run->session;
+    const std::uint64_t sequence = run->sequence;
+    const std::string outPath = run->outPath;
+    const std::string errPath = run->errPath;
 
     const auto timeout = request.timeoutMs ? request.timeoutMs
                          : session->commandTimeoutMs ? session->commandTimeoutMs
@@ -302,7 +322,7 @@ asio::awaitable<CommandResult> SessionService::execute(CommandRequest request)
                 // The command keeps running; the session stays busy until it reports.
                 session->runningTimedOutCommand = true;
                 asio::co_spawn(executor_,
-                               [session, expected, guard = std::move(guard)]() mutable -> asio::awaitable<void> {
+                               [session, expected, guard = std::move(run->guard)]() mutable -> asio::awaitable<void> {
                                    for (;;) {
                                        auto late = co_await session->shell->nextReport();
                                        if (!late || late->rfind(expected, 0) == 0)
@@ -427,15 +447,11 @@ void stopForegroundProcesses(asio::any_io_executor executor, pid_t shell, const 
 
 asio::awaitable<int> SessionService::executeStreaming(CommandRequest request, OutputSink onOutput)
 {
-    auto session = findOrCreate(request.sessionId, std::nullopt, {}, request.timeoutMs);
-    auto guard = co_await session->mutex.lock();
-    if (session->shell->exited()) {
-        sessions_.erase(request.sessionId);
-        throwSessionGone(request.sessionId, *session);
-    }
-    const std::uint64_t sequence = nextSequence_++;
-    const std::string outPath = session->captureDir + "/out";
-    const std::string errPath = session->captureDir + "/err";
+    auto run = co_await startForeground(request);
+    const auto session = run->session;
+    const std::uint64_t sequence = run->sequence;
+    const std::string outPath = run->outPath;
+    const std::string errPath = run->errPath;
     // Whatever ends this coroutine early (the client leaving cancels it) also ends the command.
     bool finished = false;
     struct StopOnExit {
@@ -450,7 +466,6 @@ asio::awaitable<int> SessionService::executeStreaming(CommandRequest request, Ou
                 stopForegroundProcesses(executor, session->shell->pid(), session->background);
         }
     } stopOnExit(finished, executor_, session); // a constructor, not a braced aggregate: GCC 12
-    co_await session->shell->send(foregroundScript(request, sequence, outPath, errPath));
 
     const std::string expected = "done " + std::to_string(sequence) + " ";
     std::optional<std::string> line;

@@ -82,6 +82,9 @@ public:
 
 private:
     struct Session;
+    struct Foreground;
+    // Locks the session (SESSION_TERMINATED if its shell died) and sends the command's script.
+    asio::awaitable<std::unique_ptr<Foreground>> startForeground(const CommandRequest &request);
     std::shared_ptr<Session> findOrCreate(const std::string &id, const std::optional<std::string> &cwd,
                                           const std::map<std::string, std::string> &env,
                                           std::optional<long long> commandTimeoutMs);

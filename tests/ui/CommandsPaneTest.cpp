@@ -1,7 +1,7 @@
 // The Commands pane on a real embedded engine and sandbox, under Xvfb: streamed
 // command blocks with exit codes, session state, ANSI colours, a flood that must
 // not stall the event loop or grow memory, stop, sessions and background processes.
-#include "EmbeddedEngine.h"
+#include "support/GuiHarness.h"
 
 #include "client/EngineClient.h"
 #include "client/HttpClient.h"
@@ -53,10 +53,7 @@ QColor colourOf(ui::CommandLog *log, const QString &text)
 class CommandsPaneTest : public QObject {
     Q_OBJECT
 
-    QTemporaryDir state_;
-    QTemporaryDir runtime_;
-    std::unique_ptr<app::EmbeddedEngine> engine_;
-    std::unique_ptr<ui::EngineClient> client_;
+    test::GuiEngine engine_;
     std::unique_ptr<ui::CommandsPane> pane_;
 
     QString logText() const { return pane_->log()->toPlainText(); }
@@ -67,23 +64,14 @@ class CommandsPaneTest : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(!pane_->isRunning(), timeout);
         QTRY_VERIFY(!pane_->log()->hasPendingOutput()); // shown, not only received
     }
-    void screenshot(QWidget *widget, const QString &name)
-    {
-        QDir(SANDBENCH_SCREENSHOT_DIR).mkpath(".");
-        QVERIFY(widget->grab().save(QStringLiteral(SANDBENCH_SCREENSHOT_DIR "/%1.png").arg(name)));
-    }
+    void screenshot(QWidget *widget, const QString &name) { QVERIFY(test::saveScreenshot(widget, name)); }
 
 private slots:
     void initTestCase()
     {
-        chmod(state_.path().toLocal8Bit().constData(), 0711);
-        engine_ = std::make_unique<app::EmbeddedEngine>(state_.path().toStdString(), runtime_.path().toStdString());
-        engine_->start();
-        client::HttpClient http(client::EngineAddress{engine_->url(), engine_->token()});
-        QCOMPARE(http.request("PUT", "/v1/sandboxes/cmds", R"({"keepAlive":true})").status, 200);
-        client_ = std::make_unique<ui::EngineClient>(QUrl(QString::fromStdString(engine_->url())),
-                                                     QString::fromStdString(engine_->token()));
-        pane_ = std::make_unique<ui::CommandsPane>(client_.get(), "cmds");
+        engine_.start();
+        QCOMPARE(engine_.http().request("PUT", "/v1/sandboxes/cmds", R"({"keepAlive":true})").status, 200);
+        pane_ = std::make_unique<ui::CommandsPane>(engine_.client(), "cmds");
         pane_->resize(1000, 700);
         pane_->setSandboxStatus("running");
         pane_->show();
@@ -208,8 +196,7 @@ private slots:
     void cleanupTestCase()
     {
         pane_.reset();
-        client_.reset();
-        engine_.reset();
+        engine_.stop();
     }
 };
 

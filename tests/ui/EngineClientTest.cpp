@@ -1,7 +1,7 @@
 // The GUI's EngineClient against a real embedded engine: readable errors from the
 // envelope, SSE streams and their errors, and a WebSocket terminal (the agent's
 // PTY route, relayed by the engine) with replay on reconnect.
-#include "EmbeddedEngine.h"
+#include "support/GuiHarness.h"
 
 #include "client/EngineClient.h"
 #include "client/HttpClient.h"
@@ -21,10 +21,8 @@ using namespace sandbench;
 class EngineClientTest : public QObject {
     Q_OBJECT
 
-    QTemporaryDir state_;
-    QTemporaryDir runtime_;
-    std::unique_ptr<app::EmbeddedEngine> engine_;
-    std::unique_ptr<ui::EngineClient> client_;
+    test::GuiEngine engine_;
+    ui::EngineClient *client_ = nullptr;
 
     // Collects what a terminal socket receives: output bytes and status messages.
     struct Terminal {
@@ -48,13 +46,9 @@ class EngineClientTest : public QObject {
 private slots:
     void initTestCase()
     {
-        chmod(state_.path().toLocal8Bit().constData(), 0711);
-        engine_ = std::make_unique<app::EmbeddedEngine>(state_.path().toStdString(), runtime_.path().toStdString());
-        engine_->start();
-        client_ = std::make_unique<ui::EngineClient>(QUrl(QString::fromStdString(engine_->url())),
-                                                     QString::fromStdString(engine_->token()));
-        client::HttpClient http(client::EngineAddress{engine_->url(), engine_->token()});
-        QCOMPARE(http.request("PUT", "/v1/sandboxes/term", R"({"keepAlive":true})").status, 200);
+        engine_.start();
+        client_ = engine_.client();
+        QCOMPARE(engine_.http().request("PUT", "/v1/sandboxes/term", R"({"keepAlive":true})").status, 200);
     }
 
     void errorsAreReadableSentences()
@@ -93,7 +87,7 @@ private slots:
     void terminalRunsCommandsInARealPty()
     {
         // The PTY starts from the session's state: its directory and its environment.
-        client::HttpClient http(client::EngineAddress{engine_->url(), engine_->token()});
+        client::HttpClient http = engine_.http();
         http.requestJson("POST", "/v1/sandboxes/term/api/execute",
                          client::Json{{"command", "cd /tmp && export FROM_SESSION=yes"}, {"sessionId", "shell"}});
         auto terminal = openTerminal("shell");
@@ -151,14 +145,14 @@ private slots:
         QTRY_VERIFY(failed.count() >= 1);
         QCOMPARE(connected.count(), 0); // refused with 400, never upgraded
         // What it was told (Qt only says the handshake failed): the agent's envelope, relayed.
-        client::HttpClient http(client::EngineAddress{engine_->url(), engine_->token()});
+        client::HttpClient http = engine_.http();
         const auto refusal = http.request("GET", "/v1/sandboxes/term/ws/pty", {},
                                           {{"Connection", "Upgrade"}, {"Upgrade", "websocket"},
                                            {"Sec-WebSocket-Version", "13"}, {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
         QCOMPARE(refusal.status, 400);
         QVERIFY2(refusal.body.find("sessionId query parameter required") != std::string::npos, refusal.body.c_str());
         // A terminal is a shell: without the token there is no upgrade at all.
-        client::HttpClient stranger(client::EngineAddress{engine_->url(), "wrong"});
+        client::HttpClient stranger(client::EngineAddress{engine_.address().url, "wrong"});
         const auto unauthorised = stranger.request("GET", "/v1/sandboxes/term/ws/pty?sessionId=x", {},
                                                    {{"Connection", "Upgrade"}, {"Upgrade", "websocket"},
                                                     {"Sec-WebSocket-Version", "13"}, {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
@@ -167,8 +161,7 @@ private slots:
 
     void cleanupTestCase()
     {
-        client_.reset();
-        engine_.reset();
+        engine_.stop();
     }
 };
 

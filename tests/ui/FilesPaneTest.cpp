@@ -1,7 +1,7 @@
 // The Files pane on a real embedded engine and a real sandbox, under Xvfb:
 // live tree updates from the watch stream, drops that upload, drags that
 // download, and the editor saving with Ctrl+S and following outside changes.
-#include "EmbeddedEngine.h"
+#include "support/GuiHarness.h"
 
 #include "client/EngineClient.h"
 #include "client/HttpClient.h"
@@ -40,17 +40,11 @@ using Json = nlohmann::json;
 class FilesPaneTest : public QObject {
     Q_OBJECT
 
-    QTemporaryDir state_;
-    QTemporaryDir runtime_;
+    test::GuiEngine engine_;
     QTemporaryDir local_;
-    std::unique_ptr<app::EmbeddedEngine> engine_;
-    std::unique_ptr<ui::EngineClient> client_;
     std::unique_ptr<ui::FilesPane> pane_;
 
-    client::HttpClient http() const
-    {
-        return client::HttpClient(client::EngineAddress{engine_->url(), engine_->token()});
-    }
+    client::HttpClient http() const { return engine_.http(); }
     Json api(const std::string &route, const Json &body) const
     {
         auto result = http().requestJson("POST", "/v1/sandboxes/files/api/" + route, body);
@@ -67,23 +61,15 @@ class FilesPaneTest : public QObject {
     }
     ui::FileTreeModel *model() const { return pane_->model(); }
     bool shown(const QString &path) const { return model()->indexForPath(path).isValid(); }
-    void screenshot(QWidget *widget, const QString &name)
-    {
-        QDir(SANDBENCH_SCREENSHOT_DIR).mkpath(".");
-        QVERIFY(widget->grab().save(QStringLiteral(SANDBENCH_SCREENSHOT_DIR "/%1.png").arg(name)));
-    }
+    void screenshot(QWidget *widget, const QString &name) { QVERIFY(test::saveScreenshot(widget, name)); }
 
 private slots:
     void initTestCase()
     {
-        chmod(state_.path().toLocal8Bit().constData(), 0711);
-        engine_ = std::make_unique<app::EmbeddedEngine>(state_.path().toStdString(), runtime_.path().toStdString());
-        engine_->start();
+        engine_.start();
         QCOMPARE(http().request("PUT", "/v1/sandboxes/files", R"({"keepAlive":true})").status, 200);
         api("write", {{"path", "/workspace/hello.txt"}, {"content", "hello\n"}});
-        client_ = std::make_unique<ui::EngineClient>(QUrl(QString::fromStdString(engine_->url())),
-                                                     QString::fromStdString(engine_->token()));
-        pane_ = std::make_unique<ui::FilesPane>(client_.get(), "files");
+        pane_ = std::make_unique<ui::FilesPane>(engine_.client(), "files");
         pane_->resize(1100, 650);
         pane_->setSandboxStatus("running");
         pane_->show();
@@ -288,8 +274,7 @@ private slots:
     void cleanupTestCase()
     {
         pane_.reset();
-        client_.reset();
-        engine_.reset();
+        engine_.stop();
     }
 };
 

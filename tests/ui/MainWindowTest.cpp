@@ -1,6 +1,6 @@
 // The window on a real embedded engine with real sandboxes, under Xvfb.
 // Screenshots of each state land in <build>/screenshots for a human to look at.
-#include "EmbeddedEngine.h"
+#include "support/GuiHarness.h"
 
 #include "Translations.h"
 #include "client/EngineClient.h"
@@ -36,22 +36,11 @@ using namespace sandbench;
 class MainWindowTest : public QObject {
     Q_OBJECT
 
-    QTemporaryDir state_;
-    QTemporaryDir runtime_;
-    std::unique_ptr<app::EmbeddedEngine> engine_;
-    std::unique_ptr<ui::EngineClient> client_;
+    test::GuiEngine engine_;
     std::unique_ptr<ui::MainWindow> window_;
 
-    client::HttpClient http() const
-    {
-        return client::HttpClient(client::EngineAddress{engine_->url(), engine_->token()});
-    }
-
-    void screenshot(QWidget *widget, const QString &name)
-    {
-        QDir(SANDBENCH_SCREENSHOT_DIR).mkpath(".");
-        QVERIFY(widget->grab().save(QStringLiteral(SANDBENCH_SCREENSHOT_DIR "/%1.png").arg(name)));
-    }
+    client::HttpClient http() const { return engine_.http(); }
+    void screenshot(QWidget *widget, const QString &name) { QVERIFY(test::saveScreenshot(widget, name)); }
 
     QString statusOf(const QString &id) const
     {
@@ -62,12 +51,8 @@ class MainWindowTest : public QObject {
 private slots:
     void initTestCase()
     {
-        chmod(state_.path().toLocal8Bit().constData(), 0711); // a root engine's sandboxes traverse it
-        engine_ = std::make_unique<app::EmbeddedEngine>(state_.path().toStdString(), runtime_.path().toStdString());
-        engine_->start();
-        client_ = std::make_unique<ui::EngineClient>(QUrl(QString::fromStdString(engine_->url())),
-                                                     QString::fromStdString(engine_->token()));
-        window_ = std::make_unique<ui::MainWindow>(client_.get(), "test engine");
+        engine_.start();
+        window_ = std::make_unique<ui::MainWindow>(engine_.client(), "test engine");
         window_->resize(1100, 700);
         window_->show();
         QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
@@ -156,7 +141,7 @@ private slots:
     void germanTranslationTranslatesTheMenus()
     {
         QVERIFY(ui::installTranslations(*qApp, QLocale(QLocale::German, QLocale::Germany)));
-        ui::MainWindow german(client_.get(), "test engine");
+        ui::MainWindow german(engine_.client(), "test engine");
         QStringList menus;
         for (QAction *action : german.menuBar()->actions())
             menus << action->text();
@@ -173,8 +158,7 @@ private slots:
     void cleanupTestCase()
     {
         window_.reset();
-        client_.reset();
-        engine_.reset();
+        engine_.stop();
     }
 };
 

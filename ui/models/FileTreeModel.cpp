@@ -496,17 +496,19 @@ void FileTreeModel::flushRefreshes()
         refreshDirectory(directory);
 }
 
+void FileTreeModel::refreshLoadedBelow(Node *node)
+{
+    if (!node->isDirectory || !node->loaded)
+        return;
+    scheduleRefresh(node->path);
+    for (auto &child : node->children)
+        refreshLoadedBelow(child.get());
+}
+
 void FileTreeModel::refreshAll()
 {
-    std::function<void(Node *)> visit = [&](Node *node) {
-        if (!node->isDirectory || !node->loaded)
-            return;
-        scheduleRefresh(node->path);
-        for (auto &child : node->children)
-            visit(child.get());
-    };
     if (root_)
-        visit(root_.get());
+        refreshLoadedBelow(root_.get());
 }
 
 void FileTreeModel::applyWatchEvent(const QJsonObject &event)
@@ -515,15 +517,8 @@ void FileTreeModel::applyWatchEvent(const QJsonObject &event)
     const QString path = event.value("path").toString();
     if (type == "rescan") {
         // Events were lost below path: list it (and what is open under it) again.
-        std::function<void(Node *)> visit = [&](Node *node) {
-            if (!node->isDirectory || !node->loaded)
-                return;
-            scheduleRefresh(node->path);
-            for (auto &child : node->children)
-                visit(child.get());
-        };
         if (Node *node = nodeForPath(path))
-            visit(node);
+            refreshLoadedBelow(node);
         else
             refreshAll();
         return;

@@ -93,6 +93,7 @@ private:
     void insertChild(Node *directory, std::unique_ptr<Node> child);
     void renameNode(Node *node, const QString &newPath);
     void scheduleRefresh(const QString &directory);
+    void refreshLoadedBelow(Node *node); // node and every loaded directory under it
     void flushRefreshes();
 
     EngineClient *client_;

@@ -30,6 +30,15 @@ QVBoxLayout *dialogLayout(QDialog *dialog, QFormLayout *form, QLabel *problem, Q
     return layout;
 }
 
+// The rows both dialogs end with: working directory and environment.
+void addDirectoryAndEnvironment(QDialog *dialog, QFormLayout *form, QLineEdit *cwd, EnvironmentTable *env)
+{
+    form->addRow(QObject::tr("&Working directory:"), cwd);
+    auto *envLabel = new QLabel(QObject::tr("&Environment:"), dialog);
+    envLabel->setBuddy(env->table());
+    form->addRow(envLabel, env);
+}
+
 QString cwdProblem(const QString &cwd)
 {
     return !cwd.isEmpty() && !cwd.startsWith('/') ? QObject::tr("The working directory must be an absolute path.") : QString();
@@ -46,10 +55,7 @@ NewSessionDialog::NewSessionDialog(QWidget *parent)
     cwd_->setPlaceholderText(QStringLiteral("/workspace"));
     auto *form = new QFormLayout;
     form->addRow(tr("Session &ID:"), id_);
-    form->addRow(tr("&Working directory:"), cwd_);
-    auto *envLabel = new QLabel(tr("&Environment:"), this);
-    envLabel->setBuddy(env_->table());
-    form->addRow(envLabel, env_);
+    addDirectoryAndEnvironment(this, form, cwd_, env_);
     dialogLayout(this, form, problem_, buttons_);
     buttons_->button(QDialogButtonBox::Ok)->setText(tr("Create"));
     connect(id_, &QLineEdit::textChanged, this, &NewSessionDialog::validate);
@@ -100,10 +106,7 @@ StartProcessDialog::StartProcessDialog(const QStringList &sessions, const QStrin
     auto *form = new QFormLayout;
     form->addRow(tr("&Command:"), command_);
     form->addRow(tr("&Session:"), session_);
-    form->addRow(tr("&Working directory:"), cwd_);
-    auto *envLabel = new QLabel(tr("&Environment:"), this);
-    envLabel->setBuddy(env_->table());
-    form->addRow(envLabel, env_);
+    addDirectoryAndEnvironment(this, form, cwd_, env_);
     dialogLayout(this, form, problem_, buttons_);
     buttons_->button(QDialogButtonBox::Ok)->setText(tr("Start"));
     connect(command_, &QLineEdit::textChanged, this, &StartProcessDialog::validate);
