@@ -82,17 +82,7 @@ Json uploaded(const std::string &path, std::uint64_t size)
     return {{"path", path}, {"size", size}};
 }
 
-// Events of a stateful /api/execute/stream (a Sandbench extension), shaped like the plain route's.
-Json streamStartEvent(const std::string &command)
-{
-    return {{"type", "start"}, {"command", command}, {"timestamp", protocol::nowIso()}};
-}
-
-Json streamOutputEvent(const char *type, std::string data)
-{
-    return {{"type", type}, {"data", std::move(data)}, {"timestamp", protocol::nowIso()}};
-}
-
+// The end of a stateful /api/execute/stream (a Sandbench extension), shaped like the plain route's.
 Json streamCompleteEvent(int exitCode)
 {
     return {{"type", "complete"}, {"exitCode", exitCode}, {"timestamp", protocol::nowIso()}};
@@ -241,14 +231,14 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
             // Sandbench extension: run in the session's own shell (cd and export persist, as with
             // /api/execute) and stream the output; the reference runs a background subshell.
             co_return co_await streamEvents(responder, [&](ProcessService::Emit send) -> asio::awaitable<void> {
-                if (!co_await send(streamStartEvent(command.command)))
+                if (!co_await send(commandStartEvent(command.command)))
                     co_return;
                 std::optional<int> exitCode;
                 std::string failure;
                 try {
                     exitCode = co_await sessions_.executeStreaming(
                         command, [&](const char *type, std::string data) -> asio::awaitable<bool> {
-                            const Json event = streamOutputEvent(type, std::move(data)); // alive across the send
+                            const Json event = outputEvent(type, std::move(data)); // alive across the send
                             co_return co_await send(event);
                         });
                 } catch (const ApiError &error) {

@@ -56,14 +56,6 @@ std::vector<std::string> takeLines(std::string &pending)
     return lines;
 }
 
-Json outputEvent(const char *type, std::string data, const std::string &processId)
-{
-    Json event = {{"type", type}, {"data", std::move(data)}, {"timestamp", nowIso()}};
-    if (!processId.empty())
-        event["processId"] = processId;
-    return event;
-}
-
 Json processInfoEvent(const ProcessRecord &record)
 {
     return {{"type", "process_info"}, {"processId", record.id}, {"command", record.command},
@@ -75,11 +67,6 @@ Json exitEvent(const ProcessRecord &record)
     const int code = record.exitCode.value_or(1);
     return {{"type", "exit"}, {"processId", record.id}, {"exitCode", code},
             {"data", "Process " + record.status + " with exit code " + std::to_string(code)}, {"timestamp", nowIso()}};
-}
-
-Json startEvent(const ProcessRecord &record)
-{
-    return {{"type", "start"}, {"command", record.command}, {"timestamp", nowIso()}};
 }
 
 Json completeEvent(const ProcessRecord &record)
@@ -96,6 +83,19 @@ Json idOnly(const char *field, const std::string &value)
 }
 
 } // namespace
+
+Json outputEvent(const char *type, std::string data, const std::string &processId)
+{
+    Json event = {{"type", type}, {"data", std::move(data)}, {"timestamp", nowIso()}};
+    if (!processId.empty())
+        event["processId"] = processId;
+    return event;
+}
+
+Json commandStartEvent(const std::string &command)
+{
+    return {{"type", "start"}, {"command", command}, {"timestamp", nowIso()}};
+}
 
 Json ProcessRecord::summary(bool withEndTime) const
 {
@@ -369,7 +369,7 @@ asio::awaitable<void> ProcessService::streamLogs(std::string processId, Emit sen
 
 asio::awaitable<void> ProcessService::streamCommand(std::shared_ptr<ProcessRecord> record, bool sessionless, Emit send)
 {
-    if (!co_await send(startEvent(*record)))
+    if (!co_await send(commandStartEvent(record->command)))
         co_return;
     std::uint64_t outOffset = 0, errOffset = 0;
     std::string outPending, errPending;

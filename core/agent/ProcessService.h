@@ -28,6 +28,10 @@ struct ProcessRecord {
     Json summary(bool withEndTime) const;
 };
 
+// Events of the command and process streams (the stateful stream in AgentRouter uses them too).
+Json outputEvent(const char *type, std::string data, const std::string &processId = {});
+Json commandStartEvent(const std::string &command);
+
 class ProcessService {
 public:
     // Sends one event; returns false when the client has gone.

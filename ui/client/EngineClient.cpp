@@ -18,8 +18,7 @@ QString filesPath(const QString &sandboxId, const QString &remotePath)
     return EngineClient::sandboxPath(sandboxId) + "/files?path=" + QString::fromLatin1(QUrl::toPercentEncoding(remotePath, "/"));
 }
 
-} // namespace
-
+// The readable error of a finished reply (envelope message, or the network's words).
 ApiResult resultOf(QNetworkReply *reply, const QByteArray &body)
 {
     ApiResult result;
@@ -41,10 +40,11 @@ ApiResult resultOf(QNetworkReply *reply, const QByteArray &body)
     return result;
 }
 
+} // namespace
+
 // --- Transfer
 
-Transfer::Transfer(QString localPath, QString remotePath, QObject *parent)
-    : QObject(parent), localPath_(std::move(localPath)), remotePath_(std::move(remotePath))
+Transfer::Transfer(QString localPath, QObject *parent) : QObject(parent), localPath_(std::move(localPath))
 {
 }
 
@@ -150,7 +150,7 @@ QWebSocket *EngineClient::openWebSocket(const QString &path, QObject *parent)
 Transfer *EngineClient::upload(const QString &sandboxId, const QString &localPath, const QString &remotePath,
                                QObject *parent)
 {
-    auto *transfer = new Transfer(localPath, remotePath, parent);
+    auto *transfer = new Transfer(localPath, parent);
     transfer->network_ = new QNetworkAccessManager(transfer);
     transfer->file_ = new QFile(localPath, transfer);
     if (!transfer->file_->open(QIODevice::ReadOnly)) {
@@ -176,7 +176,7 @@ Transfer *EngineClient::upload(const QString &sandboxId, const QString &localPat
 Transfer *EngineClient::download(const QString &sandboxId, const QString &remotePath, const QString &localPath,
                                  QObject *parent)
 {
-    auto *transfer = new Transfer(localPath, remotePath, parent);
+    auto *transfer = new Transfer(localPath, parent);
     transfer->network_ = new QNetworkAccessManager(transfer);
     transfer->partialPath_ = localPath + ".sandbench-part"; // renamed into place only when complete
     transfer->file_ = new QFile(transfer->partialPath_, transfer);

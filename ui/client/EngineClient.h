@@ -34,8 +34,6 @@ class Transfer : public QObject {
 public:
     ~Transfer() override;
     void cancel();
-    QString localPath() const { return localPath_; }
-    QString remotePath() const { return remotePath_; }
 
 signals:
     void progress(qint64 done, qint64 total);
@@ -43,13 +41,12 @@ signals:
 
 private:
     friend class EngineClient;
-    Transfer(QString localPath, QString remotePath, QObject *parent);
+    Transfer(QString localPath, QObject *parent);
     void finish(const QString &error);
     QNetworkAccessManager *network_ = nullptr;
     QPointer<QNetworkReply> reply_;
     QFile *file_ = nullptr;
     QString localPath_;
-    QString remotePath_;
     QString partialPath_; // downloads land here first, renamed when complete
     bool done_ = false;
 };
@@ -91,8 +88,5 @@ private:
     QUrl baseUrl_;
     QString token_;
 };
-
-// The readable error of a finished reply (envelope message, or the network's words).
-ApiResult resultOf(QNetworkReply *reply, const QByteArray &body);
 
 } // namespace sandbench::ui

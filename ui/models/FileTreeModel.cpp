@@ -60,18 +60,30 @@ bool sortsBefore(bool aIsDirectory, const QString &aName, bool bIsDirectory, con
     return order != 0 ? order < 0 : aName < bName;
 }
 
-QIcon iconFor(const QString &name, bool isDirectory, bool isSymlink)
+// Icons by type, looked up once per file-name suffix (data() runs on every repaint).
+QIcon iconFor(const QString &name, bool isDirectory)
 {
     static QFileIconProvider provider;
     if (isDirectory)
         return provider.icon(QFileIconProvider::Folder);
+    static QHash<QString, QIcon> bySuffix;
+    const QString suffix = name.mid(name.lastIndexOf('.') + 1).toLower();
+    if (const auto cached = bySuffix.constFind(suffix); cached != bySuffix.constEnd())
+        return *cached;
     static QMimeDatabase mimes;
     const QMimeType type = mimes.mimeTypeForFile(name, QMimeDatabase::MatchExtension);
     QIcon icon = QIcon::fromTheme(type.iconName(), QIcon::fromTheme(type.genericIconName()));
     if (icon.isNull())
         icon = provider.icon(QFileIconProvider::File);
-    Q_UNUSED(isSymlink);
+    bySuffix.insert(suffix, icon);
     return icon;
+}
+
+// "27 Nov 2026 13:39" in the user's locale (no seconds: the column stays narrow).
+QString modifiedText(const QDateTime &modified)
+{
+    static const QString format = QLocale().dateFormat(QLocale::ShortFormat) + " HH:mm";
+    return QLocale().toString(modified.toLocalTime(), format);
 }
 
 QString sizeText(qint64 size)
@@ -230,7 +242,7 @@ QVariant FileTreeModel::data(const QModelIndex &index, int role) const
         case SizeColumn:
             return node->isDirectory ? QVariant() : QVariant(sizeText(node->size));
         case ModifiedColumn:
-            return QLocale().toString(node->modified.toLocalTime(), QLocale().dateFormat(QLocale::ShortFormat) + " HH:mm");
+            return modifiedText(node->modified);
         case PermissionsColumn:
             return node->mode;
         }
@@ -238,7 +250,7 @@ QVariant FileTreeModel::data(const QModelIndex &index, int role) const
     case Qt::EditRole:
         return index.column() == NameColumn ? QVariant(node->name) : QVariant();
     case Qt::DecorationRole:
-        return index.column() == NameColumn ? QVariant(iconFor(node->name, node->isDirectory, node->isSymlink)) : QVariant();
+        return index.column() == NameColumn ? QVariant(iconFor(node->name, node->isDirectory)) : QVariant();
     case Qt::TextAlignmentRole:
         return index.column() == SizeColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::ToolTipRole:

@@ -60,7 +60,6 @@ private:
 
     std::deque<Piece> pending_;
     qsizetype pendingSize_ = 0;
-    qint64 skipped_ = 0;      // skipped since the last notice
     qint64 skippedTotal_ = 0;
     qsizetype lineLength_ = 0; // characters since the last line break in the document
     QTimer flushTimer_;

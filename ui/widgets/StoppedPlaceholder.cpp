@@ -1,5 +1,7 @@
 #include "widgets/StoppedPlaceholder.h"
 
+#include "widgets/Remembered.h"
+
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -8,11 +10,7 @@ namespace sandbench::ui {
 
 StoppedPlaceholder::StoppedPlaceholder(const QString &text, QWidget *parent) : QWidget(parent)
 {
-    auto *label = new QLabel(text, this);
-    label->setAlignment(Qt::AlignCenter);
-    label->setWordWrap(true);
-    label->setEnabled(false); // the palette's muted text colour
-    label->setMargin(24);
+    auto *label = hintLabel(text, this);
     auto *start = new QPushButton(tr("Start Sandbox"), this);
     connect(start, &QPushButton::clicked, this, &StoppedPlaceholder::startRequested);
     auto *layout = new QVBoxLayout(this);

@@ -3,6 +3,7 @@
 #include "client/EngineClient.h"
 #include "models/SandboxListModel.h"
 #include "widgets/MessageBanner.h"
+#include "widgets/Remembered.h"
 #include "window/NewSandboxDialog.h"
 #include "window/SandboxView.h"
 
@@ -51,16 +52,6 @@ public:
     }
 };
 
-QLabel *emptyStateLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setAlignment(Qt::AlignCenter);
-    label->setWordWrap(true);
-    label->setEnabled(false); // the palette's muted text colour
-    label->setMargin(24);
-    return label;
-}
-
 } // namespace
 
 MainWindow::MainWindow(EngineClient *client, const QString &engineLabel, QWidget *parent)
@@ -74,11 +65,9 @@ MainWindow::MainWindow(EngineClient *client, const QString &engineLabel, QWidget
     connection_->setToolTip(tr("Engine: %1").arg(engineLabel));
     connection_->setText(tr("Connecting to the engine…"));
 
-    QSettings settings;
-    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
+    if (!restoreGeometry(QSettings().value("window/geometry").toByteArray()))
         resize(1200, 760);
-    if (!splitter_->restoreState(settings.value("window/splitter").toByteArray()))
-        splitter_->setSizes({260, 940});
+    rememberSplitter(splitter_, "window/splitter", {260, 940});
     connectEvents();
     updateSelection();
 }
@@ -138,7 +127,7 @@ void MainWindow::createLayout()
     auto *emptyPage = new QWidget(left);
     auto *emptyLayout = new QVBoxLayout(emptyPage);
     emptyLayout->addStretch();
-    emptyLayout->addWidget(emptyStateLabel(tr("No sandboxes yet: create one."), emptyPage));
+    emptyLayout->addWidget(hintLabel(tr("No sandboxes yet: create one."), emptyPage));
     auto *createButton = new QPushButton(tr("New Sandbox…"), emptyPage);
     connect(createButton, &QPushButton::clicked, this, &MainWindow::showNewSandboxDialog);
     emptyLayout->addWidget(createButton, 0, Qt::AlignHCenter);
@@ -156,7 +145,7 @@ void MainWindow::createLayout()
 
     // Right: the panes of the selected sandbox, or a hint.
     right_ = new QStackedWidget(this);
-    rightEmpty_ = emptyStateLabel(tr("Select a sandbox to see its files, commands and details."), right_);
+    rightEmpty_ = hintLabel(tr("Select a sandbox to see its files, commands and details."), right_);
     right_->addWidget(rightEmpty_);
 
     splitter_ = new QSplitter(Qt::Horizontal, this);
@@ -325,9 +314,7 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    QSettings settings;
-    settings.setValue("window/geometry", saveGeometry());
-    settings.setValue("window/splitter", splitter_->saveState());
+    QSettings().setValue("window/geometry", saveGeometry());
     QMainWindow::closeEvent(event);
 }
 

@@ -5,6 +5,7 @@
 #include "panes/commands/CommandDialogs.h"
 #include "widgets/CommandLog.h"
 #include "widgets/MessageBanner.h"
+#include "widgets/Remembered.h"
 #include "widgets/StoppedPlaceholder.h"
 
 #include <QComboBox>
@@ -131,10 +132,7 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
-    if (!splitter->restoreState(QSettings().value("commands/splitter").toByteArray()))
-        splitter->setSizes({450, 200});
-    connect(splitter, &QSplitter::splitterMoved, this,
-            [splitter] { QSettings().setValue("commands/splitter", splitter->saveState()); });
+    rememberSplitter(splitter, "commands/splitter", {450, 200});
 
     auto *live = new QWidget(this);
     auto *liveLayout = new QVBoxLayout(live);

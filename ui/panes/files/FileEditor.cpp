@@ -110,7 +110,6 @@ void FileEditor::showText(const QString &text)
         editor_->scintilla()->setFirstVisibleLine(firstVisible);
     }
     text_ = true;
-    lastSaved_ = text;
     pages_->setCurrentWidget(editor_);
     emit titleChanged();
 }
@@ -155,7 +154,6 @@ void FileEditor::save()
             emit failed(result.errorMessage);
             return;
         }
-        lastSaved_ = content;
         if (editor_->text() == content)
             editor_->setModified(false);
         banner_->hide();

@@ -56,7 +56,6 @@ private:
     MessageBanner *banner_;
     bool text_ = false;
     bool saving_ = false;
-    QString lastSaved_;    // what we wrote, to tell our own change from someone else's
 };
 
 } // namespace sandbench::ui

@@ -6,6 +6,7 @@
 #include "panes/files/TransferList.h"
 #include "widgets/CodeEditor.h"
 #include "widgets/MessageBanner.h"
+#include "widgets/Remembered.h"
 #include "widgets/StoppedPlaceholder.h"
 
 #include <QAction>
@@ -18,7 +19,6 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStyle>
@@ -43,16 +43,6 @@ QString shellQuote(const QString &text)
     QString quoted = text;
     quoted.replace('\'', QStringLiteral("'\\''"));
     return '\'' + quoted + '\'';
-}
-
-QLabel *hintLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setAlignment(Qt::AlignCenter);
-    label->setWordWrap(true);
-    label->setEnabled(false);
-    label->setMargin(24);
-    return label;
 }
 
 } // namespace
@@ -161,11 +151,7 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
     splitter->setChildrenCollapsible(false);
-    // Where the user put the divider last time, in every Files pane.
-    if (!splitter->restoreState(QSettings().value("files/splitter").toByteArray()))
-        splitter->setSizes({460, 540});
-    connect(splitter, &QSplitter::splitterMoved, this,
-            [splitter] { QSettings().setValue("files/splitter", splitter->saveState()); });
+    rememberSplitter(splitter, "files/splitter", {460, 540}); // shared by every Files pane
     auto *liveLayout = new QVBoxLayout(livePage_);
     liveLayout->setContentsMargins(0, 0, 0, 0);
     liveLayout->addWidget(splitter);
