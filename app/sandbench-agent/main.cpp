@@ -2,6 +2,7 @@
 // protocol on a unix socket: either a listening socket inherited from the
 // engine (SANDBENCH_LISTEN_FD) or one it binds itself (--socket PATH).
 #include "agent/AgentRouter.h"
+#include "protocol/Protocol.h"
 #include "system/Subprocess.h"
 
 #include <boost/asio/io_context.hpp>
@@ -40,6 +41,25 @@ int main(int argc, char **argv)
         if (equals == std::string::npos || entry.rfind("SANDBENCH_", 0) == 0)
             continue;
         config.baseEnv[entry.substr(0, equals)] = entry.substr(equals + 1);
+    }
+    // The sandbox's envVars arrive on a descriptor, never in our own environment: they are
+    // for the commands, and LD_PRELOAD and the like must not load into the agent.
+    if (const char *fdText = std::getenv("SANDBENCH_ENV_FD")) {
+        const int fd = std::atoi(fdText);
+        std::string text;
+        char chunk[4096];
+        for (ssize_t n; (n = read(fd, chunk, sizeof chunk)) > 0;)
+            text.append(chunk, static_cast<std::size_t>(n));
+        close(fd);
+        unsetenv("SANDBENCH_ENV_FD");
+        const auto vars = nlohmann::json::parse(text, nullptr, false);
+        if (!vars.is_object()) {
+            std::cerr << "sandbench-agent: the environment descriptor does not hold a JSON object\n";
+            return 2;
+        }
+        for (const auto &[name, value] : vars.items())
+            if (protocol::isValidEnvName(name) && value.is_string())
+                config.baseEnv[name] = value.get<std::string>();
     }
     if (const char *home = std::getenv("HOME"))
         config.home = home;

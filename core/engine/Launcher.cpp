@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -131,6 +132,12 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
                                      "--hostname", request.id.substr(0, 63),
                                      "--new-session", "--cap-drop", "ALL"};
     auto add = [&args](std::initializer_list<std::string> more) { args.insert(args.end(), more); };
+    // The agent's own environment, set inside after the namespaces exist. The sandbox's
+    // variables come through the env descriptor and reach only the commands.
+    add({"--clearenv", "--setenv", "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+         "--setenv", "HOME", "/root", "--setenv", "USER", "root", "--setenv", "LANG", "C.UTF-8",
+         "--setenv", "TERM", "xterm-256color", "--setenv", "HOSTNAME", request.id.substr(0, 63),
+         "--setenv", "SANDBENCH_LISTEN_FD", "3", "--setenv", "SANDBENCH_ENV_FD", std::to_string(fds.env)});
     // The host's system directories, read-only. Merged-/usr symlinks stay symlinks.
     add({"--ro-bind", "/usr", "/usr"});
     for (const std::string &dir : std::vector<std::string>{"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
@@ -157,6 +164,36 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
     return args;
 }
 
+std::vector<std::string> bwrapEnvironment()
+{
+    return {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"};
+}
+
+namespace {
+
+// A sealed memfd holding the sandbox's variables as JSON, for the agent to read once.
+int environmentDescriptor(const std::map<std::string, std::string> &envVars)
+{
+    const int fd = memfd_create("sandbench-env", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0)
+        fail("environmentDescriptor: memfd_create", errno);
+    const std::string text = nlohmann::json(envVars).dump();
+    for (std::size_t done = 0; done < text.size();) {
+        const ssize_t n = write(fd, text.data() + done, text.size() - done);
+        if (n < 0) {
+            const int error = errno;
+            close(fd);
+            fail("environmentDescriptor: write", error);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
+} // namespace
+
 LaunchResult launchSandbox(const LaunchRequest &request)
 {
     if (findBwrap().empty())
@@ -178,6 +215,7 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     if (logFd.fd < 0)
         fail("open " + logPath, errno);
     FdGuard devNull{open("/dev/null", O_RDONLY | O_CLOEXEC)};
+    FdGuard envFd{environmentDescriptor(request.envVars)};
     FdGuard workspaceFd{open(request.paths.workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
     FdGuard homeFd{open(request.paths.home.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
     FdGuard agentFd{open(request.agentBinary.c_str(), O_PATH | O_CLOEXEC)};
@@ -188,14 +226,11 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     system::SpawnOptions spawn;
     const LaunchFds fds;
     spawn.argv = buildBwrapArgs(request, fds);
-    spawn.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
-                 "USER=root", "LANG=C.UTF-8", "TERM=xterm-256color", "HOSTNAME=" + request.id.substr(0, 63),
-                 "SANDBENCH_LISTEN_FD=3"};
-    for (const auto &[key, value] : request.envVars)
-        spawn.env.push_back(key + "=" + value);
+    spawn.env = bwrapEnvironment();
     spawn.fds = {{0, devNull.fd},          {1, logFd.fd},         {2, logFd.fd},
                  {3, listenFd.fd},         {fds.seccomp, seccompFd.fd}, {fds.info, infoWrite},
-                 {fds.workspace, workspaceFd.fd}, {fds.home, homeFd.fd}, {fds.agent, agentFd.fd}};
+                 {fds.workspace, workspaceFd.fd}, {fds.home, homeFd.fd}, {fds.agent, agentFd.fd},
+                 {fds.env, envFd.fd}};
     spawn.rlimits = {{RLIMIT_NPROC, request.maxProcesses}, {RLIMIT_NOFILE, 4096},
                      {RLIMIT_FSIZE, 64ull << 30}, {RLIMIT_CORE, 0}};
     spawn.joinCgroupFd = request.cgroupProcsFd;

@@ -39,13 +39,18 @@ struct LaunchResult {
     pid_t initPid = 0;  // PID 1 of the sandbox's PID namespace, as seen from the host
 };
 
-// Descriptor numbers bwrap sees (fd 3 is the agent's listening socket).
+// Descriptor numbers bwrap sees (fd 3 is the agent's listening socket). env holds the
+// sandbox's envVars as a JSON object, read by the agent.
 struct LaunchFds {
-    int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8;
+    int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8, env = 9;
 };
 
-// The full bwrap command line.
+// The full bwrap command line. Nothing from the API reaches it but the validated id.
 std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const LaunchFds &fds);
+
+// bwrap's own environment: fixed, never the sandbox's variables. bwrap is not setuid, so
+// LD_PRELOAD and friends in its environment would run code on the host.
+std::vector<std::string> bwrapEnvironment();
 
 // Runs the checklist. Throws std::runtime_error with the failing step and errno text.
 LaunchResult launchSandbox(const LaunchRequest &request);

@@ -1,0 +1,119 @@
+// The attack review's findings (issue 11), one regression test each, run against a
+// real engine and real sandboxes: what API input can make the host do, and what a
+// hostile sandbox can reach.
+#include "support/EngineHarness.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sys/stat.h>
+
+using namespace sandbench;
+using client::Json;
+
+class SecurityTest : public QObject {
+    Q_OBJECT
+
+private:
+    test::EngineHarness engine;
+
+    std::string out(const std::string &sandbox, const std::string &command)
+    {
+        const Json result = engine.exec(sandbox, command, Json{{"sessionId", "__DISABLE_SESSION__"}});
+        return result.value("stdout", std::string());
+    }
+
+    // Uploads the preload probe into the sandbox's workspace; returns its host path.
+    QString uploadProbe(const std::string &sandbox)
+    {
+        QFile library(QStringLiteral(SANDBENCH_PRELOAD_PROBE));
+        if (!library.open(QIODevice::ReadOnly))
+            return {};
+        const Json write = {{"path", "/workspace/probe.so"},
+                            {"content", library.readAll().toBase64().toStdString()},
+                            {"encoding", "base64"}};
+        if (engine.http().requestJson("POST", "/v1/sandboxes/" + sandbox + "/api/write", write).status != 200)
+            return {};
+        return engine.stateDir() + "/sandboxes/" + QString::fromStdString(sandbox) + "/workspace/probe.so";
+    }
+
+    void restart(const std::string &sandbox)
+    {
+        QCOMPARE(engine.http().request("POST", "/v1/sandboxes/" + sandbox + "/stop").status, 200);
+        QCOMPARE(engine.http().request("POST", "/v1/sandboxes/" + sandbox + "/start").status, 200);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(engine.start(&error), qPrintable(error));
+    }
+
+    // Item 1, the exact attack: a library uploaded into the workspace, named by its host
+    // path in LD_PRELOAD through PATCH, then a restart. bwrap (not setuid) would load it
+    // on the host, before any namespace exists.
+    void envVarsNeverRunCodeOnTheHost()
+    {
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/preload", "{}").status, 200);
+        const QString hostPath = uploadProbe("preload");
+        QVERIFY(QFile::exists(hostPath));
+        QTemporaryDir markerDir;
+        chmod(markerDir.path().toLocal8Bit().constData(), 0777); // writable for a root engine's sandbox uid
+        const QString marker = markerDir.path() + "/loaded-on-host";
+        for (const char *name : {"LD_PRELOAD", "LD_AUDIT"}) {
+            const Json patch = {{"envVars", {{name, hostPath.toStdString()},
+                                             {"SANDBENCH_PROBE_MARKER", marker.toStdString()}}}};
+            QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/preload", patch).status, 200);
+            restart("preload");
+            QCOMPARE(out("preload", "echo alive"), std::string("alive\n"));
+            QVERIFY2(!QFile::exists(marker), name);
+            const Json unset = {{"envVars", {{name, nullptr}}}};
+            QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/preload", unset).status, 200);
+        }
+    }
+
+    // The variables still work where they belong: inside, for the commands, and never
+    // in the agent (whose memory and socket sandbox code must not control).
+    void envVarsApplyToCommandsOnly()
+    {
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/preload", "{}").status, 200);
+        QVERIFY(!uploadProbe("preload").isEmpty());
+        const Json patch = {{"envVars", {{"LD_PRELOAD", "/workspace/probe.so"},
+                                         {"SANDBENCH_PROBE_MARKER", "/workspace/loaded-in"}}}};
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/preload", patch).status, 200);
+        restart("preload");
+        QCOMPARE(out("preload", "echo $LD_PRELOAD"), std::string("/workspace/probe.so\n"));
+        const std::string loadedIn = out("preload", "cat /workspace/loaded-in");
+        QVERIFY2(loadedIn.find("bash") != std::string::npos, loadedIn.c_str());
+        QVERIFY2(loadedIn.find("sandbench-agent") == std::string::npos, loadedIn.c_str());
+        QVERIFY2(loadedIn.find("bwrap") == std::string::npos, loadedIn.c_str());
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/preload").status, 200);
+    }
+
+    // Other API input that reaches a host-side process or path: ids become bwrap's
+    // --hostname and state paths, names of variables are checked before they are stored.
+    void hostileIdsAndNamesAreRefusedBeforeTheHost()
+    {
+        const QStringList before = QDir(engine.stateDir() + "/sandboxes").entryList(QDir::NoDotAndDotDot | QDir::AllEntries);
+        for (const char *id : {"--help", "-x", "..", "a..b", "a%2Fb", "a%20b", "A", "a_b", "a%3Btouch%20x",
+                               "%2E%2E", "a%00b"}) {
+            const auto result = engine.http().request("PUT", std::string("/v1/sandboxes/") + id, "{}");
+            QVERIFY2(result.status == 400 || result.status == 404, id);
+        }
+        const QStringList after = QDir(engine.stateDir() + "/sandboxes").entryList(QDir::NoDotAndDotDot | QDir::AllEntries);
+        QCOMPARE(after, before);
+        for (const char *name : {"A=B", "A B", "", "1A", "A-B", "A\nB"}) {
+            const Json body = {{"envVars", {{name, "x"}}}};
+            const auto result = engine.http().requestJson("PUT", "/v1/sandboxes/names", body);
+            QVERIFY2(result.status == 400, name);
+            QCOMPARE(result.json().value("code", ""), std::string("VALIDATION_FAILED"));
+        }
+        QVERIFY(!QDir(engine.stateDir() + "/sandboxes/names").exists());
+    }
+};
+
+QTEST_GUILESS_MAIN(SecurityTest)
+#include "SecurityTest.moc"
