@@ -171,7 +171,7 @@ int copyFile(client::HttpClient &http, const std::string &source, const std::str
         std::fclose(file);
         if (status != 200) {
             std::remove(temp.c_str());
-            expectOk(client::HttpResult{status, head, "application/json"});
+            expectOk(client::HttpResult{status, head, "application/json", {}});
         }
         if (!written || std::rename(temp.c_str(), destination.c_str()) != 0) {
             std::remove(temp.c_str());

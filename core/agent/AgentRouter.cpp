@@ -158,7 +158,6 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
     if (is(verb::get, {""})) {
         http::Response response{http::bhttp::status::ok, 11};
         response.set(http::bhttp::field::content_type, "text/plain; charset=utf-8");
-        http::addCorsHeaders(response.base());
         response.body() = "Sandbench agent " SANDBENCH_VERSION "\n";
         co_return co_await responder.send(std::move(response));
     }

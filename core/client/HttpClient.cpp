@@ -89,7 +89,24 @@ HttpClient::HttpClient(EngineAddress address) : connection_(std::make_unique<Con
 HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient &&) noexcept = default;
 
+std::string HttpResult::header(std::string_view name) const
+{
+    for (const auto &[key, value] : headers)
+        if (beast::iequals(key, name))
+            return value;
+    return {};
+}
+
 namespace {
+
+HttpResult resultOf(bhttp::response<bhttp::string_body> &response)
+{
+    HttpResult result{static_cast<int>(response.result_int()), std::move(response.body()),
+                      std::string(response[bhttp::field::content_type]), {}};
+    for (const auto &field : response)
+        result.headers.emplace_back(field.name_string(), field.value());
+    return result;
+}
 
 bhttp::request<bhttp::string_body> makeRequest(const std::string &method, const std::string &target,
                                                const std::string &body, const std::string &host,
@@ -138,8 +155,7 @@ HttpResult HttpClient::request(const std::string &method, const std::string &tar
         }
         if (!response.keep_alive())
             c.reset();
-        return HttpResult{static_cast<int>(response.result_int()), std::move(response.body()),
-                          std::string(response[bhttp::field::content_type])};
+        return resultOf(response);
     }
     throw std::runtime_error("unreachable");
 }
@@ -229,8 +245,7 @@ HttpResult HttpClient::sendUpload(const std::string &target, std::uint64_t size,
     if (error)
         throw std::runtime_error("upload answer failed: " + error.message());
     auto response = parser.release();
-    return HttpResult{static_cast<int>(response.result_int()), std::move(response.body()),
-                      std::string(response[bhttp::field::content_type])};
+    return resultOf(response);
 }
 
 int HttpClient::stream(const std::string &method, const std::string &target, const std::string &body,

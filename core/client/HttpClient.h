@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace sandbench::client {
 
@@ -26,7 +28,10 @@ struct HttpResult {
     int status = 0;
     std::string body;
     std::string contentType;
+    std::vector<std::pair<std::string, std::string>> headers; // as received
     Json json() const { return Json::parse(body, nullptr, false); }
+    // A header's value (name compared without case), or empty.
+    std::string header(std::string_view name) const;
 };
 
 class HttpClient {

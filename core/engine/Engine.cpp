@@ -61,21 +61,11 @@ std::string agentBesideExecutable()
     return error ? "sandbench-agent" : (self.parent_path() / "sandbench-agent").string();
 }
 
-// Host header: loopback names only (DNS-rebinding defence).
+// Host header: loopback names only (DNS-rebinding defence), parsed strictly.
 bool isLoopbackHost(std::string_view host)
 {
-    if (host.empty())
-        return false;
-    std::string_view name = host;
-    if (name.front() == '[') {
-        const auto close = name.find(']');
-        if (close == std::string_view::npos)
-            return false;
-        name = name.substr(1, close - 1);
-    } else if (const auto colon = name.rfind(':'); colon != std::string_view::npos) {
-        name = name.substr(0, colon);
-    }
-    return name == "127.0.0.1" || name == "localhost" || name == "::1";
+    const auto parsed = http::parseHostHeader(host);
+    return parsed && (parsed->name == "127.0.0.1" || parsed->name == "localhost" || parsed->name == "::1");
 }
 
 bool tokensEqual(std::string_view given, std::string_view expected)

@@ -3,6 +3,7 @@
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -73,6 +74,18 @@ int compileSeccompFilter()
                            SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)),
           "rule clone");
     check(seccomp_rule_add(filter.ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0), "rule clone3");
+    // io_uring does its work in kernel threads that syscall rules never see. ENOSYS makes
+    // libuv (Node) and others fall back to epoll and plain calls.
+    for (const char *name : {"io_uring_setup", "io_uring_enter", "io_uring_register"}) {
+        const int number = seccomp_syscall_resolve_name(name);
+        if (number != __NR_SCMP_ERROR)
+            check(seccomp_rule_add(filter.ctx, SCMP_ACT_ERRNO(ENOSYS), number, 0), std::string("rule ") + name);
+    }
+    // On a VM, vsock reaches the hypervisor's host past the network namespace. The family
+    // looks absent, as on a machine without it.
+    check(seccomp_rule_add(filter.ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+                           SCMP_A0(SCMP_CMP_EQ, AF_VSOCK)),
+          "rule socket(AF_VSOCK)");
 
     const int fd = memfd_create("sandbench-seccomp", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0)

@@ -6,6 +6,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <cctype>
 #include <iostream>
 #include <optional>
 
@@ -429,18 +430,52 @@ std::string queryValue(std::string_view query, std::string_view name)
     return {};
 }
 
-void addCorsHeaders(bhttp::fields &fields)
+std::optional<HostHeader> parseHostHeader(std::string_view host)
 {
-    fields.set("Access-Control-Allow-Origin", "*");
-    fields.set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
-    fields.set("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Session-Id, X-Sandbox-Id, X-Trace-Id");
+    HostHeader parsed;
+    std::string_view rest;
+    if (host.starts_with('[')) {
+        const auto close = host.find(']');
+        if (close == std::string_view::npos || close == 1)
+            return std::nullopt;
+        const auto address = host.substr(1, close - 1);
+        for (char c : address)
+            if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.'))
+                return std::nullopt;
+        parsed.name = address;
+        rest = host.substr(close + 1);
+    } else {
+        const auto colon = host.find(':');
+        const auto name = host.substr(0, colon);
+        if (name.empty() || name.size() > 253)
+            return std::nullopt;
+        for (char c : name)
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'))
+                return std::nullopt;
+        parsed.name = name;
+        rest = colon == std::string_view::npos ? std::string_view() : host.substr(colon);
+    }
+    if (!rest.empty()) {
+        const auto digits = rest.substr(1);
+        if (rest[0] != ':' || digits.empty() || digits.size() > 5)
+            return std::nullopt;
+        for (char c : digits)
+            if (!std::isdigit(static_cast<unsigned char>(c)))
+                return std::nullopt;
+        const unsigned port = static_cast<unsigned>(std::stoul(std::string(digits)));
+        if (port > 65535)
+            return std::nullopt;
+        parsed.port = port;
+    }
+    for (auto &c : parsed.name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return parsed;
 }
 
 Response jsonResponse(unsigned status, const nlohmann::json &body, bool keepAlive)
 {
     Response response{static_cast<bhttp::status>(status), 11};
     response.set(bhttp::field::content_type, "application/json");
-    addCorsHeaders(response.base());
     response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     response.keep_alive(keepAlive);
     response.prepare_payload();
@@ -452,7 +487,6 @@ bhttp::response<bhttp::empty_body> sseHeader()
     bhttp::response<bhttp::empty_body> header{bhttp::status::ok, 11};
     header.set(bhttp::field::content_type, "text/event-stream");
     header.set(bhttp::field::cache_control, "no-cache");
-    addCorsHeaders(header.base());
     return header;
 }
 

@@ -101,13 +101,19 @@ std::string queryValue(std::string_view query, std::string_view name);
 // %XX decoding of a query value ('+' stays '+').
 std::string percentDecode(std::string_view text);
 
-// CORS headers the protocol puts on every response.
-void addCorsHeaders(bhttp::fields &fields);
+// A Host header split strictly: "name", "name:port", "[v6]" or "[v6]:port", where a port
+// is 1-5 digits and a name is letters, digits, '-' and '.'. Anything else is nullopt
+// ("[::1].evil.com", "localhost:evil.com", "a:1:2").
+struct HostHeader {
+    std::string name; // lower case; without brackets for IPv6
+    std::optional<unsigned> port;
+};
+std::optional<HostHeader> parseHostHeader(std::string_view host);
 
-// A JSON response with CORS headers.
+// A JSON response. No CORS headers: the engine is not for web pages.
 Response jsonResponse(unsigned status, const nlohmann::json &body, bool keepAlive = true);
 
-// The SSE response header (text/event-stream, no-cache, CORS).
+// The SSE response header (text/event-stream, no-cache).
 bhttp::response<bhttp::empty_body> sseHeader();
 
 } // namespace sandbench::http

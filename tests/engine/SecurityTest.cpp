@@ -113,6 +113,50 @@ private slots:
         }
         QVERIFY(!QDir(engine.stateDir() + "/sandboxes/names").exists());
     }
+
+    // Item 4: io_uring works in kernel threads that seccomp never sees; vsock reaches the
+    // hypervisor (this machine is a VM with /dev/vsock) past the network namespace.
+    void ioUringAndVsockAreDenied()
+    {
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/calls", "{}").status, 200);
+        const std::string probe = R"(python3 -c '
+import ctypes, errno, socket
+libc = ctypes.CDLL(None, use_errno=True)
+params = ctypes.create_string_buffer(120)
+fd = libc.syscall(425, 4, params)
+print("io_uring", "denied" if fd < 0 and ctypes.get_errno() == errno.ENOSYS else "allowed")
+try:
+    socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
+    print("vsock allowed")
+except OSError as error:
+    print("vsock", "denied" if error.errno == errno.EAFNOSUPPORT else "allowed")
+')";
+        QCOMPARE(out("calls", probe), std::string("io_uring denied\nvsock denied\n"));
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/calls").status, 200);
+    }
+
+    // Item 4, the API front: look-alike Host headers are refused before the token is
+    // even checked, and no answer invites web pages in (no CORS).
+    void lookAlikeHostsAndWebPagesAreRefused()
+    {
+        const std::string port = std::to_string(engine.port());
+        for (const std::string &host : std::vector<std::string>{"[::1].evil.com", "localhost:evil.com",
+                                                                "localhost.evil.com", "127.0.0.1.nip.io",
+                                                                "localhost:" + port + ":1", "evil.com"}) {
+            const auto result = engine.http().request("GET", "/v1/health", {}, {{"Host", host}});
+            QVERIFY2(result.status == 403, host.c_str());
+        }
+        for (const std::string &host : std::vector<std::string>{"localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port})
+            QVERIFY2(engine.http().request("GET", "/v1/health", {}, {{"Host", host}}).status == 200, host.c_str());
+        auto client = engine.newClient();
+        QCOMPARE(client.request("PUT", "/v1/sandboxes/cors", "{}").status, 200);
+        for (const char *target : {"/v1/health", "/v1/sandboxes/cors/api/ping", "/v1/sandboxes/cors/api/nothing"}) {
+            const auto answer = client.request("GET", target, {}, {{"Origin", "http://evil.example"}});
+            QVERIFY2(answer.status != 0, target);
+            QVERIFY2(answer.header("Access-Control-Allow-Origin").empty(), target);
+        }
+        QCOMPARE(client.request("DELETE", "/v1/sandboxes/cors").status, 200);
+    }
 };
 
 QTEST_GUILESS_MAIN(SecurityTest)
