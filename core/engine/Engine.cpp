@@ -9,6 +9,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -120,6 +121,31 @@ Json sandboxReply(const Sandbox &sandbox)
 bool pathIsUnder(const std::string &path, const std::string &dir)
 {
     return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
+}
+
+constexpr off_t kAgentLogLimit = 1 << 20; // then agent.log becomes agent.log.1
+
+// Copies what bwrap and the agent print into logs/agent.log, bounded: the sandbox can
+// write into that pipe (through /proc/1/fd/1), so it may fill two log files, not the disk.
+asio::awaitable<void> copyOutputToLog(int fd, std::string logPath)
+{
+    asio::posix::stream_descriptor pipe(co_await asio::this_coro::executor, fd);
+    std::vector<char> chunk(64 * 1024);
+    for (;;) {
+        boost::system::error_code error;
+        const std::size_t n =
+            co_await pipe.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, error));
+        if (error)
+            co_return; // every writer is gone: the sandbox has stopped
+        struct stat info{};
+        if (stat(logPath.c_str(), &info) == 0 && info.st_size > kAgentLogLimit)
+            rename(logPath.c_str(), (logPath + ".1").c_str());
+        const int log = open(logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (log < 0)
+            continue; // a full or read-only disk loses log lines, never the sandbox
+        [[maybe_unused]] const ssize_t written = write(log, chunk.data(), n);
+        close(log);
+    }
 }
 
 } // namespace
@@ -395,6 +421,8 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
         sandbox->initPid = launched.initPid;
         sandbox->initStartTime = processStartTime(launched.initPid);
         sandbox->ownChild = true;
+        asio::co_spawn(io_, copyOutputToLog(launched.outputFd, request.paths.logs + "/agent.log"),
+                       system::inBackground("agent log"));
     } catch (const std::exception &failure) {
         setStatus(*sandbox, "failed", failure.what());
         throw ApiError("INTERNAL_ERROR", "Failed to start sandbox '" + sandbox->id + "': " + failure.what(),

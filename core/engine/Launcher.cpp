@@ -60,6 +60,24 @@ int listenAgentSocket(const std::string &path)
     return fd;
 }
 
+// What a dead child left in a pipe: at most the last maxBytes, waiting at most a second.
+std::string readAvailable(int fd, std::size_t maxBytes)
+{
+    std::string text;
+    pollfd poller{fd, POLLIN, 0};
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (std::chrono::steady_clock::now() < deadline && poll(&poller, 1, 100) > 0) {
+        char chunk[4096];
+        const ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n <= 0)
+            break;
+        text.append(chunk, static_cast<std::size_t>(n));
+        if (text.size() > 2 * maxBytes)
+            text.erase(0, text.size() - maxBytes);
+    }
+    return text.size() > maxBytes ? text.substr(text.size() - maxBytes) : text;
+}
+
 bool isSymlink(const std::string &path)
 {
     struct stat info{};
@@ -210,10 +228,9 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     auto [infoRead, infoWrite] = system::makePipe();
     FdGuard infoReadGuard{infoRead};
     FdGuard infoWriteGuard{infoWrite};
-    const std::string logPath = request.paths.logs + "/agent.log";
-    FdGuard logFd{open(logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)};
-    if (logFd.fd < 0)
-        fail("open " + logPath, errno);
+    auto [outputRead, outputWrite] = system::makePipe();
+    FdGuard outputReadGuard{outputRead};
+    FdGuard outputWriteGuard{outputWrite};
     FdGuard devNull{open("/dev/null", O_RDONLY | O_CLOEXEC)};
     FdGuard envFd{environmentDescriptor(request.envVars)};
     FdGuard workspaceFd{open(request.paths.workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
@@ -222,12 +239,12 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     if (workspaceFd.fd < 0 || homeFd.fd < 0 || agentFd.fd < 0)
         fail("open bind sources (" + request.agentBinary + ")", errno);
 
-    // Child fd layout: 0 /dev/null, 1+2 the log, 3 the agent's listening socket, then LaunchFds.
+    // Child fd layout: 0 /dev/null, 1+2 the output pipe, 3 the agent's listening socket, then LaunchFds.
     system::SpawnOptions spawn;
     const LaunchFds fds;
     spawn.argv = buildBwrapArgs(request, fds);
     spawn.env = bwrapEnvironment();
-    spawn.fds = {{0, devNull.fd},          {1, logFd.fd},         {2, logFd.fd},
+    spawn.fds = {{0, devNull.fd},          {1, outputWrite},      {2, outputWrite},
                  {3, listenFd.fd},         {fds.seccomp, seccompFd.fd}, {fds.info, infoWrite},
                  {fds.workspace, workspaceFd.fd}, {fds.home, homeFd.fd}, {fds.agent, agentFd.fd},
                  {fds.env, envFd.fd}};
@@ -246,6 +263,8 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     }
     close(infoWriteGuard.fd);
     infoWriteGuard.fd = -1;
+    close(outputWriteGuard.fd);
+    outputWriteGuard.fd = -1;
 
     // bwrap writes {"child-pid": N} once the namespaces exist; EOF first means it failed.
     std::string info;
@@ -265,13 +284,13 @@ LaunchResult launchSandbox(const LaunchRequest &request)
         int status = 0;
         kill(result.bwrapPid, SIGKILL);
         waitpid(result.bwrapPid, &status, 0);
-        std::string log = system::readWholeFile(logPath).value_or("");
-        if (log.size() > 2000)
-            log = log.substr(log.size() - 2000);
+        std::string output = readAvailable(outputRead, 2000);
         throw std::runtime_error("bwrap exited " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
-                                 ": " + log);
+                                 ": " + output);
     }
     result.initPid = parsed["child-pid"].get<pid_t>();
+    result.outputFd = outputReadGuard.fd;
+    outputReadGuard.fd = -1;
     return result;
 }
 

@@ -37,6 +37,9 @@ struct LaunchRequest {
 struct LaunchResult {
     pid_t bwrapPid = 0; // our child
     pid_t initPid = 0;  // PID 1 of the sandbox's PID namespace, as seen from the host
+    // Read end of the pipe that is bwrap's and the agent's stdout and stderr: no host
+    // file is ever open inside the sandbox. The caller owns it and copies it to the log.
+    int outputFd = -1;
 };
 
 // Descriptor numbers bwrap sees (fd 3 is the agent's listening socket). env holds the

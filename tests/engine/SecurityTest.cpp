@@ -10,6 +10,8 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+
 using namespace sandbench;
 using client::Json;
 
@@ -156,6 +158,36 @@ except OSError as error:
             QVERIFY2(answer.header("Access-Control-Allow-Origin").empty(), target);
         }
         QCOMPARE(client.request("DELETE", "/v1/sandboxes/cors").status, 200);
+    }
+
+    // Item 4: bwrap's PID 1 is the sandbox's own process (same uid, dumpable), so any
+    // host file it holds is writable from inside through /proc/1/fd. It holds a pipe,
+    // and what comes through the pipe lands in a bounded log.
+    void noHostFileIsOpenInTheSandbox()
+    {
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/pidone", "{}").status, 200);
+        QCOMPARE(out("pidone", "echo ready"), std::string("ready\n")); // PID 1's set-up is over
+        QFile state(engine.stateDir() + "/sandboxes/pidone/sandbox.json");
+        QVERIFY(state.open(QIODevice::ReadOnly));
+        const int initPid = Json::parse(state.readAll().toStdString()).value("initPid", 0);
+        QVERIFY(initPid > 0);
+        const QDir fds(QString("/proc/%1/fd").arg(initPid));
+        for (const QString &name : fds.entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System)) {
+            const std::string path = fds.filePath(name).toStdString();
+            struct stat info{};
+            std::error_code ignored;
+            const bool regularFile = stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+            QVERIFY2(!regularFile, (name.toStdString() + " -> " + std::filesystem::read_symlink(path, ignored).string()).c_str());
+        }
+        // A flood into PID 1's output from inside keeps the engine's log files bounded (a
+        // root engine's pipe is not even writable from inside: it belongs to host root).
+        QCOMPARE(out("pidone", "head -c 6000000 /dev/zero | tr '\\0' x 2>/dev/null > /proc/1/fd/2; echo done"),
+                 std::string("done\n"));
+        QTest::qWait(500);
+        const QString logs = engine.stateDir() + "/sandboxes/pidone/logs/";
+        const qint64 total = QFileInfo(logs + "agent.log").size() + QFileInfo(logs + "agent.log.1").size();
+        QVERIFY2(total < 2300000, qPrintable(QString::number(total)));
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/pidone").status, 200);
     }
 };
 
