@@ -2,9 +2,10 @@
 // protocol on a unix socket: either a listening socket inherited from the
 // engine (SANDBENCH_LISTEN_FD) or one it binds itself (--socket PATH).
 #include "agent/AgentRouter.h"
-#include "protocol/Protocol.h"
 #include "system/Subprocess.h"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
@@ -42,24 +43,23 @@ int main(int argc, char **argv)
             continue;
         config.baseEnv[entry.substr(0, equals)] = entry.substr(equals + 1);
     }
-    // The sandbox's envVars arrive on a descriptor, never in our own environment: they are
-    // for the commands, and LD_PRELOAD and the like must not load into the agent.
-    if (const char *fdText = std::getenv("SANDBENCH_ENV_FD")) {
+    // The sandbox's settings (envVars, sleepAfter) arrive on a descriptor, never in our own
+    // environment: the variables are for the commands, and LD_PRELOAD and the like must
+    // not load into the agent.
+    if (const char *fdText = std::getenv("SANDBENCH_SETTINGS_FD")) {
         const int fd = std::atoi(fdText);
         std::string text;
         char chunk[4096];
         for (ssize_t n; (n = read(fd, chunk, sizeof chunk)) > 0;)
             text.append(chunk, static_cast<std::size_t>(n));
         close(fd);
-        unsetenv("SANDBENCH_ENV_FD");
-        const auto vars = nlohmann::json::parse(text, nullptr, false);
-        if (!vars.is_object()) {
-            std::cerr << "sandbench-agent: the environment descriptor does not hold a JSON object\n";
+        unsetenv("SANDBENCH_SETTINGS_FD");
+        try {
+            agent::applySettings(config, nlohmann::json::parse(text));
+        } catch (const std::exception &error) {
+            std::cerr << "sandbench-agent: bad settings from the engine: " << error.what() << "\n";
             return 2;
         }
-        for (const auto &[name, value] : vars.items())
-            if (protocol::isValidEnvName(name) && value.is_string())
-                config.baseEnv[name] = value.get<std::string>();
     }
     if (const char *home = std::getenv("HOME"))
         config.home = home;
@@ -90,7 +90,11 @@ int main(int argc, char **argv)
     }
     unsetenv("SANDBENCH_LISTEN_FD");
 
-    agent::AgentRouter router(io.get_executor(), config);
+    agent::AgentRouter router(io.get_executor(), config, [&io](const std::string &why) {
+        std::cerr << "sandbench-agent: ending the sandbox: " << why << "\n";
+        io.stop();
+    });
+    boost::asio::co_spawn(io, router.lifeline().watch(std::chrono::seconds(5)), boost::asio::detached);
     http::ServerOptions serverOptions;
     serverOptions.streamsBody = [](const http::bhttp::request_header<> &header) {
         return header.method() == http::bhttp::verb::put && header.target().starts_with("/internal/files");

@@ -35,7 +35,7 @@ EmbeddedEngine::~EmbeddedEngine()
     // Shut down on the engine's own thread, then let its loop finish.
     std::promise<void> done;
     boost::asio::post(runtime_->io, [&] {
-        runtime_->engine.shutdown(false);
+        runtime_->engine.shutdown(stopSandboxesOnExit_);
         done.set_value();
     });
     done.get_future().wait();

@@ -16,7 +16,9 @@ class EmbeddedEngine {
 public:
     // stateDir/runtimeDir empty: the XDG defaults.
     EmbeddedEngine(std::string stateDir, std::string runtimeDir);
-    ~EmbeddedEngine(); // stops serving; sandboxes keep running and are re-adopted next time
+    // Stops serving; running sandboxes keep running and are re-adopted next time, unless
+    // stopSandboxesOnExit was set.
+    ~EmbeddedEngine();
     EmbeddedEngine(const EmbeddedEngine &) = delete;
     EmbeddedEngine &operator=(const EmbeddedEngine &) = delete;
 
@@ -24,12 +26,14 @@ public:
     void start();
     std::string url() const { return url_; }
     std::string token() const { return token_; }
+    void setStopSandboxesOnExit(bool stop) { stopSandboxesOnExit_ = stop; }
 
 private:
     struct Runtime;
     std::unique_ptr<Runtime> runtime_;
     std::string url_;
     std::string token_;
+    bool stopSandboxesOnExit_ = false;
 };
 
 // What a running engine wrote to RUNTIME_DIR/engine.json (empty fields if none).

@@ -1,7 +1,9 @@
 // What the agent knows about the sandbox it runs in.
 #pragma once
 
+#include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace sandbench::agent {
@@ -11,6 +13,7 @@ struct AgentConfig {
     std::string scratchDir = "/tmp/.sandbench"; // capture files and FIFOs (private /tmp in the sandbox)
     std::string home = "/root";
     std::map<std::string, std::string> baseEnv; // container env + sandbox envVars
+    std::optional<std::chrono::seconds> sleepAfter; // the sandbox's idle limit; none with keepAlive
     std::size_t logLimitBytes = 4 * 1024 * 1024; // per stream of a background process
     std::size_t outputLimitBytes = 32 * 1024 * 1024; // per stream of a foreground command's result
 };

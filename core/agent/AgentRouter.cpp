@@ -106,8 +106,9 @@ Json pingInfo()
 
 } // namespace
 
-AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config)
-    : config_(std::move(config)), sessions_(executor, config_), processes_(executor, config_, sessions_),
+AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config,
+                         std::function<void(const std::string &)> onEnd)
+    : config_(std::move(config)), lifeline_(config_, std::move(onEnd)), sessions_(executor, config_), processes_(executor, config_, sessions_),
       files_(config_, sessions_), watches_(executor, config_), ptys_(executor, sessions_)
 {
 }
@@ -118,6 +119,11 @@ asio::awaitable<void> AgentRouter::handle(http::Request &request, http::Responde
     const auto question = target.find('?');
     const std::string path = target.substr(0, question);
     const std::string query = question == std::string::npos ? "" : target.substr(question + 1);
+    lifeline_.requestStarted();
+    struct Ended {
+        Lifeline &lifeline;
+        ~Ended() { lifeline.requestEnded(); }
+    } ended{lifeline_};
     co_await route(request, responder, path, query); // failures become envelopes in core/http
 }
 
@@ -333,17 +339,9 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
         co_return co_await reply(uploaded(path, upload->written()));
     }
 
-    // Engine-only: sandbox-level environment changes (not reachable through the engine's /api forwarding).
-    if (is(verb::post, {"internal", "env"})) {
-        const Json body = protocol::parseBody(request.body());
-        for (const auto &[name, value] : body.items()) {
-            if (!protocol::isValidEnvName(name))
-                throw ApiError("VALIDATION_FAILED", "Invalid environment variable name: " + name);
-            if (value.is_string())
-                config_.baseEnv[name] = value.get<std::string>();
-            else
-                config_.baseEnv.erase(name);
-        }
+    // Engine-only: sandbox-level settings changed by PATCH (not reachable through the engine's /api forwarding).
+    if (is(verb::post, {"internal", "settings"})) {
+        applySettings(config_, protocol::parseBody(request.body()));
         co_return co_await reply(Json::object());
     }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "agent/FileService.h"
+#include "agent/Lifeline.h"
 #include "agent/ProcessService.h"
 #include "agent/PtyService.h"
 #include "agent/WatchService.h"
@@ -13,9 +14,12 @@ namespace sandbench::agent {
 
 class AgentRouter {
 public:
-    AgentRouter(asio::any_io_executor executor, AgentConfig config);
+    // onEnd: called when the Lifeline decides the sandbox should end (see Lifeline.h).
+    AgentRouter(asio::any_io_executor executor, AgentConfig config,
+                std::function<void(const std::string &why)> onEnd = [](const std::string &) {});
     asio::awaitable<void> handle(http::Request &request, http::Responder &responder);
 
+    Lifeline &lifeline() { return lifeline_; }
     SessionService &sessions() { return sessions_; }
     ProcessService &processes() { return processes_; }
 
@@ -26,6 +30,7 @@ private:
                                        std::function<asio::awaitable<void>(ProcessService::Emit)> produce);
 
     AgentConfig config_;
+    Lifeline lifeline_;
     SessionService sessions_;
     ProcessService processes_;
     FileService files_;

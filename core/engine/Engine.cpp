@@ -123,6 +123,14 @@ bool pathIsUnder(const std::string &path, const std::string &dir)
     return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
 }
 
+// The agent's own idle backstop follows the sandbox's options (null: keepAlive).
+Json agentIdleSetting(const SandboxOptions &options)
+{
+    Json settings = Json::object();
+    settings["sleepAfter"] = options.keepAlive ? Json(nullptr) : Json(options.sleepAfterSeconds);
+    return settings;
+}
+
 constexpr off_t kAgentLogLimit = 1 << 20; // then agent.log becomes agent.log.1
 
 // Copies what bwrap and the agent print into logs/agent.log, bounded: the sandbox can
@@ -406,9 +414,13 @@ asio::awaitable<void> Engine::watchExit(std::shared_ptr<Sandbox> sandbox, pid_t 
 void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
 {
     setStatus(*sandbox, "starting");
-    LaunchRequest request{sandbox->id, SandboxPaths(registry_.sandboxDir(sandbox->id)), sandbox->options.envVars,
-                          options_.agentBinary, sandbox->hostUid, hiddenPaths()};
+    LaunchRequest request(sandbox->id, SandboxPaths(registry_.sandboxDir(sandbox->id)), options_.agentBinary);
+    request.envVars = sandbox->options.envVars;
+    request.hostUid = sandbox->hostUid;
+    request.hiddenPaths = hiddenPaths();
     request.maxProcesses = sandbox->hostUid ? 1024 : 4096;
+    if (!sandbox->options.keepAlive)
+        request.sleepAfterSeconds = sandbox->options.sleepAfterSeconds;
     struct CloseFd {
         int fd = -1;
         ~CloseFd() { if (fd >= 0) close(fd); }
@@ -573,12 +585,15 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
             applyOptions(updated, body);
             sandbox->options = updated;
             registry_.save(*sandbox);
-            if (sandbox->status == "running" && body.contains("envVars") && body["envVars"].is_object()) {
+            if (sandbox->status == "running") {
+                Json settings = agentIdleSetting(sandbox->options);
+                if (body.contains("envVars") && body["envVars"].is_object())
+                    settings["envVars"] = body["envVars"];
                 try {
                     co_await callAgent(SandboxPaths(registry_.sandboxDir(id)).socket, bhttp::verb::post,
-                                       "/internal/env", body["envVars"]);
+                                       "/internal/settings", settings);
                 } catch (const AgentUnavailable &) {
-                    // Not reachable: the next start applies the new variables anyway.
+                    // Not reachable: the next start applies the new settings anyway.
                 }
             }
             sandbox->lastActivity = std::chrono::steady_clock::now();

@@ -151,11 +151,11 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
                                      "--new-session", "--cap-drop", "ALL"};
     auto add = [&args](std::initializer_list<std::string> more) { args.insert(args.end(), more); };
     // The agent's own environment, set inside after the namespaces exist. The sandbox's
-    // variables come through the env descriptor and reach only the commands.
+    // variables come through the settings descriptor and reach only the commands.
     add({"--clearenv", "--setenv", "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
          "--setenv", "HOME", "/root", "--setenv", "USER", "root", "--setenv", "LANG", "C.UTF-8",
          "--setenv", "TERM", "xterm-256color", "--setenv", "HOSTNAME", request.id.substr(0, 63),
-         "--setenv", "SANDBENCH_LISTEN_FD", "3", "--setenv", "SANDBENCH_ENV_FD", std::to_string(fds.env)});
+         "--setenv", "SANDBENCH_LISTEN_FD", "3", "--setenv", "SANDBENCH_SETTINGS_FD", std::to_string(fds.settings)});
     // The host's system directories, read-only. Merged-/usr symlinks stay symlinks.
     add({"--ro-bind", "/usr", "/usr"});
     for (const std::string &dir : std::vector<std::string>{"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
@@ -182,6 +182,14 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
     return args;
 }
 
+std::string agentSettings(const LaunchRequest &request)
+{
+    nlohmann::json settings = {{"envVars", request.envVars}, {"sleepAfter", nullptr}};
+    if (request.sleepAfterSeconds)
+        settings["sleepAfter"] = *request.sleepAfterSeconds;
+    return settings.dump();
+}
+
 std::vector<std::string> bwrapEnvironment()
 {
     return {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"};
@@ -189,19 +197,19 @@ std::vector<std::string> bwrapEnvironment()
 
 namespace {
 
-// A sealed memfd holding the sandbox's variables as JSON, for the agent to read once.
-int environmentDescriptor(const std::map<std::string, std::string> &envVars)
+// A sealed memfd holding the agent's settings, for the agent to read once.
+int settingsDescriptor(const LaunchRequest &request)
 {
-    const int fd = memfd_create("sandbench-env", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    const int fd = memfd_create("sandbench-settings", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0)
-        fail("environmentDescriptor: memfd_create", errno);
-    const std::string text = nlohmann::json(envVars).dump();
+        fail("settingsDescriptor: memfd_create", errno);
+    const std::string text = agentSettings(request);
     for (std::size_t done = 0; done < text.size();) {
         const ssize_t n = write(fd, text.data() + done, text.size() - done);
         if (n < 0) {
             const int error = errno;
             close(fd);
-            fail("environmentDescriptor: write", error);
+            fail("settingsDescriptor: write", error);
         }
         done += static_cast<std::size_t>(n);
     }
@@ -232,7 +240,7 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     FdGuard outputReadGuard{outputRead};
     FdGuard outputWriteGuard{outputWrite};
     FdGuard devNull{open("/dev/null", O_RDONLY | O_CLOEXEC)};
-    FdGuard envFd{environmentDescriptor(request.envVars)};
+    FdGuard settingsFd{settingsDescriptor(request)};
     FdGuard workspaceFd{open(request.paths.workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
     FdGuard homeFd{open(request.paths.home.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
     FdGuard agentFd{open(request.agentBinary.c_str(), O_PATH | O_CLOEXEC)};
@@ -247,7 +255,7 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     spawn.fds = {{0, devNull.fd},          {1, outputWrite},      {2, outputWrite},
                  {3, listenFd.fd},         {fds.seccomp, seccompFd.fd}, {fds.info, infoWrite},
                  {fds.workspace, workspaceFd.fd}, {fds.home, homeFd.fd}, {fds.agent, agentFd.fd},
-                 {fds.env, envFd.fd}};
+                 {fds.settings, settingsFd.fd}};
     spawn.rlimits = {{RLIMIT_NPROC, request.maxProcesses}, {RLIMIT_NOFILE, 4096},
                      {RLIMIT_FSIZE, 64ull << 30}, {RLIMIT_CORE, 0}};
     spawn.joinCgroupFd = request.cgroupProcsFd;

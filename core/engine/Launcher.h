@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sandbench::engine {
@@ -24,6 +25,8 @@ struct SandboxPaths {
 };
 
 struct LaunchRequest {
+    LaunchRequest(std::string sandboxId, SandboxPaths sandboxPaths, std::string agent)
+        : id(std::move(sandboxId)), paths(std::move(sandboxPaths)), agentBinary(std::move(agent)) {}
     std::string id;
     SandboxPaths paths;
     std::map<std::string, std::string> envVars;
@@ -32,7 +35,11 @@ struct LaunchRequest {
     std::vector<std::string> hiddenPaths; // host paths to mask inside (engine state, if under a bound dir)
     unsigned long maxProcesses = 1024;
     int cgroupProcsFd = -1; // join this cgroup (delegated cgroup v2), or -1
+    std::optional<long long> sleepAfterSeconds; // for the agent's own idle backstop; none with keepAlive
 };
+
+// What the agent reads from the settings descriptor: {envVars, sleepAfter}.
+std::string agentSettings(const LaunchRequest &request);
 
 struct LaunchResult {
     pid_t bwrapPid = 0; // our child
@@ -42,10 +49,10 @@ struct LaunchResult {
     int outputFd = -1;
 };
 
-// Descriptor numbers bwrap sees (fd 3 is the agent's listening socket). env holds the
-// sandbox's envVars as a JSON object, read by the agent.
+// Descriptor numbers bwrap sees (fd 3 is the agent's listening socket). settings holds
+// the sandbox's envVars and sleepAfter as JSON, read once by the agent.
 struct LaunchFds {
-    int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8, env = 9;
+    int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8, settings = 9;
 };
 
 // The full bwrap command line. Nothing from the API reaches it but the validated id.

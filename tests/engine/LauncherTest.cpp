@@ -14,7 +14,7 @@ class LauncherTest : public QObject {
 private:
     static LaunchRequest request()
     {
-        LaunchRequest launch{"demo", SandboxPaths("/state/sandboxes/demo"), {}, "/bin/agent", std::nullopt, {}};
+        LaunchRequest launch("demo", SandboxPaths("/state/sandboxes/demo"), "/bin/agent");
         launch.envVars = {{"LD_PRELOAD", "/state/sandboxes/demo/workspace/evil.so"}, {"SECRET_VALUE", "s3cr3t"}};
         return launch;
     }
@@ -48,7 +48,7 @@ private slots:
                     return args[i + 2];
             return "(unset)";
         };
-        QCOMPARE(valueOf("SANDBENCH_ENV_FD"), std::to_string(fds.env));
+        QCOMPARE(valueOf("SANDBENCH_SETTINGS_FD"), std::to_string(fds.settings));
         QCOMPARE(valueOf("SANDBENCH_LISTEN_FD"), std::string("3"));
         QCOMPARE(valueOf("HOSTNAME"), std::string("demo"));
         QCOMPARE(valueOf("HOME"), std::string("/root"));

@@ -189,6 +189,22 @@ except OSError as error:
         QVERIFY2(total < 2300000, qPrintable(QString::number(total)));
         QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/pidone").status, 200);
     }
+
+    // Item 6: a sandbox whose state directory is deleted while no engine runs ends by
+    // itself instead of running on a deleted workspace. (Last: it kills the engine.)
+    void aSandboxWhoseStateIsDeletedEndsItself()
+    {
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/orphan", "{}").status, 200);
+        QFile state(engine.stateDir() + "/sandboxes/orphan/sandbox.json");
+        QVERIFY(state.open(QIODevice::ReadOnly));
+        const int initPid = Json::parse(state.readAll().toStdString()).value("initPid", 0);
+        QVERIFY(initPid > 0 && QFileInfo::exists(QString("/proc/%1").arg(initPid)));
+        engine.stop(true); // SIGKILL: sandboxes keep running, as after a crash
+        QVERIFY(QDir(engine.stateDir() + "/sandboxes/orphan").removeRecursively());
+        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(QString("/proc/%1").arg(initPid)), 12000);
+        QString error;
+        QVERIFY2(engine.start(&error), qPrintable(error));
+    }
 };
 
 QTEST_GUILESS_MAIN(SecurityTest)

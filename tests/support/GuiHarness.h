@@ -25,6 +25,7 @@ public:
     {
         chmod(state_.path().toLocal8Bit().constData(), 0711); // a root engine's sandboxes traverse it
         engine_ = std::make_unique<app::EmbeddedEngine>(state_.path().toStdString(), runtime_.path().toStdString());
+        engine_->setStopSandboxesOnExit(true); // a suite leaves nothing running behind it
         engine_->start();
         client_ = std::make_unique<ui::EngineClient>(QUrl(QString::fromStdString(engine_->url())),
                                                      QString::fromStdString(engine_->token()));
