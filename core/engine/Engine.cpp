@@ -249,6 +249,7 @@ void Engine::start()
     registry_.load();
     for (const auto &[id, sandbox] : registry_.all())
         readopt(*sandbox);
+    endOrphans();
 
     http::serve(acceptor_, [this](http::Request &request, http::Responder &responder) {
         return route(request, responder);
@@ -293,7 +294,7 @@ void Engine::shutdown(bool stopSandboxes)
             if (sandbox->status == "running" || sandbox->status == "starting") {
                 killSandboxProcesses(*sandbox);
                 sandbox->status = "stopped";
-                registry_.save(*sandbox);
+                saveState(*sandbox);
             }
         }
     }
@@ -356,12 +357,39 @@ void Engine::setStatus(Sandbox &sandbox, const std::string &status, const std::s
 {
     sandbox.status = status;
     sandbox.lastError = error;
+    saveState(sandbox);
+    publish(sandboxEvent("sandbox.status", sandbox));
+}
+
+void Engine::saveState(Sandbox &sandbox)
+{
+    // The sandbox's status is what its processes do, whether or not the disk takes it.
     try {
         registry_.save(sandbox);
     } catch (const std::exception &failure) {
-        std::cerr << "sandbench: cannot save state of " << sandbox.id << ": " << failure.what() << "\n";
+        std::cerr << "sandbench: " << failure.what() << "\n";
     }
-    publish(sandboxEvent("sandbox.status", sandbox));
+}
+
+void Engine::endOrphans()
+{
+    // An instance this engine does not know of (its start was never recorded: a full
+    // disk, a crash) must not run beside a new one on the same workspace.
+    for (const auto &agent : findRunningAgents()) {
+        std::error_code error;
+        for (const auto &entry : std::filesystem::directory_iterator(options_.stateDir + "/sandboxes", error)) {
+            struct stat workspace{};
+            if (stat((entry.path() / "workspace").c_str(), &workspace) != 0 ||
+                workspace.st_dev != agent.workspaceDevice || workspace.st_ino != agent.workspaceInode)
+                continue;
+            const auto sandbox = registry_.find(entry.path().filename().string());
+            if (sandbox && sandbox->status == "running" && sandbox->initPid == agent.initPid)
+                continue;
+            std::cerr << "sandbench: ending an unrecorded instance of sandbox " << entry.path().filename().string()
+                      << " (pid " << agent.initPid << ")\n";
+            kill(agent.initPid, SIGKILL);
+        }
+    }
 }
 
 void Engine::readopt(Sandbox &sandbox)
@@ -378,7 +406,7 @@ void Engine::readopt(Sandbox &sandbox)
     if (sandbox.status == "running" || sandbox.status == "starting") {
         sandbox.status = "stopped";
         sandbox.initPid = sandbox.bwrapPid = 0;
-        registry_.save(sandbox);
+        saveState(sandbox);
     }
 }
 
@@ -503,8 +531,9 @@ std::shared_ptr<Sandbox> Engine::getOrCreate(const std::string &id, const Json &
     if (!isValidSandboxId(id))
         requireSandbox(id); // throws the id error
     if (auto existing = registry_.find(id)) {
-        applyOptions(existing->options, body);
-        registry_.save(*existing);
+        SandboxOptions updated = existing->options;
+        applyOptions(updated, body);
+        registry_.updateOptions(*existing, std::move(updated));
         return existing;
     }
     SandboxOptions options;
@@ -583,8 +612,7 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
             const Json body = protocol::parseBody(request.body());
             SandboxOptions updated = sandbox->options;
             applyOptions(updated, body);
-            sandbox->options = updated;
-            registry_.save(*sandbox);
+            registry_.updateOptions(*sandbox, std::move(updated));
             if (sandbox->status == "running") {
                 Json settings = agentIdleSetting(sandbox->options);
                 if (body.contains("envVars") && body["envVars"].is_object())

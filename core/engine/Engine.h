@@ -61,6 +61,9 @@ private:
     void killSandboxProcesses(Sandbox &sandbox);
     asio::awaitable<void> watchExit(std::shared_ptr<Sandbox> sandbox, pid_t initPid);
     void readopt(Sandbox &sandbox);
+    void endOrphans();
+    // Saves a status change; a failed write is logged, the status stays what the processes do.
+    void saveState(Sandbox &sandbox);
     void setStatus(Sandbox &sandbox, const std::string &status, const std::string &error = {});
     void publish(Json event);
     asio::awaitable<void> sleepIdleSandboxes();

@@ -107,6 +107,36 @@ std::string findBwrap()
     return {};
 }
 
+std::vector<RunningAgent> findRunningAgents()
+{
+    static const std::string agentCommandLine = std::string("/.sandbench/sandbench-agent") + '\0';
+    std::vector<RunningAgent> agents;
+    std::error_code error;
+    for (const auto &entry : std::filesystem::directory_iterator("/proc", error)) {
+        const std::string name = entry.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        if (system::readWholeFile("/proc/" + name + "/cmdline").value_or("") != agentCommandLine)
+            continue;
+        RunningAgent agent;
+        agent.agentPid = std::stoi(name);
+        std::ifstream status("/proc/" + name + "/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.starts_with("PPid:"))
+                agent.initPid = std::atoi(line.c_str() + 5);
+        struct stat workspace{}, initWorkspace{};
+        const std::string init = "/proc/" + std::to_string(agent.initPid) + "/root/workspace";
+        if (agent.initPid <= 1 || stat(("/proc/" + name + "/root/workspace").c_str(), &workspace) != 0 ||
+            stat(init.c_str(), &initWorkspace) != 0 || workspace.st_dev != initWorkspace.st_dev ||
+            workspace.st_ino != initWorkspace.st_ino)
+            continue;
+        agent.workspaceDevice = workspace.st_dev;
+        agent.workspaceInode = workspace.st_ino;
+        agents.push_back(agent);
+    }
+    return agents;
+}
+
 unsigned long long processStartTime(pid_t pid)
 {
     std::ifstream file("/proc/" + std::to_string(pid) + "/stat");

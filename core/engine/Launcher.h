@@ -71,6 +71,19 @@ void prepareStateDir(const LaunchRequest &request);
 // Host path of bwrap, or empty when it is not installed.
 std::string findBwrap();
 
+// A sandbox agent found running on this host, with the workspace it serves.
+struct RunningAgent {
+    pid_t agentPid = 0;
+    pid_t initPid = 0; // PID 1 of its PID namespace: killing it ends the sandbox
+    dev_t workspaceDevice = 0;
+    ino_t workspaceInode = 0;
+};
+
+// Every sandbox agent on the host (any engine's), found through /proc. Only processes
+// whose init shares their /workspace are listed, so a process that merely calls itself
+// an agent never names a process outside its own sandbox.
+std::vector<RunningAgent> findRunningAgents();
+
 // Start time of a process (field 22 of /proc/PID/stat), to tell a pid from a reused one.
 unsigned long long processStartTime(pid_t pid);
 

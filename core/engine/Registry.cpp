@@ -139,16 +139,42 @@ void Registry::load()
         } catch (const std::exception &) {
             std::cerr << "sandbench: " << id << ": invalid options in sandbox.json, using defaults\n";
         }
+        sandbox->savedState = *text;
         sandboxes_[id] = sandbox;
     }
 }
 
-void Registry::save(const Sandbox &sandbox) const
+void Registry::save(Sandbox &sandbox)
 {
     if (!sandboxes_.count(sandbox.id))
         return; // destroyed meanwhile
-    system::makeDirectories(sandboxDir(sandbox.id), 0700);
-    system::writeFileAtomic(sandboxDir(sandbox.id) + "/sandbox.json", sandbox.stateFile().dump(2) + "\n");
+    std::string text = sandbox.stateFile().dump(2) + "\n";
+    if (text == sandbox.savedState)
+        return;
+    try {
+        system::makeDirectories(sandboxDir(sandbox.id), 0700);
+        system::writeFileAtomic(sandboxDir(sandbox.id) + "/sandbox.json", text);
+    } catch (const std::system_error &failure) {
+        const int error = failure.code().value();
+        const bool full = error == ENOSPC || error == EDQUOT;
+        throw ApiError(full ? "NO_SPACE" : "FILESYSTEM_ERROR",
+                       "Cannot save the state of sandbox '" + sandbox.id + "': " + failure.what(),
+                       {{"sandboxId", sandbox.id}}, "save state", full ? 507 : 500);
+    }
+    sandbox.savedState = std::move(text);
+}
+
+void Registry::updateOptions(Sandbox &sandbox, SandboxOptions options)
+{
+    if (options == sandbox.options)
+        return;
+    std::swap(sandbox.options, options);
+    try {
+        save(sandbox);
+    } catch (...) {
+        sandbox.options = std::move(options); // the old ones: nothing changed
+        throw;
+    }
 }
 
 std::shared_ptr<Sandbox> Registry::find(const std::string &id) const
@@ -165,7 +191,13 @@ std::shared_ptr<Sandbox> Registry::create(const std::string &id, SandboxOptions 
     sandbox->createdAt = protocol::nowIso();
     sandbox->hostUid = allocateHostUid();
     sandboxes_[id] = sandbox;
-    save(*sandbox);
+    try {
+        save(*sandbox);
+    } catch (...) {
+        sandboxes_.erase(id);
+        system::removeTree(sandboxDir(id));
+        throw;
+    }
     return sandbox;
 }
 

@@ -21,6 +21,7 @@ struct SandboxOptions {
     std::map<std::string, std::string> envVars;
     bool keepAlive = false;
     long long sleepAfterSeconds = 600;
+    bool operator==(const SandboxOptions &) const = default;
 };
 
 // Applies the mutable options present in body (envVars, keepAlive, sleepAfter); throws ApiError on bad input.
@@ -46,6 +47,7 @@ struct Sandbox {
     std::chrono::steady_clock::time_point lastActivity = std::chrono::steady_clock::now();
     int activeRequests = 0;
     system::AsyncMutex lifecycle; // start/stop/destroy one at a time
+    std::string savedState;       // sandbox.json as last written: unchanged state is not rewritten
 
     Json publicView() const;
     Json stateFile() const;
@@ -59,8 +61,13 @@ public:
 
     // Reads every sandboxes/*/sandbox.json; unreadable ones are skipped with a warning.
     void load();
-    void save(const Sandbox &sandbox) const;
+    // Writes sandbox.json atomically when the state changed since the last write. Throws
+    // ApiError (NO_SPACE with 507 on a full disk, FILESYSTEM_ERROR otherwise).
+    void save(Sandbox &sandbox);
+    // New options take effect only once they are on disk: a failed write changes nothing.
+    void updateOptions(Sandbox &sandbox, SandboxOptions options);
     std::shared_ptr<Sandbox> find(const std::string &id) const;
+    // Registers a sandbox once its state is on disk; throws like save() and leaves nothing.
     std::shared_ptr<Sandbox> create(const std::string &id, SandboxOptions options);
     void erase(const std::string &id);
     const std::map<std::string, std::shared_ptr<Sandbox>> &all() const { return sandboxes_; }

@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -188,6 +189,79 @@ except OSError as error:
         const qint64 total = QFileInfo(logs + "agent.log").size() + QFileInfo(logs + "agent.log.1").size();
         QVERIFY2(total < 2300000, qPrintable(QString::number(total)));
         QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/pidone").status, 200);
+    }
+
+    // Item 3: the state directory on a small filesystem, filled from inside one sandbox.
+    // Other sandboxes keep working, a change that cannot be saved is refused and not
+    // applied, a new sandbox is refused whole, and the engine restarts and serves.
+    void aFullDiskLosesNothingAndStopsNothingElse()
+    {
+        QTemporaryDir mountPoint;
+        if (mount("tmpfs", mountPoint.path().toLocal8Bit().constData(), "tmpfs", 0, "size=160m,mode=0711") != 0)
+            QSKIP("mounting a small tmpfs needs root");
+        struct Unmount {
+            QString path;
+            ~Unmount() { umount2(path.toLocal8Bit().constData(), MNT_DETACH); }
+        } unmount{mountPoint.path()};
+        test::EngineHarness small(mountPoint.path() + "/state");
+        QString error;
+        QVERIFY2(small.start(&error), qPrintable(error));
+        auto &http = small.http();
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/filler", "{}").status, 200);
+        QCOMPARE(http.requestJson("PUT", "/v1/sandboxes/other", Json{{"envVars", {{"A", "1"}}}}).status, 200);
+        small.exec("filler", "dd if=/dev/zero of=/workspace/fill bs=1M count=200");
+        const Json df = small.exec("filler", "df --output=avail -B1 /workspace | tail -1");
+        QCOMPARE(std::stoll(df["stdout"].get<std::string>()), 0ll);
+
+        for (int i = 0; i < 5; ++i)
+        {
+            const Json result = small.exec("other", "echo $A");
+            QVERIFY2(result.value("stdout", "") == "1", result.dump().c_str());
+        }
+        const auto patch = http.requestJson("PATCH", "/v1/sandboxes/other", Json{{"envVars", {{"A", "2"}}}});
+        QCOMPARE(patch.status, 507);
+        QCOMPARE(patch.json().value("code", ""), std::string("NO_SPACE"));
+        QCOMPARE(http.request("GET", "/v1/sandboxes/other").json()["sandbox"]["envVars"]["A"], Json("1"));
+        const auto created = http.request("PUT", "/v1/sandboxes/newone", "{}");
+        QCOMPARE(created.status, 507);
+        QCOMPARE(http.request("GET", "/v1/sandboxes/newone").status, 404);
+        QVERIFY(!QFileInfo::exists(small.stateDir() + "/sandboxes/newone"));
+
+        small.stop(); // SIGTERM stops the sandboxes; "stopped" cannot be written
+        QVERIFY2(small.start(&error), qPrintable(error));
+        QCOMPARE(small.http().request("GET", "/v1/health").status, 200);
+        QCOMPARE(small.http().request("GET", "/v1/sandboxes/other").json()["sandbox"]["envVars"]["A"], Json("1"));
+        const Json again = small.exec("other", "echo $A");
+        QVERIFY2(again.value("stdout", "") == "1", again.dump().c_str());
+
+        QVERIFY(QFile::remove(small.stateDir() + "/sandboxes/filler/workspace/fill"));
+        QCOMPARE(small.http().requestJson("PATCH", "/v1/sandboxes/other", Json{{"envVars", {{"A", "2"}}}}).status, 200);
+        small.stop();
+    }
+
+    // Item 3: an instance whose start was never recorded (the write failed, the engine
+    // died) is found and ended when the engine starts, so two never share a workspace.
+    void anUnrecordedInstanceIsEndedAtStart()
+    {
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/twin", "{}").status, 200);
+        const QString stateFile = engine.stateDir() + "/sandboxes/twin/sandbox.json";
+        QFile state(stateFile);
+        QVERIFY(state.open(QIODevice::ReadOnly));
+        Json recorded = Json::parse(state.readAll().toStdString());
+        state.close();
+        const int initPid = recorded.value("initPid", 0);
+        QVERIFY(initPid > 0);
+        engine.stop(true); // SIGKILL: the instance keeps running
+        recorded["status"] = "stopped";
+        recorded["initPid"] = 0;
+        QVERIFY(state.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        state.write(QByteArray::fromStdString(recorded.dump()));
+        state.close();
+        QString error;
+        QVERIFY2(engine.start(&error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(QString("/proc/%1").arg(initPid)), 5000);
+        QCOMPARE(out("twin", "echo again"), std::string("again\n"));
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/twin").status, 200);
     }
 
     // Item 6: a sandbox whose state directory is deleted while no engine runs ends by

@@ -18,7 +18,7 @@ void pump(boost::asio::io_context &io, int milliseconds)
     io.run_for(std::chrono::milliseconds(milliseconds));
 }
 
-EngineHarness::EngineHarness()
+EngineHarness::EngineHarness(QString stateDir) : stateDir_(std::move(stateDir))
 {
     // Sandboxes of a root engine run as unprivileged uids that must traverse the state dir.
     chmod(state_.path().toLocal8Bit().constData(), 0711);
@@ -47,7 +47,7 @@ QString EngineHarness::binary(const QString &name)
 bool EngineHarness::start(QString *error)
 {
     QFile::remove(engineFile());
-    process_.start(binary("sandbenchd"), {"--listen", "127.0.0.1:0", "--state-dir", state_.path(), "--runtime-dir",
+    process_.start(binary("sandbenchd"), {"--listen", "127.0.0.1:0", "--state-dir", stateDir(), "--runtime-dir",
                                           runtime_.path(), "--stop-sandboxes-on-exit"});
     if (!process_.waitForStarted(5000)) {
         if (error)

@@ -73,7 +73,8 @@ void pump(boost::asio::io_context &io, int milliseconds);
 // A sandbenchd in temporary state and runtime directories.
 class EngineHarness {
 public:
-    EngineHarness();
+    // stateDir empty: a temporary directory of its own.
+    explicit EngineHarness(QString stateDir = {});
     ~EngineHarness();
 
     // Starts (or restarts, on the same state directory) the engine. Returns false with a message on failure.
@@ -84,7 +85,7 @@ public:
     client::HttpClient &http() { return *http_; }
     client::HttpClient newClient() const { return client::HttpClient(address_); }
     const client::EngineAddress &address() const { return address_; }
-    QString stateDir() const { return state_.path(); }
+    QString stateDir() const { return stateDir_.isEmpty() ? state_.path() : stateDir_; }
     QString engineFile() const { return runtime_.path() + "/engine.json"; }
     int port() const;
     qint64 pid() const { return process_.processId(); }
@@ -96,6 +97,7 @@ public:
 
 private:
     QTemporaryDir state_;
+    QString stateDir_;
     QTemporaryDir runtime_;
     QProcess process_;
     client::EngineAddress address_;
