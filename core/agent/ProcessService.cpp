@@ -142,6 +142,7 @@ asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(CommandReq
         system::SpawnOptions options;
         options.argv = {"/bin/bash", "-c", request.command};
         options.env = sessions_.environmentFor(env);
+        options.preferredByOomKiller = true; // the agent must outlive what it runs
         options.cwd = request.cwd.value_or(config_.workspace);
         options.fds = {{0, devNull}, {1, outWrite}, {2, errWrite}};
         try {

@@ -4,6 +4,7 @@
 #include "system/AsyncMutex.h"
 #include "system/Background.h"
 #include "system/ProcessTree.h"
+#include "system/Subprocess.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -76,6 +77,7 @@ pid_t spawnInPty(const std::string &shell, const std::vector<std::string> &env, 
         sigprocmask(SIG_SETMASK, &none, nullptr);
         if (chdir(cwd.c_str()) != 0 && chdir("/") != 0)
             _exit(127);
+        system::markForOomKiller(); // the agent must outlive what it runs
         execve(shell.c_str(), argv, envp.data());
         _exit(127);
     }

@@ -611,6 +611,7 @@ asio::awaitable<CommandResult> SessionService::executeSessionless(CommandRequest
     system::SpawnOptions options;
     options.argv = {"/bin/bash", "-c", request.command};
     options.env = environmentFor(env);
+    options.preferredByOomKiller = true; // the agent must outlive what it runs
     options.cwd = request.cwd.value_or(startingDirectory(std::nullopt));
     options.fds = {{0, devNull}, {1, outWrite}, {2, errWrite}};
     pid_t pid = -1;

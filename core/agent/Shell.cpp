@@ -72,6 +72,7 @@ Shell::Shell(asio::any_io_executor executor, std::vector<std::string> env, std::
     system::SpawnOptions options;
     options.argv = {"/bin/bash", "--norc", "--noprofile"};
     options.env = std::move(env);
+    options.preferredByOomKiller = true; // the agent must outlive what it runs
     options.cwd = std::move(cwd);
     options.fds = {{0, stdinRead}, {1, devNull}, {2, devNull}, {3, reportWrite}};
     try {

@@ -98,11 +98,39 @@ Json deletedEvent(const std::string &id)
     return {{"type", "sandbox.deleted"}, {"id", id}, {"timestamp", protocol::nowIso()}};
 }
 
-Json healthInfo(bool cgroupLimits, const std::string &note)
+// Which limits the host lets this engine enforce, and why not where it cannot.
+Json healthInfo(const std::optional<SandboxCgroups> &cgroups, const std::string &note)
 {
-    return {{"status", "healthy"},
-            {"version", SANDBENCH_VERSION},
-            {"limits", {{"rlimits", true}, {"cgroup", cgroupLimits}, {"cgroupNote", note}}}};
+    Json limits = {{"rlimits", true}, {"cgroup", cgroups.has_value()}, {"tmpfsSizes", true}};
+    if (cgroups) {
+        const Json described = cgroups->describe();
+        limits["cgroupVersion"] = described["version"];
+        limits["memory"] = described["memory"];
+        limits["pids"] = described["pids"];
+        limits["cpu"] = described["cpu"];
+    } else {
+        limits["memory"] = false;
+        limits["cpu"] = false;
+        limits["pids"] = geteuid() == 0; // RLIMIT_NPROC binds a sandbox uid of its own
+        limits["cgroupNote"] = note;
+    }
+    return {{"status", "healthy"}, {"version", SANDBENCH_VERSION}, {"limits", limits}};
+}
+
+CgroupLimits cgroupLimitsOf(const SandboxLimits &limits)
+{
+    return {static_cast<std::uint64_t>(limits.memoryMiB) << 20, limits.pids, limits.cpus};
+}
+
+// Short and stable per state directory, so two engines' cgroups never meet.
+std::string engineTag(const std::string &stateDir)
+{
+    std::uint32_t hash = 2166136261u;
+    for (unsigned char c : stateDir)
+        hash = (hash ^ c) * 16777619u;
+    char text[9];
+    std::snprintf(text, sizeof text, "%08x", hash);
+    return text;
 }
 
 // Counts a request as activity for its whole length: a long stream keeps the sandbox awake.
@@ -243,8 +271,10 @@ void Engine::start()
     if (geteuid() == 0)
         prepareForUnprivilegedSandboxes();
     token_ = randomToken();
-    cgroups_ = CgroupDelegation::detect(&cgroupNote_);
-    std::cerr << "sandbenchd: cgroup v2 limits " << (cgroups_ ? "on in " + cgroups_->root() : "off: " + cgroupNote_)
+    cgroups_ = SandboxCgroups::detect(engineTag(options_.stateDir), &cgroupNote_);
+    std::cerr << "sandbenchd: cgroup limits "
+              << (cgroups_ ? "on (" + cgroups_->describe()["version"].get<std::string>() + ", " + cgroups_->root() + ")"
+                           : "off: " + cgroupNote_)
               << "; rlimits on\n";
     registry_.load();
     for (const auto &[id, sandbox] : registry_.all())
@@ -446,16 +476,19 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
     request.envVars = sandbox->options.envVars;
     request.hostUid = sandbox->hostUid;
     request.hiddenPaths = hiddenPaths();
-    request.maxProcesses = sandbox->hostUid ? 1024 : 4096;
+    const SandboxLimits &limits = sandbox->options.limits;
+    request.maxProcesses = sandbox->hostUid ? limits.pids : 4096; // shared with the user's own otherwise
+    request.memoryBytes = static_cast<std::uint64_t>(limits.memoryMiB) << 20;
     if (!sandbox->options.keepAlive)
         request.sleepAfterSeconds = sandbox->options.sleepAfterSeconds;
-    struct CloseFd {
-        int fd = -1;
-        ~CloseFd() { if (fd >= 0) close(fd); }
-    } cgroupFd;
+    struct CloseFds {
+        std::vector<int> fds;
+        ~CloseFds() { for (int fd : fds) close(fd); }
+    } cgroupFds;
     try {
         if (cgroups_)
-            request.cgroupProcsFd = cgroupFd.fd = cgroups_->prepareSandbox(sandbox->id, CgroupLimits{});
+            request.cgroupProcsFds = cgroupFds.fds = cgroups_->prepareSandbox(sandbox->id, cgroupLimitsOf(limits));
+        sandbox->oomKills = 0;
         const LaunchResult launched = launchSandbox(request);
         sandbox->bwrapPid = launched.bwrapPid;
         sandbox->initPid = launched.initPid;
@@ -493,6 +526,25 @@ asio::awaitable<void> Engine::stopSandbox(std::shared_ptr<Sandbox> sandbox, cons
     setStatus(*sandbox, "stopped", reason);
 }
 
+void Engine::reportOutOfMemoryKills()
+{
+    if (!cgroups_)
+        return;
+    for (const auto &[id, sandbox] : registry_.all()) {
+        if (sandbox->status != "running")
+            continue;
+        const std::uint64_t kills = cgroups_->oomKills(id);
+        if (kills <= sandbox->oomKills)
+            continue;
+        sandbox->oomKills = kills;
+        Json event = sandboxEvent("sandbox.oom", *sandbox);
+        event["oomKills"] = kills;
+        event["message"] = "A process in sandbox '" + id + "' was killed: it reached the memory limit of " +
+                           std::to_string(sandbox->options.limits.memoryMiB) + " MiB";
+        publish(std::move(event));
+    }
+}
+
 asio::awaitable<void> Engine::sleepIdleSandboxes()
 {
     while (running_) {
@@ -502,6 +554,7 @@ asio::awaitable<void> Engine::sleepIdleSandboxes()
         if (error || !running_)
             co_return;
         const auto now = std::chrono::steady_clock::now();
+        reportOutOfMemoryKills();
         std::vector<std::shared_ptr<Sandbox>> idle;
         for (const auto &[id, sandbox] : registry_.all()) {
             if (sandbox->status != "running" || sandbox->options.keepAlive || sandbox->activeRequests > 0)
@@ -563,7 +616,7 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
     if (parts.size() < 2 || parts[0] != "v1")
         throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
     if (parts.size() == 2 && parts[1] == "health" && method == bhttp::verb::get)
-        co_return co_await reply(healthInfo(cgroups_.has_value(), cgroupNote_));
+        co_return co_await reply(healthInfo(cgroups_, cgroupNote_));
     if (parts.size() == 2 && parts[1] == "events" && method == bhttp::verb::get)
         co_return co_await streamEvents(responder);
     if (parts[1] != "sandboxes")
@@ -613,6 +666,11 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
             SandboxOptions updated = sandbox->options;
             applyOptions(updated, body);
             registry_.updateOptions(*sandbox, std::move(updated));
+            if (sandbox->status == "running" && cgroups_ && body.contains("limits")) {
+                // Memory, pids and CPU change at once; tmpfs sizes at the next start.
+                for (const int fd : cgroups_->prepareSandbox(id, cgroupLimitsOf(sandbox->options.limits)))
+                    close(fd);
+            }
             if (sandbox->status == "running") {
                 Json settings = agentIdleSetting(sandbox->options);
                 if (body.contains("envVars") && body["envVars"].is_object())

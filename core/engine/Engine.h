@@ -67,6 +67,8 @@ private:
     void setStatus(Sandbox &sandbox, const std::string &status, const std::string &error = {});
     void publish(Json event);
     asio::awaitable<void> sleepIdleSandboxes();
+    // Publishes sandbox.oom when a sandbox's memory cgroup counts new OOM kills.
+    void reportOutOfMemoryKills();
     std::vector<std::string> hiddenPaths() const;
     void prepareForUnprivilegedSandboxes();
     void lockStateDir();
@@ -79,7 +81,7 @@ private:
     asio::steady_timer idleTimer_;
     bool running_ = false;
     int stateLock_ = -1; // flock on stateDir/engine.lock, held while this engine lives
-    std::optional<CgroupDelegation> cgroups_;
+    std::optional<SandboxCgroups> cgroups_;
     std::string cgroupNote_; // why cgroup limits are off
 
     // Engine events for GET /v1/events: a bounded backlog with sequence numbers.

@@ -198,15 +198,21 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
     add({"--ro-bind", "/etc", "/etc"});
     if (exists("/opt"))
         add({"--ro-bind", "/opt", "/opt"});
-    add({"--proc", "/proc", "--dev", "/dev", "--size", std::to_string(2ull << 30), "--tmpfs", "/tmp",
-         "--tmpfs", "/run", "--tmpfs", "/var",
-         "--dir", "/var/tmp", "--tmpfs", "/home", "--tmpfs", "/mnt"});
+    // Every tmpfs has a size, a share of the memory limit: tmpfs pages are RAM that no
+    // OOM kill frees, so together they stay near half of it (a full /tmp is ENOSPC, not
+    // a sandbox whose every new process is killed).
+    const auto share = [&request](unsigned divisor) { return std::to_string(request.memoryBytes / divisor); };
+    add({"--proc", "/proc", "--dev", "/dev", "--size", share(4), "--tmpfs", "/tmp", "--size", share(32),
+         "--tmpfs", "/run", "--size", share(8), "--tmpfs", "/var", "--dir", "/var/tmp", "--size", share(16),
+         "--tmpfs", "/home", "--size", share(16), "--tmpfs", "/mnt"});
     for (const auto &hidden : request.hiddenPaths)
-        add({"--tmpfs", hidden});
+        add({"--size", "65536", "--tmpfs", hidden});
     // Bound from descriptors the engine opened, so bwrap (possibly an unprivileged uid)
     // needs no access to the engine's state directory path.
     add({"--bind-fd", std::to_string(fds.workspace), "/workspace", "--bind-fd", std::to_string(fds.home), "/root",
          "--ro-bind-fd", std::to_string(fds.agent), "/.sandbench/sandbench-agent", "--chdir", "/workspace",
+         // bwrap's root is an unsized tmpfs: read-only once everything is mounted on it.
+         "--remount-ro", "/",
          "--seccomp", std::to_string(fds.seccomp), "--info-fd", std::to_string(fds.info),
          "--", "/.sandbench/sandbench-agent"});
     return args;
@@ -288,7 +294,7 @@ LaunchResult launchSandbox(const LaunchRequest &request)
                  {fds.settings, settingsFd.fd}};
     spawn.rlimits = {{RLIMIT_NPROC, request.maxProcesses}, {RLIMIT_NOFILE, 4096},
                      {RLIMIT_FSIZE, 64ull << 30}, {RLIMIT_CORE, 0}};
-    spawn.joinCgroupFd = request.cgroupProcsFd;
+    spawn.joinCgroupFds = request.cgroupProcsFds;
     if (request.hostUid) {
         spawn.uid = *request.hostUid;
         spawn.gid = *request.hostUid;

@@ -5,6 +5,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -34,7 +36,8 @@ struct LaunchRequest {
     std::optional<uid_t> hostUid;        // run as this unprivileged uid (engine running as root)
     std::vector<std::string> hiddenPaths; // host paths to mask inside (engine state, if under a bound dir)
     unsigned long maxProcesses = 1024;
-    int cgroupProcsFd = -1; // join this cgroup (delegated cgroup v2), or -1
+    std::vector<int> cgroupProcsFds; // join these cgroups (see Cgroups.h)
+    std::uint64_t memoryBytes = 2048ull << 20; // sizes /tmp: tmpfs pages count as the sandbox's memory
     std::optional<long long> sleepAfterSeconds; // for the agent's own idle backstop; none with keepAlive
 };
 

@@ -51,6 +51,49 @@ std::optional<long long> parseDuration(const Json &value)
     return number * factor;
 }
 
+namespace {
+
+// A whole number within [low, high] from limits[name], or the current value when absent.
+unsigned limitValue(const Json &limits, const char *name, unsigned current, unsigned low, unsigned high)
+{
+    if (!limits.contains(name) || limits[name].is_null())
+        return current;
+    const Json &value = limits[name];
+    if (!value.is_number_integer() || value.get<long long>() < low || value.get<long long>() > high)
+        throw ApiError("VALIDATION_FAILED", std::string("limits.") + name + " must be a whole number from " +
+                                                std::to_string(low) + " to " + std::to_string(high));
+    return value.get<unsigned>();
+}
+
+void applyLimits(SandboxLimits &limits, const Json &body)
+{
+    if (!body.is_object())
+        throw ApiError("VALIDATION_FAILED", "limits must be an object: {memoryMiB, cpus, pids}");
+    for (const auto &[name, value] : body.items())
+        if (name != "memoryMiB" && name != "cpus" && name != "pids")
+            throw ApiError("VALIDATION_FAILED",
+                           name == "diskMiB" ? "limits.diskMiB is not enforced by this engine yet"
+                                             : "Unknown limit '" + name + "': use memoryMiB, cpus, pids");
+    SandboxLimits updated = limits;
+    updated.memoryMiB = limitValue(body, "memoryMiB", limits.memoryMiB, 64, 1u << 20);
+    updated.pids = limitValue(body, "pids", limits.pids, 16, 1u << 20);
+    if (body.contains("cpus") && !body["cpus"].is_null()) {
+        const Json &cpus = body["cpus"];
+        if (!cpus.is_number() || cpus.get<double>() < 0 || cpus.get<double>() > 1024 ||
+            (cpus.get<double>() > 0 && cpus.get<double>() < 0.01))
+            throw ApiError("VALIDATION_FAILED", "limits.cpus must be 0 (no cap) or a number of cores from 0.01 to 1024");
+        updated.cpus = cpus.get<double>();
+    }
+    limits = updated;
+}
+
+} // namespace
+
+Json SandboxLimits::toJson() const
+{
+    return {{"memoryMiB", memoryMiB}, {"cpus", cpus}, {"pids", pids}};
+}
+
 void applyOptions(SandboxOptions &options, const Json &body)
 {
     if (body.contains("envVars") && !body["envVars"].is_null()) {
@@ -68,6 +111,8 @@ void applyOptions(SandboxOptions &options, const Json &body)
         }
     }
     options.keepAlive = protocol::optionalBool(body, "keepAlive", options.keepAlive);
+    if (body.contains("limits") && !body["limits"].is_null())
+        applyLimits(options.limits, body["limits"]);
     if (body.contains("sleepAfter") && !body["sleepAfter"].is_null()) {
         const auto seconds = parseDuration(body["sleepAfter"]);
         if (!seconds)
@@ -83,7 +128,9 @@ Json Sandbox::publicView() const
                  {"createdAt", createdAt},
                  {"keepAlive", options.keepAlive},
                  {"sleepAfter", options.sleepAfterSeconds},
-                 {"envVars", options.envVars}};
+                 {"envVars", options.envVars},
+                 {"limits", options.limits.toJson()},
+                 {"oomKills", oomKills}};
     if (!lastError.empty())
         view["lastError"] = lastError;
     return view;
@@ -95,7 +142,7 @@ Json Sandbox::stateFile() const
                   {"createdAt", createdAt},
                   {"status", status},
                   {"options", {{"envVars", options.envVars}, {"keepAlive", options.keepAlive},
-                               {"sleepAfter", options.sleepAfterSeconds}}},
+                               {"sleepAfter", options.sleepAfterSeconds}, {"limits", options.limits.toJson()}}},
                   {"bwrapPid", bwrapPid},
                   {"initPid", initPid},
                   {"initStartTime", initStartTime}};

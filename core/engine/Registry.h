@@ -17,14 +17,24 @@ namespace sandbench::engine {
 
 using Json = nlohmann::json;
 
+// Per-sandbox resource limits (`limits` in PUT/PATCH). Defaults a desktop can live with.
+struct SandboxLimits {
+    unsigned memoryMiB = 2048; // memory + tmpfs, through cgroups where the host allows
+    double cpus = 0;           // CPU time in cores; 0: no cap
+    unsigned pids = 1024;      // processes and threads
+    bool operator==(const SandboxLimits &) const = default;
+    Json toJson() const;
+};
+
 struct SandboxOptions {
     std::map<std::string, std::string> envVars;
     bool keepAlive = false;
     long long sleepAfterSeconds = 600;
+    SandboxLimits limits;
     bool operator==(const SandboxOptions &) const = default;
 };
 
-// Applies the mutable options present in body (envVars, keepAlive, sleepAfter); throws ApiError on bad input.
+// Applies the mutable options present in body (envVars, keepAlive, sleepAfter, limits); throws ApiError on bad input.
 void applyOptions(SandboxOptions &options, const Json &body);
 
 // "30s", "5m", "1h", "2d" or a number of seconds; nullopt when invalid.
@@ -46,6 +56,7 @@ struct Sandbox {
     bool ownChild = false; // bwrap is our child (not re-adopted)
     std::chrono::steady_clock::time_point lastActivity = std::chrono::steady_clock::now();
     int activeRequests = 0;
+    std::uint64_t oomKills = 0; // in the current run, from the sandbox's memory cgroup
     system::AsyncMutex lifecycle; // start/stop/destroy one at a time
     std::string savedState;       // sandbox.json as last written: unchanged state is not rewritten
 

@@ -64,6 +64,15 @@ std::vector<std::string> currentEnvironment()
     return env;
 }
 
+void markForOomKiller()
+{
+    const int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        [[maybe_unused]] const ssize_t written = write(fd, "500", 3);
+        close(fd);
+    }
+}
+
 pid_t spawnProcess(const SpawnOptions &options)
 {
     if (options.argv.empty())
@@ -94,8 +103,9 @@ pid_t spawnProcess(const SpawnOptions &options)
         sigprocmask(SIG_SETMASK, &none, nullptr);
         for (int sig = 1; sig < NSIG; ++sig)
             signal(sig, SIG_DFL);
-        if (options.joinCgroupFd >= 0 && write(options.joinCgroupFd, "0", 1) != 1)
-            childFail(errorWrite, 8);
+        for (const int cgroup : options.joinCgroupFds)
+            if (write(cgroup, "0", 1) != 1)
+                childFail(errorWrite, 8);
         // Move every source above all targets first so dup2 never clobbers a source.
         const int base = highest + 1;
         const int errorFd = fcntl(errorWrite, F_DUPFD_CLOEXEC, base);
@@ -137,6 +147,8 @@ pid_t spawnProcess(const SpawnOptions &options)
         }
         if (options.uid && setresuid(*options.uid, *options.uid, *options.uid) != 0)
             childFail(errorFd, 6);
+        if (options.preferredByOomKiller)
+            markForOomKiller();
         execve(argv[0], argv.data(), envp.data());
         childFail(errorFd, 7);
     }

@@ -22,11 +22,17 @@ struct SpawnOptions {
     std::optional<uid_t> uid;                    // drop to this uid/gid (engine running as root)
     std::optional<gid_t> gid;
     std::vector<std::pair<int, rlim_t>> rlimits; // {RLIMIT_*, soft=hard value}
-    int joinCgroupFd = -1;                       // cgroup.procs to join before exec
+    std::vector<int> joinCgroupFds;              // cgroup.procs files to join before exec
+    bool preferredByOomKiller = false;           // raise oom_score_adj (see markForOomKiller)
 };
 
 // Returns the child's pid; throws std::system_error naming the call that failed.
 pid_t spawnProcess(const SpawnOptions &options);
+
+// Makes the calling process the out-of-memory killer's first choice over its parent
+// (oom_score_adj 500; raising needs no privilege). Async-signal-safe: for children
+// between fork and exec, so that a sandbox's agent outlives the commands it runs.
+void markForOomKiller();
 
 // pidfd_open(2): a descriptor that becomes readable when the process exits.
 int openPidfd(pid_t pid);

@@ -191,6 +191,49 @@ except OSError as error:
         QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/pidone").status, 200);
     }
 
+    // Item 2: memory, processes and CPU are bounded per sandbox (cgroups where the host
+    // allows; /v1/health says which), every tmpfs has a size, and bwrap's root is read-only.
+    void memoryProcessesAndCpuAreBounded()
+    {
+        const Json limits = engine.http().request("GET", "/v1/health").json()["limits"];
+        if (!limits.value("memory", false) || !limits.value("cpu", false))
+            QSKIP(("no cgroup limits on this host: " + limits.value("cgroupNote", std::string())).c_str());
+        const Json body = {{"limits", {{"memoryMiB", 128}, {"cpus", 0.25}, {"pids", 64}}}};
+        QCOMPARE(engine.http().requestJson("PUT", "/v1/sandboxes/bounded", body).status, 200);
+        // The hog is killed, the agent and the sandbox live on, and the kill is reported.
+        const std::string hog = out("bounded", "python3 -c 'a = bytearray(512 << 20); print(len(a))'; echo exit=$?");
+        QVERIFY2(hog.find("exit=137") != std::string::npos, hog.c_str());
+        QCOMPARE(out("bounded", "echo alive"), std::string("alive\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            engine.http().request("GET", "/v1/sandboxes/bounded").json()["sandbox"].value("oomKills", 0) >= 1, 5000);
+        // tmpfs pages are memory too: each tmpfs is a share of the limit, so filling them
+        // ends in ENOSPC while the sandbox still runs commands; bwrap's root is read-only.
+        const std::string tmpfs = out("bounded", "for d in /tmp /run /var /home /mnt; do "
+                                                 "head -c 200M /dev/zero > $d/fill 2>/dev/null; echo $d=$?; done; "
+                                                 "touch /escape 2>/dev/null; echo root=$?; du -scm /tmp /run /var /home /mnt | tail -1");
+        QVERIFY2(tmpfs.find("=0") == std::string::npos && tmpfs.find("root=1") != std::string::npos, tmpfs.c_str());
+        QCOMPARE(out("bounded", "echo still alive"), std::string("still alive\n"));
+        // A quarter of a core: a second of spinning gets about a quarter second of CPU.
+        const std::string cpu = out("bounded", "python3 -c '\nimport time\nend = time.time() + 1\n"
+                                               "while time.time() < end: pass\nprint(time.process_time())'");
+        QVERIFY2(std::stod(cpu) < 0.5, cpu.c_str());
+        // No more than 64 processes.
+        const std::string forks = out("bounded", "for i in $(seq 100); do sleep 3 & done 2>/dev/null; "
+                                                 "ls -d /proc/[0-9]* | wc -l");
+        QVERIFY2(std::stoi(forks) <= 64, forks.c_str());
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/bounded").status, 200);
+    }
+
+    void limitsAreValidated()
+    {
+        for (const Json &limits : {Json{{"memoryMiB", 1}}, Json{{"memoryMiB", "2G"}}, Json{{"pids", 0}},
+                                   Json{{"cpus", -1}}, Json{{"diskMiB", 100}}, Json{{"swap", 1}}, Json("big")}) {
+            const auto result = engine.http().requestJson("PUT", "/v1/sandboxes/limits", Json{{"limits", limits}});
+            QVERIFY2(result.status == 400, limits.dump().c_str());
+        }
+        QVERIFY(!QDir(engine.stateDir() + "/sandboxes/limits").exists());
+    }
+
     // Item 3: the state directory on a small filesystem, filled from inside one sandbox.
     // Other sandboxes keep working, a change that cannot be saved is refused and not
     // applied, a new sandbox is refused whole, and the engine restarts and serves.
