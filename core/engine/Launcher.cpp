@@ -195,14 +195,23 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
             add({"--ro-bind", dir, dir});
         }
     }
-    add({"--ro-bind", "/etc", "/etc"});
+    // A private /etc: generated files plus a few read-only host entries.
+    add({"--size", std::to_string(1 << 20), "--tmpfs", "/etc"});
+    for (const auto &entry : hostEtcEntries())
+        if (exists("/etc/" + entry))
+            add({"--ro-bind", "/etc/" + entry, "/etc/" + entry});
+    int etcFd = fds.firstEtcFile;
+    for (const auto &file : generatedEtcFiles(request.id))
+        add({"--perms", "0644", "--ro-bind-data", std::to_string(etcFd++), file.path});
     if (exists("/opt"))
         add({"--ro-bind", "/opt", "/opt"});
     // Every tmpfs has a size, a share of the memory limit: tmpfs pages are RAM that no
     // OOM kill frees, so together they stay near half of it (a full /tmp is ENOSPC, not
     // a sandbox whose every new process is killed).
     const auto share = [&request](unsigned divisor) { return std::to_string(request.memoryBytes / divisor); };
-    add({"--proc", "/proc", "--dev", "/dev", "--size", share(4), "--tmpfs", "/tmp", "--size", share(32),
+    // The host kernel's command line is none of the sandbox's business.
+    add({"--proc", "/proc", "--ro-bind-data", std::to_string(fds.empty), "/proc/cmdline", "--dev", "/dev", "--size", share(4),
+         "--tmpfs", "/tmp", "--size", share(32),
          "--tmpfs", "/run", "--size", share(8), "--tmpfs", "/var", "--dir", "/var/tmp", "--size", share(16),
          "--tmpfs", "/home", "--size", share(16), "--tmpfs", "/mnt"});
     for (const auto &hidden : request.hiddenPaths)
@@ -211,11 +220,46 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
     // needs no access to the engine's state directory path.
     add({"--bind-fd", std::to_string(fds.workspace), "/workspace", "--bind-fd", std::to_string(fds.home), "/root",
          "--ro-bind-fd", std::to_string(fds.agent), "/.sandbench/sandbench-agent", "--chdir", "/workspace",
-         // bwrap's root is an unsized tmpfs: read-only once everything is mounted on it.
-         "--remount-ro", "/",
+         // bwrap's root is an unsized tmpfs, /etc a small one: read-only once set up.
+         "--remount-ro", "/etc", "--remount-ro", "/",
          "--seccomp", std::to_string(fds.seccomp), "--info-fd", std::to_string(fds.info),
          "--", "/.sandbench/sandbench-agent"});
     return args;
+}
+
+const std::vector<std::string> &hostEtcEntries()
+{
+    static const std::vector<std::string> entries = {
+        "alternatives", "bash.bashrc", "ca-certificates", "ca-certificates.conf", "debian_version", "fonts",
+        "gai.conf", "host.conf", "inputrc", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "locale.alias",
+        "localtime", "magic", "magic.mime", "matplotlibrc", "mime.types", "os-release", "profile", "protocols",
+        "python3", "python3.11", "python3.12", "services", "shells", "ssl", "terminfo", "timezone", "vim", "xml"};
+    return entries;
+}
+
+std::vector<GeneratedFile> generatedEtcFiles(const std::string &sandboxId)
+{
+    // A machine-id of its own, stable for the sandbox: never the host's.
+    auto fnv = [](const std::string &text) {
+        std::uint64_t hash = 1469598103934665603ull;
+        for (unsigned char c : text)
+            hash = (hash ^ c) * 1099511628211ull;
+        return hash;
+    };
+    char machineId[40];
+    std::snprintf(machineId, sizeof machineId, "%016llx%016llx\n",
+                  static_cast<unsigned long long>(fnv("sandbench:" + sandboxId)),
+                  static_cast<unsigned long long>(fnv(sandboxId + ":machine-id")));
+    return {
+        {"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"},
+        {"/etc/group", "root:x:0:\nnogroup:x:65534:\n"},
+        {"/etc/hostname", sandboxId + "\n"},
+        {"/etc/hosts", "127.0.0.1\tlocalhost " + sandboxId + "\n::1\tlocalhost ip6-localhost ip6-loopback " +
+                           sandboxId + "\n"},
+        {"/etc/nsswitch.conf", "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\n"
+                               "protocols: files\nservices: files\nethers: files\nrpc: files\n"},
+        {"/etc/machine-id", machineId},
+    };
 }
 
 std::string agentSettings(const LaunchRequest &request)
@@ -233,19 +277,19 @@ std::vector<std::string> bwrapEnvironment()
 
 namespace {
 
-// A sealed memfd holding the agent's settings, for the agent to read once.
-int settingsDescriptor(const LaunchRequest &request)
+// A sealed memfd holding text (the agent's settings, a generated /etc file): nothing on
+// disk, and nobody can change it after the engine wrote it.
+int sealedDescriptor(const std::string &name, const std::string &text)
 {
-    const int fd = memfd_create("sandbench-settings", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    const int fd = memfd_create(name.c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0)
-        fail("settingsDescriptor: memfd_create", errno);
-    const std::string text = agentSettings(request);
+        fail("sealedDescriptor " + name + ": memfd_create", errno);
     for (std::size_t done = 0; done < text.size();) {
         const ssize_t n = write(fd, text.data() + done, text.size() - done);
         if (n < 0) {
             const int error = errno;
             close(fd);
-            fail("settingsDescriptor: write", error);
+            fail("sealedDescriptor " + name + ": write", error);
         }
         done += static_cast<std::size_t>(n);
     }
@@ -276,7 +320,14 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     FdGuard outputReadGuard{outputRead};
     FdGuard outputWriteGuard{outputWrite};
     FdGuard devNull{open("/dev/null", O_RDONLY | O_CLOEXEC)};
-    FdGuard settingsFd{settingsDescriptor(request)};
+    FdGuard settingsFd{sealedDescriptor("sandbench-settings", agentSettings(request))};
+    FdGuard emptyFd{sealedDescriptor("sandbench-empty", "")};
+    struct FdList {
+        std::vector<int> fds;
+        ~FdList() { for (int fd : fds) close(fd); }
+    } etcFiles;
+    for (const auto &file : generatedEtcFiles(request.id))
+        etcFiles.fds.push_back(sealedDescriptor("sandbench-etc", file.content));
     FdGuard workspaceFd{open(request.paths.workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
     FdGuard homeFd{open(request.paths.home.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
     FdGuard agentFd{open(request.agentBinary.c_str(), O_PATH | O_CLOEXEC)};
@@ -291,7 +342,9 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     spawn.fds = {{0, devNull.fd},          {1, outputWrite},      {2, outputWrite},
                  {3, listenFd.fd},         {fds.seccomp, seccompFd.fd}, {fds.info, infoWrite},
                  {fds.workspace, workspaceFd.fd}, {fds.home, homeFd.fd}, {fds.agent, agentFd.fd},
-                 {fds.settings, settingsFd.fd}};
+                 {fds.settings, settingsFd.fd}, {fds.empty, emptyFd.fd}};
+    for (std::size_t i = 0; i < etcFiles.fds.size(); ++i)
+        spawn.fds.emplace_back(fds.firstEtcFile + static_cast<int>(i), etcFiles.fds[i]);
     spawn.rlimits = {{RLIMIT_NPROC, request.maxProcesses}, {RLIMIT_NOFILE, 4096},
                      {RLIMIT_FSIZE, 64ull << 30}, {RLIMIT_CORE, 0}};
     spawn.joinCgroupFds = request.cgroupProcsFds;

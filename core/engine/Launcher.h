@@ -53,10 +53,24 @@ struct LaunchResult {
 };
 
 // Descriptor numbers bwrap sees (fd 3 is the agent's listening socket). settings holds
-// the sandbox's envVars and sleepAfter as JSON, read once by the agent.
+// the sandbox's envVars and sleepAfter as JSON, read once by the agent; empty is an empty
+// file (bound over /proc/cmdline); the generated /etc files follow from firstEtcFile on,
+// in the order of generatedEtcFiles().
 struct LaunchFds {
-    int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8, settings = 9;
+    int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8, settings = 9, empty = 10, firstEtcFile = 11;
 };
+
+// The sandbox's own /etc: files generated for it (its users, hosts, hostname = id, a
+// machine-id of its own)...
+struct GeneratedFile {
+    std::string path;
+    std::string content;
+};
+std::vector<GeneratedFile> generatedEtcFiles(const std::string &sandboxId);
+// ...and the few host entries programs need, bound read-only (certificates, loader
+// cache, alternatives, Python, fonts, MIME types, time zone...). Nothing else of the
+// host's /etc is visible.
+const std::vector<std::string> &hostEtcEntries();
 
 // The full bwrap command line. Nothing from the API reaches it but the validated id.
 std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const LaunchFds &fds);

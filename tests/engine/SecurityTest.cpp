@@ -117,6 +117,29 @@ private slots:
         QVERIFY(!QDir(engine.stateDir() + "/sandboxes/names").exists());
     }
 
+    // Item 4: the sandbox sees a private /etc (its own users, host name, machine-id) with
+    // only the host entries programs need, read-only, and not the kernel's command line.
+    void thePrivateEtcShowsOnlyWhatProgramsNeed()
+    {
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/etc", "{}").status, 200);
+        const std::string listing = out("etc", "ls -A /etc");
+        for (const char *hostOnly : {"shadow", "gshadow", "gitconfig", "ssh", "passwd-", "pip.conf", "npmrc",
+                                     "subuid", "resolv.conf", "fstab", "sudoers", "environment"})
+            QVERIFY2(("\n" + listing).find("\n" + std::string(hostOnly) + "\n") == std::string::npos, hostOnly);
+        QCOMPARE(out("etc", "cat /etc/hostname; hostname; id -un; getent passwd root | cut -d: -f6; "
+                            "getent hosts etc >/dev/null && echo resolves"),
+                 std::string("etc\netc\nroot\n/root\nresolves\n"));
+        QFile hostMachineId("/etc/machine-id");
+        if (hostMachineId.open(QIODevice::ReadOnly))
+            QVERIFY(out("etc", "cat /etc/machine-id") != hostMachineId.readAll().toStdString());
+        QCOMPARE(out("etc", "wc -c < /proc/cmdline; touch /etc/x 2>/dev/null || echo read-only"),
+                 std::string("0\nread-only\n"));
+        // What programs need is there: certificates, the loader cache, Python's config.
+        QCOMPARE(out("etc", "python3 -c 'import ssl; print(ssl.create_default_context().cert_store_stats()[\"x509_ca\"] > 0)'"),
+                 std::string("True\n"));
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/etc").status, 200);
+    }
+
     // Item 4: io_uring works in kernel threads that seccomp never sees; vsock reaches the
     // hypervisor (this machine is a VM with /dev/vsock) past the network namespace.
     void ioUringAndVsockAreDenied()
