@@ -296,6 +296,12 @@ http::ServerOptions Engine::serverOptions() const
 {
     http::ServerOptions options;
     options.bodyLimit = options_.bodyLimit;
+    // A local user without the token must not starve the engine: idle connections are
+    // capped (the longest-waiting goes), a new one has 10 s for its first request, and
+    // at most 4 large JSON bodies are held at once (4 x 64 MiB).
+    options.maxIdleConnections = 256;
+    options.firstRequestTimeout = std::chrono::seconds(10);
+    options.maxLargeBodies = 4;
     // Uploads to /v1/sandboxes/{id}/files stream through; everything else is read whole.
     options.streamsBody = [](const bhttp::request_header<> &header) {
         if (header.method() != bhttp::verb::put)
@@ -740,7 +746,7 @@ asio::awaitable<void> Engine::forward(std::shared_ptr<Sandbox> sandbox, http::Re
     for (int attempt = 0;; ++attempt) {
         co_await ensureRunning(sandbox, autostart);
         try {
-            co_return co_await forwardToAgent(socketPath, request, responder);
+            co_return co_await unlessAgentStops(sandbox, forwardToAgent(socketPath, request, responder));
         } catch (const AgentUnavailable &failure) {
             // Stopped or destroyed while this request was on its way: that is not a failure.
             if (sandbox->status != "running" || registry_.find(sandbox->id) != sandbox)
@@ -756,6 +762,52 @@ asio::awaitable<void> Engine::forward(std::shared_ptr<Sandbox> sandbox, http::Re
     }
 }
 
+namespace {
+
+// Runs work to its end and hands back how it failed, if it did. (awaitable_operators'
+// || waits for one *success*: a failure must not look like one.)
+asio::awaitable<std::exception_ptr> failureOf(asio::awaitable<void> work)
+{
+    std::exception_ptr failure;
+    try {
+        co_await std::move(work);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    co_return failure;
+}
+
+} // namespace
+
+asio::awaitable<pid_t> Engine::agentStopped(std::shared_ptr<Sandbox> sandbox)
+{
+    asio::steady_timer tick(io_);
+    for (int stoppedFor = 0;;) {
+        tick.expires_after(std::chrono::seconds(1));
+        co_await tick.async_wait(asio::use_awaitable);
+        const pid_t agent = sandbox->initPid > 0 ? agentOf(sandbox->initPid) : 0;
+        stoppedFor = agent > 0 && system::isStopped(agent) ? stoppedFor + 1 : 0;
+        if (stoppedFor >= 3)
+            co_return agent;
+    }
+}
+
+asio::awaitable<void> Engine::unlessAgentStops(std::shared_ptr<Sandbox> sandbox, asio::awaitable<void> work)
+{
+    // A stopped agent accepts connections (the engine holds the listening socket) but
+    // never answers: without this, its requests would wait forever.
+    auto outcome = co_await (failureOf(std::move(work)) || agentStopped(sandbox));
+    if (outcome.index() == 1) {
+        const pid_t agent = std::get<1>(outcome);
+        throw ApiError("SANDBOX_UNRESPONSIVE",
+                       "Sandbox '" + sandbox->id + "' is not answering: its agent (pid " + std::to_string(agent) +
+                           ") is stopped (SIGSTOP). Stop and start the sandbox, or send the agent SIGCONT",
+                       {{"sandboxId", sandbox->id}, {"agentPid", agent}}, {}, 503);
+    }
+    if (const auto failure = std::get<0>(outcome))
+        std::rethrow_exception(failure);
+}
+
 asio::awaitable<void> Engine::upload(std::shared_ptr<Sandbox> sandbox, http::Request &request,
                                      http::Responder &responder, std::string agentTarget, bool autostart)
 {
@@ -763,7 +815,8 @@ asio::awaitable<void> Engine::upload(std::shared_ptr<Sandbox> sandbox, http::Req
     co_await ensureRunning(sandbox, autostart);
     request.target(agentTarget);
     // No retry: the body is consumed as it is forwarded.
-    co_await forwardUploadToAgent(SandboxPaths(registry_.sandboxDir(sandbox->id)).socket, request, responder);
+    co_await unlessAgentStops(
+        sandbox, forwardUploadToAgent(SandboxPaths(registry_.sandboxDir(sandbox->id)).socket, request, responder));
 }
 
 asio::awaitable<void> Engine::streamEvents(http::Responder &responder)

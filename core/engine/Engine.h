@@ -49,6 +49,11 @@ private:
     asio::awaitable<void> upload(std::shared_ptr<Sandbox> sandbox, http::Request &request,
                                  http::Responder &responder, std::string agentTarget, bool autostart);
     asio::awaitable<void> streamEvents(http::Responder &responder);
+    // Runs work (a relay to the agent); throws SANDBOX_UNRESPONSIVE (503) instead once the
+    // sandbox's agent has been stopped for 3 s.
+    asio::awaitable<void> unlessAgentStops(std::shared_ptr<Sandbox> sandbox, asio::awaitable<void> work);
+    // Resolves with the agent's pid once it has been seen stopped for 3 s in a row.
+    asio::awaitable<pid_t> agentStopped(std::shared_ptr<Sandbox> sandbox);
     http::ServerOptions serverOptions() const;
 
     std::shared_ptr<Sandbox> requireSandbox(const std::string &id) const;

@@ -137,6 +137,15 @@ std::vector<RunningAgent> findRunningAgents()
     return agents;
 }
 
+pid_t agentOf(pid_t initPid)
+{
+    const std::string init = std::to_string(initPid);
+    std::ifstream children("/proc/" + init + "/task/" + init + "/children");
+    pid_t agent = 0;
+    children >> agent;
+    return agent;
+}
+
 unsigned long long processStartTime(pid_t pid)
 {
     std::ifstream file("/proc/" + std::to_string(pid) + "/stat");

@@ -101,6 +101,9 @@ struct RunningAgent {
 // an agent never names a process outside its own sandbox.
 std::vector<RunningAgent> findRunningAgents();
 
+// The agent of a sandbox: the one child of its init (0 when there is none).
+pid_t agentOf(pid_t initPid);
+
 // Start time of a process (field 22 of /proc/PID/stat), to tell a pid from a reused one.
 unsigned long long processStartTime(pid_t pid);
 

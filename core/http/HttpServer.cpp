@@ -1,4 +1,5 @@
 #include "http/HttpServer.h"
+#include "system/AsyncMutex.h"
 #include "system/Background.h"
 
 #include "protocol/Protocol.h"
@@ -8,6 +9,7 @@
 
 #include <cctype>
 #include <iostream>
+#include <list>
 #include <optional>
 
 #include <sys/sendfile.h>
@@ -265,19 +267,69 @@ asio::awaitable<void> sendPlainError(beast::basic_stream<Protocol> &stream, unsi
         co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, error));
 }
 
+class IdleEntry;
+
+// What the connections of one server share: who is idle (oldest first), and the slots
+// for large bodies.
+struct ServerState {
+    explicit ServerState(const ServerOptions &options) : largeBodies(options.maxLargeBodies) {}
+    std::list<IdleEntry *> idle;
+    system::AsyncSemaphore largeBodies;
+};
+
+// Registers a connection as idle while it waits for a request; when too many are, the
+// one that waited longest is cancelled.
+class IdleEntry {
+public:
+    IdleEntry(ServerState &state, std::size_t limit, std::function<void()> cancel)
+        : state_(state), cancel_(std::move(cancel))
+    {
+        if (limit == 0)
+            return;
+        entry_ = state_.idle.insert(state_.idle.end(), this);
+        registered_ = true;
+        if (state_.idle.size() > limit)
+            state_.idle.front()->evict();
+    }
+    ~IdleEntry()
+    {
+        if (registered_)
+            state_.idle.erase(entry_);
+    }
+    IdleEntry(const IdleEntry &) = delete;
+    IdleEntry &operator=(const IdleEntry &) = delete;
+
+private:
+    void evict()
+    {
+        state_.idle.erase(entry_);
+        registered_ = false;
+        cancel_();
+    }
+    ServerState &state_;
+    std::function<void()> cancel_;
+    std::list<IdleEntry *>::iterator entry_;
+    bool registered_ = false;
+};
+
 template <class Protocol>
-asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler handler, ServerOptions options)
+asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler handler, ServerOptions options,
+                                    std::shared_ptr<ServerState> state)
 {
     beast::basic_stream<Protocol> stream(std::move(socket));
     beast::flat_buffer buffer;
     buffer.reserve(64 * 1024); // Beast reads at most the free capacity (512 bytes when new)
-    for (;;) {
+    for (bool first = true;; first = false) {
         bhttp::request_parser<bhttp::empty_body> headerParser;
         headerParser.header_limit(64 * 1024);
         headerParser.body_limit(boost::none);
         beast::error_code error;
-        stream.expires_after(options.idleTimeout);
-        co_await bhttp::async_read_header(stream, buffer, headerParser, asio::redirect_error(asio::use_awaitable, error));
+        stream.expires_after(first ? options.firstRequestTimeout : options.idleTimeout);
+        {
+            IdleEntry idle(*state, options.maxIdleConnections, [&stream] { stream.cancel(); });
+            co_await bhttp::async_read_header(stream, buffer, headerParser,
+                                              asio::redirect_error(asio::use_awaitable, error));
+        }
         if (error == bhttp::error::end_of_stream || error == asio::error::eof ||
             error == asio::error::connection_reset || error == beast::error::timeout ||
             error == asio::error::operation_aborted)
@@ -287,6 +339,7 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
             break;
         }
         std::optional<bhttp::request_parser<bhttp::buffer_body>> bodyParser;
+        std::optional<system::AsyncSemaphore::Guard> largeBodySlot; // held while the body is in memory
         Request request;
         if (options.streamsBody && options.streamsBody(headerParser.get())) {
             bodyParser.emplace(std::move(headerParser));
@@ -296,12 +349,16 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
         } else {
             // The header was parsed without a limit, so a declared length is checked here.
             const auto declared = headerParser.content_length();
+            const bool large = !declared ? headerParser.chunked() : *declared > options.largeBody;
             bhttp::request_parser<bhttp::string_body> parser(std::move(headerParser));
             parser.body_limit(options.bodyLimit);
-            if (declared && *declared > options.bodyLimit)
+            if (declared && *declared > options.bodyLimit) {
                 error = bhttp::error::body_limit;
-            else
+            } else {
+                if (large && options.maxLargeBodies > 0)
+                    largeBodySlot.emplace(co_await state->largeBodies.acquire());
                 co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, error));
+            }
             if (error == bhttp::error::body_limit) {
                 co_await sendPlainError(stream, 413, "PAYLOAD_TOO_LARGE",
                                         "Request body exceeds the limit of " + std::to_string(options.bodyLimit) + " bytes");
@@ -343,9 +400,10 @@ template <class Acceptor>
 void serveAny(Acceptor &acceptor, Handler handler, ServerOptions options)
 {
     using Protocol = typename Acceptor::protocol_type;
+    auto state = std::make_shared<ServerState>(options);
     asio::co_spawn(
         acceptor.get_executor(),
-        [&acceptor, handler = std::move(handler), options]() -> asio::awaitable<void> {
+        [&acceptor, handler = std::move(handler), options, state]() -> asio::awaitable<void> {
             for (;;) {
                 beast::error_code error;
                 auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, error));
@@ -362,7 +420,8 @@ void serveAny(Acceptor &acceptor, Handler handler, ServerOptions options)
                     beast::error_code ignored;
                     socket.set_option(asio::ip::tcp::no_delay(true), ignored);
                 }
-                asio::co_spawn(acceptor.get_executor(), runConnection<Protocol>(std::move(socket), handler, options),
+                asio::co_spawn(acceptor.get_executor(),
+                               runConnection<Protocol>(std::move(socket), handler, options, state),
                                system::inBackground("http connection"));
             }
         },

@@ -82,7 +82,15 @@ using Handler = std::function<asio::awaitable<void>(Request &, Responder &)>;
 
 struct ServerOptions {
     std::uint64_t bodyLimit = 64ull * 1024 * 1024;
-    std::chrono::seconds idleTimeout{300};
+    std::chrono::seconds idleTimeout{300};        // between requests on a kept-alive connection
+    std::chrono::seconds firstRequestTimeout{30}; // a new connection's first request header
+    // Above this many connections waiting for a request, the longest-waiting is closed
+    // (0: no cap): idle connections cannot starve the server of descriptors.
+    std::size_t maxIdleConnections = 0;
+    // Bodies read whole that are larger than largeBody are read at most this many at a
+    // time (0: no cap), so memory for bodies stays near maxLargeBodies x bodyLimit.
+    std::size_t maxLargeBodies = 0;
+    std::uint64_t largeBody = 1 << 20;
     // Requests for which this returns true reach the handler with an empty body, to be
     // read piece by piece with Responder::readBody (large uploads); no size limit applies.
     std::function<bool(const bhttp::request_header<> &)> streamsBody;

@@ -1,4 +1,5 @@
-// A FIFO mutex for coroutines on one executor: waiters are served in arrival order.
+// FIFO semaphores and mutexes for coroutines on one executor: waiters are served in
+// arrival order.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -12,23 +13,25 @@
 
 namespace sandbench::system {
 
-class AsyncMutex {
+class AsyncSemaphore {
 public:
-    // Unlocks on destruction unless moved from.
+    explicit AsyncSemaphore(std::size_t slots) : free_(slots) {}
+
+    // Gives the slot back on destruction unless moved from.
     class Guard {
     public:
-        explicit Guard(AsyncMutex *mutex) : mutex_(mutex) {}
-        Guard(Guard &&other) noexcept : mutex_(std::exchange(other.mutex_, nullptr)) {}
+        explicit Guard(AsyncSemaphore *semaphore) : semaphore_(semaphore) {}
+        Guard(Guard &&other) noexcept : semaphore_(std::exchange(other.semaphore_, nullptr)) {}
         Guard &operator=(Guard &&) = delete;
-        ~Guard() { if (mutex_) mutex_->unlock(); }
+        ~Guard() { if (semaphore_) semaphore_->release(); }
     private:
-        AsyncMutex *mutex_;
+        AsyncSemaphore *semaphore_;
     };
 
-    boost::asio::awaitable<Guard> lock()
+    boost::asio::awaitable<Guard> acquire()
     {
-        if (!locked_) {
-            locked_ = true;
+        if (free_ > 0) {
+            --free_;
             co_return Guard(this);
         }
         auto waiter = std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor,
@@ -36,16 +39,16 @@ public:
         waiters_.push_back(waiter);
         boost::system::error_code ignored;
         co_await waiter->async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
-        co_return Guard(this); // ownership was handed over by unlock()
+        co_return Guard(this); // the slot was handed over by release()
     }
 
-    bool locked() const { return locked_; }
+    std::size_t available() const { return free_; }
 
 private:
-    void unlock()
+    void release()
     {
         if (waiters_.empty()) {
-            locked_ = false;
+            ++free_;
             return;
         }
         auto next = waiters_.front();
@@ -53,8 +56,18 @@ private:
         next->cancel();
     }
 
-    bool locked_ = false;
+    std::size_t free_;
     std::deque<std::shared_ptr<boost::asio::steady_timer>> waiters_;
+};
+
+class AsyncMutex {
+public:
+    using Guard = AsyncSemaphore::Guard;
+    boost::asio::awaitable<Guard> lock() { return slot_.acquire(); }
+    bool locked() const { return slot_.available() == 0; }
+
+private:
+    AsyncSemaphore slot_{1};
 };
 
 } // namespace sandbench::system

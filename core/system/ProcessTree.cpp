@@ -85,6 +85,12 @@ std::vector<pid_t> descendantsDeepestFirst(pid_t root)
     return result;
 }
 
+bool isStopped(pid_t pid)
+{
+    ProcStat stat;
+    return readStat(pid, stat) && (stat.state == 'T' || stat.state == 't');
+}
+
 bool isGone(pid_t pid)
 {
     ProcStat stat;

@@ -17,6 +17,9 @@ std::vector<pid_t> descendantsDeepestFirst(pid_t root);
 // True when the pid no longer exists or is a zombie.
 bool isGone(pid_t pid);
 
+// True when the process is stopped (SIGSTOP, SIGTSTP) or stopped by a tracer.
+bool isStopped(pid_t pid);
+
 enum class TreeKill { AlreadyGone, Terminated, Escalated };
 
 // SIGTERM to the tree (leaves first), wait up to grace for every pid, then

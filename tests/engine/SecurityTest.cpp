@@ -4,14 +4,22 @@
 #include "support/EngineHarness.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 using namespace sandbench;
 using client::Json;
@@ -255,6 +263,91 @@ except OSError as error:
             QVERIFY2(result.status == 400, limits.dump().c_str());
         }
         QVERIFY(!QDir(engine.stateDir() + "/sandboxes/limits").exists());
+    }
+
+    // Item 4: an agent stopped with SIGSTOP (sandbox code can do that: same uid) makes
+    // requests fail with a clear error instead of hanging; SIGCONT brings it back.
+    void aStoppedAgentAnswersWithAClearError()
+    {
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/frozen", "{}").status, 200);
+        QCOMPARE(out("frozen", "echo before"), std::string("before\n"));
+        const std::string ps = out("frozen", "pgrep -f -x /.sandbench/sandbench-agent");
+        QVERIFY2(!ps.empty(), "no agent in the sandbox");
+        QElapsedTimer timer;
+        timer.start();
+        auto client = engine.newClient();
+        const Json stop = {{"command", "kill -STOP " + ps.substr(0, ps.find('\n')) + "; echo sent"}};
+        const auto result = client.requestJson("POST", "/v1/sandboxes/frozen/api/execute", stop);
+        QCOMPARE(result.status, 503);
+        QCOMPARE(result.json().value("code", ""), std::string("SANDBOX_UNRESPONSIVE"));
+        QVERIFY(timer.elapsed() < 10000);
+        QFile state(engine.stateDir() + "/sandboxes/frozen/sandbox.json");
+        QVERIFY(state.open(QIODevice::ReadOnly));
+        const int initPid = Json::parse(state.readAll().toStdString()).value("initPid", 0);
+        QDir children(QString("/proc/%1/task/%1").arg(initPid));
+        QFile childList(children.filePath("children"));
+        QVERIFY(childList.open(QIODevice::ReadOnly));
+        const int agent = childList.readAll().trimmed().toInt();
+        QVERIFY(agent > 0);
+        ::kill(agent, SIGCONT);
+        QCOMPARE(out("frozen", "echo after"), std::string("after\n"));
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/frozen").status, 200);
+    }
+
+    // Item 4: thousands of idle connections from a local user without the token do not
+    // starve the engine: the longest-waiting are closed, and clients are still served.
+    void idleConnectionsCannotStarveTheEngine()
+    {
+        rlimit files{};
+        getrlimit(RLIMIT_NOFILE, &files);
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+        std::vector<int> sockets;
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<uint16_t>(engine.port()));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        for (int i = 0; i < 3000; ++i) {
+            const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            QVERIFY(fd >= 0);
+            QVERIFY(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
+            sockets.push_back(fd);
+        }
+        QElapsedTimer timer;
+        timer.start();
+        auto client = engine.newClient();
+        QCOMPARE(client.request("GET", "/v1/health").status, 200);
+        QVERIFY(timer.elapsed() < 3000);
+        const int engineFds = QDir(QString("/proc/%1/fd").arg(engine.pid())).entryList(QDir::NoDotAndDotDot | QDir::System).size();
+        for (int fd : sockets)
+            close(fd);
+        QVERIFY2(engineFds < 600, qPrintable(QString::number(engineFds)));
+    }
+
+    // Item 4: large JSON bodies sent at once are read a few at a time, so ten 60 MB bodies
+    // do not take the engine's memory to 600 MB and more.
+    void concurrentLargeBodiesAreBounded()
+    {
+        const std::string body(60 << 20, 'x');
+        std::vector<std::thread> senders;
+        std::atomic<int> refused{0};
+        for (int i = 0; i < 10; ++i)
+            senders.emplace_back([&] {
+                auto client = engine.newClient();
+                if (client.request("PUT", "/v1/sandboxes/bodies", body).status == 400)
+                    ++refused;
+            });
+        for (auto &sender : senders)
+            sender.join();
+        QCOMPARE(refused.load(), 10);
+        QFile status(QString("/proc/%1/status").arg(engine.pid()));
+        QVERIFY(status.open(QIODevice::ReadOnly));
+        long peakKiB = 0;
+        for (const QByteArray &line : status.readAll().split('\n'))
+            if (line.startsWith("VmHWM:"))
+                peakKiB = line.mid(6).trimmed().split(' ').first().toLong();
+        qInfo("engine peak RSS: %ld KiB", peakKiB);
+        QVERIFY2(peakKiB > 0 && peakKiB < 320 * 1024, qPrintable(QString::number(peakKiB)));
     }
 
     // Item 3: the state directory on a small filesystem, filled from inside one sandbox.
