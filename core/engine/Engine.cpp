@@ -268,8 +268,10 @@ void Engine::start()
         files.rlim_cur = files.rlim_max;
         setrlimit(RLIMIT_NOFILE, &files);
     }
-    if (geteuid() == 0)
+    if (geteuid() == 0) {
         prepareForUnprivilegedSandboxes();
+        registry_.claimUidBlock(options_.uidClaimsDir);
+    }
     token_ = randomToken();
     cgroups_ = SandboxCgroups::detect(engineTag(options_.stateDir), &cgroupNote_);
     std::cerr << "sandbenchd: cgroup limits "

@@ -22,6 +22,7 @@ struct EngineOptions {
     std::string runtimeDir;   // default: $XDG_RUNTIME_DIR/sandbench
     std::string agentBinary;  // default: sandbench-agent beside this executable
     std::uint64_t bodyLimit = 64ull << 20;
+    std::string uidClaimsDir = "/var/lib/sandbench/uid-blocks"; // root engines: who holds which uid block
 };
 
 // XDG defaults of ARCHITECTURE.md.

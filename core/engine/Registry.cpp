@@ -3,7 +3,10 @@
 #include "protocol/Protocol.h"
 #include "system/Files.h"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <filesystem>
 #include <iostream>
@@ -153,7 +156,7 @@ Json Sandbox::stateFile() const
     return state;
 }
 
-Registry::Registry(std::string stateDir) : stateDir_(std::move(stateDir))
+Registry::Registry(std::string stateDir) : stateDir_(std::move(stateDir)), uidBase_(kFirstSandboxUid)
 {
     system::makeDirectories(stateDir_ + "/sandboxes", 0700);
 }
@@ -262,10 +265,61 @@ std::optional<uid_t> Registry::allocateHostUid() const
     for (const auto &[id, sandbox] : sandboxes_)
         if (sandbox->hostUid)
             used.insert(*sandbox->hostUid);
-    uid_t candidate = kFirstSandboxUid;
-    while (used.count(candidate))
-        ++candidate;
-    return candidate;
+    for (uid_t candidate = uidBase_; candidate < uidBase_ + kUidBlockSize; ++candidate)
+        if (!used.count(candidate))
+            return candidate;
+    throw ApiError("INTERNAL_ERROR", "All " + std::to_string(kUidBlockSize) + " host uids of this state directory are in use");
+}
+
+void Registry::claimUidBlock(const std::string &claimsDir)
+{
+    // Block 0 (uids from 2000000) is where engines before blocks put their sandboxes.
+    constexpr unsigned kBlocks = 100000;
+    const std::string self = std::filesystem::absolute(stateDir_).lexically_normal().string();
+    const std::string ownFile = self + "/uid-block";
+    auto blockIsOurs = [&](unsigned block) {
+        const auto claim = system::readWholeFile(claimsDir + "/" + std::to_string(block));
+        return claim && *claim == self + "\n";
+    };
+    // A claim is stale when its state directory no longer says it holds that block.
+    auto claimIsStale = [&](unsigned block) {
+        const auto claim = system::readWholeFile(claimsDir + "/" + std::to_string(block));
+        if (!claim || claim->empty())
+            return true;
+        const auto other = system::readWholeFile(claim->substr(0, claim->size() - 1) + "/uid-block");
+        return !other || std::strtoul(other->c_str(), nullptr, 10) != block;
+    };
+    auto use = [&](unsigned block) { uidBase_ = kFirstSandboxUid + block * kUidBlockSize; };
+    system::makeDirectories(claimsDir, 0700);
+    unsigned remembered = 0;
+    if (const auto text = system::readWholeFile(ownFile))
+        remembered = static_cast<unsigned>(std::strtoul(text->c_str(), nullptr, 10));
+    if (remembered > 0 && remembered < kBlocks && blockIsOurs(remembered))
+        return use(remembered);
+    std::uint32_t hash = 2166136261u;
+    for (unsigned char c : self)
+        hash = (hash ^ c) * 16777619u;
+    for (unsigned step = 0; step < kBlocks; ++step) {
+        const unsigned block = remembered > 0 && step == 0 ? remembered : 1 + (hash + step) % (kBlocks - 1);
+        const std::string claim = claimsDir + "/" + std::to_string(block);
+        if (!blockIsOurs(block) && access(claim.c_str(), F_OK) == 0) {
+            if (!claimIsStale(block))
+                continue;
+            unlink(claim.c_str());
+        }
+        const int fd = open(claim.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && !blockIsOurs(block))
+            continue; // another engine claimed it just now
+        if (fd >= 0) {
+            const std::string text = self + "\n";
+            [[maybe_unused]] const ssize_t written = write(fd, text.data(), text.size());
+            fsync(fd);
+            close(fd);
+        }
+        system::writeFileAtomic(ownFile, std::to_string(block) + "\n");
+        return use(block);
+    }
+    throw std::runtime_error("no free block of host uids in " + claimsDir);
 }
 
 } // namespace sandbench::engine

@@ -83,12 +83,21 @@ public:
     void erase(const std::string &id);
     const std::map<std::string, std::shared_ptr<Sandbox>> &all() const { return sandboxes_; }
 
-    // A host uid of its own for each sandbox when the engine runs as root.
+    // A host uid of its own for each sandbox when the engine runs as root, from this
+    // state directory's block. Throws when the block is full.
     std::optional<uid_t> allocateHostUid() const;
+
+    // Root engines: claims a block of host uids for this state directory in claimsDir
+    // (one file per block naming its state directory, kept across restarts in
+    // STATE/uid-block), so two engines or state directories never share a uid and a
+    // fork bomb in one cannot exhaust another's process limit. Throws when none is free.
+    void claimUidBlock(const std::string &claimsDir);
+    static constexpr uid_t kUidBlockSize = 4096;
 
 private:
     std::string stateDir_;
     std::map<std::string, std::shared_ptr<Sandbox>> sandboxes_;
+    uid_t uidBase_;
 };
 
 } // namespace sandbench::engine

@@ -350,6 +350,38 @@ except OSError as error:
         QVERIFY2(peakKiB > 0 && peakKiB < 320 * 1024, qPrintable(QString::number(peakKiB)));
     }
 
+    // Item 2: root engines on different state directories run their sandboxes as uids
+    // from different blocks, so one's fork bomb (RLIMIT_NPROC counts per uid) cannot
+    // exhaust the other's process limit. A block is kept across restarts.
+    void twoEnginesNeverShareSandboxUids()
+    {
+        if (geteuid() != 0)
+            QSKIP("sandboxes run as uids of their own only under a root engine");
+        test::EngineHarness second;
+        QString error;
+        QVERIFY2(second.start(&error), qPrintable(error));
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/uids", "{}").status, 200);
+        QCOMPARE(second.http().request("PUT", "/v1/sandboxes/uids", "{}").status, 200);
+        auto hostUidIn = [](const QString &stateDir) {
+            QFile state(stateDir + "/sandboxes/uids/sandbox.json");
+            return state.open(QIODevice::ReadOnly) ? Json::parse(state.readAll().toStdString()).value("hostUid", 0ll) : 0ll;
+        };
+        const long long first = hostUidIn(engine.stateDir());
+        const long long other = hostUidIn(second.stateDir());
+        QVERIFY(first > 0 && other > 0);
+        QVERIFY2(std::llabs(first - other) >= 4096, qPrintable(QString("%1 and %2").arg(first).arg(other)));
+        QCOMPARE(out("uids", "id -u"), std::string("0\n")); // root inside, someone else outside
+        second.stop();
+        QVERIFY2(second.start(&error), qPrintable(error));
+        QCOMPARE(second.http().request("PUT", "/v1/sandboxes/again", "{}").status, 200);
+        QFile again(second.stateDir() + "/sandboxes/again/sandbox.json");
+        QVERIFY(again.open(QIODevice::ReadOnly));
+        QVERIFY(std::llabs(Json::parse(again.readAll().toStdString()).value("hostUid", 0ll) - other) < 4096);
+        QCOMPARE(second.http().request("DELETE", "/v1/sandboxes/again").status, 200);
+        QCOMPARE(second.http().request("DELETE", "/v1/sandboxes/uids").status, 200);
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/uids").status, 200);
+    }
+
     // Item 3: the state directory on a small filesystem, filled from inside one sandbox.
     // Other sandboxes keep working, a change that cannot be saved is refused and not
     // applied, a new sandbox is refused whole, and the engine restarts and serves.
