@@ -72,8 +72,10 @@ void quitOnSignals(QApplication &app)
     auto *notifier = new QSocketNotifier(signalPipe[1], QSocketNotifier::Read, &app);
     QObject::connect(notifier, &QSocketNotifier::activated, &app, [] {
         char byte;
-        if (::read(signalPipe[1], &byte, 1) > 0)
+        if (::read(signalPipe[1], &byte, 1) > 0) {
+            qApp->setProperty("sandbench.quitOnSignal", true); // the window does not ask then
             QApplication::quit();
+        }
     });
     struct sigaction action{};
     action.sa_handler = [](int) {
@@ -156,6 +158,8 @@ int main(int argc, char **argv)
 
     ui::EngineClient client(QUrl(url), token);
     ui::MainWindow window(&client, label);
+    if (embedded)
+        window.setEmbeddedEngine([engine = embedded.get()](bool stop) { engine->setStopSandboxesOnExit(stop); });
     window.show();
-    return app.exec(); // the embedded engine stops after the window is gone; sandboxes keep running
+    return app.exec(); // the embedded engine stops after the window is gone; sandboxes keep running unless Quit said stop
 }

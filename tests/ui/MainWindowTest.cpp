@@ -19,6 +19,12 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QDoubleSpinBox>
+#include <QJsonObject>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -30,6 +36,7 @@
 #include <sys/stat.h>
 
 #include <memory>
+#include <optional>
 
 using namespace sandbench;
 
@@ -153,6 +160,88 @@ private slots:
         screenshot(&german, "06-german");
         for (auto *translator : qApp->findChildren<QTranslator *>())
             QCoreApplication::removeTranslator(translator);
+    }
+
+    void newSandboxDialogSendsOnlyChangedLimits()
+    {
+        ui::NewSandboxDialog dialog(window_.get());
+        QVERIFY(!dialog.requestBody().contains("limits"));
+        auto spins = dialog.findChildren<QSpinBox *>();
+        QCOMPARE(spins.size(), 2); // memory, processes
+        spins[0]->setValue(512);
+        dialog.findChild<QDoubleSpinBox *>()->setValue(1.5);
+        const QJsonObject limits = dialog.requestBody().value("limits").toObject();
+        QCOMPARE(limits.value("memoryMiB").toInt(), 512);
+        QCOMPARE(limits.value("cpus").toDouble(), 1.5);
+        QVERIFY(!limits.contains("pids"));
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        screenshot(&dialog, "02b-new-sandbox-limits");
+    }
+
+    // The Overview says what the limits are and whether this host enforces them; a process
+    // killed at the memory limit shows in the banner and in the Overview.
+    void overviewShowsLimitsAndOutOfMemoryKills()
+    {
+        auto api = http();
+        const auto health = api.request("GET", "/v1/health").json()["limits"];
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/hog", R"({"limits":{"memoryMiB":128,"cpus":0.5}})").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("hog") >= 0, 2000);
+        window_->selectSandbox("hog");
+        ui::SandboxView *view = window_->currentView();
+        view->setCurrentWidget(view->overview());
+        auto overviewText = [view] {
+            QString text;
+            for (auto *label : view->overview()->findChildren<QLabel *>())
+                text += label->text() + "\n";
+            return text;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("128 MiB memory"), 2000);
+        if (!health.value("memory", false)) {
+            QVERIFY(overviewText().contains("Not enforced on this host"));
+            QSKIP("memory limits are not enforced on this host");
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("Enforced through cgroup"), 2000);
+        api.requestJson("POST", "/v1/sandboxes/hog/api/execute",
+                        client::Json{{"command", "python3 -c 'a = bytearray(512 << 20)'"}});
+        auto bannerSays = [this](const QString &words) {
+            for (auto *banner : window_->findChildren<ui::MessageBanner *>())
+                if (banner->isVisible() && banner->text().contains(words))
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(bannerSays("memory limit"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("1 process killed"), 3000);
+        QTest::qWait(100);
+        screenshot(window_.get(), "07-overview-limits-oom");
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/hog").status, 200);
+    }
+
+    // Quit with running sandboxes of the embedded engine asks: keep them or stop them.
+    void quitAsksWhetherRunningSandboxesKeepRunning()
+    {
+        QCOMPARE(http().request("PUT", "/v1/sandboxes/at-quit", "{}").status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf("at-quit"), QString("running"), 5000);
+        std::optional<bool> stopChosen;
+        window_->setEmbeddedEngine([&stopChosen](bool stop) { stopChosen = stop; });
+        auto answer = [this](const QString &button) {
+            QTimer::singleShot(200, this, [this, button] {
+                auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+                QVERIFY(box);
+                screenshot(box, "08-quit-question");
+                for (auto *candidate : box->buttons())
+                    if (candidate->text().remove('&') == button)
+                        candidate->click();
+            });
+        };
+        answer("Cancel");
+        QVERIFY(!window_->close());
+        QVERIFY(window_->isVisible());
+        QVERIFY(!stopChosen);
+        answer("Stop Sandboxes");
+        QVERIFY(window_->close());
+        QCOMPARE(stopChosen, std::optional<bool>(true));
+        QCOMPARE(http().request("DELETE", "/v1/sandboxes/at-quit").status, 200);
     }
 
     void cleanupTestCase()

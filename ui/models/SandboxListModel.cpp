@@ -112,7 +112,7 @@ void SandboxListModel::applyEvent(const QJsonObject &event)
         }
         return;
     }
-    if (type != "sandbox.created" && type != "sandbox.status")
+    if (type != "sandbox.created" && type != "sandbox.status" && type != "sandbox.oom")
         return;
     Entry entry{id, event.value("status").toString(), event.value("sandbox").toObject()};
     if (row >= 0) {

@@ -170,8 +170,17 @@ void MainWindow::connectEvents()
             model_->clear(); // the stream starts with a full snapshot
         everConnected_ = true;
         connection_->setText(tr("Connected"));
+        client_->get("/v1/health", this, [this](const ApiResult &result) {
+            engineLimits_ = result.body.value("limits").toObject();
+            for (SandboxView *view : std::as_const(views_))
+                view->setEngineLimits(engineLimits_);
+        });
     });
     connect(events_, &EventStream::event, model_, &SandboxListModel::applyEvent);
+    connect(events_, &EventStream::event, this, [this](const QJsonObject &event) {
+        if (event.value("type").toString() == "sandbox.oom")
+            banner_->showError(event.value("message").toString());
+    });
     connect(events_, &EventStream::finished, this, [this](const QString &error) {
         connection_->setText(error.isEmpty() ? tr("Engine connection closed; reconnecting…")
                                              : tr("Engine unreachable (%1); reconnecting…").arg(error));
@@ -231,6 +240,7 @@ void MainWindow::updateSelection()
         connect(view, &SandboxView::startRequested, this, &MainWindow::startSandbox);
         views_.insert(id, view);
         right_->addWidget(view);
+        view->setEngineLimits(engineLimits_);
         view->update(model_->sandbox(id));
     }
     right_->setCurrentWidget(view);
@@ -312,8 +322,38 @@ void MainWindow::showAbout()
                            .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
 }
 
+void MainWindow::setEmbeddedEngine(std::function<void(bool)> stopSandboxesOnExit)
+{
+    stopSandboxesOnExit_ = std::move(stopSandboxesOnExit);
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // The embedded engine ends with the window: running sandboxes may keep running (they
+    // are re-adopted next time, and sleep when idle) or stop. SIGTERM never asks.
+    int running = 0;
+    for (int row = 0; row < model_->rowCount(); ++row) {
+        const QString status = model_->index(row).data(SandboxListModel::StatusRole).toString();
+        running += status == "running" || status == "starting";
+    }
+    if (stopSandboxesOnExit_ && running > 0 && !qApp->property("sandbench.quitOnSignal").toBool()) {
+        QMessageBox question(QMessageBox::Question, tr("Quit Sandbench"),
+                             running == 1 ? tr("1 sandbox is still running.")
+                                          : tr("%1 sandboxes are still running.").arg(running),
+                             QMessageBox::NoButton, this);
+        question.setInformativeText(tr("Running sandboxes can keep running after Sandbench quits (they stop "
+                                       "by themselves when idle, unless kept alive) or stop now."));
+        QPushButton *keep = question.addButton(tr("Keep Running"), QMessageBox::AcceptRole);
+        QPushButton *stop = question.addButton(tr("Stop Sandboxes"), QMessageBox::DestructiveRole);
+        question.addButton(QMessageBox::Cancel);
+        question.setDefaultButton(keep);
+        question.exec();
+        if (question.clickedButton() != keep && question.clickedButton() != stop) {
+            event->ignore();
+            return;
+        }
+        stopSandboxesOnExit_(question.clickedButton() == stop);
+    }
     QSettings().setValue("window/geometry", saveGeometry());
     QMainWindow::closeEvent(event);
 }

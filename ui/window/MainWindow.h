@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QPointer>
 
+#include <functional>
+
 class QAction;
 class QLabel;
 class QListView;
@@ -41,6 +43,10 @@ public:
     void stopSandbox(const QString &id);
     void destroySandbox(const QString &id);
 
+    // For an engine embedded in this process: Quit asks whether running sandboxes keep
+    // running or stop, and tells the engine through stopSandboxesOnExit.
+    void setEmbeddedEngine(std::function<void(bool stopSandboxes)> stopSandboxesOnExit);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
@@ -68,6 +74,8 @@ private:
     QStackedWidget *right_ = nullptr;
     QLabel *rightEmpty_ = nullptr;
     QHash<QString, SandboxView *> views_; // one per sandbox shown so far
+    QJsonObject engineLimits_;             // which limits the engine enforces (GET /v1/health)
+    std::function<void(bool)> stopSandboxesOnExit_;
     QLabel *connection_ = nullptr;
 
     QAction *newAction_ = nullptr;

@@ -4,6 +4,9 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QSpinBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -16,6 +19,9 @@
 namespace sandbench::ui {
 
 namespace {
+
+constexpr int kDefaultMemoryMiB = 2048;
+constexpr int kDefaultPids = 1024;
 
 const QRegularExpression &idPattern()
 {
@@ -38,7 +44,8 @@ bool NewSandboxDialog::isValidId(const QString &text)
 
 NewSandboxDialog::NewSandboxDialog(QWidget *parent)
     : QDialog(parent), id_(new QLineEdit(this)), env_(new EnvironmentTable(this)), keepAlive_(new QCheckBox(this)),
-      sleepAfter_(new QLineEdit(this)), problem_(new QLabel(this)),
+      sleepAfter_(new QLineEdit(this)), memory_(new QSpinBox(this)), cpus_(new QDoubleSpinBox(this)),
+      pids_(new QSpinBox(this)), problem_(new QLabel(this)),
       buttons_(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("New Sandbox"));
@@ -51,6 +58,27 @@ NewSandboxDialog::NewSandboxDialog(QWidget *parent)
     sleepAfter_->setToolTip(tr("Idle time before the sandbox sleeps: 30s, 10m, 1h, 1d"));
     problem_->setStyleSheet(QStringLiteral("color: #cf222e;"));
 
+    // The engine's defaults; only values the user changed are sent.
+    memory_->setRange(64, 1 << 20);
+    memory_->setValue(kDefaultMemoryMiB);
+    memory_->setSuffix(tr(" MiB"));
+    memory_->setSingleStep(256);
+    memory_->setToolTip(tr("Memory for the sandbox's processes and its /tmp, /var, /home"));
+    cpus_->setRange(0, 1024);
+    cpus_->setDecimals(2);
+    cpus_->setSingleStep(0.5);
+    cpus_->setSpecialValueText(tr("no cap"));
+    cpus_->setToolTip(tr("CPU time in cores (0.5 is half a core)"));
+    pids_->setRange(16, 1 << 20);
+    pids_->setValue(kDefaultPids);
+    pids_->setToolTip(tr("Processes and threads"));
+    auto *limits = new QHBoxLayout;
+    limits->addWidget(memory_);
+    limits->addWidget(new QLabel(tr("CPUs:"), this));
+    limits->addWidget(cpus_);
+    limits->addWidget(new QLabel(tr("Processes:"), this));
+    limits->addWidget(pids_);
+
     auto *form = new QFormLayout;
     form->addRow(tr("Sandbox &ID:"), id_);
     auto *envLabel = new QLabel(tr("&Environment:"), this);
@@ -58,6 +86,9 @@ NewSandboxDialog::NewSandboxDialog(QWidget *parent)
     form->addRow(envLabel, env_);
     form->addRow(QString(), keepAlive_);
     form->addRow(tr("&Sleep after:"), sleepAfter_);
+    auto *limitsLabel = new QLabel(tr("&Memory:"), this);
+    limitsLabel->setBuddy(memory_);
+    form->addRow(limitsLabel, limits);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(problem_);
@@ -69,7 +100,7 @@ NewSandboxDialog::NewSandboxDialog(QWidget *parent)
     connect(sleepAfter_, &QLineEdit::textChanged, this, &NewSandboxDialog::validate);
     connect(keepAlive_, &QCheckBox::toggled, sleepAfter_, &QWidget::setDisabled);
     connect(env_, &EnvironmentTable::changed, this, &NewSandboxDialog::validate);
-    resize(480, 360);
+    resize(560, 400);
     validate();
 }
 
@@ -88,6 +119,15 @@ QJsonObject NewSandboxDialog::requestBody() const
         body.insert("keepAlive", true);
     else if (!sleepAfter_->text().isEmpty())
         body.insert("sleepAfter", sleepAfter_->text());
+    QJsonObject limits;
+    if (memory_->value() != kDefaultMemoryMiB)
+        limits.insert("memoryMiB", memory_->value());
+    if (cpus_->value() > 0)
+        limits.insert("cpus", cpus_->value());
+    if (pids_->value() != kDefaultPids)
+        limits.insert("pids", pids_->value());
+    if (!limits.isEmpty())
+        body.insert("limits", limits);
     return body;
 }
 

@@ -1,4 +1,4 @@
-// "New sandbox": id, environment variables, keep-alive and sleep-after, turned
+// "New sandbox": id, environment variables, keep-alive and sleep-after, limits, turned
 // into the body of PUT /v1/sandboxes/{id}.
 #pragma once
 
@@ -7,6 +7,8 @@
 
 class QCheckBox;
 class QDialogButtonBox;
+class QDoubleSpinBox;
+class QSpinBox;
 class QLabel;
 class QLineEdit;
 
@@ -30,6 +32,9 @@ private:
     EnvironmentTable *env_;
     QCheckBox *keepAlive_;
     QLineEdit *sleepAfter_;
+    QSpinBox *memory_;
+    QDoubleSpinBox *cpus_;
+    QSpinBox *pids_;
     QLabel *problem_;
     QDialogButtonBox *buttons_;
 };

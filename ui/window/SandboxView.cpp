@@ -28,6 +28,11 @@ SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget
     connect(commands_, &CommandsPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
 }
 
+void SandboxView::setEngineLimits(const QJsonObject &limits)
+{
+    overview_->setEngineLimits(limits);
+}
+
 void SandboxView::update(const QJsonObject &sandbox)
 {
     overview_->showSandbox(sandbox);

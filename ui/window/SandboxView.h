@@ -20,6 +20,8 @@ public:
     QString sandboxId() const { return sandboxId_; }
     // The engine's latest view of the sandbox (status, options).
     void update(const QJsonObject &sandbox);
+    // Which limits the engine enforces on this host (GET /v1/health "limits").
+    void setEngineLimits(const QJsonObject &limits);
 
     OverviewPane *overview() const { return overview_; }
     FilesPane *files() const { return files_; }

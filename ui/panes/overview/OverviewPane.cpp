@@ -31,7 +31,8 @@ QString durationText(int seconds)
 
 OverviewPane::OverviewPane(QWidget *parent)
     : QWidget(parent), title_(new QLabel(this)), status_(new QLabel(this)), created_(new QLabel(this)),
-      idle_(new QLabel(this)), error_(new QLabel(this)), env_(new QTableWidget(0, 2, this))
+      idle_(new QLabel(this)), limits_(new QLabel(this)), oomKills_(new QLabel(this)), error_(new QLabel(this)),
+      env_(new QTableWidget(0, 2, this))
 {
     QFont titleFont = title_->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
@@ -51,6 +52,10 @@ OverviewPane::OverviewPane(QWidget *parent)
     form->addRow(tr("Status:"), status_);
     form->addRow(tr("Created:"), created_);
     form->addRow(tr("When idle:"), idle_);
+    limits_->setWordWrap(true);
+    limits_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(tr("Limits:"), limits_);
+    form->addRow(tr("Out-of-memory kills:"), oomKills_);
     form->addRow(tr("Last error:"), error_);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title_);
@@ -72,6 +77,13 @@ void OverviewPane::showSandbox(const QJsonObject &sandbox)
         idle_->setText(tr("Keeps running"));
     else
         idle_->setText(tr("Sleeps after %1 idle").arg(durationText(sandbox.value("sleepAfter").toInt())));
+    sandbox_ = sandbox;
+    showLimits();
+    const int kills = sandbox.value("oomKills").toInt();
+    oomKills_->setText(kills == 0   ? tr("None")
+                       : kills == 1 ? tr("1 process killed at the memory limit since the last start")
+                                    : tr("%1 processes killed at the memory limit since the last start").arg(kills));
+    oomKills_->setStyleSheet(kills == 0 ? QString() : QStringLiteral("color: #cf222e;"));
     const QString error = sandbox.value("lastError").toString();
     error_->setText(error.isEmpty() ? tr("None") : error);
     error_->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("color: #cf222e;"));
@@ -82,6 +94,44 @@ void OverviewPane::showSandbox(const QJsonObject &sandbox)
         env_->setItem(row, 0, new QTableWidgetItem(it.key()));
         env_->setItem(row, 1, new QTableWidgetItem(it.value().toString()));
     }
+}
+
+void OverviewPane::setEngineLimits(const QJsonObject &limits)
+{
+    engineLimits_ = limits;
+    showLimits();
+}
+
+void OverviewPane::showLimits()
+{
+    const QJsonObject limits = sandbox_.value("limits").toObject();
+    if (limits.isEmpty()) {
+        limits_->setText(tr("Unknown"));
+        return;
+    }
+    const double cpus = limits.value("cpus").toDouble();
+    QString text = tr("%1 MiB memory, %2, %3 processes")
+                       .arg(limits.value("memoryMiB").toInt())
+                       .arg(cpus > 0 ? tr("%1 CPU").arg(QLocale().toString(cpus)) : tr("no CPU cap"))
+                       .arg(limits.value("pids").toInt());
+    if (!engineLimits_.isEmpty()) {
+        // Say plainly what this host does not enforce.
+        QStringList missing;
+        if (!engineLimits_.value("memory").toBool())
+            missing << tr("memory");
+        if (!engineLimits_.value("cpu").toBool())
+            missing << tr("CPU");
+        if (!engineLimits_.value("pids").toBool())
+            missing << tr("processes");
+        if (missing.isEmpty())
+            text += QStringLiteral("<br><span style=\"color: gray;\">%1</span>")
+                        .arg(tr("Enforced through cgroup %1").arg(engineLimits_.value("cgroupVersion").toString()));
+        else
+            text += QStringLiteral("<br><span style=\"color: #9a6700;\">%1</span>")
+                        .arg(tr("Not enforced on this host: %1. %2")
+                                 .arg(missing.join(", "), engineLimits_.value("cgroupNote").toString().toHtmlEscaped()));
+    }
+    limits_->setText(text);
 }
 
 } // namespace sandbench::ui

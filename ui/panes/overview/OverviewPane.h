@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QJsonObject>
 #include <QWidget>
 
 class QLabel;
@@ -16,13 +17,21 @@ public:
     explicit OverviewPane(QWidget *parent = nullptr);
     // The engine's public view of one sandbox (GET /v1/sandboxes/{id}).
     void showSandbox(const QJsonObject &sandbox);
+    // Which limits the engine can enforce on this host (the "limits" of GET /v1/health).
+    void setEngineLimits(const QJsonObject &limits);
 
 private:
+    void showLimits();
+
     QLabel *title_;
     QLabel *status_;
     QLabel *created_;
     QLabel *idle_;
+    QLabel *limits_;
+    QLabel *oomKills_;
     QLabel *error_;
+    QJsonObject sandbox_;
+    QJsonObject engineLimits_;
     QTableWidget *env_;
 };
 
