@@ -16,18 +16,8 @@ void applySettings(AgentConfig &config, const nlohmann::json &settings)
 {
     if (!settings.is_object())
         throw ApiError("VALIDATION_FAILED", "settings must be an object");
-    if (settings.contains("envVars") && !settings["envVars"].is_null()) {
-        if (!settings["envVars"].is_object())
-            throw ApiError("VALIDATION_FAILED", "envVars must be an object");
-        for (const auto &[name, value] : settings["envVars"].items()) {
-            if (!protocol::isValidEnvName(name))
-                throw ApiError("VALIDATION_FAILED", "Invalid environment variable name: " + name);
-            if (value.is_string())
-                config.baseEnv[name] = value.get<std::string>();
-            else
-                config.baseEnv.erase(name);
-        }
-    }
+    if (settings.contains("envVars") && !settings["envVars"].is_null())
+        protocol::applyEnvChanges(config.baseEnv, settings["envVars"], "envVars");
     if (settings.contains("sleepAfter")) {
         const auto &sleepAfter = settings["sleepAfter"];
         if (sleepAfter.is_number_integer() && sleepAfter.get<long long>() > 0)

@@ -16,6 +16,7 @@
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -184,6 +185,28 @@ asio::awaitable<void> copyOutputToLog(int fd, std::string logPath)
     }
 }
 
+// The agent's settings after a PATCH; an agent that cannot be reached gets them at its next start.
+asio::awaitable<void> sendSettings(std::string socketPath, Json settings)
+{
+    try {
+        co_await callAgent(socketPath, bhttp::verb::post, "/internal/settings", settings);
+    } catch (const AgentUnavailable &) {
+    }
+}
+
+// Runs work to its end and hands back how it failed, if it did. (awaitable_operators'
+// || waits for one *success*: a failure must not look like one.)
+asio::awaitable<std::exception_ptr> failureOf(asio::awaitable<void> work)
+{
+    std::exception_ptr failure;
+    try {
+        co_await std::move(work);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    co_return failure;
+}
+
 } // namespace
 
 std::string defaultStateDir()
@@ -282,6 +305,14 @@ void Engine::start()
     for (const auto &[id, sandbox] : registry_.all())
         readopt(*sandbox);
     endOrphans();
+    // Once more a little later: an instance that was still starting (its agent not yet
+    // running) when the engine died is not recognisable at once.
+    asio::co_spawn(io_, [this]() -> asio::awaitable<void> {
+        asio::steady_timer later(io_, std::chrono::seconds(2));
+        co_await later.async_wait(asio::use_awaitable);
+        if (running_)
+            endOrphans();
+    }, system::inBackground("orphan sweep"));
 
     http::serve(acceptor_, [this](http::Request &request, http::Responder &responder) {
         return route(request, responder);
@@ -304,6 +335,7 @@ http::ServerOptions Engine::serverOptions() const
     options.maxIdleConnections = 256;
     options.firstRequestTimeout = std::chrono::seconds(10);
     options.maxLargeBodies = 4;
+    options.authorize = [this](const bhttp::request_header<> &header) { authorize(header); };
     // Uploads to /v1/sandboxes/{id}/files stream through; everything else is read whole.
     options.streamsBody = [](const bhttp::request_header<> &header) {
         if (header.method() != bhttp::verb::put)
@@ -423,9 +455,17 @@ void Engine::endOrphans()
             const auto sandbox = registry_.find(entry.path().filename().string());
             if (sandbox && sandbox->status == "running" && sandbox->initPid == agent.initPid)
                 continue;
-            std::cerr << "sandbench: ending an unrecorded instance of sandbox " << entry.path().filename().string()
-                      << " (pid " << agent.initPid << ")\n";
-            kill(agent.initPid, SIGKILL);
+            // Through a pidfd opened before the last check: a pid that was reused meanwhile
+            // fails the check or is never signalled.
+            const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, agent.initPid, 0));
+            if (pidfd < 0)
+                continue; // gone already
+            if (isSandboxInit(agent.initPid, agent.workspaceDevice, agent.workspaceInode)) {
+                std::cerr << "sandbench: ending an unrecorded instance of sandbox " << entry.path().filename().string()
+                          << " (pid " << agent.initPid << ")\n";
+                syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
+            }
+            close(pidfd);
         }
     }
 }
@@ -604,13 +644,18 @@ std::shared_ptr<Sandbox> Engine::getOrCreate(const std::string &id, const Json &
     return sandbox;
 }
 
-asio::awaitable<void> Engine::route(http::Request &request, http::Responder &responder)
+void Engine::authorize(const bhttp::request_header<> &header) const
 {
-    if (!isLoopbackHost(request[bhttp::field::host]))
+    if (!isLoopbackHost(header[bhttp::field::host]))
         throw ApiError("FORBIDDEN_HOST", "Requests must address the engine by a loopback host name");
-    const auto auth = request[bhttp::field::authorization];
+    const auto auth = header[bhttp::field::authorization];
     if (!auth.starts_with("Bearer ") || !tokensEqual(auth.substr(7), token_))
         throw ApiError("UNAUTHORIZED", "Missing or wrong bearer token (see engine.json)");
+}
+
+asio::awaitable<void> Engine::route(http::Request &request, http::Responder &responder)
+{
+    authorize(request.base()); // the server checked the header already; routes never run without it
 
     const std::string target(request.target());
     const auto question = target.find('?');
@@ -683,11 +728,13 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
                 Json settings = agentIdleSetting(sandbox->options);
                 if (body.contains("envVars") && body["envVars"].is_object())
                     settings["envVars"] = body["envVars"];
+                // Not reachable or stopped: the next start applies the new settings anyway.
                 try {
-                    co_await callAgent(SandboxPaths(registry_.sandboxDir(id)).socket, bhttp::verb::post,
-                                       "/internal/settings", settings);
-                } catch (const AgentUnavailable &) {
-                    // Not reachable: the next start applies the new settings anyway.
+                    co_await unlessAgentStops(sandbox, sendSettings(SandboxPaths(registry_.sandboxDir(id)).socket,
+                                                                    std::move(settings)));
+                } catch (const ApiError &error) {
+                    if (error.code != "SANDBOX_UNRESPONSIVE")
+                        throw;
                 }
             }
             sandbox->lastActivity = std::chrono::steady_clock::now();
@@ -763,23 +810,6 @@ asio::awaitable<void> Engine::forward(std::shared_ptr<Sandbox> sandbox, http::Re
         }
     }
 }
-
-namespace {
-
-// Runs work to its end and hands back how it failed, if it did. (awaitable_operators'
-// || waits for one *success*: a failure must not look like one.)
-asio::awaitable<std::exception_ptr> failureOf(asio::awaitable<void> work)
-{
-    std::exception_ptr failure;
-    try {
-        co_await std::move(work);
-    } catch (...) {
-        failure = std::current_exception();
-    }
-    co_return failure;
-}
-
-} // namespace
 
 asio::awaitable<pid_t> Engine::agentStopped(std::shared_ptr<Sandbox> sandbox)
 {

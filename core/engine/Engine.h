@@ -56,6 +56,8 @@ private:
     // Resolves with the agent's pid once it has been seen stopped for 3 s in a row.
     asio::awaitable<pid_t> agentStopped(std::shared_ptr<Sandbox> sandbox);
     http::ServerOptions serverOptions() const;
+    // Host and bearer token of a request header; throws FORBIDDEN_HOST or UNAUTHORIZED.
+    void authorize(const http::bhttp::request_header<> &header) const;
 
     std::shared_ptr<Sandbox> requireSandbox(const std::string &id) const;
     std::shared_ptr<Sandbox> getOrCreate(const std::string &id, const Json &body);

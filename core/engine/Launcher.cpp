@@ -78,6 +78,26 @@ std::string readAvailable(int fd, std::size_t maxBytes)
     return text.size() > maxBytes ? text.substr(text.size() - maxBytes) : text;
 }
 
+// A random version-4 UUID and a newline, as /proc/sys/kernel/random/boot_id reads.
+std::string randomUuid()
+{
+    unsigned char bytes[16] = {};
+    const int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, bytes, sizeof bytes) != sizeof bytes)
+        fail("randomUuid: /dev/urandom", errno);
+    close(fd);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    std::string text;
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            text += '-';
+        text += "0123456789abcdef"[bytes[i] >> 4];
+        text += "0123456789abcdef"[bytes[i] & 15];
+    }
+    return text + "\n";
+}
+
 bool isSymlink(const std::string &path)
 {
     struct stat info{};
@@ -124,17 +144,27 @@ std::vector<RunningAgent> findRunningAgents()
         for (std::string line; std::getline(status, line);)
             if (line.starts_with("PPid:"))
                 agent.initPid = std::atoi(line.c_str() + 5);
-        struct stat workspace{}, initWorkspace{};
-        const std::string init = "/proc/" + std::to_string(agent.initPid) + "/root/workspace";
+        struct stat workspace{};
         if (agent.initPid <= 1 || stat(("/proc/" + name + "/root/workspace").c_str(), &workspace) != 0 ||
-            stat(init.c_str(), &initWorkspace) != 0 || workspace.st_dev != initWorkspace.st_dev ||
-            workspace.st_ino != initWorkspace.st_ino)
+            !isSandboxInit(agent.initPid, workspace.st_dev, workspace.st_ino))
             continue;
         agent.workspaceDevice = workspace.st_dev;
         agent.workspaceInode = workspace.st_ino;
         agents.push_back(agent);
     }
     return agents;
+}
+
+bool isSandboxInit(pid_t pid, dev_t workspaceDevice, ino_t workspaceInode)
+{
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    bool namespaceInit = false;
+    for (std::string line; std::getline(status, line);)
+        if (line.starts_with("NSpid:"))
+            namespaceInit = line.size() > 7 && line.ends_with("\t1") && line.find('\t', 7) != std::string::npos;
+    struct stat workspace{};
+    return namespaceInit && stat(("/proc/" + std::to_string(pid) + "/root/workspace").c_str(), &workspace) == 0 &&
+           workspace.st_dev == workspaceDevice && workspace.st_ino == workspaceInode;
 }
 
 pid_t agentOf(pid_t initPid)
@@ -218,8 +248,9 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
     // OOM kill frees, so together they stay near half of it (a full /tmp is ENOSPC, not
     // a sandbox whose every new process is killed).
     const auto share = [&request](unsigned divisor) { return std::to_string(request.memoryBytes / divisor); };
-    // The host kernel's command line is none of the sandbox's business.
-    add({"--proc", "/proc", "--ro-bind-data", std::to_string(fds.empty), "/proc/cmdline", "--dev", "/dev", "--size", share(4),
+    // The host kernel's command line and boot id are none of the sandbox's business.
+    add({"--proc", "/proc", "--ro-bind-data", std::to_string(fds.empty), "/proc/cmdline", "--ro-bind-data",
+         std::to_string(fds.bootId), "/proc/sys/kernel/random/boot_id", "--dev", "/dev", "--size", share(4),
          "--tmpfs", "/tmp", "--size", share(32),
          "--tmpfs", "/run", "--size", share(8), "--tmpfs", "/var", "--dir", "/var/tmp", "--size", share(16),
          "--tmpfs", "/home", "--size", share(16), "--tmpfs", "/mnt"});
@@ -331,6 +362,7 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     FdGuard devNull{open("/dev/null", O_RDONLY | O_CLOEXEC)};
     FdGuard settingsFd{sealedDescriptor("sandbench-settings", agentSettings(request))};
     FdGuard emptyFd{sealedDescriptor("sandbench-empty", "")};
+    FdGuard bootIdFd{sealedDescriptor("sandbench-boot-id", randomUuid())};
     struct FdList {
         std::vector<int> fds;
         ~FdList() { for (int fd : fds) close(fd); }
@@ -351,7 +383,7 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     spawn.fds = {{0, devNull.fd},          {1, outputWrite},      {2, outputWrite},
                  {3, listenFd.fd},         {fds.seccomp, seccompFd.fd}, {fds.info, infoWrite},
                  {fds.workspace, workspaceFd.fd}, {fds.home, homeFd.fd}, {fds.agent, agentFd.fd},
-                 {fds.settings, settingsFd.fd}, {fds.empty, emptyFd.fd}};
+                 {fds.settings, settingsFd.fd}, {fds.empty, emptyFd.fd}, {fds.bootId, bootIdFd.fd}};
     for (std::size_t i = 0; i < etcFiles.fds.size(); ++i)
         spawn.fds.emplace_back(fds.firstEtcFile + static_cast<int>(i), etcFiles.fds[i]);
     spawn.rlimits = {{RLIMIT_NPROC, request.maxProcesses}, {RLIMIT_NOFILE, 4096},

@@ -54,10 +54,12 @@ struct LaunchResult {
 
 // Descriptor numbers bwrap sees (fd 3 is the agent's listening socket). settings holds
 // the sandbox's envVars and sleepAfter as JSON, read once by the agent; empty is an empty
-// file (bound over /proc/cmdline); the generated /etc files follow from firstEtcFile on,
+// file (bound over /proc/cmdline); bootId a boot id of the sandbox's own (over the host's
+// /proc/sys/kernel/random/boot_id); the generated /etc files follow from firstEtcFile on,
 // in the order of generatedEtcFiles().
 struct LaunchFds {
-    int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8, settings = 9, empty = 10, firstEtcFile = 11;
+    int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8, settings = 9, empty = 10, bootId = 11,
+        firstEtcFile = 12;
 };
 
 // The sandbox's own /etc: files generated for it (its users, hosts, hostname = id, a
@@ -97,9 +99,13 @@ struct RunningAgent {
 };
 
 // Every sandbox agent on the host (any engine's), found through /proc. Only processes
-// whose init shares their /workspace are listed, so a process that merely calls itself
-// an agent never names a process outside its own sandbox.
+// whose parent is the init of a PID namespace (NSpid ends in 1) with the same /workspace
+// are listed, so a process that merely calls itself an agent never names a process
+// outside its own sandbox.
 std::vector<RunningAgent> findRunningAgents();
+
+// Whether pid is the init of a PID namespace whose /workspace is (device, inode).
+bool isSandboxInit(pid_t pid, dev_t workspaceDevice, ino_t workspaceInode);
 
 // The agent of a sandbox: the one child of its init (0 when there is none).
 pid_t agentOf(pid_t initPid);

@@ -4,9 +4,11 @@
 #include "system/Files.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 
 #include <filesystem>
 #include <iostream>
@@ -99,20 +101,8 @@ Json SandboxLimits::toJson() const
 
 void applyOptions(SandboxOptions &options, const Json &body)
 {
-    if (body.contains("envVars") && !body["envVars"].is_null()) {
-        if (!body["envVars"].is_object())
-            throw ApiError("VALIDATION_FAILED", "envVars must be an object of strings");
-        for (const auto &[name, value] : body["envVars"].items()) {
-            if (!protocol::isValidEnvName(name))
-                throw ApiError("VALIDATION_FAILED", "Invalid environment variable name: " + name);
-            if (value.is_null())
-                options.envVars.erase(name);
-            else if (value.is_string())
-                options.envVars[name] = value.get<std::string>();
-            else
-                throw ApiError("VALIDATION_FAILED", "envVars values must be strings or null: " + name);
-        }
-    }
+    if (body.contains("envVars") && !body["envVars"].is_null())
+        protocol::applyEnvChanges(options.envVars, body["envVars"], "envVars");
     options.keepAlive = protocol::optionalBool(body, "keepAlive", options.keepAlive);
     if (body.contains("limits") && !body["limits"].is_null())
         applyLimits(options.limits, body["limits"]);
@@ -281,9 +271,14 @@ void Registry::claimUidBlock(const std::string &claimsDir)
         const auto claim = system::readWholeFile(claimsDir + "/" + std::to_string(block));
         return claim && *claim == self + "\n";
     };
-    // A claim is stale when its state directory no longer says it holds that block.
+    // A claim is stale when its state directory no longer says it holds that block; a
+    // claim younger than a minute may belong to an engine still writing its uid-block.
     auto claimIsStale = [&](unsigned block) {
-        const auto claim = system::readWholeFile(claimsDir + "/" + std::to_string(block));
+        const std::string path = claimsDir + "/" + std::to_string(block);
+        struct stat info{};
+        if (stat(path.c_str(), &info) == 0 && time(nullptr) - info.st_mtime < 60)
+            return false;
+        const auto claim = system::readWholeFile(path);
         if (!claim || claim->empty())
             return true;
         const auto other = system::readWholeFile(claim->substr(0, claim->size() - 1) + "/uid-block");
@@ -307,14 +302,15 @@ void Registry::claimUidBlock(const std::string &claimsDir)
                 continue;
             unlink(claim.c_str());
         }
-        const int fd = open(claim.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd < 0 && !blockIsOurs(block))
-            continue; // another engine claimed it just now
-        if (fd >= 0) {
-            const std::string text = self + "\n";
-            [[maybe_unused]] const ssize_t written = write(fd, text.data(), text.size());
-            fsync(fd);
-            close(fd);
+        // Written whole, then linked into place: a claim is never seen empty, and link()
+        // fails when another engine got there first.
+        if (!blockIsOurs(block)) {
+            const std::string temp = claim + ".tmp-" + std::to_string(getpid());
+            system::writeFileAtomic(temp, self + "\n");
+            const bool linked = link(temp.c_str(), claim.c_str()) == 0;
+            unlink(temp.c_str());
+            if (!linked)
+                continue; // another engine claimed it just now
         }
         system::writeFileAtomic(ownFile, std::to_string(block) + "\n");
         return use(block);

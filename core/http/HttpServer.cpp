@@ -338,6 +338,19 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
             co_await sendPlainError(stream, 400, "VALIDATION_FAILED", "Malformed HTTP request: " + error.message());
             break;
         }
+        if (options.authorize) {
+            std::optional<protocol::ApiError> refusal;
+            try {
+                options.authorize(headerParser.get());
+            } catch (const protocol::ApiError &error) {
+                refusal = error;
+            }
+            if (refusal) {
+                co_await sendPlainError(stream, static_cast<unsigned>(refusal->httpStatus), refusal->code,
+                                        refusal->what());
+                break;
+            }
+        }
         std::optional<bhttp::request_parser<bhttp::buffer_body>> bodyParser;
         std::optional<system::AsyncSemaphore::Guard> largeBodySlot; // held while the body is in memory
         Request request;

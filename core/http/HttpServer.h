@@ -91,6 +91,10 @@ struct ServerOptions {
     // time (0: no cap), so memory for bodies stays near maxLargeBodies x bodyLimit.
     std::size_t maxLargeBodies = 0;
     std::uint64_t largeBody = 1 << 20;
+    // Checked on each request's header before its body is read: a refusal (thrown
+    // protocol::ApiError) is answered and the connection closed, so a client without
+    // credentials never makes the server hold a body or wait for one.
+    std::function<void(const bhttp::request_header<> &)> authorize;
     // Requests for which this returns true reach the handler with an empty body, to be
     // read piece by piece with Responder::readBody (large uploads); no size limit applies.
     std::function<bool(const bhttp::request_header<> &)> streamsBody;

@@ -141,4 +141,22 @@ bool isValidEnvName(std::string_view name)
     return true;
 }
 
+void applyEnvChanges(std::map<std::string, std::string> &vars, const Json &changes, const std::string &field)
+{
+    if (!changes.is_object())
+        throw ApiError("VALIDATION_FAILED", field + " must be an object of strings");
+    std::map<std::string, std::string> updated = vars;
+    for (const auto &[name, value] : changes.items()) {
+        if (!isValidEnvName(name))
+            throw ApiError("VALIDATION_FAILED", "Invalid environment variable name: " + name);
+        if (value.is_null())
+            updated.erase(name);
+        else if (value.is_string())
+            updated[name] = value.get<std::string>();
+        else
+            throw ApiError("VALIDATION_FAILED", field + " values must be strings or null: " + name);
+    }
+    vars = std::move(updated);
+}
+
 } // namespace sandbench::protocol

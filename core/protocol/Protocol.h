@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -45,5 +46,9 @@ std::optional<long long> optionalInteger(const Json &body, const char *field);
 
 // ^[A-Za-z_][A-Za-z0-9_]*$
 bool isValidEnvName(std::string_view name);
+
+// Applies {NAME: "value" | null} to vars (null removes NAME), all or nothing: throws
+// VALIDATION_FAILED naming field when it is not an object of valid names and strings.
+void applyEnvChanges(std::map<std::string, std::string> &vars, const Json &changes, const std::string &field);
 
 } // namespace sandbench::protocol

@@ -50,6 +50,26 @@ private:
         return engine.stateDir() + "/sandboxes/" + QString::fromStdString(sandbox) + "/workspace/probe.so";
     }
 
+    // Gone, or a zombie that its parent (re-parented when an engine was killed) has not reaped yet.
+    static bool ended(int pid)
+    {
+        QFile stat(QString("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            return true;
+        const QByteArray text = stat.readAll();
+        const int close = text.lastIndexOf(')');
+        return close < 0 || text.mid(close + 2, 1) == "Z";
+    }
+
+    static QString describe(int pid)
+    {
+        QFile stat(QString("/proc/%1/stat").arg(pid));
+        QFile status(QString("/proc/%1/status").arg(pid));
+        stat.open(QIODevice::ReadOnly);
+        status.open(QIODevice::ReadOnly);
+        return QString::fromUtf8(stat.readAll() + "\n" + status.readAll().left(600));
+    }
+
     void restart(const std::string &sandbox)
     {
         QCOMPARE(engine.http().request("POST", "/v1/sandboxes/" + sandbox + "/stop").status, 200);
@@ -142,6 +162,11 @@ private slots:
             QVERIFY(out("etc", "cat /etc/machine-id") != hostMachineId.readAll().toStdString());
         QCOMPARE(out("etc", "wc -c < /proc/cmdline; touch /etc/x 2>/dev/null || echo read-only"),
                  std::string("0\nread-only\n"));
+        QFile hostBootId("/proc/sys/kernel/random/boot_id");
+        QVERIFY(hostBootId.open(QIODevice::ReadOnly));
+        const std::string bootId = out("etc", "cat /proc/sys/kernel/random/boot_id");
+        QCOMPARE(bootId.size(), std::size_t(37));
+        QVERIFY(bootId != hostBootId.readAll().toStdString());
         // What programs need is there: certificates, the loader cache, Python's config.
         QCOMPARE(out("etc", "python3 -c 'import ssl; print(ssl.create_default_context().cert_store_stats()[\"x509_ca\"] > 0)'"),
                  std::string("True\n"));
@@ -281,6 +306,10 @@ except OSError as error:
         QCOMPARE(result.status, 503);
         QCOMPARE(result.json().value("code", ""), std::string("SANDBOX_UNRESPONSIVE"));
         QVERIFY(timer.elapsed() < 10000);
+        // PATCH talks to the agent too: it answers, and the settings apply at the next start.
+        timer.restart();
+        QCOMPARE(client.requestJson("PATCH", "/v1/sandboxes/frozen", Json{{"envVars", {{"LATER", "1"}}}}).status, 200);
+        QVERIFY(timer.elapsed() < 10000);
         QFile state(engine.stateDir() + "/sandboxes/frozen/sandbox.json");
         QVERIFY(state.open(QIODevice::ReadOnly));
         const int initPid = Json::parse(state.readAll().toStdString()).value("initPid", 0);
@@ -322,6 +351,53 @@ except OSError as error:
         for (int fd : sockets)
             close(fd);
         QVERIFY2(engineFds < 600, qPrintable(QString::number(engineFds)));
+    }
+
+    // Item 4: a client without the token is refused on its header, before the engine holds
+    // or waits for any body, so it cannot take the large-body slots from real clients.
+    void unauthenticatedClientsCannotHoldBodies()
+    {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<uint16_t>(engine.port()));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const std::string header = "PUT /v1/sandboxes/holder HTTP/1.1\r\nHost: localhost\r\n"
+                                   "Content-Length: 60000000\r\n\r\n";
+        std::vector<int> holders;
+        for (int i = 0; i < 10; ++i) {
+            const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            QVERIFY(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
+            QVERIFY(::send(fd, header.data(), header.size(), 0) == static_cast<ssize_t>(header.size()));
+            holders.push_back(fd);
+        }
+        QElapsedTimer timer;
+        timer.start();
+        auto client = engine.newClient();
+        const std::string body(2 << 20, 'x');
+        QCOMPARE(client.request("PUT", "/v1/sandboxes/holder", body).status, 400); // read, parsed, refused
+        QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
+        for (int fd : holders) {
+            char answer[512] = {};
+            const ssize_t n = ::recv(fd, answer, sizeof answer - 1, 0);
+            QVERIFY2(n > 0 && std::string(answer).find(" 401 ") != std::string::npos, answer);
+            close(fd);
+        }
+    }
+
+    // Item 3 (review): code in a sandbox that names a process of its own like an agent
+    // must not make a restarting engine kill that process's parent.
+    void aFakeAgentCannotPickWhatTheEngineKills()
+    {
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/decoy", "{}").status, 200);
+        const Json start = {{"command", "echo $$ > /workspace/parent.pid; "
+                                        "(exec -a /.sandbench/sandbench-agent sleep 300) & wait"}};
+        QCOMPARE(engine.http().requestJson("POST", "/v1/sandboxes/decoy/api/process/start", start).status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(out("decoy", "cat /workspace/parent.pid 2>/dev/null").size() > 1, 3000);
+        engine.stop(true);
+        QString error;
+        QVERIFY2(engine.start(&error), qPrintable(error));
+        QCOMPARE(out("decoy", "kill -0 $(cat /workspace/parent.pid) && echo alive"), std::string("alive\n"));
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/decoy").status, 200);
     }
 
     // Item 4: large JSON bodies sent at once are read a few at a time, so ten 60 MB bodies
@@ -435,6 +511,7 @@ except OSError as error:
     void anUnrecordedInstanceIsEndedAtStart()
     {
         QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/twin", "{}").status, 200);
+        QCOMPARE(out("twin", "echo serving"), std::string("serving\n"));
         const QString stateFile = engine.stateDir() + "/sandboxes/twin/sandbox.json";
         QFile state(stateFile);
         QVERIFY(state.open(QIODevice::ReadOnly));
@@ -450,7 +527,7 @@ except OSError as error:
         state.close();
         QString error;
         QVERIFY2(engine.start(&error), qPrintable(error));
-        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(QString("/proc/%1").arg(initPid)), 5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(ended(initPid), qPrintable(describe(initPid)), 10000);
         QCOMPARE(out("twin", "echo again"), std::string("again\n"));
         QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/twin").status, 200);
     }
@@ -466,7 +543,7 @@ except OSError as error:
         QVERIFY(initPid > 0 && QFileInfo::exists(QString("/proc/%1").arg(initPid)));
         engine.stop(true); // SIGKILL: sandboxes keep running, as after a crash
         QVERIFY(QDir(engine.stateDir() + "/sandboxes/orphan").removeRecursively());
-        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(QString("/proc/%1").arg(initPid)), 12000);
+        QTRY_VERIFY_WITH_TIMEOUT(ended(initPid), 12000);
         QString error;
         QVERIFY2(engine.start(&error), qPrintable(error));
     }
