@@ -954,27 +954,32 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <translation>CPU unbegrenzt</translation>
     </message>
     <message>
-        <location filename="../ui/panes/overview/OverviewPane.cpp" line="121"/>
+        <location filename="../ui/panes/overview/OverviewPane.cpp" line="118"/>
+        <source>, %1 MiB disk</source>
+        <translation>, %1 MiB Speicherplatz</translation>
+    </message>
+    <message>
+        <location filename="../ui/panes/overview/OverviewPane.cpp" line="123"/>
         <source>memory</source>
         <translation>Speicher</translation>
     </message>
     <message>
-        <location filename="../ui/panes/overview/OverviewPane.cpp" line="123"/>
+        <location filename="../ui/panes/overview/OverviewPane.cpp" line="125"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/panes/overview/OverviewPane.cpp" line="125"/>
+        <location filename="../ui/panes/overview/OverviewPane.cpp" line="127"/>
         <source>processes</source>
         <translation>Prozesse</translation>
     </message>
     <message>
-        <location filename="../ui/panes/overview/OverviewPane.cpp" line="128"/>
+        <location filename="../ui/panes/overview/OverviewPane.cpp" line="130"/>
         <source>Enforced through cgroup %1</source>
         <translation>Durchgesetzt über cgroup %1</translation>
     </message>
     <message>
-        <location filename="../ui/panes/overview/OverviewPane.cpp" line="131"/>
+        <location filename="../ui/panes/overview/OverviewPane.cpp" line="133"/>
         <source>Not enforced on this host: %1. %2</source>
         <translation>Auf diesem Rechner nicht durchgesetzt: %1. %2</translation>
     </message>

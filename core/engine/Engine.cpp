@@ -6,6 +6,7 @@
 #include "system/Files.h"
 #include "system/Notifier.h"
 #include "system/ProcessTree.h"
+#include "system/Subprocess.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -24,6 +25,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 namespace sandbench::engine {
 
@@ -593,8 +595,63 @@ void Engine::reportOutOfMemoryKills()
     }
 }
 
+void Engine::watchDiskUsage()
+{
+    for (const auto &[id, sandbox] : registry_.all())
+        if (sandbox->status == "running" && sandbox->options.limits.diskMiB > 0 && !sandbox->measuringDisk)
+            asio::co_spawn(io_, enforceDiskLimit(sandbox), system::inBackground("disk usage watch"));
+}
+
+asio::awaitable<void> Engine::enforceDiskLimit(std::shared_ptr<Sandbox> sandbox)
+{
+    sandbox->measuringDisk = true;
+    struct Done {
+        Sandbox &sandbox;
+        ~Done() { sandbox.measuringDisk = false; }
+    } done{*sandbox};
+    // du in a child of its own (fixed arguments and environment, paths from the validated
+    // id), read without blocking the engine: a workspace of a million files takes a while.
+    const SandboxPaths paths(registry_.sandboxDir(sandbox->id));
+    auto [readEnd, writeEnd] = system::makePipe();
+    system::SpawnOptions du;
+    du.argv = {"/usr/bin/du", "-s", "-x", "-k", "--", paths.workspace, paths.home};
+    du.env = bwrapEnvironment();
+    du.fds = {{1, writeEnd}};
+    pid_t pid = 0;
+    try {
+        pid = system::spawnProcess(du);
+    } catch (const std::exception &) {
+        close(readEnd);
+        close(writeEnd);
+        co_return;
+    }
+    close(writeEnd);
+    asio::posix::stream_descriptor output(io_, readEnd);
+    std::string text;
+    char chunk[4096];
+    for (;;) {
+        boost::system::error_code error;
+        const std::size_t n = co_await output.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, error));
+        if (error)
+            break;
+        text.append(chunk, n);
+    }
+    waitpid(pid, nullptr, 0);
+    std::uint64_t kib = 0;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        kib += std::strtoull(line.c_str(), nullptr, 10);
+    const std::uint64_t limitMiB = sandbox->options.limits.diskMiB;
+    if (sandbox->status != "running" || limitMiB == 0 || kib / 1024 <= limitMiB)
+        co_return;
+    co_await stopSandbox(sandbox, "Stopped: the workspace and home use " + std::to_string(kib / 1024) +
+                                      " MiB, over the disk limit of " + std::to_string(limitMiB) +
+                                      " MiB. Raise limits.diskMiB or delete files, then start it again");
+}
+
 asio::awaitable<void> Engine::sleepIdleSandboxes()
 {
+    std::uint64_t ticks = 0;
     while (running_) {
         idleTimer_.expires_after(std::chrono::seconds(1));
         boost::system::error_code error;
@@ -603,6 +660,8 @@ asio::awaitable<void> Engine::sleepIdleSandboxes()
             co_return;
         const auto now = std::chrono::steady_clock::now();
         reportOutOfMemoryKills();
+        if (++ticks % 5 == 0)
+            watchDiskUsage();
         std::vector<std::shared_ptr<Sandbox>> idle;
         for (const auto &[id, sandbox] : registry_.all()) {
             if (sandbox->status != "running" || sandbox->options.keepAlive || sandbox->activeRequests > 0)

@@ -77,6 +77,10 @@ private:
     asio::awaitable<void> sleepIdleSandboxes();
     // Publishes sandbox.oom when a sandbox's memory cgroup counts new OOM kills.
     void reportOutOfMemoryKills();
+    // Every 5 s: sandboxes with limits.diskMiB are measured (du, asynchronously) and
+    // stopped with the reason when over their limit.
+    void watchDiskUsage();
+    asio::awaitable<void> enforceDiskLimit(std::shared_ptr<Sandbox> sandbox);
     std::vector<std::string> hiddenPaths() const;
     void prepareForUnprivilegedSandboxes();
     void lockStateDir();

@@ -73,13 +73,15 @@ unsigned limitValue(const Json &limits, const char *name, unsigned current, unsi
 void applyLimits(SandboxLimits &limits, const Json &body)
 {
     if (!body.is_object())
-        throw ApiError("VALIDATION_FAILED", "limits must be an object: {memoryMiB, cpus, pids}");
+        throw ApiError("VALIDATION_FAILED", "limits must be an object: {memoryMiB, cpus, pids, diskMiB}");
     for (const auto &[name, value] : body.items())
-        if (name != "memoryMiB" && name != "cpus" && name != "pids")
-            throw ApiError("VALIDATION_FAILED",
-                           name == "diskMiB" ? "limits.diskMiB is not enforced by this engine yet"
-                                             : "Unknown limit '" + name + "': use memoryMiB, cpus, pids");
+        if (name != "memoryMiB" && name != "cpus" && name != "pids" && name != "diskMiB")
+            throw ApiError("VALIDATION_FAILED", "Unknown limit '" + name + "': use memoryMiB, cpus, pids, diskMiB");
     SandboxLimits updated = limits;
+    if (body.contains("diskMiB") && body["diskMiB"] != 0)
+        updated.diskMiB = limitValue(body, "diskMiB", limits.diskMiB, 16, 1u << 24);
+    else if (body.contains("diskMiB"))
+        updated.diskMiB = 0;
     updated.memoryMiB = limitValue(body, "memoryMiB", limits.memoryMiB, 64, 1u << 20);
     updated.pids = limitValue(body, "pids", limits.pids, 16, 1u << 20);
     if (body.contains("cpus") && !body["cpus"].is_null()) {
@@ -96,7 +98,7 @@ void applyLimits(SandboxLimits &limits, const Json &body)
 
 Json SandboxLimits::toJson() const
 {
-    return {{"memoryMiB", memoryMiB}, {"cpus", cpus}, {"pids", pids}};
+    return {{"memoryMiB", memoryMiB}, {"cpus", cpus}, {"pids", pids}, {"diskMiB", diskMiB}};
 }
 
 void applyOptions(SandboxOptions &options, const Json &body)

@@ -22,6 +22,7 @@ struct SandboxLimits {
     unsigned memoryMiB = 2048; // memory + tmpfs, through cgroups where the host allows
     double cpus = 0;           // CPU time in cores; 0: no cap
     unsigned pids = 1024;      // processes and threads
+    unsigned diskMiB = 0;      // workspace + home, by a usage watch; 0: none
     bool operator==(const SandboxLimits &) const = default;
     Json toJson() const;
 };
@@ -57,6 +58,7 @@ struct Sandbox {
     std::chrono::steady_clock::time_point lastActivity = std::chrono::steady_clock::now();
     int activeRequests = 0;
     std::uint64_t oomKills = 0; // in the current run, from the sandbox's memory cgroup
+    bool measuringDisk = false; // a disk usage measurement is under way
     system::AsyncMutex lifecycle; // start/stop/destroy one at a time
     std::string savedState;       // sandbox.json as last written: unchanged state is not rewritten
 

@@ -283,7 +283,8 @@ except OSError as error:
     void limitsAreValidated()
     {
         for (const Json &limits : {Json{{"memoryMiB", 1}}, Json{{"memoryMiB", "2G"}}, Json{{"pids", 0}},
-                                   Json{{"cpus", -1}}, Json{{"diskMiB", 100}}, Json{{"swap", 1}}, Json("big")}) {
+                                   Json{{"cpus", -1}}, Json{{"diskMiB", 1}}, Json{{"diskMiB", "1G"}}, Json{{"swap", 1}},
+                                   Json("big")}) {
             const auto result = engine.http().requestJson("PUT", "/v1/sandboxes/limits", Json{{"limits", limits}});
             QVERIFY2(result.status == 400, limits.dump().c_str());
         }
@@ -456,6 +457,28 @@ except OSError as error:
         QCOMPARE(second.http().request("DELETE", "/v1/sandboxes/again").status, 200);
         QCOMPARE(second.http().request("DELETE", "/v1/sandboxes/uids").status, 200);
         QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/uids").status, 200);
+    }
+
+    // Item 3: a sandbox over its disk limit (limits.diskMiB) is stopped with the reason;
+    // raising the limit lets it run again.
+    void aSandboxOverItsDiskLimitIsStopped()
+    {
+        const Json body = {{"limits", {{"diskMiB", 20}}}};
+        QCOMPARE(engine.http().requestJson("PUT", "/v1/sandboxes/disk", body).status, 200);
+        QCOMPARE(out("disk", "head -c 10M /dev/zero > /workspace/small; echo ok"), std::string("ok\n"));
+        QTest::qWait(6000); // a measurement under the limit leaves it running
+        QCOMPARE(engine.http().request("GET", "/v1/sandboxes/disk").json()["sandbox"].value("status", ""),
+                 std::string("running"));
+        out("disk", "head -c 30M /dev/zero > /workspace/big");
+        auto view = [this] { return engine.http().request("GET", "/v1/sandboxes/disk").json()["sandbox"]; };
+        QTRY_VERIFY_WITH_TIMEOUT(view().value("status", "") == "stopped", 12000);
+        QVERIFY2(view().value("lastError", "").find("over the disk limit of 20 MiB") != std::string::npos,
+                 view().dump().c_str());
+        const Json raise = {{"limits", {{"diskMiB", 100}}}};
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/disk", raise).status, 200);
+        QCOMPARE(engine.http().request("POST", "/v1/sandboxes/disk/start").status, 200);
+        QCOMPARE(out("disk", "stat -c %s /workspace/big"), std::string("31457280\n")); // nothing was lost
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/disk").status, 200);
     }
 
     // Item 3: the state directory on a small filesystem, filled from inside one sandbox.

@@ -114,6 +114,8 @@ void OverviewPane::showLimits()
                        .arg(limits.value("memoryMiB").toInt())
                        .arg(cpus > 0 ? tr("%1 CPU").arg(QLocale().toString(cpus)) : tr("no CPU cap"))
                        .arg(limits.value("pids").toInt());
+    if (const int disk = limits.value("diskMiB").toInt(); disk > 0)
+        text += tr(", %1 MiB disk").arg(disk);
     if (!engineLimits_.isEmpty()) {
         // Say plainly what this host does not enforce.
         QStringList missing;
