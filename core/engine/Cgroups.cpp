@@ -142,6 +142,10 @@ std::optional<SandboxCgroups> SandboxCgroups::detect(const std::string &tag, std
     cgroups.pidsDir_ = v1Group("pids", tag);
     if (!cgroups.memoryDir_.empty() && !cgroups.pidsDir_.empty()) {
         cgroups.cpuDir_ = v1Group("cpu", tag);
+        // All sandboxes together weigh a quarter of one ordinary process: a busy sandbox
+        // (a fork bomb) never starves the engine or the desktop.
+        if (!cgroups.cpuDir_.empty())
+            writeText(cgroups.cpuDir_ + "/cpu.shares", "256");
         return cgroups;
     }
     if (reason)
@@ -172,9 +176,11 @@ std::vector<int> SandboxCgroups::prepareSandbox(const std::string &id, const Cgr
         writeOrThrow(groups[0] + "/memory.max", memory);
         writeOrThrow(groups[0] + "/pids.max", std::to_string(limits.pids));
         writeText(groups[0] + "/memory.swap.max", "0"); // a limit that swap cannot stretch
-        if (!cpuDir_.empty())
+        if (!cpuDir_.empty()) {
             writeOrThrow(groups[0] + "/cpu.max",
                          (limits.cpus > 0 ? std::to_string(quota) : std::string("max")) + " " + std::to_string(period));
+            writeText(groups[0] + "/cpu.weight", "25"); // below the engine's 100: see the v1 shares
+        }
     } else {
         // memsw (memory + swap) must stay >= the memory limit: lower it last, raise it first.
         const std::string memsw = groups[0] + "/memory.memsw.limit_in_bytes";
@@ -209,6 +215,15 @@ void SandboxCgroups::removeSandbox(const std::string &id) const
     for (const auto &base : {memoryDir_, pidsDir_, cpuDir_})
         if (!base.empty())
             rmdir(groupOf(base, id).c_str());
+}
+
+void SandboxCgroups::removeEngineGroups() const
+{
+    if (v2_)
+        return; // the delegated cgroup is not ours to remove
+    for (const auto &dir : {memoryDir_, pidsDir_, cpuDir_})
+        if (!dir.empty())
+            rmdir(dir.c_str());
 }
 
 std::uint64_t SandboxCgroups::oomKills(const std::string &id) const

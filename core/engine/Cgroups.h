@@ -32,6 +32,8 @@ public:
     std::vector<int> prepareSandbox(const std::string &id, const CgroupLimits &limits) const;
     // Removes the sandbox's groups once they are empty (best effort).
     void removeSandbox(const std::string &id) const;
+    // Removes this engine's own v1 groups when no sandbox is left in them (best effort).
+    void removeEngineGroups() const;
     // Processes killed by the out-of-memory killer in the sandbox's group so far.
     std::uint64_t oomKills(const std::string &id) const;
 

@@ -370,6 +370,8 @@ void Engine::shutdown(bool stopSandboxes)
             }
         }
     }
+    if (cgroups_)
+        cgroups_->removeEngineGroups(); // only empty groups go: running sandboxes keep theirs
 }
 
 void Engine::prepareForUnprivilegedSandboxes()

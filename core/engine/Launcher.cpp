@@ -129,25 +129,26 @@ std::string findBwrap()
 
 std::vector<RunningAgent> findRunningAgents()
 {
-    static const std::string agentCommandLine = std::string("/.sandbench/sandbench-agent") + '\0';
+    // Only each process's short name is read (/proc/PID/stat), never its command line:
+    // reading that takes the target's memory lock, which a fork bomb keeps busy. Sandbox
+    // inits are bwrap processes; the checks that matter (namespace init, same workspace)
+    // cannot be faked from inside.
     std::vector<RunningAgent> agents;
     std::error_code error;
     for (const auto &entry : std::filesystem::directory_iterator("/proc", error)) {
         const std::string name = entry.path().filename().string();
         if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
             continue;
-        if (system::readWholeFile("/proc/" + name + "/cmdline").value_or("") != agentCommandLine)
+        const std::string stat = system::readWholeFile("/proc/" + name + "/stat").value_or("");
+        if (stat.find(" (bwrap) ") == std::string::npos)
             continue;
         RunningAgent agent;
-        agent.agentPid = std::stoi(name);
-        std::ifstream status("/proc/" + name + "/status");
-        for (std::string line; std::getline(status, line);)
-            if (line.starts_with("PPid:"))
-                agent.initPid = std::atoi(line.c_str() + 5);
+        agent.initPid = std::stoi(name);
         struct stat workspace{};
-        if (agent.initPid <= 1 || stat(("/proc/" + name + "/root/workspace").c_str(), &workspace) != 0 ||
+        if (::stat(("/proc/" + name + "/root/workspace").c_str(), &workspace) != 0 ||
             !isSandboxInit(agent.initPid, workspace.st_dev, workspace.st_ino))
             continue;
+        agent.agentPid = agentOf(agent.initPid);
         agent.workspaceDevice = workspace.st_dev;
         agent.workspaceInode = workspace.st_ino;
         agents.push_back(agent);

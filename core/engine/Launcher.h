@@ -98,10 +98,9 @@ struct RunningAgent {
     ino_t workspaceInode = 0;
 };
 
-// Every sandbox agent on the host (any engine's), found through /proc. Only processes
-// whose parent is the init of a PID namespace (NSpid ends in 1) with the same /workspace
-// are listed, so a process that merely calls itself an agent never names a process
-// outside its own sandbox.
+// Every sandbox on the host (any engine's), found through /proc: bwrap processes that are
+// the init of a PID namespace (NSpid ends in 1) and have a /workspace. A process inside a
+// sandbox cannot become such an init, so nothing there can name a process to kill.
 std::vector<RunningAgent> findRunningAgents();
 
 // Whether pid is the init of a PID namespace whose /workspace is (device, inode).
