@@ -4,6 +4,7 @@
 #include "engine/AgentLink.h"
 #include "protocol/Protocol.h"
 #include "system/Files.h"
+#include "system/Identifiers.h"
 #include "system/Notifier.h"
 #include "system/ProcessTree.h"
 #include "system/Subprocess.h"
@@ -40,16 +41,8 @@ constexpr std::size_t kEventBacklog = 256;
 std::string randomToken()
 {
     unsigned char bytes[32];
-    const int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || read(fd, bytes, sizeof bytes) != sizeof bytes)
-        throw std::runtime_error("cannot read /dev/urandom for the engine token");
-    close(fd);
-    std::string token;
-    for (unsigned char byte : bytes) {
-        token += "0123456789abcdef"[byte >> 4];
-        token += "0123456789abcdef"[byte & 15];
-    }
-    return token;
+    system::randomBytes(bytes, sizeof bytes, "the engine token");
+    return system::hexOf(bytes, sizeof bytes);
 }
 
 std::string homeDir()
@@ -128,11 +121,8 @@ CgroupLimits cgroupLimitsOf(const SandboxLimits &limits)
 // Short and stable per state directory, so two engines' cgroups never meet.
 std::string engineTag(const std::string &stateDir)
 {
-    std::uint32_t hash = 2166136261u;
-    for (unsigned char c : stateDir)
-        hash = (hash ^ c) * 16777619u;
     char text[9];
-    std::snprintf(text, sizeof text, "%08x", hash);
+    std::snprintf(text, sizeof text, "%08x", static_cast<unsigned>(system::stableHash(stateDir)));
     return text;
 }
 
@@ -448,29 +438,34 @@ void Engine::saveState(Sandbox &sandbox)
 void Engine::endOrphans()
 {
     // An instance this engine does not know of (its start was never recorded: a full
-    // disk, a crash) must not run beside a new one on the same workspace.
+    // disk, a crash) must not run beside a new one on the same workspace. Our workspaces,
+    // by (device, inode), are looked up once.
+    std::map<std::pair<dev_t, ino_t>, std::string> workspaces;
+    std::error_code error;
+    for (const auto &entry : std::filesystem::directory_iterator(options_.stateDir + "/sandboxes", error)) {
+        struct stat workspace{};
+        if (stat((entry.path() / "workspace").c_str(), &workspace) == 0)
+            workspaces[{workspace.st_dev, workspace.st_ino}] = entry.path().filename().string();
+    }
     for (const auto &agent : findRunningAgents()) {
-        std::error_code error;
-        for (const auto &entry : std::filesystem::directory_iterator(options_.stateDir + "/sandboxes", error)) {
-            struct stat workspace{};
-            if (stat((entry.path() / "workspace").c_str(), &workspace) != 0 ||
-                workspace.st_dev != agent.workspaceDevice || workspace.st_ino != agent.workspaceInode)
-                continue;
-            const auto sandbox = registry_.find(entry.path().filename().string());
-            if (sandbox && sandbox->status == "running" && sandbox->initPid == agent.initPid)
-                continue;
-            // Through a pidfd opened before the last check: a pid that was reused meanwhile
-            // fails the check or is never signalled.
-            const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, agent.initPid, 0));
-            if (pidfd < 0)
-                continue; // gone already
-            if (isSandboxInit(agent.initPid, agent.workspaceDevice, agent.workspaceInode)) {
-                std::cerr << "sandbench: ending an unrecorded instance of sandbox " << entry.path().filename().string()
-                          << " (pid " << agent.initPid << ")\n";
-                syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
-            }
-            close(pidfd);
+        const auto ours = workspaces.find({agent.workspaceDevice, agent.workspaceInode});
+        if (ours == workspaces.end())
+            continue;
+        const std::string &id = ours->second;
+        const auto sandbox = registry_.find(id);
+        if (sandbox && sandbox->status == "running" && sandbox->initPid == agent.initPid)
+            continue;
+        // Through a pidfd opened before the last check: a pid that was reused meanwhile
+        // fails the check or is never signalled.
+        const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, agent.initPid, 0));
+        if (pidfd < 0)
+            continue; // gone already
+        if (isSandboxInit(agent.initPid, agent.workspaceDevice, agent.workspaceInode)) {
+            std::cerr << "sandbench: ending an unrecorded instance of sandbox " << id << " (pid " << agent.initPid
+                      << ")\n";
+            syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
         }
+        close(pidfd);
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "engine/Seccomp.h"
 #include "system/Files.h"
+#include "system/Identifiers.h"
 #include "system/Subprocess.h"
 
 #include <nlohmann/json.hpp>
@@ -81,21 +82,13 @@ std::string readAvailable(int fd, std::size_t maxBytes)
 // A random version-4 UUID and a newline, as /proc/sys/kernel/random/boot_id reads.
 std::string randomUuid()
 {
-    unsigned char bytes[16] = {};
-    const int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || read(fd, bytes, sizeof bytes) != sizeof bytes)
-        fail("randomUuid: /dev/urandom", errno);
-    close(fd);
+    unsigned char bytes[16];
+    system::randomBytes(bytes, sizeof bytes, "a boot id");
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    std::string text;
-    for (int i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            text += '-';
-        text += "0123456789abcdef"[bytes[i] >> 4];
-        text += "0123456789abcdef"[bytes[i] & 15];
-    }
-    return text + "\n";
+    const std::string hex = system::hexOf(bytes, sizeof bytes);
+    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+           hex.substr(20) + "\n";
 }
 
 bool isSymlink(const std::string &path)
@@ -281,16 +274,10 @@ const std::vector<std::string> &hostEtcEntries()
 std::vector<GeneratedFile> generatedEtcFiles(const std::string &sandboxId)
 {
     // A machine-id of its own, stable for the sandbox: never the host's.
-    auto fnv = [](const std::string &text) {
-        std::uint64_t hash = 1469598103934665603ull;
-        for (unsigned char c : text)
-            hash = (hash ^ c) * 1099511628211ull;
-        return hash;
-    };
     char machineId[40];
     std::snprintf(machineId, sizeof machineId, "%016llx%016llx\n",
-                  static_cast<unsigned long long>(fnv("sandbench:" + sandboxId)),
-                  static_cast<unsigned long long>(fnv(sandboxId + ":machine-id")));
+                  static_cast<unsigned long long>(system::stableHash("sandbench:" + sandboxId)),
+                  static_cast<unsigned long long>(system::stableHash(sandboxId + ":machine-id")));
     return {
         {"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"},
         {"/etc/group", "root:x:0:\nnogroup:x:65534:\n"},

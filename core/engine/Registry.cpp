@@ -2,6 +2,7 @@
 
 #include "protocol/Protocol.h"
 #include "system/Files.h"
+#include "system/Identifiers.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -293,9 +294,7 @@ void Registry::claimUidBlock(const std::string &claimsDir)
         remembered = static_cast<unsigned>(std::strtoul(text->c_str(), nullptr, 10));
     if (remembered > 0 && remembered < kBlocks && blockIsOurs(remembered))
         return use(remembered);
-    std::uint32_t hash = 2166136261u;
-    for (unsigned char c : self)
-        hash = (hash ^ c) * 16777619u;
+    const std::uint64_t hash = system::stableHash(self);
     for (unsigned step = 0; step < kBlocks; ++step) {
         const unsigned block = remembered > 0 && step == 0 ? remembered : 1 + (hash + step) % (kBlocks - 1);
         const std::string claim = claimsDir + "/" + std::to_string(block);

@@ -1,0 +1,38 @@
+#include "system/Identifiers.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace sandbench::system {
+
+void randomBytes(unsigned char *data, std::size_t size, const std::string &purpose)
+{
+    const int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    const bool ok = fd >= 0 && read(fd, data, size) == static_cast<ssize_t>(size);
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        throw std::runtime_error("cannot read /dev/urandom for " + purpose);
+}
+
+std::string hexOf(const unsigned char *data, std::size_t size)
+{
+    std::string text;
+    for (std::size_t i = 0; i < size; ++i) {
+        text += "0123456789abcdef"[data[i] >> 4];
+        text += "0123456789abcdef"[data[i] & 15];
+    }
+    return text;
+}
+
+std::uint64_t stableHash(std::string_view text)
+{
+    std::uint64_t hash = 1469598103934665603ull;
+    for (unsigned char c : text)
+        hash = (hash ^ c) * 1099511628211ull;
+    return hash;
+}
+
+} // namespace sandbench::system

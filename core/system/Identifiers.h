@@ -1,0 +1,20 @@
+// Random and stable identifiers: tokens, boot ids, and names derived from text.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sandbench::system {
+
+// Fills data from /dev/urandom; throws std::runtime_error naming purpose when it cannot.
+void randomBytes(unsigned char *data, std::size_t size, const std::string &purpose);
+
+// Lower-case hexadecimal of the bytes.
+std::string hexOf(const unsigned char *data, std::size_t size);
+
+// FNV-1a, 64 bits: short stable names derived from text (never for secrets).
+std::uint64_t stableHash(std::string_view text);
+
+} // namespace sandbench::system
