@@ -447,21 +447,21 @@ void Engine::endOrphans()
         if (stat((entry.path() / "workspace").c_str(), &workspace) == 0)
             workspaces[{workspace.st_dev, workspace.st_ino}] = entry.path().filename().string();
     }
-    for (const auto &agent : findRunningAgents()) {
-        const auto ours = workspaces.find({agent.workspaceDevice, agent.workspaceInode});
+    for (const auto &instance : findRunningSandboxes()) {
+        const auto ours = workspaces.find({instance.workspaceDevice, instance.workspaceInode});
         if (ours == workspaces.end())
             continue;
         const std::string &id = ours->second;
         const auto sandbox = registry_.find(id);
-        if (sandbox && sandbox->status == "running" && sandbox->initPid == agent.initPid)
+        if (sandbox && sandbox->status == "running" && sandbox->initPid == instance.initPid)
             continue;
         // Through a pidfd opened before the last check: a pid that was reused meanwhile
         // fails the check or is never signalled.
-        const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, agent.initPid, 0));
+        const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, instance.initPid, 0));
         if (pidfd < 0)
             continue; // gone already
-        if (isSandboxInit(agent.initPid, agent.workspaceDevice, agent.workspaceInode)) {
-            std::cerr << "sandbench: ending an unrecorded instance of sandbox " << id << " (pid " << agent.initPid
+        if (isSandboxInit(instance.initPid, instance.workspaceDevice, instance.workspaceInode)) {
+            std::cerr << "sandbench: ending an unrecorded instance of sandbox " << id << " (pid " << instance.initPid
                       << ")\n";
             syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
         }

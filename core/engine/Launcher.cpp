@@ -120,13 +120,13 @@ std::string findBwrap()
     return {};
 }
 
-std::vector<RunningAgent> findRunningAgents()
+std::vector<RunningSandbox> findRunningSandboxes()
 {
     // Only each process's short name is read (/proc/PID/stat), never its command line:
     // reading that takes the target's memory lock, which a fork bomb keeps busy. Sandbox
     // inits are bwrap processes; the checks that matter (namespace init, same workspace)
     // cannot be faked from inside.
-    std::vector<RunningAgent> agents;
+    std::vector<RunningSandbox> sandboxes;
     std::error_code error;
     for (const auto &entry : std::filesystem::directory_iterator("/proc", error)) {
         const std::string name = entry.path().filename().string();
@@ -135,18 +135,17 @@ std::vector<RunningAgent> findRunningAgents()
         const std::string stat = system::readWholeFile("/proc/" + name + "/stat").value_or("");
         if (stat.find(" (bwrap) ") == std::string::npos)
             continue;
-        RunningAgent agent;
-        agent.initPid = std::stoi(name);
+        RunningSandbox found;
+        found.initPid = std::stoi(name);
         struct stat workspace{};
         if (::stat(("/proc/" + name + "/root/workspace").c_str(), &workspace) != 0 ||
-            !isSandboxInit(agent.initPid, workspace.st_dev, workspace.st_ino))
+            !isSandboxInit(found.initPid, workspace.st_dev, workspace.st_ino))
             continue;
-        agent.agentPid = agentOf(agent.initPid);
-        agent.workspaceDevice = workspace.st_dev;
-        agent.workspaceInode = workspace.st_ino;
-        agents.push_back(agent);
+        found.workspaceDevice = workspace.st_dev;
+        found.workspaceInode = workspace.st_ino;
+        sandboxes.push_back(found);
     }
-    return agents;
+    return sandboxes;
 }
 
 bool isSandboxInit(pid_t pid, dev_t workspaceDevice, ino_t workspaceInode)

@@ -90,9 +90,8 @@ void prepareStateDir(const LaunchRequest &request);
 // Host path of bwrap, or empty when it is not installed.
 std::string findBwrap();
 
-// A sandbox agent found running on this host, with the workspace it serves.
-struct RunningAgent {
-    pid_t agentPid = 0;
+// A sandbox found running on this host (its init), with the workspace it serves.
+struct RunningSandbox {
     pid_t initPid = 0; // PID 1 of its PID namespace: killing it ends the sandbox
     dev_t workspaceDevice = 0;
     ino_t workspaceInode = 0;
@@ -101,7 +100,7 @@ struct RunningAgent {
 // Every sandbox on the host (any engine's), found through /proc: bwrap processes that are
 // the init of a PID namespace (NSpid ends in 1) and have a /workspace. A process inside a
 // sandbox cannot become such an init, so nothing there can name a process to kill.
-std::vector<RunningAgent> findRunningAgents();
+std::vector<RunningSandbox> findRunningSandboxes();
 
 // Whether pid is the init of a PID namespace whose /workspace is (device, inode).
 bool isSandboxInit(pid_t pid, dev_t workspaceDevice, ino_t workspaceInode);
