@@ -23,7 +23,8 @@ constexpr const char *kUsage = R"(usage: sandbenchctl [--engine-file FILE] COMMA
 
 commands:
   ls                          list sandboxes
-  create ID [--env K=V]... [--keep-alive] [--sleep-after 10m]
+  create ID [--env K=V]... [--keep-alive] [--sleep-after 10m] [--memory MIB]
+            [--network none|egress] [--allow CIDR]...
                               get-or-create a sandbox and start it
   exec ID -- CMD [ARG]...     run a command, stream its output, exit with its code
   ps ID                       list background processes
@@ -242,6 +243,15 @@ int main(int argc, char **argv)
                     options["keepAlive"] = true;
                 } else if (args[i] == "--sleep-after" && i + 1 < args.size()) {
                     options["sleepAfter"] = args[++i];
+                } else if (args[i] == "--memory" && i + 1 < args.size()) {
+                    const std::string mib = args[++i];
+                    if (mib.empty() || mib.size() > 9 || mib.find_first_not_of("0123456789") != std::string::npos)
+                        die("--memory expects a number of MiB, got " + mib, 2);
+                    options["limits"]["memoryMiB"] = std::stoll(mib);
+                } else if (args[i] == "--network" && i + 1 < args.size()) {
+                    options["network"] = args[++i]; // the engine names the choices when it refuses
+                } else if (args[i] == "--allow" && i + 1 < args.size()) {
+                    options["networkAllow"].push_back(args[++i]);
                 } else {
                     die("unknown option for create: " + args[i], 2);
                 }

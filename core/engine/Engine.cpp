@@ -110,7 +110,18 @@ Json healthInfo(const std::optional<SandboxCgroups> &cgroups, const std::string 
         limits["pids"] = geteuid() == 0; // RLIMIT_NPROC binds a sandbox uid of its own
         limits["cgroupNote"] = note;
     }
-    return {{"status", "healthy"}, {"version", SANDBENCH_VERSION}, {"limits", limits}};
+    const std::string egressNote = egressUnavailableReason();
+    Json network = {{"none", true}, {"egress", egressNote.empty()}};
+    if (!egressNote.empty())
+        network["egressNote"] = egressNote;
+    return {{"status", "healthy"}, {"version", SANDBENCH_VERSION}, {"limits", limits}, {"network", network}};
+}
+
+// Reaps a child of ours (slirp4netns) whenever it exits.
+asio::awaitable<void> reapChild(pid_t pid)
+{
+    co_await system::waitForProcessExit(pid);
+    waitpid(pid, nullptr, 0);
 }
 
 CgroupLimits cgroupLimitsOf(const SandboxLimits &limits)
@@ -248,6 +259,11 @@ void Engine::lockStateDir()
         throw std::runtime_error("open " + path + ": " + std::strerror(errno));
     if (flock(stateLock_, LOCK_EX | LOCK_NB) != 0)
         throw std::runtime_error("another engine already serves " + options_.stateDir + " (see " + engineFile() + ")");
+}
+
+std::uint16_t Engine::enginePort() const
+{
+    return acceptor_.local_endpoint().port();
 }
 
 std::string Engine::url() const
@@ -476,6 +492,7 @@ void Engine::readopt(Sandbox &sandbox)
     if ((sandbox.status == "running" || sandbox.status == "starting") && alive) {
         sandbox.status = "running";
         sandbox.ownChild = false;
+        sandbox.activeNetwork = sandbox.options.network; // as last saved; its slirp4netns is not ours
         sandbox.lastActivity = std::chrono::steady_clock::now();
         asio::co_spawn(io_, watchExit(registry_.find(sandbox.id), sandbox.initPid), system::inBackground("sandbox exit watch"));
         return;
@@ -496,9 +513,17 @@ void Engine::killSandboxProcesses(Sandbox &sandbox)
         kill(sandbox.bwrapPid, SIGKILL);
         waitpid(sandbox.bwrapPid, nullptr, 0);
     }
-    sandbox.initPid = sandbox.bwrapPid = 0;
+    if (sandbox.networkPid > 0) {
+        // It would exit on its own at the sandbox's end; waited for (reapChild reaps it)
+        // so that it has left the sandbox's cgroups before they are removed.
+        kill(sandbox.networkPid, SIGKILL);
+        siginfo_t info{};
+        waitid(P_PID, static_cast<id_t>(sandbox.networkPid), &info, WEXITED | WNOWAIT);
+    }
+    sandbox.initPid = sandbox.bwrapPid = sandbox.networkPid = 0;
     sandbox.initStartTime = 0;
     sandbox.ownChild = false;
+    sandbox.activeNetwork.reset();
     if (cgroups_)
         cgroups_->removeSandbox(sandbox.id);
     unlink(SandboxPaths(registry_.sandboxDir(sandbox.id)).socket.c_str());
@@ -511,8 +536,9 @@ asio::awaitable<void> Engine::watchExit(std::shared_ptr<Sandbox> sandbox, pid_t 
         co_return; // stopped on purpose meanwhile
     if (sandbox->ownChild && sandbox->bwrapPid > 0)
         waitpid(sandbox->bwrapPid, nullptr, 0);
-    sandbox->initPid = sandbox->bwrapPid = 0;
+    sandbox->initPid = sandbox->bwrapPid = sandbox->networkPid = 0;
     sandbox->ownChild = false;
+    sandbox->activeNetwork.reset();
     setStatus(*sandbox, "failed", "the sandbox's agent exited unexpectedly; it restarts on the next request");
 }
 
@@ -528,6 +554,8 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
     request.memoryBytes = static_cast<std::uint64_t>(limits.memoryMiB) << 20;
     if (!sandbox->options.keepAlive)
         request.sleepAfterSeconds = sandbox->options.sleepAfterSeconds;
+    request.network = sandbox->options.network;
+    request.enginePort = enginePort();
     struct CloseFds {
         std::vector<int> fds;
         ~CloseFds() { for (int fd : fds) close(fd); }
@@ -536,11 +564,19 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
         if (cgroups_)
             request.cgroupProcsFds = cgroupFds.fds = cgroups_->prepareSandbox(sandbox->id, cgroupLimitsOf(limits));
         sandbox->oomKills = 0;
+        if (request.network.egress) {
+            if (const std::string reason = egressUnavailableReason(); !reason.empty())
+                throw std::runtime_error("network \"egress\" is not available on this host: " + reason);
+        }
         const LaunchResult launched = launchSandbox(request);
         sandbox->bwrapPid = launched.bwrapPid;
         sandbox->initPid = launched.initPid;
         sandbox->initStartTime = processStartTime(launched.initPid);
         sandbox->ownChild = true;
+        sandbox->activeNetwork = request.network;
+        sandbox->networkPid = launched.networkPid;
+        if (launched.networkPid > 0)
+            asio::co_spawn(io_, reapChild(launched.networkPid), system::inBackground("network helper"));
         asio::co_spawn(io_, copyOutputToLog(launched.outputFd, request.paths.logs + "/agent.log"),
                        system::inBackground("agent log"));
     } catch (const std::exception &failure) {
@@ -683,18 +719,32 @@ std::shared_ptr<Sandbox> Engine::requireSandbox(const std::string &id) const
     return sandbox;
 }
 
+namespace {
+
+// The options after a PUT or PATCH body; asking for egress where the host cannot give it
+// is refused with the reason.
+SandboxOptions optionsWith(SandboxOptions options, const Json &body)
+{
+    applyOptions(options, body);
+    if (body.contains("network") && options.network.egress) {
+        const std::string reason = egressUnavailableReason();
+        if (!reason.empty())
+            throw ApiError("VALIDATION_FAILED", "network \"egress\" is not available on this host: " + reason);
+    }
+    return options;
+}
+
+} // namespace
+
 std::shared_ptr<Sandbox> Engine::getOrCreate(const std::string &id, const Json &body)
 {
     if (!isValidSandboxId(id))
         requireSandbox(id); // throws the id error
     if (auto existing = registry_.find(id)) {
-        SandboxOptions updated = existing->options;
-        applyOptions(updated, body);
-        registry_.updateOptions(*existing, std::move(updated));
+        registry_.updateOptions(*existing, optionsWith(existing->options, body));
         return existing;
     }
-    SandboxOptions options;
-    applyOptions(options, body);
+    SandboxOptions options = optionsWith(SandboxOptions(), body);
     auto sandbox = registry_.create(id, std::move(options));
     publish(sandboxEvent("sandbox.created", *sandbox));
     return sandbox;
@@ -772,13 +822,24 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
         if (method == bhttp::verb::patch) {
             auto sandbox = requireSandbox(id);
             const Json body = protocol::parseBody(request.body());
-            SandboxOptions updated = sandbox->options;
-            applyOptions(updated, body);
-            registry_.updateOptions(*sandbox, std::move(updated));
+            registry_.updateOptions(*sandbox, optionsWith(sandbox->options, body));
             if (sandbox->status == "running" && cgroups_ && body.contains("limits")) {
                 // Memory, pids and CPU change at once; tmpfs sizes at the next start.
                 for (const int fd : cgroups_->prepareSandbox(id, cgroupLimitsOf(sandbox->options.limits)))
                     close(fd);
+            }
+            // A new allow list takes effect at once; a new network mode at the next start.
+            const auto &active = sandbox->activeNetwork;
+            if (sandbox->status == "running" && active && active->egress && sandbox->options.network.egress &&
+                active->allow != sandbox->options.network.allow) {
+                try {
+                    loadFilterRules({sandbox->initPid, sandbox->initStartTime}, geteuid() != 0,
+                                    buildFilterRules(sandbox->options.network.allow, hostSubnets(), enginePort()));
+                    sandbox->activeNetwork = sandbox->options.network;
+                } catch (const std::exception &failure) {
+                    throw ApiError("INTERNAL_ERROR", std::string("The new networkAllow is saved but not in force "
+                                                                 "until the sandbox restarts: ") + failure.what());
+                }
             }
             if (sandbox->status == "running") {
                 Json settings = agentIdleSetting(sandbox->options);

@@ -40,6 +40,7 @@ public:
     void shutdown(bool stopSandboxes);
 
     std::string url() const;
+    std::uint16_t enginePort() const;
     const std::string &token() const { return token_; }
     std::string engineFile() const { return options_.runtimeDir + "/engine.json"; }
 

@@ -21,6 +21,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 namespace sandbench::engine {
 
@@ -233,7 +234,7 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
         if (exists("/etc/" + entry))
             add({"--ro-bind", "/etc/" + entry, "/etc/" + entry});
     int etcFd = fds.firstEtcFile;
-    for (const auto &file : generatedEtcFiles(request.id))
+    for (const auto &file : generatedEtcFiles(request.id, request.network.egress))
         add({"--perms", "0644", "--ro-bind-data", std::to_string(etcFd++), file.path});
     if (exists("/opt"))
         add({"--ro-bind", "/opt", "/opt"});
@@ -270,14 +271,14 @@ const std::vector<std::string> &hostEtcEntries()
     return entries;
 }
 
-std::vector<GeneratedFile> generatedEtcFiles(const std::string &sandboxId)
+std::vector<GeneratedFile> generatedEtcFiles(const std::string &sandboxId, bool egress)
 {
     // A machine-id of its own, stable for the sandbox: never the host's.
     char machineId[40];
     std::snprintf(machineId, sizeof machineId, "%016llx%016llx\n",
                   static_cast<unsigned long long>(system::stableHash("sandbench:" + sandboxId)),
                   static_cast<unsigned long long>(system::stableHash(sandboxId + ":machine-id")));
-    return {
+    std::vector<GeneratedFile> files = {
         {"/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"},
         {"/etc/group", "root:x:0:\nnogroup:x:65534:\n"},
         {"/etc/hostname", sandboxId + "\n"},
@@ -287,6 +288,9 @@ std::vector<GeneratedFile> generatedEtcFiles(const std::string &sandboxId)
                                "protocols: files\nservices: files\nethers: files\nrpc: files\n"},
         {"/etc/machine-id", machineId},
     };
+    if (egress)
+        files.push_back({"/etc/resolv.conf", "nameserver 10.0.2.3\n"});
+    return files;
 }
 
 std::string agentSettings(const LaunchRequest &request)
@@ -354,8 +358,12 @@ LaunchResult launchSandbox(const LaunchRequest &request)
         std::vector<int> fds;
         ~FdList() { for (int fd : fds) close(fd); }
     } etcFiles;
-    for (const auto &file : generatedEtcFiles(request.id))
+    for (const auto &file : generatedEtcFiles(request.id, request.network.egress))
         etcFiles.fds.push_back(sealedDescriptor("sandbench-etc", file.content));
+    // With egress: the sandbox holds the write end, slirp4netns watches the read end.
+    FdGuard lifetimeRead, lifetimeWrite;
+    if (request.network.egress)
+        std::tie(lifetimeRead.fd, lifetimeWrite.fd) = system::makePipe();
     FdGuard workspaceFd{open(request.paths.workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
     FdGuard homeFd{open(request.paths.home.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
     FdGuard agentFd{open(request.agentBinary.c_str(), O_PATH | O_CLOEXEC)};
@@ -371,6 +379,8 @@ LaunchResult launchSandbox(const LaunchRequest &request)
                  {3, listenFd.fd},         {fds.seccomp, seccompFd.fd}, {fds.info, infoWrite},
                  {fds.workspace, workspaceFd.fd}, {fds.home, homeFd.fd}, {fds.agent, agentFd.fd},
                  {fds.settings, settingsFd.fd}, {fds.empty, emptyFd.fd}, {fds.bootId, bootIdFd.fd}};
+    if (request.network.egress)
+        spawn.fds.emplace_back(fds.networkLifetime, lifetimeWrite.fd);
     for (std::size_t i = 0; i < etcFiles.fds.size(); ++i)
         spawn.fds.emplace_back(fds.firstEtcFile + static_cast<int>(i), etcFiles.fds[i]);
     spawn.rlimits = {{RLIMIT_NPROC, request.maxProcesses}, {RLIMIT_NOFILE, 4096},
@@ -390,6 +400,8 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     infoWriteGuard.fd = -1;
     close(outputWriteGuard.fd);
     outputWriteGuard.fd = -1;
+    close(lifetimeWrite.fd);
+    lifetimeWrite.fd = -1;
 
     // bwrap writes {"child-pid": N} once the namespaces exist; EOF first means it failed.
     std::string info;
@@ -414,6 +426,24 @@ LaunchResult launchSandbox(const LaunchRequest &request)
                                  ": " + output);
     }
     result.initPid = parsed["child-pid"].get<pid_t>();
+    if (request.network.egress) {
+        // Before the engine sends the agent any work, so no sandbox code runs unfiltered.
+        EgressRequest egress;
+        egress.sandbox = {result.initPid, processStartTime(result.initPid)};
+        egress.enterUserNamespace = geteuid() != 0;
+        egress.exitFd = lifetimeRead.fd;
+        egress.rules = buildFilterRules(request.network.allow, hostSubnets(), request.enginePort);
+        egress.cgroupProcsFds = request.cgroupProcsFds;
+        egress.logPath = request.paths.logs + "/network.log";
+        try {
+            result.networkPid = attachEgress(egress);
+        } catch (const std::exception &) {
+            kill(result.initPid, SIGKILL);
+            kill(result.bwrapPid, SIGKILL);
+            waitpid(result.bwrapPid, nullptr, 0);
+            throw;
+        }
+    }
     result.outputFd = outputReadGuard.fd;
     outputReadGuard.fd = -1;
     return result;

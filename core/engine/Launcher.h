@@ -3,6 +3,8 @@
 // compileSeccompFilter, spawn, readChildPid).
 #pragma once
 
+#include "engine/Network.h"
+
 #include <sys/types.h>
 
 #include <cstdint>
@@ -39,6 +41,8 @@ struct LaunchRequest {
     std::vector<int> cgroupProcsFds; // join these cgroups (see Cgroups.h)
     std::uint64_t memoryBytes = 2048ull << 20; // sizes /tmp: tmpfs pages count as the sandbox's memory
     std::optional<long long> sleepAfterSeconds; // for the agent's own idle backstop; none with keepAlive
+    NetworkPolicy network;                      // loopback only unless egress
+    std::optional<std::uint16_t> enginePort;    // refused on the host's addresses even when allowed
 };
 
 // What the agent reads from the settings descriptor: {envVars, sleepAfter}.
@@ -50,25 +54,27 @@ struct LaunchResult {
     // Read end of the pipe that is bwrap's and the agent's stdout and stderr: no host
     // file is ever open inside the sandbox. The caller owns it and copies it to the log.
     int outputFd = -1;
+    pid_t networkPid = 0; // slirp4netns (our child) with network egress; it exits with the sandbox
 };
 
 // Descriptor numbers bwrap sees (fd 3 is the agent's listening socket). settings holds
 // the sandbox's envVars and sleepAfter as JSON, read once by the agent; empty is an empty
 // file (bound over /proc/cmdline); bootId a boot id of the sandbox's own (over the host's
 // /proc/sys/kernel/random/boot_id); the generated /etc files follow from firstEtcFile on,
-// in the order of generatedEtcFiles().
+// in the order of generatedEtcFiles(). With egress, networkLifetime is the write end of a
+// pipe that slirp4netns watches: it sees EOF, and exits, when the sandbox's last process does.
 struct LaunchFds {
     int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8, settings = 9, empty = 10, bootId = 11,
-        firstEtcFile = 12;
+        networkLifetime = 12, firstEtcFile = 13;
 };
 
 // The sandbox's own /etc: files generated for it (its users, hosts, hostname = id, a
-// machine-id of its own)...
+// machine-id of its own, resolv.conf naming slirp4netns's DNS forwarder with egress)...
 struct GeneratedFile {
     std::string path;
     std::string content;
 };
-std::vector<GeneratedFile> generatedEtcFiles(const std::string &sandboxId);
+std::vector<GeneratedFile> generatedEtcFiles(const std::string &sandboxId, bool egress);
 // ...and the few host entries programs need, bound read-only (certificates, loader
 // cache, alternatives, Python, fonts, MIME types, time zone...). Nothing else of the
 // host's /etc is visible.

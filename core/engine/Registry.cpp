@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -95,6 +96,33 @@ void applyLimits(SandboxLimits &limits, const Json &body)
     limits = updated;
 }
 
+void applyNetwork(NetworkPolicy &network, const Json &body)
+{
+    if (body.contains("network") && !body["network"].is_null()) {
+        const Json &mode = body["network"];
+        if (mode != "none" && mode != "egress")
+            throw ApiError("VALIDATION_FAILED", "network must be \"none\" (loopback only) or \"egress\" (internet access)");
+        network.egress = mode == "egress";
+    }
+    if (!body.contains("networkAllow") || body["networkAllow"].is_null())
+        return;
+    const Json &list = body["networkAllow"];
+    if (!list.is_array() || list.size() > 64)
+        throw ApiError("VALIDATION_FAILED", "networkAllow must be a list of at most 64 CIDRs, like [\"192.168.1.0/24\"]");
+    std::vector<std::string> allow;
+    for (const Json &entry : list) {
+        const auto cidr = entry.is_string() ? normalizeCidr(entry.get<std::string>()) : std::nullopt;
+        if (!cidr)
+            throw ApiError("VALIDATION_FAILED", "networkAllow: " + entry.dump() + " is not an IP address or CIDR");
+        if (touchesLoopback(*cidr))
+            throw ApiError("VALIDATION_FAILED", "networkAllow: " + *cidr + " is loopback; the host's loopback is never "
+                                                "reachable from a sandbox (serve on another address and allow that)");
+        if (std::find(allow.begin(), allow.end(), *cidr) == allow.end())
+            allow.push_back(*cidr);
+    }
+    network.allow = std::move(allow);
+}
+
 } // namespace
 
 Json SandboxLimits::toJson() const
@@ -109,6 +137,7 @@ void applyOptions(SandboxOptions &options, const Json &body)
     options.keepAlive = protocol::optionalBool(body, "keepAlive", options.keepAlive);
     if (body.contains("limits") && !body["limits"].is_null())
         applyLimits(options.limits, body["limits"]);
+    applyNetwork(options.network, body);
     if (body.contains("sleepAfter") && !body["sleepAfter"].is_null()) {
         const auto seconds = parseDuration(body["sleepAfter"]);
         if (!seconds)
@@ -126,7 +155,12 @@ Json Sandbox::publicView() const
                  {"sleepAfter", options.sleepAfterSeconds},
                  {"envVars", options.envVars},
                  {"limits", options.limits.toJson()},
+                 {"network", options.network.egress ? "egress" : "none"},
+                 {"networkAllow", options.network.allow},
                  {"oomKills", oomKills}};
+    // A changed network applies at the next start; until then this says what is in force.
+    if (activeNetwork)
+        view["activeNetwork"] = activeNetwork->egress ? "egress" : "none";
     if (!lastError.empty())
         view["lastError"] = lastError;
     return view;
@@ -138,7 +172,9 @@ Json Sandbox::stateFile() const
                   {"createdAt", createdAt},
                   {"status", status},
                   {"options", {{"envVars", options.envVars}, {"keepAlive", options.keepAlive},
-                               {"sleepAfter", options.sleepAfterSeconds}, {"limits", options.limits.toJson()}}},
+                               {"sleepAfter", options.sleepAfterSeconds}, {"limits", options.limits.toJson()},
+                               {"network", options.network.egress ? "egress" : "none"},
+                               {"networkAllow", options.network.allow}}},
                   {"bwrapPid", bwrapPid},
                   {"initPid", initPid},
                   {"initStartTime", initStartTime}};

@@ -32,10 +32,12 @@ struct SandboxOptions {
     bool keepAlive = false;
     long long sleepAfterSeconds = 600;
     SandboxLimits limits;
+    NetworkPolicy network; // `network` ("none" | "egress") and `networkAllow` (CIDRs)
     bool operator==(const SandboxOptions &) const = default;
 };
 
-// Applies the mutable options present in body (envVars, keepAlive, sleepAfter, limits); throws ApiError on bad input.
+// Applies the mutable options present in body (envVars, keepAlive, sleepAfter, limits,
+// network, networkAllow); throws ApiError on bad input.
 void applyOptions(SandboxOptions &options, const Json &body);
 
 // "30s", "5m", "1h", "2d" or a number of seconds; nullopt when invalid.
@@ -59,6 +61,8 @@ struct Sandbox {
     int activeRequests = 0;
     std::uint64_t oomKills = 0; // in the current run, from the sandbox's memory cgroup
     bool measuringDisk = false; // a disk usage measurement is under way
+    pid_t networkPid = 0;       // slirp4netns, our child, while this run has egress
+    std::optional<NetworkPolicy> activeNetwork; // the policy of the current run
     system::AsyncMutex lifecycle; // start/stop/destroy one at a time
     std::string savedState;       // sandbox.json as last written: unchanged state is not rewritten
 

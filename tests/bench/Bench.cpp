@@ -135,6 +135,21 @@ int main(int argc, char **argv)
     for (int i = 0; i < 20; ++i)
         http.request("DELETE", "/v1/sandboxes/bench-create-" + std::to_string(i));
 
+    // The same with network egress (filter + slirp4netns), where this host offers it.
+    const bool egress = http.request("GET", "/v1/health").json()["network"].value("egress", false);
+    Stats createEgress{};
+    if (egress) {
+        createEgress = measure(10, [&](int i) {
+            const std::string id = "bench-egress-" + std::to_string(i);
+            http.requestJson("PUT", "/v1/sandboxes/" + id, Json{{"network", "egress"}});
+            const Json result = engine.exec(id, "echo hi");
+            if (result.value("stdout", "") != "hi")
+                std::fprintf(stderr, "unexpected exec result: %s\n", result.dump().c_str());
+        });
+        for (int i = 0; i < 10; ++i)
+            http.request("DELETE", "/v1/sandboxes/bench-egress-" + std::to_string(i));
+    }
+
     // Warm exec round trip on a running sandbox's default session.
     http.request("PUT", "/v1/sandboxes/bench-warm", "{}");
     for (int i = 0; i < 20; ++i)
@@ -286,6 +301,8 @@ int main(int argc, char **argv)
     row("bare bash -c 'echo hi'", bash);
     std::printf("\nEngine\n");
     row("create-to-first-exec (new sandbox)", create);
+    if (egress)
+        row("create-to-first-exec, network egress", createEgress);
     row("warm exec('echo hi'), session", warm);
     row("warm exec('echo hi'), sessionless", warmSessionless);
     row("/api/read of a 4 KiB file", read4k);

@@ -5,11 +5,15 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -74,6 +78,83 @@ private:
     {
         QCOMPARE(engine.http().request("POST", "/v1/sandboxes/" + sandbox + "/stop").status, 200);
         QCOMPARE(engine.http().request("POST", "/v1/sandboxes/" + sandbox + "/start").status, 200);
+    }
+
+    // A TCP server on the host that greets each client with one line, until destroyed.
+    struct GreetingServer {
+        int fd = -1;
+        int port = 0;
+        std::atomic<bool> done{false};
+        std::thread thread;
+        explicit GreetingServer(const std::string &address)
+        {
+            fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            sockaddr_in where{};
+            where.sin_family = AF_INET;
+            inet_pton(AF_INET, address.c_str(), &where.sin_addr);
+            socklen_t size = sizeof where;
+            if (bind(fd, reinterpret_cast<sockaddr *>(&where), size) != 0 || listen(fd, 16) != 0)
+                return;
+            getsockname(fd, reinterpret_cast<sockaddr *>(&where), &size);
+            port = ntohs(where.sin_port);
+            thread = std::thread([this] {
+                while (!done) {
+                    pollfd poller{fd, POLLIN, 0};
+                    if (::poll(&poller, 1, 100) <= 0)
+                        continue;
+                    const int client = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+                    if (client >= 0) {
+                        [[maybe_unused]] auto n = write(client, "HELLO-FROM-HOST\n", 16);
+                        close(client);
+                    }
+                }
+            });
+        }
+        ~GreetingServer()
+        {
+            done = true;
+            if (thread.joinable())
+                thread.join();
+            close(fd);
+        }
+    };
+
+    // A non-loopback IPv4 address of this machine (its LAN side), or empty.
+    static std::string hostAddress()
+    {
+        ifaddrs *interfaces = nullptr;
+        std::string found;
+        if (getifaddrs(&interfaces) != 0)
+            return found;
+        for (const ifaddrs *entry = interfaces; entry && found.empty(); entry = entry->ifa_next) {
+            if (!entry->ifa_addr || entry->ifa_addr->sa_family != AF_INET || (entry->ifa_flags & IFF_LOOPBACK) ||
+                !(entry->ifa_flags & IFF_UP))
+                continue;
+            char text[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in *>(entry->ifa_addr)->sin_addr, text, sizeof text);
+            found = text;
+        }
+        freeifaddrs(interfaces);
+        return found;
+    }
+
+    // What the sandbox reads from address:port within 5 s, or "refused"/"failed".
+    std::string greetingFrom(const std::string &sandbox, const std::string &address, int port)
+    {
+        const std::string result = out(sandbox, "timeout 5 bash -c 'exec 3<>/dev/tcp/" + address + "/" +
+                                                    std::to_string(port) + " && head -1 <&3' 2>&1; echo exit=$?");
+        return result.find("HELLO-FROM-HOST") != std::string::npos ? "greeted" : result;
+    }
+
+    static int slirpProcesses()
+    {
+        int count = 0;
+        for (const auto &entry : std::filesystem::directory_iterator("/proc")) {
+            QFile comm(QString::fromStdString(entry.path().string() + "/comm"));
+            if (comm.open(QIODevice::ReadOnly) && comm.readAll().trimmed() == "slirp4netns")
+                ++count;
+        }
+        return count;
     }
 
 private slots:
@@ -553,6 +634,89 @@ except OSError as error:
         QTRY_VERIFY2_WITH_TIMEOUT(ended(initPid), qPrintable(describe(initPid)), 10000);
         QCOMPARE(out("twin", "echo again"), std::string("again\n"));
         QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/twin").status, 200);
+    }
+
+    // Item 5: with network "egress" a sandbox reaches what networkAllow lists, through
+    // slirp4netns, and nothing of the host's own (its addresses, its loopback, the
+    // engine) or of the private ranges otherwise; with "none" it reaches nothing at all.
+    // Sandbox code cannot change the filter.
+    void egressReachesOnlyWhatIsAllowed()
+    {
+        const Json network = engine.http().request("GET", "/v1/health").json()["network"];
+        if (network.is_object() && !network.value("egress", true))
+            QSKIP(("no egress on this host: " + network.value("egressNote", std::string())).c_str());
+        const std::string address = hostAddress();
+        if (address.empty())
+            QSKIP("this machine has no non-loopback IPv4 address to serve from");
+        GreetingServer lan(address);
+        GreetingServer loopback("127.0.0.1");
+        QVERIFY(lan.port > 0 && loopback.port > 0);
+        const std::string allowed = address + "/32";
+        const int slirpBefore = slirpProcesses();
+
+        QCOMPARE(engine.http().requestJson("PUT", "/v1/sandboxes/egress", Json{{"network", "egress"}}).status, 200);
+        QCOMPARE(out("egress", "cat /etc/resolv.conf"), std::string("nameserver 10.0.2.3\n"));
+        QVERIFY(greetingFrom("egress", address, lan.port) != "greeted"); // a host address: not without allowing it
+        const Json allow = {{"networkAllow", {allowed}}};
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/egress", allow).status, 200); // live
+        QCOMPARE(greetingFrom("egress", address, lan.port), std::string("greeted"));
+        for (const auto &hostLoopback : {std::string("10.0.2.2"), std::string("127.0.0.1")}) {
+            QVERIFY2(greetingFrom("egress", hostLoopback, loopback.port) != "greeted", hostLoopback.c_str());
+            QVERIFY2(greetingFrom("egress", hostLoopback, engine.port()) != "greeted", hostLoopback.c_str());
+        }
+        // Private ranges refuse at once (no timeout), and the filter is not the sandbox's to change.
+        QVERIFY(out("egress", "timeout 5 bash -c 'exec 3<>/dev/tcp/192.168.1.1/80' 2>&1; echo exit=$?")
+                    .find("exit=1\n") != std::string::npos);
+        const std::string flush = out("egress", "nft flush ruleset 2>&1; echo exit=$?");
+        QVERIFY2(flush.find("exit=0") == std::string::npos, flush.c_str());
+        QCOMPARE(greetingFrom("egress", address, lan.port), std::string("greeted"));
+        QCOMPARE(slirpProcesses(), slirpBefore + 1);
+
+        // The same allow list without egress reaches nothing.
+        const Json none = {{"network", "none"}, {"networkAllow", {allowed}}};
+        QCOMPARE(engine.http().requestJson("PUT", "/v1/sandboxes/offline", none).status, 200);
+        QVERIFY(greetingFrom("offline", address, lan.port) != "greeted");
+        QVERIFY(greetingFrom("offline", "10.0.2.2", loopback.port) != "greeted");
+        QCOMPARE(out("offline", "test -e /etc/resolv.conf; echo $?"), std::string("1\n"));
+
+        // A new mode applies at the next start; slirp4netns ends with its sandbox.
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/egress", Json{{"network", "none"}}).status, 200);
+        const Json view = engine.http().request("GET", "/v1/sandboxes/egress").json()["sandbox"];
+        QCOMPARE(view.value("network", ""), std::string("none"));
+        QCOMPARE(view.value("activeNetwork", ""), std::string("egress"));
+        restart("egress");
+        QVERIFY(greetingFrom("egress", address, lan.port) != "greeted");
+        QTRY_COMPARE_WITH_TIMEOUT(slirpProcesses(), slirpBefore, 5000);
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/egress").status, 200);
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/offline").status, 200);
+    }
+
+    void networkSettingsAreValidated()
+    {
+        for (const Json &body : {Json{{"network", "wifi"}}, Json{{"network", true}}, Json{{"networkAllow", "10.0.0.0/8"}},
+                                 Json{{"networkAllow", {"300.1.1.1"}}}, Json{{"networkAllow", {"127.0.0.1"}}},
+                                 Json{{"networkAllow", {"::1"}}}, Json{{"networkAllow", {"10.0.0.0/33"}}},
+                                 Json{{"networkAllow", {"example.com"}}}}) {
+            const auto result = engine.http().requestJson("PUT", "/v1/sandboxes/netcheck", body);
+            QVERIFY2(result.status == 400, body.dump().c_str());
+            QVERIFY2(result.json().value("message", std::string()).find("network") != std::string::npos, body.dump().c_str());
+        }
+        QVERIFY(!QDir(engine.stateDir() + "/sandboxes/netcheck").exists());
+
+        // The CLI passes the same settings and says why the engine refused.
+        const auto ctl = [this](const QStringList &arguments) {
+            QProcess process;
+            process.start(test::EngineHarness::binary("sandbenchctl"), QStringList{"--engine-file", engine.engineFile()} + arguments);
+            process.waitForFinished(30000);
+            return std::make_pair(process.exitCode(), QString::fromUtf8(process.readAllStandardError()));
+        };
+        const auto [badExit, badError] = ctl({"create", "netcli", "--network", "wifi"});
+        QVERIFY2(badExit != 0 && badError.contains("network"), qPrintable(badError));
+        const auto [exitCode, error] = ctl({"create", "netcli", "--network", "none", "--allow", "192.0.2.0/24"});
+        QVERIFY2(exitCode == 0, qPrintable(error));
+        const Json view = engine.http().request("GET", "/v1/sandboxes/netcli").json()["sandbox"];
+        QCOMPARE(view["networkAllow"], Json({"192.0.2.0/24"}));
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/netcli").status, 200);
     }
 
     // Item 6: a sandbox whose state directory is deleted while no engine runs ends by

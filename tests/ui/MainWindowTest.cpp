@@ -17,6 +17,10 @@
 #include "models/FileTreeModel.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QJsonArray>
+#include <QStandardItemModel>
 #include <QApplication>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -179,6 +183,44 @@ private slots:
         screenshot(&dialog, "02b-new-sandbox-limits");
     }
 
+    // Network: egress with an allow list is sent as the API wants it, a loopback or
+    // malformed entry is refused inline, and a host without egress disables the choice.
+    void newSandboxDialogAsksForTheNetwork()
+    {
+        ui::NewSandboxDialog dialog(window_.get());
+        dialog.findChild<QLineEdit *>()->setText("net");
+        QVERIFY(!dialog.requestBody().contains("network"));
+        auto *mode = dialog.findChild<QComboBox *>();
+        QVERIFY(mode);
+        mode->setCurrentIndex(mode->findData("egress"));
+        QLineEdit *allow = nullptr;
+        for (auto *edit : dialog.findChildren<QLineEdit *>())
+            if (edit->placeholderText().contains("192.168"))
+                allow = edit;
+        QVERIFY(allow && allow->isEnabled());
+        allow->setText("192.168.1.20, 10.0.0.0/8");
+        const QJsonObject body = dialog.requestBody();
+        QCOMPARE(body.value("network").toString(), QString("egress"));
+        QCOMPARE(body.value("networkAllow").toArray().size(), 2);
+        auto *create = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY(create->isEnabled());
+        for (const char *bad : {"127.0.0.1", "10.0.0.0/40", "example.com"}) {
+            allow->setText(bad);
+            QVERIFY2(!create->isEnabled(), bad);
+        }
+        allow->setText("192.168.1.20");
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        screenshot(&dialog, "02c-new-sandbox-network");
+
+        ui::NewSandboxDialog without(window_.get());
+        without.setEngineNetwork(QJsonObject{{"egress", false}, {"egressNote", "/dev/net/tun is not usable"}});
+        auto *withoutMode = without.findChild<QComboBox *>();
+        auto *items = qobject_cast<QStandardItemModel *>(withoutMode->model());
+        QVERIFY(items && !items->item(withoutMode->findData("egress"))->isEnabled());
+        QVERIFY(withoutMode->toolTip().contains("/dev/net/tun"));
+    }
+
     // The Overview says what the limits are and whether this host enforces them; a process
     // killed at the memory limit shows in the banner and in the Overview.
     void overviewShowsLimitsAndOutOfMemoryKills()
@@ -215,6 +257,33 @@ private slots:
         QTest::qWait(100);
         screenshot(window_.get(), "07-overview-limits-oom");
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/hog").status, 200);
+    }
+
+    // The Overview says which network a sandbox has, what it may reach, and that a
+    // changed mode waits for the next start.
+    void overviewShowsTheNetwork()
+    {
+        auto api = http();
+        if (!api.request("GET", "/v1/health").json()["network"].value("egress", false))
+            QSKIP("this host cannot give sandboxes egress");
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/online", R"({"network":"egress","networkAllow":["192.168.1.20"]})").status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("online") >= 0, 2000);
+        window_->selectSandbox("online");
+        ui::SandboxView *view = window_->currentView();
+        view->setCurrentWidget(view->overview());
+        auto overviewText = [view] {
+            QString text;
+            for (auto *label : view->overview()->findChildren<QLabel *>())
+                text += label->text() + "\n";
+            return text;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("Internet (egress); also allowed: 192.168.1.20/32"), 2000);
+        QCOMPARE(api.request("PATCH", "/v1/sandboxes/online", R"({"network":"none"})").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("Applies at the next start; now: Internet (egress)"), 2000);
+        QTest::qWait(100);
+        screenshot(window_.get(), "07b-overview-network");
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/online").status, 200);
     }
 
     // Quit with running sandboxes of the embedded engine asks: keep them or stop them.

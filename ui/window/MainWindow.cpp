@@ -172,6 +172,7 @@ void MainWindow::connectEvents()
         connection_->setText(tr("Connected"));
         client_->get("/v1/health", this, [this](const ApiResult &result) {
             engineLimits_ = result.body.value("limits").toObject();
+            engineNetwork_ = result.body.value("network").toObject();
             for (SandboxView *view : std::as_const(views_))
                 view->setEngineLimits(engineLimits_);
         });
@@ -251,6 +252,7 @@ void MainWindow::showNewSandboxDialog()
 {
     auto *dialog = new NewSandboxDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setEngineNetwork(engineNetwork_);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { createSandbox(dialog->sandboxId(), dialog->requestBody()); });
     dialog->open();
 }

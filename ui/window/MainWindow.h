@@ -75,6 +75,7 @@ private:
     QLabel *rightEmpty_ = nullptr;
     QHash<QString, SandboxView *> views_; // one per sandbox shown so far
     QJsonObject engineLimits_;             // which limits the engine enforces (GET /v1/health)
+    QJsonObject engineNetwork_;            // whether it can give sandboxes egress (GET /v1/health)
     std::function<void(bool)> stopSandboxesOnExit_;
     QLabel *connection_ = nullptr;
 

@@ -3,9 +3,13 @@
 #include "widgets/EnvironmentTable.h"
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QHostAddress>
+#include <QStandardItemModel>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
+#include <QJsonArray>
 #include <QSpinBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -35,6 +39,15 @@ const QRegularExpression &durationPattern()
     return pattern;
 }
 
+// "192.168.1.0/24, 10.0.0.5" as a list; empty entries dropped.
+QStringList allowList(const QString &text)
+{
+    QStringList entries;
+    for (const QString &entry : text.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts))
+        entries << entry;
+    return entries;
+}
+
 } // namespace
 
 bool NewSandboxDialog::isValidId(const QString &text)
@@ -45,7 +58,8 @@ bool NewSandboxDialog::isValidId(const QString &text)
 NewSandboxDialog::NewSandboxDialog(QWidget *parent)
     : QDialog(parent), id_(new QLineEdit(this)), env_(new EnvironmentTable(this)), keepAlive_(new QCheckBox(this)),
       sleepAfter_(new QLineEdit(this)), memory_(new QSpinBox(this)), cpus_(new QDoubleSpinBox(this)),
-      pids_(new QSpinBox(this)), problem_(new QLabel(this)),
+      pids_(new QSpinBox(this)), network_(new QComboBox(this)), networkAllow_(new QLineEdit(this)),
+      problem_(new QLabel(this)),
       buttons_(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("New Sandbox"));
@@ -79,6 +93,18 @@ NewSandboxDialog::NewSandboxDialog(QWidget *parent)
     limits->addWidget(new QLabel(tr("Processes:"), this));
     limits->addWidget(pids_);
 
+    network_->addItem(tr("None (loopback only)"), QStringLiteral("none"));
+    network_->addItem(tr("Internet (egress)"), QStringLiteral("egress"));
+    network_->setToolTip(tr("Internet access goes through slirp4netns; this computer and its local network "
+                            "stay unreachable unless allowed below"));
+    networkAllow_->setPlaceholderText(tr("also reach, for example 192.168.1.20, 10.0.0.0/8"));
+    networkAllow_->setToolTip(tr("Addresses or CIDRs of this computer or the local network the sandbox may reach; "
+                                 "this computer's loopback never is"));
+    networkAllow_->setEnabled(false);
+    auto *network = new QHBoxLayout;
+    network->addWidget(network_);
+    network->addWidget(networkAllow_, 1);
+
     auto *form = new QFormLayout;
     form->addRow(tr("Sandbox &ID:"), id_);
     auto *envLabel = new QLabel(tr("&Environment:"), this);
@@ -89,6 +115,9 @@ NewSandboxDialog::NewSandboxDialog(QWidget *parent)
     auto *limitsLabel = new QLabel(tr("&Memory:"), this);
     limitsLabel->setBuddy(memory_);
     form->addRow(limitsLabel, limits);
+    auto *networkLabel = new QLabel(tr("&Network:"), this);
+    networkLabel->setBuddy(network_);
+    form->addRow(networkLabel, network);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(problem_);
@@ -100,6 +129,11 @@ NewSandboxDialog::NewSandboxDialog(QWidget *parent)
     connect(sleepAfter_, &QLineEdit::textChanged, this, &NewSandboxDialog::validate);
     connect(keepAlive_, &QCheckBox::toggled, sleepAfter_, &QWidget::setDisabled);
     connect(env_, &EnvironmentTable::changed, this, &NewSandboxDialog::validate);
+    connect(network_, &QComboBox::currentIndexChanged, this, [this] {
+        networkAllow_->setEnabled(network_->currentData() == "egress");
+        validate();
+    });
+    connect(networkAllow_, &QLineEdit::textChanged, this, &NewSandboxDialog::validate);
     resize(560, 400);
     validate();
 }
@@ -128,7 +162,26 @@ QJsonObject NewSandboxDialog::requestBody() const
         limits.insert("pids", pids_->value());
     if (!limits.isEmpty())
         body.insert("limits", limits);
+    if (network_->currentData() == "egress") {
+        body.insert("network", "egress");
+        const QStringList allow = allowList(networkAllow_->text());
+        if (!allow.isEmpty())
+            body.insert("networkAllow", QJsonArray::fromStringList(allow));
+    }
     return body;
+}
+
+void NewSandboxDialog::setEngineNetwork(const QJsonObject &network)
+{
+    if (network.isEmpty() || network.value("egress").toBool())
+        return;
+    auto *model = qobject_cast<QStandardItemModel *>(network_->model());
+    if (QStandardItem *egress = model ? model->item(1) : nullptr) {
+        egress->setEnabled(false);
+        egress->setToolTip(network.value("egressNote").toString());
+    }
+    network_->setToolTip(tr("Internet access is not available on this computer: %1")
+                             .arg(network.value("egressNote").toString()));
 }
 
 void NewSandboxDialog::validate()
@@ -140,6 +193,17 @@ void NewSandboxDialog::validate()
         problem = env_->problem();
     if (problem.isEmpty() && !sleepAfter_->text().isEmpty() && !durationPattern().match(sleepAfter_->text()).hasMatch())
         problem = tr("Sleep after must look like 30s, 10m, 1h or 1d.");
+    if (problem.isEmpty() && networkAllow_->isEnabled()) {
+        for (const QString &entry : allowList(networkAllow_->text())) {
+            const auto [address, prefix] = QHostAddress::parseSubnet(entry);
+            if (prefix < 0)
+                problem = tr("“%1” is not an address or CIDR like 192.168.1.0/24.").arg(entry);
+            else if (address.isLoopback())
+                problem = tr("This computer's loopback (%1) is never reachable from a sandbox.").arg(entry);
+            if (!problem.isEmpty())
+                break;
+        }
+    }
     problem_->setText(problem);
     problem_->setVisible(!problem.isEmpty());
     buttons_->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty() && isValidId(id_->text()));

@@ -1,4 +1,4 @@
-// "New sandbox": id, environment variables, keep-alive and sleep-after, limits, turned
+// "New sandbox": id, environment variables, keep-alive and sleep-after, limits, network, turned
 // into the body of PUT /v1/sandboxes/{id}.
 #pragma once
 
@@ -6,6 +6,7 @@
 #include <QJsonObject>
 
 class QCheckBox;
+class QComboBox;
 class QDialogButtonBox;
 class QDoubleSpinBox;
 class QSpinBox;
@@ -26,6 +27,10 @@ public:
     // Whether text is a valid sandbox id (the engine's rule: a-z, 0-9, '-', at most 63).
     static bool isValidId(const QString &text);
 
+    // What the engine's host offers (GET /v1/health "network"): without egress the choice
+    // is disabled and says why.
+    void setEngineNetwork(const QJsonObject &network);
+
 private:
     void validate();
     QLineEdit *id_;
@@ -35,6 +40,8 @@ private:
     QSpinBox *memory_;
     QDoubleSpinBox *cpus_;
     QSpinBox *pids_;
+    QComboBox *network_;
+    QLineEdit *networkAllow_;
     QLabel *problem_;
     QDialogButtonBox *buttons_;
 };

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QJsonValue>
 #include <QLabel>
 #include <QLocale>
@@ -31,7 +32,7 @@ QString durationText(int seconds)
 
 OverviewPane::OverviewPane(QWidget *parent)
     : QWidget(parent), title_(new QLabel(this)), status_(new QLabel(this)), created_(new QLabel(this)),
-      idle_(new QLabel(this)), limits_(new QLabel(this)), oomKills_(new QLabel(this)), error_(new QLabel(this)),
+      idle_(new QLabel(this)), limits_(new QLabel(this)), network_(new QLabel(this)), oomKills_(new QLabel(this)), error_(new QLabel(this)),
       env_(new QTableWidget(0, 2, this))
 {
     QFont titleFont = title_->font();
@@ -55,6 +56,9 @@ OverviewPane::OverviewPane(QWidget *parent)
     limits_->setWordWrap(true);
     limits_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     form->addRow(tr("Limits:"), limits_);
+    network_->setWordWrap(true);
+    network_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(tr("Network:"), network_);
     form->addRow(tr("Out-of-memory kills:"), oomKills_);
     form->addRow(tr("Last error:"), error_);
     auto *layout = new QVBoxLayout(this);
@@ -79,6 +83,7 @@ void OverviewPane::showSandbox(const QJsonObject &sandbox)
         idle_->setText(tr("Sleeps after %1 idle").arg(durationText(sandbox.value("sleepAfter").toInt())));
     sandbox_ = sandbox;
     showLimits();
+    showNetwork();
     const int kills = sandbox.value("oomKills").toInt();
     oomKills_->setText(kills == 0   ? tr("None")
                        : kills == 1 ? tr("1 process killed at the memory limit since the last start")
@@ -94,6 +99,26 @@ void OverviewPane::showSandbox(const QJsonObject &sandbox)
         env_->setItem(row, 0, new QTableWidgetItem(it.key()));
         env_->setItem(row, 1, new QTableWidgetItem(it.value().toString()));
     }
+}
+
+void OverviewPane::showNetwork()
+{
+    const auto describe = [](const QString &mode) {
+        return mode == "egress" ? tr("Internet (egress)") : tr("None (loopback only)");
+    };
+    const QString mode = sandbox_.value("network").toString("none");
+    QString text = describe(mode);
+    QStringList allowed;
+    for (const QJsonValue &cidr : sandbox_.value("networkAllow").toArray())
+        allowed << cidr.toString();
+    if (mode == "egress")
+        text += allowed.isEmpty() ? tr("; this computer and its local network are unreachable")
+                                  : tr("; also allowed: %1").arg(allowed.join(", "));
+    const QString active = sandbox_.value("activeNetwork").toString();
+    if (!active.isEmpty() && active != mode)
+        text += QStringLiteral("<br><span style=\"color: #9a6700;\">%1</span>")
+                    .arg(tr("Applies at the next start; now: %1").arg(describe(active)));
+    network_->setText(text);
 }
 
 void OverviewPane::setEngineLimits(const QJsonObject &limits)

@@ -22,12 +22,14 @@ public:
 
 private:
     void showLimits();
+    void showNetwork();
 
     QLabel *title_;
     QLabel *status_;
     QLabel *created_;
     QLabel *idle_;
     QLabel *limits_;
+    QLabel *network_;
     QLabel *oomKills_;
     QLabel *error_;
     QJsonObject sandbox_;
