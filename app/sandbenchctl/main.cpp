@@ -26,7 +26,8 @@ commands:
   create ID [--env K=V]... [--keep-alive] [--sleep-after 10m] [--memory MIB]
             [--network none|egress] [--allow CIDR]...
                               get-or-create a sandbox and start it
-  exec ID -- CMD [ARG]...     run a command, stream its output, exit with its code
+  exec ID -- CMD [ARG]...     run a command in the sandbox's default session (cd and export
+                              persist), stream its output, exit with its code; Ctrl+C stops it
   ps ID                       list background processes
   logs ID PROCESS             print a process's output
   kill ID PROCESS             kill a process tree
@@ -276,7 +277,10 @@ int main(int argc, char **argv)
             }
             int exitCode = 1;
             bool completed = false;
-            const Json request = {{"command", shellCommand}};
+            std::string exitNote;
+            // In the sandbox's default session shell, as in one terminal: cd and export persist
+            // between calls, and Ctrl+C (this process ending, its stream closing) stops the command.
+            const Json request = {{"command", shellCommand}, {"stateful", true}};
             const int status = http.streamEvents("POST", base + args[1] + "/api/execute/stream", request.dump(),
                                                  [&](const Json &event) {
                 const std::string type = event.value("type", "");
@@ -284,10 +288,18 @@ int main(int argc, char **argv)
                     const std::string data = event.value("data", "");
                     std::fwrite(data.data(), 1, data.size(), type == "stdout" ? stdout : stderr);
                     std::fflush(type == "stdout" ? stdout : stderr);
+                } else if (type == "exit") {
+                    exitNote = event.value("data", std::string());
                 } else if (type == "complete") {
-                    exitCode = event.value("exitCode", 0);
+                    if (!event.contains("exitCode"))
+                        die(exitNote.empty() ? std::string("the command could not be run") : exitNote);
+                    exitCode = event.value("exitCode", 1);
                     completed = true;
                     return false;
+                } else if (type == "error") {
+                    // `exit N` ends the session's shell: say so, and exit with N.
+                    const int code = event.value("exitCode", 1);
+                    die(event.value("error", std::string("the command failed")), code != 0 ? code : 1);
                 } else if (event.contains("code") && event.contains("message")) {
                     die(event["message"].get<std::string>());
                 }

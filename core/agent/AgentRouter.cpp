@@ -239,7 +239,7 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
                 if (!co_await send(commandStartEvent(command.command)))
                     co_return;
                 std::optional<int> exitCode;
-                std::string failure;
+                Json failure;
                 try {
                     exitCode = co_await sessions_.executeStreaming(
                         command, [&](const char *type, std::string data) -> asio::awaitable<bool> {
@@ -247,12 +247,15 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
                             co_return co_await send(event);
                         });
                 } catch (const ApiError &error) {
-                    failure = error.what();
+                    failure = streamErrorEvent(error.what());
+                    failure["code"] = error.code;
+                    if (error.context.contains("exitCode"))
+                        failure["exitCode"] = error.context["exitCode"]; // the shell's own, after `exit N`
                 }
                 if (exitCode)
                     co_await send(streamCompleteEvent(*exitCode));
                 else
-                    co_await send(streamErrorEvent(failure));
+                    co_await send(failure);
             });
         }
         auto record = co_await processes_.start(command);

@@ -218,13 +218,17 @@ asio::awaitable<void> ProcessService::monitor(std::shared_ptr<ProcessRecord> rec
             code = std::atoi(text->c_str());
         }
     }
+    // A session process's pid is its wrapper subshell, which a kill's SIGTERM ends at once
+    // while the command itself may ignore it until SIGKILL: the record waits for the kill.
+    while (record->killRequested && !record->killSettled)
+        co_await record->changed.wait();
     // Writers that outlive the process (daemonised children) keep their output, but we stop waiting here.
     out->stopAndDrain();
     err->stopAndDrain();
     for (const auto &path : cleanup)
         unlink(path.c_str());
     if (record->killRequested) {
-        record->exitCode = code && (*code == 143 || *code == 137) ? *code : (record->killEscalated ? 137 : 143);
+        record->exitCode = record->killEscalated ? 137 : code && (*code == 143 || *code == 137) ? *code : 143;
         record->status = "killed";
     } else {
         record->exitCode = code.value_or(1);
@@ -310,6 +314,8 @@ asio::awaitable<Json> ProcessService::kill(std::string processId)
     }
     const auto outcome = co_await system::terminateTree(*record->pid);
     record->killEscalated = outcome == system::TreeKill::Escalated;
+    record->killSettled = true;
+    record->changed.notify();
     while (!record->finished)
         co_await record->changed.wait();
     co_return idOnly("processId", processId);

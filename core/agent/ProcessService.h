@@ -23,6 +23,7 @@ struct ProcessRecord {
     bool finished = false;
     bool killRequested = false;
     bool killEscalated = false;
+    bool killSettled = false; // the kill's tree termination is over: the exit code is known
     ProcessRecord(asio::any_io_executor executor, std::size_t logLimit)
         : stdoutLog(logLimit), stderrLog(logLimit), changed(std::move(executor)) {}
     Json summary(bool withEndTime) const;

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <random>
@@ -29,6 +30,7 @@ using protocol::ApiError;
 
 struct SessionService::Session {
     std::string id;
+    std::map<std::string, std::string> env; // given at creation; a replacement shell starts with it
     std::shared_ptr<Shell> shell;
     std::string captureDir;
     std::optional<long long> commandTimeoutMs;
@@ -86,6 +88,8 @@ std::string sessionOutput(std::string text)
     return text;
 }
 
+// Exports the command's variables; with restore, first saves what they were and appends
+// to *restore the code that puts them back.
 std::string envExports(const CommandRequest &request, std::string *restore)
 {
     std::string exports;
@@ -177,11 +181,13 @@ SessionService::findOrCreate(const std::string &id, const std::optional<std::str
         return it->second;
     auto session = std::make_shared<Session>();
     session->id = id;
+    session->env = env;
     session->commandTimeoutMs = commandTimeoutMs;
     session->captureDir = config_.scratchDir + "/session-" + std::to_string(nextSessionDir_++);
     try {
         system::makeDirectories(session->captureDir, 0700);
-        session->shell = Shell::start(executor_, environmentFor(env), startingDirectory(cwd));
+        session->shell = Shell::start(executor_, environmentFor(env), startingDirectory(cwd),
+                                      session->captureDir + "/exports");
     } catch (const std::exception &failure) {
         throw ApiError("INTERNAL_ERROR", std::string("Failed to start session shell: ") + failure.what(),
                        {{"sessionId", id}});
@@ -263,7 +269,10 @@ asio::awaitable<std::unique_ptr<SessionService::Foreground>> SessionService::sta
         throwSessionGone(request.sessionId, *session);
     }
     auto run = std::make_unique<Foreground>(session, std::move(guard), nextSequence_++);
-    co_await session->shell->send(foregroundScript(request, run->sequence, run->outPath, run->errPath));
+    // Empty before the command starts: a follower never sees an earlier command's output.
+    truncate(run->outPath.c_str(), 0);
+    truncate(run->errPath.c_str(), 0);
+    co_await session->shell->send(foregroundScript(request, run->sequence, run->outPath, run->errPath, *session->shell));
     co_return run;
 }
 
@@ -277,23 +286,26 @@ void SessionService::throwSessionGone(const std::string &sessionId, const Sessio
 }
 
 std::string SessionService::foregroundScript(const CommandRequest &request, std::uint64_t sequence,
-                                             const std::string &outPath, const std::string &errPath) const
+                                             const std::string &outPath, const std::string &errPath,
+                                             const Shell &shell) const
 {
+    // Line 1 runs the command; line 2 puts back what the command's env and cwd changed,
+    // saves the session's state for a replacement shell, and reports "done SEQ EXIT".
     std::string restore;
     const std::string exports = envExports(request, &restore);
-    std::string script = "__sb_c=" + shellQuote(request.command) + "\n";
-    std::string body = exports + "{ builtin eval \"$__sb_c\"; } </dev/null >" + shellQuote(outPath) + " 2>" +
-                       shellQuote(errPath) + " 3>&-; __sb_e=$?; " + restore;
+    const std::string run = "{ builtin eval \"$__sb_c\"; } </dev/null >" + shellQuote(outPath) + " 2>" +
+                            shellQuote(errPath) + " 3>&-; __sb_e=$?";
+    std::string script = "__sb_c=" + shellQuote(request.command) + "; " + exports;
     if (request.cwd) {
         const std::string dir = shellQuote(*request.cwd);
-        script += "__sb_pwd=\"$PWD\"; if builtin cd -- " + dir + " 2>/dev/null; then " + body +
-                  "builtin cd -- \"$__sb_pwd\" 2>/dev/null; else builtin printf 'Failed to change directory to %s\\n' " +
+        script += "__sb_pwd=\"$PWD\"; if builtin cd -- " + dir + " 2>/dev/null; then " + run +
+                  "; builtin cd -- \"$__sb_pwd\" 2>/dev/null; else builtin printf 'Failed to change directory to %s\\n' " +
                   dir + " >" + shellQuote(errPath) + "; : >" + shellQuote(outPath) + "; __sb_e=1; fi\n";
     } else {
-        script += body + "\n";
+        script += run + "\n";
     }
-    script += "builtin unset __sb_c __sb_pwd; builtin printf 'done %s %s\\n' " + std::to_string(sequence) +
-              " \"$__sb_e\" >&3\n";
+    script += restore + "builtin unset __sb_c __sb_pwd; " + shell.saveStateCommand() + "builtin printf 'done %s %s\\n' " +
+              std::to_string(sequence) + " \"$__sb_e\" >&3\n";
     return script;
 }
 
@@ -418,10 +430,9 @@ private:
     std::string carry_;
 };
 
-// Stops the processes a foreground command started in a session shell, but not the
-// session's background processes: SIGINT now (a terminal's Ctrl+C; bash prints no job
-// notice for it), SIGKILL to what is left after 3 s.
-void stopForegroundProcesses(asio::any_io_executor executor, pid_t shell, const std::vector<pid_t> &background)
+// The processes a foreground command started in a session shell: its descendants, less the
+// session's background processes and theirs.
+std::vector<pid_t> foregroundProcesses(pid_t shell, const std::vector<pid_t> &background)
 {
     std::set<pid_t> keep(background.begin(), background.end());
     for (pid_t pid : background)
@@ -431,16 +442,7 @@ void stopForegroundProcesses(asio::any_io_executor executor, pid_t shell, const 
     for (pid_t pid : system::descendantsDeepestFirst(shell))
         if (!keep.count(pid))
             targets.push_back(pid);
-    for (pid_t pid : targets)
-        kill(pid, SIGINT);
-    if (targets.empty())
-        return;
-    asio::co_spawn(executor, [targets]() -> asio::awaitable<void> {
-        asio::steady_timer grace(co_await asio::this_coro::executor, std::chrono::seconds(3));
-        co_await grace.async_wait(asio::use_awaitable);
-        for (pid_t pid : targets)
-            kill(pid, SIGKILL); // pids are not reused this fast inside one sandbox's PID namespace
-    }, system::inBackground("foreground kill"));
+    return targets;
 }
 
 } // namespace
@@ -452,20 +454,24 @@ asio::awaitable<int> SessionService::executeStreaming(CommandRequest request, Ou
     const std::uint64_t sequence = run->sequence;
     const std::string outPath = run->outPath;
     const std::string errPath = run->errPath;
-    // Whatever ends this coroutine early (the client leaving cancels it) also ends the command.
+    // Whatever ends this coroutine early (the client leaving, a Stop, cancels it) also ends
+    // the command, and the session stays locked until the shell has reported it.
     bool finished = false;
+    bool gotDone = false;
     struct StopOnExit {
-        StopOnExit(bool &f, asio::any_io_executor e, std::shared_ptr<Session> s)
-            : finished(f), executor(std::move(e)), session(std::move(s)) {}
+        StopOnExit(bool &f, bool &d, SessionService &s, std::unique_ptr<Foreground> &r)
+            : finished(f), gotDone(d), service(s), run(r) {}
         bool &finished;
-        asio::any_io_executor executor;
-        std::shared_ptr<Session> session;
+        bool &gotDone;
+        SessionService &service;
+        std::unique_ptr<Foreground> &run;
         ~StopOnExit()
         {
-            if (!finished && !session->shell->exited())
-                stopForegroundProcesses(executor, session->shell->pid(), session->background);
+            if (!finished && run)
+                asio::co_spawn(service.executor_, service.finishStopped(std::move(run), gotDone),
+                               system::inBackground("stopped command"));
         }
-    } stopOnExit(finished, executor_, session); // a constructor, not a braced aggregate: GCC 12
+    } stopOnExit(finished, gotDone, *this, run); // a constructor, not a braced aggregate: GCC 12
 
     const std::string expected = "done " + std::to_string(sequence) + " ";
     std::optional<std::string> line;
@@ -476,6 +482,7 @@ asio::awaitable<int> SessionService::executeStreaming(CommandRequest request, Ou
             if (!line || line->rfind(expected, 0) == 0)
                 break;
         }
+        gotDone = line.has_value();
         reported = true;
     };
     // Sends what the command wrote every 25 ms, and the rest once it has reported.
@@ -515,6 +522,43 @@ asio::awaitable<int> SessionService::executeStreaming(CommandRequest request, Ou
     }
     co_return std::atoi(line->c_str() + expected.size());
 }
+
+asio::awaitable<void> SessionService::finishStopped(std::unique_ptr<Foreground> run, bool reported)
+{
+    const auto session = run->session;
+    if (!reported && !session->shell->exited()) {
+        // Bash goes on with the rest of a line when one of its children is interrupted (a
+        // non-interactive shell has no Ctrl+C of its own), so the shell is held still first,
+        // its foreground processes get SIGINT (a terminal's Ctrl+C: they may clean up) and
+        // 2 s, then SIGKILL; the shell goes too, and a new one takes up the session as the
+        // last finished command left it: directory, exported variables, functions, aliases.
+        // The session's background processes live on.
+        const auto old = session->shell;
+        kill(old->pid(), SIGSTOP);
+        const auto targets = foregroundProcesses(old->pid(), session->background);
+        for (pid_t pid : targets)
+            kill(pid, SIGINT);
+        asio::steady_timer tick(executor_);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        for (auto pause = std::chrono::milliseconds(1); std::chrono::steady_clock::now() < deadline;
+             pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
+            if (std::all_of(targets.begin(), targets.end(), [](pid_t pid) { return system::isGone(pid); }))
+                break;
+            tick.expires_after(pause);
+            co_await tick.async_wait(asio::use_awaitable);
+        }
+        try {
+            session->shell = Shell::replaceOf(*old, executor_, environmentFor(session->env));
+        } catch (const std::exception &) {
+            // No new shell: the next command reports SESSION_TERMINATED and starts one.
+        }
+        for (pid_t pid : targets)
+            kill(pid, SIGKILL);
+        kill(old->pid(), SIGKILL);
+    }
+    truncate(run->outPath.c_str(), 0);
+    truncate(run->errPath.c_str(), 0);
+} // run's lock is released here: the next command finds a quiet session
 
 asio::awaitable<std::optional<pid_t>> SessionService::startInSession(CommandRequest request, BackgroundTarget target)
 {

@@ -91,7 +91,10 @@ private:
     asio::awaitable<CommandResult> executeSessionless(CommandRequest request);
     // The script that runs one foreground command in a session shell and reports "done SEQ CODE".
     std::string foregroundScript(const CommandRequest &request, std::uint64_t sequence, const std::string &outPath,
-                                 const std::string &errPath) const;
+                                 const std::string &errPath, const Shell &shell) const;
+    // Ends a foreground command whose stream was abandoned (Stop), with its shell, and gives
+    // the session a new shell where the old one was (reported: it had already finished).
+    asio::awaitable<void> finishStopped(std::unique_ptr<Foreground> run, bool reported);
     // The session for a foreground command, or SESSION_TERMINATED if its shell died.
     std::shared_ptr<Session> liveSession(const CommandRequest &request);
     [[noreturn]] void throwSessionGone(const std::string &sessionId, const Session &session);

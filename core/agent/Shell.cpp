@@ -16,6 +16,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
+
+#include <cstring>
 #include <unistd.h>
 
 namespace sandbench::agent {
@@ -63,13 +65,15 @@ std::string BoundedLog::since(std::uint64_t from) const
     return data_.substr(static_cast<std::size_t>(from - dropped_));
 }
 
-Shell::Shell(asio::any_io_executor executor, std::vector<std::string> env, std::string cwd)
-    : input_(executor), reports_(executor), channel_(executor, 64)
+Shell::Shell(asio::any_io_executor executor, std::vector<std::string> env, std::string cwd, std::string statePath)
+    : input_(executor), reports_(executor), channel_(executor, 64), statePath_(std::move(statePath))
 {
     auto [stdinRead, stdinWrite] = system::makePipe();
     auto [reportRead, reportWrite] = system::makePipe();
     const int devNull = open("/dev/null", O_RDWR | O_CLOEXEC);
     system::SpawnOptions options;
+    // Not interactive (no job notices, no terminal handling, the reference's behaviour): a
+    // stopped command ends with its shell, and a replacement takes up the session (replaceOf).
     options.argv = {"/bin/bash", "--norc", "--noprofile"};
     options.env = std::move(env);
     options.preferredByOomKiller = true; // the agent must outlive what it runs
@@ -84,13 +88,20 @@ Shell::Shell(asio::any_io_executor executor, std::vector<std::string> env, std::
     }
     for (int fd : {stdinRead, reportWrite, devNull})
         close(fd);
+    if (!statePath_.empty()) {
+        // A replacement takes up its predecessor's state. Small enough for the pipe's
+        // buffer, and written before anything else can be.
+        const std::string resume = "builtin source " + shellQuote(statePath_) + " 2>/dev/null\n";
+        [[maybe_unused]] const ssize_t written = ::write(stdinWrite, resume.data(), resume.size());
+    }
     input_.assign(stdinWrite);
     reports_.assign(reportRead);
 }
 
-std::shared_ptr<Shell> Shell::start(asio::any_io_executor executor, std::vector<std::string> env, std::string cwd)
+std::shared_ptr<Shell> Shell::start(asio::any_io_executor executor, std::vector<std::string> env, std::string cwd,
+                                    std::string statePath)
 {
-    auto shell = std::make_shared<Shell>(executor, std::move(env), std::move(cwd));
+    auto shell = std::make_shared<Shell>(executor, std::move(env), std::move(cwd), std::move(statePath));
     // The reader holds the shell until the process is gone.
     asio::co_spawn(executor, [shell]() -> asio::awaitable<void> { co_await shell->readReports(); }, system::inBackground("shell reports"));
     return shell;
@@ -122,6 +133,23 @@ asio::awaitable<Shell::Report> Shell::nextReport(std::chrono::milliseconds timeo
     if (outcome.index() == 1)
         co_return Report{std::nullopt, true};
     co_return Report{std::get<0>(outcome), false};
+}
+
+std::string Shell::saveStateCommand() const
+{
+    if (statePath_.empty())
+        return {};
+    return "{ builtin export -p; builtin declare -f; builtin alias -p; "
+           "builtin printf 'builtin cd -- %q\\n' \"$PWD\"; } >" + shellQuote(statePath_) + " 2>/dev/null; ";
+}
+
+std::shared_ptr<Shell> Shell::replaceOf(const Shell &old, asio::any_io_executor executor, std::vector<std::string> env)
+{
+    char buffer[4096];
+    const std::string link = "/proc/" + std::to_string(old.pid()) + "/cwd";
+    const ssize_t n = readlink(link.c_str(), buffer, sizeof buffer);
+    const std::string cwd = n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : "/";
+    return start(std::move(executor), std::move(env), cwd, old.statePath());
 }
 
 void Shell::terminate()

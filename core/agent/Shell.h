@@ -56,10 +56,21 @@ private:
 // One persistent `bash --norc --noprofile` whose scripts report on fd 3.
 class Shell : public std::enable_shared_from_this<Shell> {
 public:
-    // Spawns the shell and starts reading its reports. Throws std::system_error.
+    // Spawns the shell and starts reading its reports. statePath: where the shell keeps
+    // its state after each command (saveStateCommand), for a replacement shell (replaceOf),
+    // which starts by reading it. Throws std::system_error.
     static std::shared_ptr<Shell> start(asio::any_io_executor executor, std::vector<std::string> env,
-                                        std::string cwd);
-    Shell(asio::any_io_executor executor, std::vector<std::string> env, std::string cwd);
+                                        std::string cwd, std::string statePath = {});
+    Shell(asio::any_io_executor executor, std::vector<std::string> env, std::string cwd, std::string statePath);
+
+    // Shell code that saves the shell's directory, exported variables, functions and
+    // aliases to statePath (empty without one). Plain variables and options are not kept.
+    std::string saveStateCommand() const;
+    // A new shell in the old one's directory with the state it saved after its last
+    // command, for a shell that was killed to stop its command.
+    static std::shared_ptr<Shell> replaceOf(const Shell &old, asio::any_io_executor executor,
+                                            std::vector<std::string> env);
+    const std::string &statePath() const { return statePath_; }
     ~Shell();
     Shell(const Shell &) = delete;
     Shell &operator=(const Shell &) = delete;
@@ -90,6 +101,7 @@ private:
     Channel channel_;
     bool exited_ = false;
     int exitCode_ = 0;
+    std::string statePath_;
 };
 
 } // namespace sandbench::agent

@@ -3,6 +3,7 @@
 #include "agent/ProcessService.h"
 #include "protocol/Protocol.h"
 #include "support/EngineHarness.h"
+#include "system/Files.h"
 #include "system/ProcessTree.h"
 
 #include <QTemporaryDir>
@@ -120,6 +121,32 @@ private slots:
         QVERIFY(std::chrono::steady_clock::now() - begin >= std::chrono::seconds(4));
         QCOMPARE(*record->exitCode, 137);
         QCOMPARE(record->status, std::string("killed"));
+    }
+
+    // Issue 12: in a session the pid is a wrapper subshell that SIGTERM ends at once; the
+    // record stays running until the command itself is gone, and reports its SIGKILL.
+    void stubbornSessionProcessReports137OnlyOnceGone()
+    {
+        const std::string pidFile = workspace.path().toStdString() + "/stubborn.pid";
+        auto record = start("python3 -c 'import os, signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                            "open(\"" + pidFile + "\", \"w\").write(str(os.getpid())); time.sleep(60)'",
+                            kDefaultSessionId, "stubborn-session");
+        pid_t command = 0;
+        for (int i = 0; i < 200 && !command; ++i) {
+            test::pump(io, 20);
+            command = std::atoi(system::readWholeFile(pidFile).value_or("0").c_str());
+        }
+        QVERIFY(command > 0);
+        bool killed = false;
+        boost::asio::co_spawn(io, processes->kill(record->id), [&](std::exception_ptr, Json) { killed = true; });
+        test::pump(io, 1000);
+        QVERIFY(!system::isGone(command)); // it ignores SIGTERM...
+        QCOMPARE(record->status, std::string("running")); // ...so it is still running
+        while (!killed)
+            io.run_one();
+        QVERIFY(system::isGone(command));
+        QCOMPARE(record->status, std::string("killed"));
+        QCOMPARE(*record->exitCode, 137);
     }
 
     void killReachesEveryLevelOfANestedTree()

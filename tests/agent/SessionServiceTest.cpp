@@ -7,6 +7,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -35,6 +36,28 @@ private:
         extra["sessionId"] = session;
         return runAwait(io, sessions->execute(parseCommandRequest(extra)));
     }
+
+    // Streams a command in a session, cancels it (a Stop) after ms, and returns what it printed.
+    std::string stopAfter(const std::string &command, int ms, const std::string &session)
+    {
+        Json body = {{"command", command}, {"sessionId", session}};
+        boost::asio::cancellation_signal cancel;
+        bool done = false;
+        std::string output;
+        boost::asio::co_spawn(io, sessions->executeStreaming(parseCommandRequest(body),
+            [&output](const char *, std::string data) -> boost::asio::awaitable<bool> {
+                output += data;
+                co_return true;
+            }),
+            boost::asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr, int) { done = true; }));
+        test::pump(io, ms);
+        cancel.emit(boost::asio::cancellation_type::terminal);
+        while (!done)
+            io.run_one();
+        return output;
+    }
+
+    bool inWorkspace(const char *name) const { return QFile::exists(workspace.path() + "/" + name); }
 
     // The error code a failing command raises.
     std::string errorOf(const std::string &command, const std::string &session, Json extra = Json::object())
@@ -277,6 +300,67 @@ private slots:
         const auto after = run("echo $PWD $KEEP", "cancelled");
         QCOMPARE(after.stdout, std::string("/tmp me"));
         QVERIFY2(std::chrono::steady_clock::now() - started < std::chrono::seconds(5), "sleep 30 was not stopped");
+    }
+
+    // Issue 12: Stop ends the whole command line as Ctrl+C does in a terminal (the rest of
+    // a list, a loop, a builtin loop, subshells), the session is at once free for the next
+    // command, and each command's output is its own.
+    void stopEndsTheWholeCommandLine()
+    {
+        const auto next = [this]() -> std::string {
+            const auto started = std::chrono::steady_clock::now();
+            const auto result = run("echo NEXT-COMMAND", "stopped");
+            if (std::chrono::steady_clock::now() - started > std::chrono::seconds(1))
+                return "the session stayed busy";
+            return result.stdout;
+        };
+        QCOMPARE(stopAfter("sleep 20; echo SLEEP-FINISHED; touch list-finished", 300, "stopped"), std::string());
+        QCOMPARE(next(), std::string("NEXT-COMMAND"));
+        const std::string loop = stopAfter("for i in $(seq 20); do echo $i; sleep 0.2; done; touch loop-finished", 500,
+                                           "stopped");
+        QVERIFY2(!loop.empty() && loop.size() < 12, loop.c_str());
+        QCOMPARE(next(), std::string("NEXT-COMMAND"));
+        QCOMPARE(stopAfter("while :; do :; done; touch builtin-finished", 300, "stopped"), std::string());
+        QCOMPARE(next(), std::string("NEXT-COMMAND"));
+        QCOMPARE(stopAfter("( sleep 20; touch subshell-finished ); touch after-subshell", 300, "stopped"), std::string());
+        QCOMPARE(next(), std::string("NEXT-COMMAND"));
+        test::pump(io, 1500); // what was stopped had time to go on, if it could
+        for (const char *marker : {"list-finished", "loop-finished", "builtin-finished", "subshell-finished", "after-subshell"})
+            QVERIFY2(!inWorkspace(marker), marker);
+        // The session goes on as the last finished command left it: what the stopped
+        // command changed is undone.
+        run("cd /tmp; export KEPT=yes; greet() { echo hello; }; alias hi=greet", "stopped");
+        stopAfter("cd /; export KEPT=no; unset -f greet; sleep 20", 300, "stopped");
+        QCOMPARE(run("echo $PWD $KEPT; greet", "stopped").stdout, std::string("/tmp yes\nhello"));
+    }
+
+    // A child that ignores SIGINT is killed after a grace period, and the shell still
+    // abandons the rest of the line.
+    void stopKillsWhatIgnoresInterrupts()
+    {
+        const std::string ignore = "python3 -c 'import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                                   "time.sleep(30)'; touch ignored-finished";
+        run("export BEFORE=kept; cd /tmp", "stubborn");
+        const auto started = std::chrono::steady_clock::now();
+        stopAfter(ignore, 500, "stubborn");
+        QCOMPARE(run("echo NEXT", "stubborn").stdout, std::string("NEXT"));
+        // The session went on in a new shell, where the old one was, with its exports.
+        QCOMPARE(run("echo $BEFORE $PWD", "stubborn").stdout, std::string("kept /tmp"));
+        QVERIFY(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+        QVERIFY(!inWorkspace("ignored-finished"));
+        // Per-command variables and directory are put back after a Stop too.
+        run("export MODE=session", "stubborn");
+        Json body = {{"command", "sleep 20"}, {"sessionId", "stubborn"}, {"env", {{"MODE", "command"}}}, {"cwd", "/"}};
+        boost::asio::cancellation_signal cancel;
+        bool done = false;
+        boost::asio::co_spawn(io, sessions->executeStreaming(parseCommandRequest(body),
+            [](const char *, std::string) -> boost::asio::awaitable<bool> { co_return true; }),
+            boost::asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr, int) { done = true; }));
+        test::pump(io, 300);
+        cancel.emit(boost::asio::cancellation_type::terminal);
+        while (!done)
+            io.run_one();
+        QCOMPARE(run("echo $MODE $PWD", "stubborn").stdout, std::string("session /tmp"));
     }
 
     void sessionlessRunsFreshAndTimesOutWith124()

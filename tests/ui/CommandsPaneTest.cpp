@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QTemporaryDir>
+#include <QPushButton>
 #include <QTest>
 #include <QTextBlock>
 #include <QTimer>
@@ -160,6 +161,36 @@ private slots:
         QVERIFY(logText().contains("after-stop\n"));
         QVERIFY2(!logText().contains("Terminated") && !logText().contains("Killed"), qPrintable(logText().right(300)));
         QVERIFY2(stopped.elapsed() < 8000, "the stopped command held the session");
+    }
+
+    // Issue 12, as a new user found it: Stop ends the whole command line (the rest of a list,
+    // a loop), focus returns to the command line, and each block holds exactly its own output.
+    void stopEndsTheWholeLineAndBlocksNeverMix()
+    {
+        pane_->activateWindow();
+        // Markers are computed, so that the command lines shown in the log never match them.
+        pane_->run("sleep 20; echo SLEEP-$((1+1))-FINISHED");
+        QTest::qWait(1000);
+        pane_->runButton()->click();
+        QVERIFY(!pane_->isRunning());
+        QTRY_VERIFY(pane_->commandLine()->hasFocus());
+        QElapsedTimer next;
+        next.start();
+        runAndWait("echo NEXT-$((2+3))", 5000);
+        QVERIFY2(next.elapsed() < 3000, "the next command waited for the stopped one");
+        pane_->run("for i in $(seq 20); do echo loop-line-$i; sleep 0.5; done");
+        QTRY_VERIFY_WITH_TIMEOUT(logText().contains("loop-line-2"), 5000);
+        pane_->stopRunning();
+        runAndWait("echo AFTER-$((3+4))", 5000);
+        QTest::qWait(2000); // a loop that went on would have written more by now
+        const QString log = logText();
+        QVERIFY2(!log.contains("SLEEP-2-FINISHED"), qPrintable(log.right(600)));
+        QVERIFY2(!log.contains("loop-line-6"), qPrintable(log.right(600)));
+        const QString nextBlock = log.mid(log.lastIndexOf("echo NEXT-$((2+3))"));
+        QVERIFY2(nextBlock.contains("NEXT-5\n"), qPrintable(nextBlock));
+        const QString lastBlock = log.mid(log.lastIndexOf("echo AFTER-$((3+4))"));
+        QVERIFY2(lastBlock.contains("AFTER-7\n") && !lastBlock.contains("loop-line"), qPrintable(lastBlock));
+        screenshot(pane_.get(), "23-commands-after-stop");
     }
 
     void sessionsAreCreatedAndKeepTheirOwnDirectory()

@@ -264,6 +264,7 @@ void CommandsPane::stopRunning()
     stream->deleteLater();
     log_->endCommand(std::nullopt, tr("stopped"));
     runButton_->setText(tr("Run"));
+    commandLine_->setFocus(); // ready for the next command, as after Ctrl+C in a terminal
 }
 
 void CommandsPane::refreshSessions(const QString &select)

@@ -46,6 +46,7 @@ public:
     CommandLog *processLog() const { return processLog_; }
     ProcessListModel *processes() const { return processes_; }
     QLineEdit *commandLine() const { return commandLine_; }
+    QPushButton *runButton() const { return runButton_; }
 
 signals:
     void startRequested();
