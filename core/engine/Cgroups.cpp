@@ -3,6 +3,7 @@
 #include "system/Files.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace sandbench::engine {
 
@@ -212,9 +214,19 @@ std::vector<int> SandboxCgroups::prepareSandbox(const std::string &id, const Cgr
 
 void SandboxCgroups::removeSandbox(const std::string &id) const
 {
-    for (const auto &base : {memoryDir_, pidsDir_, cpuDir_})
-        if (!base.empty())
-            rmdir(groupOf(base, id).c_str());
+    // What is left in a group (a helper that was not our child, such as a re-adopted
+    // sandbox's slirp4netns, on its way out) is killed, and removal retried for a while.
+    for (const auto &base : {memoryDir_, pidsDir_, cpuDir_}) {
+        if (base.empty())
+            continue;
+        const std::string group = groupOf(base, id);
+        for (int attempt = 0; attempt < 50 && rmdir(group.c_str()) != 0 && errno == EBUSY; ++attempt) {
+            std::istringstream procs(system::readWholeFile(group + "/cgroup.procs").value_or(""));
+            for (pid_t pid = 0; procs >> pid;)
+                kill(pid, SIGKILL);
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+    }
 }
 
 void SandboxCgroups::removeEngineGroups() const

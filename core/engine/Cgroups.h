@@ -30,7 +30,7 @@ public:
     // cgroup.procs descriptors for the launched child to join. Throws with the file
     // that failed. Calling it for a running sandbox changes its limits at once.
     std::vector<int> prepareSandbox(const std::string &id, const CgroupLimits &limits) const;
-    // Removes the sandbox's groups once they are empty (best effort).
+    // Removes the sandbox's groups, killing what is still in them (best effort).
     void removeSandbox(const std::string &id) const;
     // Removes this engine's own v1 groups when no sandbox is left in them (best effort).
     void removeEngineGroups() const;

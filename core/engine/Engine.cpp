@@ -261,6 +261,16 @@ void Engine::lockStateDir()
         throw std::runtime_error("another engine already serves " + options_.stateDir + " (see " + engineFile() + ")");
 }
 
+void Engine::applyNetworkFilter(Sandbox &sandbox)
+{
+    if (!sandbox.egressAttached || sandbox.initPid <= 0)
+        return;
+    const NetworkPolicy &wanted = sandbox.options.network;
+    loadFilterRules({sandbox.initPid, sandbox.initStartTime}, geteuid() != 0,
+                    wanted.egress ? buildFilterRules(wanted.allow, hostSubnets(), enginePort()) : denyAllRules());
+    sandbox.activeNetwork = wanted;
+}
+
 std::uint16_t Engine::enginePort() const
 {
     return acceptor_.local_endpoint().port();
@@ -492,7 +502,14 @@ void Engine::readopt(Sandbox &sandbox)
     if ((sandbox.status == "running" || sandbox.status == "starting") && alive) {
         sandbox.status = "running";
         sandbox.ownChild = false;
-        sandbox.activeNetwork = sandbox.options.network; // as last saved; its slirp4netns is not ours
+        // Its filter is loaded again: the engine's port and the host's subnets may have
+        // changed, and so may the options while no engine ran.
+        sandbox.activeNetwork = NetworkPolicy{};
+        try {
+            applyNetworkFilter(sandbox);
+        } catch (const std::exception &failure) {
+            std::cerr << "sandbench: " << sandbox.id << ": " << failure.what() << "\n";
+        }
         sandbox.lastActivity = std::chrono::steady_clock::now();
         asio::co_spawn(io_, watchExit(registry_.find(sandbox.id), sandbox.initPid), system::inBackground("sandbox exit watch"));
         return;
@@ -523,6 +540,7 @@ void Engine::killSandboxProcesses(Sandbox &sandbox)
     sandbox.initPid = sandbox.bwrapPid = sandbox.networkPid = 0;
     sandbox.initStartTime = 0;
     sandbox.ownChild = false;
+    sandbox.egressAttached = false;
     sandbox.activeNetwork.reset();
     if (cgroups_)
         cgroups_->removeSandbox(sandbox.id);
@@ -538,6 +556,7 @@ asio::awaitable<void> Engine::watchExit(std::shared_ptr<Sandbox> sandbox, pid_t 
         waitpid(sandbox->bwrapPid, nullptr, 0);
     sandbox->initPid = sandbox->bwrapPid = sandbox->networkPid = 0;
     sandbox->ownChild = false;
+    sandbox->egressAttached = false;
     sandbox->activeNetwork.reset();
     setStatus(*sandbox, "failed", "the sandbox's agent exited unexpectedly; it restarts on the next request");
 }
@@ -574,6 +593,7 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
         sandbox->initStartTime = processStartTime(launched.initPid);
         sandbox->ownChild = true;
         sandbox->activeNetwork = request.network;
+        sandbox->egressAttached = request.network.egress;
         sandbox->networkPid = launched.networkPid;
         if (launched.networkPid > 0)
             asio::co_spawn(io_, reapChild(launched.networkPid), system::inBackground("network helper"));
@@ -828,16 +848,14 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
                 for (const int fd : cgroups_->prepareSandbox(id, cgroupLimitsOf(sandbox->options.limits)))
                     close(fd);
             }
-            // A new allow list takes effect at once; a new network mode at the next start.
-            const auto &active = sandbox->activeNetwork;
-            if (sandbox->status == "running" && active && active->egress && sandbox->options.network.egress &&
-                active->allow != sandbox->options.network.allow) {
+            // With slirp4netns attached, a new allow list or "none" takes effect at once (the
+            // filter is replaced); "egress" for a sandbox started without waits for its next start.
+            if (sandbox->status == "running" && sandbox->egressAttached &&
+                (body.contains("network") || body.contains("networkAllow"))) {
                 try {
-                    loadFilterRules({sandbox->initPid, sandbox->initStartTime}, geteuid() != 0,
-                                    buildFilterRules(sandbox->options.network.allow, hostSubnets(), enginePort()));
-                    sandbox->activeNetwork = sandbox->options.network;
+                    applyNetworkFilter(*sandbox);
                 } catch (const std::exception &failure) {
-                    throw ApiError("INTERNAL_ERROR", std::string("The new networkAllow is saved but not in force "
+                    throw ApiError("INTERNAL_ERROR", std::string("The network settings are saved but not in force "
                                                                  "until the sandbox restarts: ") + failure.what());
                 }
             }

@@ -70,6 +70,9 @@ private:
     void killSandboxProcesses(Sandbox &sandbox);
     asio::awaitable<void> watchExit(std::shared_ptr<Sandbox> sandbox, pid_t initPid);
     void readopt(Sandbox &sandbox);
+    // Loads the sandbox's current network options into the filter of a run that has
+    // slirp4netns ("none" refuses everything); throws std::runtime_error when it cannot.
+    void applyNetworkFilter(Sandbox &sandbox);
     void endOrphans();
     // Saves a status change; a failed write is logged, the status stays what the processes do.
     void saveState(Sandbox &sandbox);

@@ -57,6 +57,8 @@ struct Cidr {
 
 std::optional<Cidr> parseCidr(std::string_view text)
 {
+    if (text.empty() || text.find_first_not_of("0123456789abcdefABCDEF:./") != std::string_view::npos)
+        return std::nullopt; // also no NUL, which would cut the text short for inet_pton
     const auto slash = text.find('/');
     const std::string address(text.substr(0, slash));
     Cidr cidr;
@@ -191,6 +193,32 @@ bool touchesLoopback(const std::string &text)
     return cidr && (cidr->inside(*parseCidr("127.0.0.0/8")) || cidr->inside(*parseCidr("::1/128")));
 }
 
+std::string allowEntryProblem(const std::string &cidr)
+{
+    const auto parsed = parseCidr(cidr);
+    if (!parsed)
+        return "is not an IP address or CIDR";
+    if (parsed->prefix < 8)
+        return "is broader than /8; egress already reaches the internet, so list only the private or local networks "
+               "to open";
+    if (touchesLoopback(cidr))
+        return "is loopback; the host's loopback is never reachable from a sandbox (serve on another address and "
+               "allow that)";
+    if (parsed->inside(*parseCidr("::ffff:0.0.0.0/96")))
+        return "is an IPv4-mapped IPv6 address; write the IPv4 address";
+    for (const auto &never : neverReachable())
+        if (parsed->inside(*parseCidr(never)))
+            return "is in " + never + ", which a sandbox never reaches";
+    return {};
+}
+
+const std::vector<std::string> &neverReachable()
+{
+    // This host, "this network", and slirp4netns's own network (its gateway is the host).
+    static const std::vector<std::string> ranges = {"127.0.0.0/8", "0.0.0.0/8", "10.0.2.0/24", "::1/128", "::/128"};
+    return ranges;
+}
+
 const std::vector<std::string> &reservedRanges()
 {
     static const std::vector<std::string> ranges = {
@@ -208,7 +236,8 @@ std::vector<std::string> hostSubnets()
     if (getifaddrs(&interfaces) != 0)
         return subnets;
     for (const ifaddrs *entry = interfaces; entry; entry = entry->ifa_next) {
-        if (!entry->ifa_addr || (entry->ifa_flags & IFF_LOOPBACK) || !entry->ifa_netmask)
+        // Loopback interfaces count too: they may carry other addresses (service VIPs).
+        if (!entry->ifa_addr || !entry->ifa_netmask)
             continue;
         const int family = entry->ifa_addr->sa_family;
         if (family != AF_INET && family != AF_INET6)
@@ -222,6 +251,8 @@ std::vector<std::string> hostSubnets()
         cidr.prefix = prefixOfMask(entry->ifa_netmask);
         cidr.clearHostBits();
         const std::string text = cidr.text();
+        if (touchesLoopback(text))
+            continue; // refused anyway, before any allowed range
         if (std::find(subnets.begin(), subnets.end(), text) == subnets.end())
             subnets.push_back(text);
     }
@@ -242,6 +273,10 @@ std::string buildFilterRules(const std::vector<std::string> &allow, const std::v
                         // slirp4netns's DNS forwarder, the one address of its network a sandbox needs.
                         "\t\tip daddr 10.0.2.3 udp dport 53 accept\n"
                         "\t\tip daddr 10.0.2.3 tcp dport 53 accept\n";
+    // Never, whatever is allowed: a socket bound to tap0 would take 127.x to slirp4netns,
+    // which connects to the host's own loopback.
+    for (const auto &cidr : neverReachable())
+        rules += "\t\t" + match(cidr) + " reject with icmpx type admin-prohibited\n";
     if (enginePort)
         for (const auto &subnet : hostSubnets)
             rules += "\t\t" + match(subnet) + " tcp dport " + std::to_string(*enginePort) + " reject with tcp reset\n";
@@ -252,6 +287,13 @@ std::string buildFilterRules(const std::vector<std::string> &allow, const std::v
             rules += "\t\t" + match(cidr) + " reject with icmpx type admin-prohibited\n";
     rules += "\t}\n}\n";
     return rules;
+}
+
+std::string denyAllRules()
+{
+    return "table inet sandbench\ndelete table inet sandbench\ntable inet sandbench {\n"
+           "\tchain output {\n\t\ttype filter hook output priority 0; policy accept;\n"
+           "\t\toifname \"lo\" accept\n\t\treject with icmpx type admin-prohibited\n\t}\n}\n";
 }
 
 std::string egressUnavailableReason()
@@ -341,6 +383,9 @@ pid_t attachEgress(const EgressRequest &request)
     slirp.fds = {{0, devNull}, {1, log >= 0 ? log : devNull}, {2, log >= 0 ? log : devNull},
                  {kNetFd, namespaces.net}, {kUserFd, namespaces.user}, {5, request.exitFd}, {6, readyWrite}};
     slirp.joinCgroupFds = request.cgroupProcsFds;
+    // Each flow of the sandbox is a host socket of slirp4netns: a bound, so that no sandbox
+    // can take the host's ephemeral ports (a UDP flood held one socket per source port).
+    slirp.rlimits = {{RLIMIT_NOFILE, 1024}};
     pid_t pid = 0;
     try {
         pid = system::spawnProcess(slirp);

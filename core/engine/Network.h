@@ -26,8 +26,16 @@ struct NetworkPolicy {
 // nullopt when the text is not an IPv4 or IPv6 address with an optional prefix length.
 std::optional<std::string> normalizeCidr(std::string_view text);
 
-// Whether a normalized CIDR overlaps the loopback ranges (127.0.0.0/8, ::1).
+// Whether a normalized CIDR lies in the loopback ranges (127.0.0.0/8, ::1).
 bool touchesLoopback(const std::string &cidr);
+
+// Ranges refused before any allowed one: the host's loopback, "this network" and
+// slirp4netns's own 10.0.2.0/24 (but its DNS forwarder 10.0.2.3:53).
+const std::vector<std::string> &neverReachable();
+
+// Why a normalized CIDR cannot be in networkAllow (broader than /8, loopback, IPv4-mapped,
+// never reachable); empty when it can.
+std::string allowEntryProblem(const std::string &cidr);
 
 // The ranges refused unless allowed: private (RFC 1918, fc00::/7), shared (100.64.0.0/10),
 // loopback, link-local (169.254.0.0/16 with cloud metadata, fe80::/10), multicast, reserved.
@@ -37,10 +45,13 @@ const std::vector<std::string> &reservedRanges();
 std::vector<std::string> hostSubnets();
 
 // The nftables ruleset for a sandbox's namespace. Order: loopback, slirp's DNS forwarder,
-// the engine's port on host subnets (refused even when the subnet is allowed), allowed
-// CIDRs, then refused ranges and host subnets. Pure: unit tested.
+// the never-reachable ranges, the engine's port on host subnets (refused even when the
+// subnet is allowed), allowed CIDRs, then refused ranges and host subnets. Pure: unit tested.
 std::string buildFilterRules(const std::vector<std::string> &allow, const std::vector<std::string> &hostSubnets,
                              std::optional<std::uint16_t> enginePort);
+
+// A filter that refuses everything but loopback: egress taken away from a running sandbox.
+std::string denyAllRules();
 
 // Why this host cannot give sandboxes egress (slirp4netns, nft or /dev/net/tun missing or
 // unusable by this user); empty when it can.

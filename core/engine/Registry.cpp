@@ -114,9 +114,8 @@ void applyNetwork(NetworkPolicy &network, const Json &body)
         const auto cidr = entry.is_string() ? normalizeCidr(entry.get<std::string>()) : std::nullopt;
         if (!cidr)
             throw ApiError("VALIDATION_FAILED", "networkAllow: " + entry.dump() + " is not an IP address or CIDR");
-        if (touchesLoopback(*cidr))
-            throw ApiError("VALIDATION_FAILED", "networkAllow: " + *cidr + " is loopback; the host's loopback is never "
-                                                "reachable from a sandbox (serve on another address and allow that)");
+        if (const std::string problem = allowEntryProblem(*cidr); !problem.empty())
+            throw ApiError("VALIDATION_FAILED", "networkAllow: " + entry.get<std::string>() + " " + problem);
         if (std::find(allow.begin(), allow.end(), *cidr) == allow.end())
             allow.push_back(*cidr);
     }
@@ -177,7 +176,8 @@ Json Sandbox::stateFile() const
                                {"networkAllow", options.network.allow}}},
                   {"bwrapPid", bwrapPid},
                   {"initPid", initPid},
-                  {"initStartTime", initStartTime}};
+                  {"initStartTime", initStartTime},
+                  {"egressAttached", egressAttached}};
     if (hostUid)
         state["hostUid"] = *hostUid;
     if (!lastError.empty())
@@ -211,6 +211,7 @@ void Registry::load()
         sandbox->bwrapPid = state.value("bwrapPid", 0);
         sandbox->initPid = state.value("initPid", 0);
         sandbox->initStartTime = state.value("initStartTime", 0ull);
+        sandbox->egressAttached = state.value("egressAttached", false);
         if (state.contains("hostUid"))
             sandbox->hostUid = state["hostUid"].get<uid_t>();
         try {

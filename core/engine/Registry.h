@@ -62,7 +62,8 @@ struct Sandbox {
     std::uint64_t oomKills = 0; // in the current run, from the sandbox's memory cgroup
     bool measuringDisk = false; // a disk usage measurement is under way
     pid_t networkPid = 0;       // slirp4netns, our child, while this run has egress
-    std::optional<NetworkPolicy> activeNetwork; // the policy of the current run
+    bool egressAttached = false; // this run has slirp4netns (saved: a re-adopted run too)
+    std::optional<NetworkPolicy> activeNetwork; // the policy in force in the current run
     system::AsyncMutex lifecycle; // start/stop/destroy one at a time
     std::string savedState;       // sandbox.json as last written: unchanged state is not rewritten
 

@@ -42,11 +42,28 @@ private slots:
         QVERIFY(!touchesLoopback("192.0.2.7/32"));
     }
 
+    void allowEntriesOpenOnlyWhatTheyName()
+    {
+        QCOMPARE(allowEntryProblem("10.0.0.0/8"), std::string());
+        QCOMPARE(allowEntryProblem("192.168.1.20/32"), std::string());
+        QCOMPARE(allowEntryProblem("fd00::/8"), std::string());
+        for (const char *refused : {"0.0.0.0/0", "0.0.0.0/1", "126.0.0.0/7", "::/0", "127.0.0.1/32", "127.0.0.0/8",
+                                    "::1/128", "::ffff:192.0.2.2/128", "10.0.2.5/32", "10.0.2.0/24", "0.1.2.3/32"})
+            QVERIFY2(!allowEntryProblem(refused).empty(), refused);
+        QVERIFY(!normalizeCidr(std::string_view("1.2.3.4\0; flush ruleset", 24)));
+    }
+
     void theFilterAllowsBeforeItRefusesAndNeverOpensTheEnginePort()
     {
         const std::string rules = buildFilterRules({"192.0.2.0/24", "fd00::/8"}, {"198.51.100.0/24"}, 8080);
         const int loopback = lineOf(rules, "oifname \"lo\" accept");
         const int dns = lineOf(rules, "ip daddr 10.0.2.3 udp dport 53 accept");
+        // The host's loopback (through a socket bound to tap0) and slirp's own network are
+        // refused before anything allowed.
+        const int hostLoopback = lineOf(rules, "ip daddr 127.0.0.0/8 reject");
+        const int slirpNetwork = lineOf(rules, "ip daddr 10.0.2.0/24 reject");
+        QVERIFY(dns < slirpNetwork && hostLoopback < lineOf(rules, "ip daddr 192.0.2.0/24 accept") &&
+                slirpNetwork < lineOf(rules, "ip daddr 192.0.2.0/24 accept"));
         const int enginePort = lineOf(rules, "ip daddr 198.51.100.0/24 tcp dport 8080 reject");
         const int allowed = lineOf(rules, "ip daddr 192.0.2.0/24 accept");
         const int allowed6 = lineOf(rules, "ip6 daddr fd00::/8 accept");
@@ -75,6 +92,13 @@ private slots:
         nft.closeWriteChannel();
         QVERIFY(nft.waitForFinished(10000));
         QVERIFY2(nft.exitCode() == 0, nft.readAllStandardError().constData());
+        QProcess denyAll;
+        denyAll.start("/usr/sbin/nft", {"--check", "-f", "-"});
+        QVERIFY(denyAll.waitForStarted());
+        denyAll.write(QByteArray::fromStdString(denyAllRules()));
+        denyAll.closeWriteChannel();
+        QVERIFY(denyAll.waitForFinished(10000));
+        QVERIFY2(denyAll.exitCode() == 0, denyAll.readAllStandardError().constData());
     }
 
     void onlyAnEgressSandboxGetsAResolver()

@@ -664,6 +664,14 @@ except OSError as error:
             QVERIFY2(greetingFrom("egress", hostLoopback, loopback.port) != "greeted", hostLoopback.c_str());
             QVERIFY2(greetingFrom("egress", hostLoopback, engine.port()) != "greeted", hostLoopback.c_str());
         }
+        // A socket bound to tap0 would take 127.x to slirp4netns, which connects to the host's
+        // own loopback: refused before anything allowed (found by the review).
+        const std::string bound = out("egress", "python3 -c '\nimport socket\ns = socket.socket()\n"
+                                                "s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b\"tap0\")\n"
+                                                "s.settimeout(3)\ntry:\n    s.connect((\"127.0.0.1\", " +
+                                                std::to_string(loopback.port) + "))\n    print(\"connected\")\n"
+                                                "except OSError as error:\n    print(\"refused\", error)\n'");
+        QVERIFY2(bound.starts_with("refused"), bound.c_str());
         // Private ranges refuse at once (no timeout), and the filter is not the sandbox's to change.
         QVERIFY(out("egress", "timeout 5 bash -c 'exec 3<>/dev/tcp/192.168.1.1/80' 2>&1; echo exit=$?")
                     .find("exit=1\n") != std::string::npos);
@@ -679,13 +687,31 @@ except OSError as error:
         QVERIFY(greetingFrom("offline", "10.0.2.2", loopback.port) != "greeted");
         QCOMPARE(out("offline", "test -e /etc/resolv.conf; echo $?"), std::string("1\n"));
 
-        // A new mode applies at the next start; slirp4netns ends with its sandbox.
+        // After an engine crash the re-adopted sandbox's filter still follows PATCH.
+        engine.stop(true);
+        QString error;
+        QVERIFY2(engine.start(&error), qPrintable(error));
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/egress", Json{{"networkAllow", Json::array()}}).status,
+                 200);
+        QVERIFY(greetingFrom("egress", address, lan.port) != "greeted");
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/egress", allow).status, 200);
+        QCOMPARE(greetingFrom("egress", address, lan.port), std::string("greeted"));
+        // Taking egress away applies at once; giving it to a sandbox started without waits for
+        // the next start; slirp4netns ends with its sandbox.
         QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/egress", Json{{"network", "none"}}).status, 200);
-        const Json view = engine.http().request("GET", "/v1/sandboxes/egress").json()["sandbox"];
-        QCOMPARE(view.value("network", ""), std::string("none"));
-        QCOMPARE(view.value("activeNetwork", ""), std::string("egress"));
+        QVERIFY(greetingFrom("egress", address, lan.port) != "greeted");
+        QCOMPARE(engine.http().request("GET", "/v1/sandboxes/egress").json()["sandbox"].value("activeNetwork", ""),
+                 std::string("none"));
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/offline", Json{{"network", "egress"}}).status, 200);
+        const Json pending = engine.http().request("GET", "/v1/sandboxes/offline").json()["sandbox"];
+        QCOMPARE(pending.value("network", ""), std::string("egress"));
+        QCOMPARE(pending.value("activeNetwork", ""), std::string("none"));
+        QVERIFY(greetingFrom("offline", address, lan.port) != "greeted");
+        restart("offline");
+        QCOMPARE(greetingFrom("offline", address, lan.port), std::string("greeted"));
         restart("egress");
         QVERIFY(greetingFrom("egress", address, lan.port) != "greeted");
+        QCOMPARE(engine.http().request("POST", "/v1/sandboxes/offline/stop").status, 200);
         QTRY_COMPARE_WITH_TIMEOUT(slirpProcesses(), slirpBefore, 5000);
         QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/egress").status, 200);
         QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/offline").status, 200);
@@ -696,7 +722,9 @@ except OSError as error:
         for (const Json &body : {Json{{"network", "wifi"}}, Json{{"network", true}}, Json{{"networkAllow", "10.0.0.0/8"}},
                                  Json{{"networkAllow", {"300.1.1.1"}}}, Json{{"networkAllow", {"127.0.0.1"}}},
                                  Json{{"networkAllow", {"::1"}}}, Json{{"networkAllow", {"10.0.0.0/33"}}},
-                                 Json{{"networkAllow", {"example.com"}}}}) {
+                                 Json{{"networkAllow", {"example.com"}}}, Json{{"networkAllow", {"0.0.0.0/0"}}},
+                                 Json{{"networkAllow", {"127.0.0.1/0"}}}, Json{{"networkAllow", {"::ffff:192.0.2.2"}}},
+                                 Json{{"networkAllow", {std::string("1.2.3.4\0; flush ruleset", 24)}}}}) {
             const auto result = engine.http().requestJson("PUT", "/v1/sandboxes/netcheck", body);
             QVERIFY2(result.status == 400, body.dump().c_str());
             QVERIFY2(result.json().value("message", std::string()).find("network") != std::string::npos, body.dump().c_str());

@@ -272,18 +272,24 @@ private slots:
         window_->selectSandbox("online");
         ui::SandboxView *view = window_->currentView();
         view->setCurrentWidget(view->overview());
-        auto overviewText = [view] {
+        auto overviewText = [&view] {
             QString text;
             for (auto *label : view->overview()->findChildren<QLabel *>())
                 text += label->text() + "\n";
             return text;
         };
         QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("Internet (egress); also allowed: 192.168.1.20/32"), 2000);
-        QCOMPARE(api.request("PATCH", "/v1/sandboxes/online", R"({"network":"none"})").status, 200);
-        QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("Applies at the next start; now: Internet (egress)"), 2000);
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/offline", "{}").status, 200);
+        QCOMPARE(api.request("PATCH", "/v1/sandboxes/offline", R"({"network":"egress"})").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("offline") >= 0, 2000);
+        window_->selectSandbox("offline");
+        view = window_->currentView();
+        view->setCurrentWidget(view->overview());
+        QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("Applies at the next start; now: None (loopback only)"), 2000);
         QTest::qWait(100);
         screenshot(window_.get(), "07b-overview-network");
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/online").status, 200);
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/offline").status, 200);
     }
 
     // Quit with running sandboxes of the embedded engine asks: keep them or stop them.
