@@ -61,6 +61,29 @@
     </message>
 </context>
 <context>
+    <name>sandbench::ui</name>
+    <message>
+        <source>%1 already exists. Replace it?</source>
+        <translation>%1 gibt es schon. Ersetzen?</translation>
+    </message>
+    <message>
+        <source>%1 items already exist. Replace them?</source>
+        <translation>%1 Einträge gibt es schon. Ersetzen?</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Ersetzen</translation>
+    </message>
+    <message>
+        <source>What is there now is lost.</source>
+        <translation>Was jetzt dort ist, geht verloren.</translation>
+    </message>
+    <message>
+        <source>Skip Existing</source>
+        <translation>Vorhandene überspringen</translation>
+    </message>
+</context>
+<context>
     <name>sandbench::ui::CodeEditor</name>
     <message>
         <source>Find</source>
@@ -181,10 +204,6 @@
         <translation>Die Sitzung konnte nicht angelegt werden: %1</translation>
     </message>
     <message>
-        <source>Delete the session &quot;%1&quot;? Its shell and its background processes end.</source>
-        <translation>Die Sitzung „%1“ löschen? Ihre Shell und ihre Hintergrundprozesse werden beendet.</translation>
-    </message>
-    <message>
         <source>Could not delete the session %1: %2</source>
         <translation>Die Sitzung %1 konnte nicht gelöscht werden: %2</translation>
     </message>
@@ -211,6 +230,18 @@
     <message>
         <source>Could not kill the processes: %1</source>
         <translation>Die Prozesse konnten nicht beendet werden: %1</translation>
+    </message>
+    <message>
+        <source>Delete the session &quot;%1&quot;?</source>
+        <translation>Sitzung „%1“ löschen?</translation>
+    </message>
+    <message>
+        <source>Its shell and its background processes end.</source>
+        <translation>Ihre Shell und ihre Hintergrundprozesse werden beendet.</translation>
+    </message>
+    <message>
+        <source>Kill every running background process of this sandbox?</source>
+        <translation>Alle laufenden Hintergrundprozesse dieser Sandbox abbrechen?</translation>
     </message>
 </context>
 <context>
@@ -292,6 +323,26 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>%1 was deleted in the sandbox. Ctrl+S writes it again.</source>
         <translation>%1 wurde in der Sandbox gelöscht. Strg+S schreibt die Datei erneut.</translation>
+    </message>
+    <message>
+        <source>Save a Copy on This Computer</source>
+        <translation>Kopie auf diesem Rechner speichern</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>A copy of %1 was saved to %2.</source>
+        <translation>Eine Kopie von %1 wurde unter %2 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Ctrl+S saves a copy on this computer.</source>
+        <translation>Strg+S speichert eine Kopie auf diesem Rechner.</translation>
+    </message>
+    <message>
+        <source>Could not save %1: the sandbox is not running. Start it and press Ctrl+S again, or press Ctrl+Shift+S to save a copy on this computer.</source>
+        <translation>%1 konnte nicht gespeichert werden: Die Sandbox läuft nicht. Starten Sie sie und drücken Sie erneut Strg+S, oder speichern Sie mit Strg+Umschalt+S eine Kopie auf diesem Rechner.</translation>
     </message>
 </context>
 <context>
@@ -396,10 +447,6 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <translation>Name der neuen Datei in %1:</translation>
     </message>
     <message>
-        <source>%1 already exists.</source>
-        <translation>%1 existiert bereits.</translation>
-    </message>
-    <message>
         <source>Could not create %1: %2</source>
         <translation>%1 konnte nicht angelegt werden: %2</translation>
     </message>
@@ -421,10 +468,6 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>Delete</source>
         <translation>Löschen</translation>
-    </message>
-    <message>
-        <source>Delete %1 from the sandbox? This cannot be undone.</source>
-        <translation>%1 aus der Sandbox löschen? Das lässt sich nicht rückgängig machen.</translation>
     </message>
     <message>
         <source>Could not delete %1: %2</source>
@@ -449,6 +492,26 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>Could not list %1: %2</source>
         <translation>%1 konnte nicht aufgelistet werden: %2</translation>
+    </message>
+    <message>
+        <source>The sandbox is not running. Start it to browse and save its files; open files stay here (Ctrl+Shift+S saves a copy on this computer).</source>
+        <translation>Die Sandbox läuft nicht. Starten Sie sie, um ihre Dateien zu sehen und zu speichern; geöffnete Dateien bleiben hier (Strg+Umschalt+S speichert eine Kopie auf diesem Rechner).</translation>
+    </message>
+    <message>
+        <source>Could not check %1: %2</source>
+        <translation>%1 konnte nicht geprüft werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Choose another name.</source>
+        <translation>%1 gibt es schon. Wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>Delete %1 from the sandbox?</source>
+        <translation>%1 aus der Sandbox löschen?</translation>
+    </message>
+    <message>
+        <source>This cannot be undone.</source>
+        <translation>Das lässt sich nicht rückgängig machen.</translation>
     </message>
 </context>
 <context>
@@ -546,10 +609,6 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <translation>Sandbox löschen</translation>
     </message>
     <message>
-        <source>Destroy &quot;%1&quot;? Its processes are stopped and its workspace is deleted. This cannot be undone.</source>
-        <translation>„%1“ löschen? Ihre Prozesse werden beendet und ihr Arbeitsbereich wird gelöscht. Das lässt sich nicht rückgängig machen.</translation>
-    </message>
-    <message>
         <source>About Sandbench</source>
         <translation>Über Sandbench</translation>
     </message>
@@ -580,6 +639,46 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>Stop Sandboxes</source>
         <translation>Sandboxes anhalten</translation>
+    </message>
+    <message>
+        <source>Its processes are stopped and its workspace is deleted. This cannot be undone.</source>
+        <translation>Ihre Prozesse werden beendet und ihr Arbeitsbereich gelöscht. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Files with unsaved changes stay open in a window of their own.</source>
+        <translation>Dateien mit ungespeicherten Änderungen bleiben in einem eigenen Fenster geöffnet.</translation>
+    </message>
+    <message>
+        <source>Destroy &quot;%1&quot;?</source>
+        <translation>„%1“ löschen?</translation>
+    </message>
+    <message>
+        <source>Destroy</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>1 file has unsaved changes.</source>
+        <translation>1 Datei hat ungespeicherte Änderungen.</translation>
+    </message>
+    <message>
+        <source>%1 files have unsaved changes.</source>
+        <translation>%1 Dateien haben ungespeicherte Änderungen.</translation>
+    </message>
+    <message>
+        <source>Save All and Quit</source>
+        <translation>Alle speichern und beenden</translation>
+    </message>
+    <message>
+        <source>Quit Without Saving</source>
+        <translation>Ohne Speichern beenden</translation>
+    </message>
+    <message>
+        <source>not saved</source>
+        <translation>nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Not quitting: some files were not saved. %1</source>
+        <translation>Nicht beendet: Einige Dateien wurden nicht gespeichert. %1</translation>
     </message>
 </context>
 <context>
@@ -895,6 +994,45 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>Started</source>
         <translation>Gestartet</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::RecoveredChanges</name>
+    <message>
+        <source>Unsaved Changes from %1</source>
+        <translation>Ungespeicherte Änderungen aus %1</translation>
+    </message>
+    <message>
+        <source>The sandbox &quot;%1&quot; was destroyed while these files had unsaved changes. Save them on this computer, or close this window to let them go.</source>
+        <translation>Die Sandbox „%1“ wurde gelöscht, während diese Dateien ungespeicherte Änderungen hatten. Speichern Sie sie auf diesem Rechner, oder schließen Sie dieses Fenster, um sie aufzugeben.</translation>
+    </message>
+    <message>
+        <source>The sandbox &quot;%1&quot; was destroyed.</source>
+        <translation>Die Sandbox „%1“ wurde gelöscht.</translation>
+    </message>
+    <message>
+        <source>Save a Copy…</source>
+        <translation>Kopie speichern …</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>1 file still has changes that are not saved anywhere.</source>
+        <translation>1 Datei hat noch Änderungen, die nirgends gespeichert sind.</translation>
+    </message>
+    <message>
+        <source>%1 files still have changes that are not saved anywhere.</source>
+        <translation>%1 Dateien haben noch Änderungen, die nirgends gespeichert sind.</translation>
+    </message>
+    <message>
+        <source>Close Without Saving</source>
+        <translation>Ohne Speichern schließen</translation>
+    </message>
+    <message>
+        <source>Their text is lost.</source>
+        <translation>Ihr Text geht verloren.</translation>
     </message>
 </context>
 <context>

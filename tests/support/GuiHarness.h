@@ -8,12 +8,17 @@
 #include "client/EngineClient.h"
 #include "client/HttpClient.h"
 
+#include <QAbstractButton>
+#include <QApplication>
 #include <QDir>
+#include <QMessageBox>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QWidget>
 
 #include <sys/stat.h>
 
+#include <functional>
 #include <memory>
 
 namespace sandbench::test {
@@ -51,6 +56,49 @@ inline bool saveScreenshot(QWidget *widget, const QString &name)
 {
     QDir(SANDBENCH_SCREENSHOT_DIR).mkpath(".");
     return widget->grab().save(QStringLiteral(SANDBENCH_SCREENSHOT_DIR "/%1.png").arg(name));
+}
+
+// What a message box said and which buttons it offered, once answered.
+struct AnsweredBox {
+    bool cancelled = false; // set to stop waiting for a box that should not come
+    bool seen = false;
+    QString text;
+    QStringList buttons;
+};
+
+// Answers the next modal message box (within 5 s) by pressing the button with that text
+// (mnemonics ignored); an empty screenshot name takes none. Returns at once: the answer
+// comes from the event loop, so call it before what opens the box.
+inline std::shared_ptr<AnsweredBox> answerNextMessageBox(QObject *context, const QString &button,
+                                                         const QString &screenshot = {})
+{
+    auto answered = std::make_shared<AnsweredBox>();
+    auto attempts = std::make_shared<int>(0);
+    auto poll = std::make_shared<std::function<void()>>();
+    *poll = [context, button, screenshot, answered, attempts, poll] {
+        if (answered->cancelled)
+            return;
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box) {
+            if (++*attempts < 100)
+                QTimer::singleShot(50, context, *poll);
+            return;
+        }
+        answered->seen = true;
+        answered->text = box->text() + '\n' + box->informativeText();
+        for (QAbstractButton *candidate : box->buttons())
+            if (box->buttonRole(candidate) != QMessageBox::ActionRole) // "Show Details…" is not an answer
+                answered->buttons << candidate->text().remove('&');
+        if (!screenshot.isEmpty())
+            saveScreenshot(box, screenshot);
+        for (QAbstractButton *candidate : box->buttons())
+            if (candidate->text().remove('&') == button) {
+                candidate->click();
+                return;
+            }
+    };
+    QTimer::singleShot(50, context, *poll);
+    return answered;
 }
 
 } // namespace sandbench::test

@@ -23,6 +23,8 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QAction>
+#include <QInputDialog>
 #include <QTreeView>
 #include <QElapsedTimer>
 #include <QTimer>
@@ -62,6 +64,27 @@ class FilesPaneTest : public QObject {
     ui::FileTreeModel *model() const { return pane_->model(); }
     bool shown(const QString &path) const { return model()->indexForPath(path).isValid(); }
     void screenshot(QWidget *widget, const QString &name) { QVERIFY(test::saveScreenshot(widget, name)); }
+    std::string remoteText(const std::string &path) const
+    {
+        return api("read", {{"path", path}}).value("content", std::string("(missing)"));
+    }
+    void triggerAction(const QString &text)
+    {
+        for (QAction *action : pane_->actions())
+            if (action->text().remove('&') == text)
+                action->trigger();
+    }
+    // Types name into the next input dialog (New File, New Folder) and accepts it.
+    void answerNextInput(const QString &name)
+    {
+        QTimer::singleShot(100, this, [name] {
+            auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+            if (dialog) {
+                dialog->setTextValue(name);
+                dialog->accept();
+            }
+        });
+    }
 
 private slots:
     void initTestCase()
@@ -260,6 +283,118 @@ private slots:
             QCOMPARE(QString::fromLatin1(lexer->language()), language);
         }
         QVERIFY(!ui::CodeEditor::lexerFor("notes.txt", nullptr));
+    }
+
+    // Issue 12: nothing existing is replaced without asking: renames, moves and uploads
+    // onto an existing name ask "Replace?" (Cancel keeps both), New File refuses.
+    void renamingOntoAnExistingNameAsks()
+    {
+        api("write", {{"path", "/workspace/first.txt"}, {"content", "FIRST"}});
+        api("write", {{"path", "/workspace/second.txt"}, {"content", "SECOND"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/first.txt") && shown("/workspace/second.txt"), 2000);
+        auto answered = test::answerNextMessageBox(this, "Cancel", "15-files-replace-question");
+        model()->setData(model()->indexForPath("/workspace/first.txt"), "second.txt", Qt::EditRole);
+        QTRY_VERIFY_WITH_TIMEOUT(answered->seen, 5000);
+        QVERIFY2(answered->text.contains("/workspace/second.txt already exists"), qPrintable(answered->text));
+        answered->buttons.sort();
+        QCOMPARE(answered->buttons, QStringList({"Cancel", "Replace"})); // named after the action
+        QTest::qWait(300);
+        QCOMPARE(remoteText("/workspace/first.txt"), std::string("FIRST"));
+        QCOMPARE(remoteText("/workspace/second.txt"), std::string("SECOND"));
+        answered = test::answerNextMessageBox(this, "Replace");
+        model()->setData(model()->indexForPath("/workspace/first.txt"), "second.txt", Qt::EditRole);
+        QTRY_COMPARE_WITH_TIMEOUT(remoteText("/workspace/second.txt"), std::string("FIRST"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!shown("/workspace/first.txt"), 2000);
+        // A free name is renamed without a question.
+        answered = test::answerNextMessageBox(this, "Cancel");
+        model()->setData(model()->indexForPath("/workspace/second.txt"), "third.txt", Qt::EditRole);
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/third.txt"), 3000);
+        QVERIFY(!answered->seen);
+        answered->cancelled = true;
+    }
+
+    void movingOntoAnExistingNameAsks()
+    {
+        api("mkdir", {{"path", "/workspace/into"}});
+        api("write", {{"path", "/workspace/into/third.txt"}, {"content", "INSIDE"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/into"), 2000);
+        std::unique_ptr<QMimeData> dragged(model()->mimeData({model()->indexForPath("/workspace/third.txt")}));
+        auto answered = test::answerNextMessageBox(this, "Cancel");
+        model()->dropMimeData(dragged.get(), Qt::MoveAction, -1, -1, model()->indexForPath("/workspace/into"));
+        QTRY_VERIFY_WITH_TIMEOUT(answered->seen, 5000);
+        QTest::qWait(300);
+        QCOMPARE(remoteText("/workspace/into/third.txt"), std::string("INSIDE"));
+        answered = test::answerNextMessageBox(this, "Replace");
+        model()->dropMimeData(dragged.get(), Qt::MoveAction, -1, -1, model()->indexForPath("/workspace/into"));
+        QTRY_COMPARE_WITH_TIMEOUT(remoteText("/workspace/into/third.txt"), std::string("FIRST"), 5000);
+    }
+
+    void uploadingOntoExistingFilesAsks()
+    {
+        QFile local(local_.filePath("hello.txt"));
+        QVERIFY(local.open(QIODevice::WriteOnly));
+        local.write("from this computer\n");
+        local.close();
+        QFile other(local_.filePath("brand-new.txt"));
+        QVERIFY(other.open(QIODevice::WriteOnly));
+        other.write("new\n");
+        other.close();
+        const QStringList both = {local.fileName(), other.fileName()};
+        auto answered = test::answerNextMessageBox(this, "Cancel");
+        pane_->upload(both, "/workspace");
+        QTRY_VERIFY_WITH_TIMEOUT(answered->seen, 5000);
+        answered->buttons.sort();
+        QCOMPARE(answered->buttons, QStringList({"Cancel", "Replace", "Skip Existing"}));
+        QTest::qWait(500);
+        QCOMPARE(remoteText("/workspace/hello.txt"), std::string("hello\n"));
+        QVERIFY(!shown("/workspace/brand-new.txt"));
+        answered = test::answerNextMessageBox(this, "Skip Existing");
+        pane_->upload(both, "/workspace");
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/brand-new.txt"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->transfers()->activeCount() == 0, 5000);
+        QCOMPARE(remoteText("/workspace/hello.txt"), std::string("hello\n"));
+        api("delete", {{"path", "/workspace/brand-new.txt"}});
+    }
+
+    void newFileNeverOpensOverAnExistingOne()
+    {
+        pane_->tree()->setCurrentIndex(QModelIndex());
+        const int tabs = pane_->editors()->count();
+        answerNextInput("hello.txt");
+        triggerAction("New File…");
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->banner()->text().contains("already exists"), 5000);
+        QCOMPARE(remoteText("/workspace/hello.txt"), std::string("hello\n"));
+        QCOMPARE(pane_->editors()->count(), tabs); // no blank tab over the existing file
+        // A new name: created, opened and selected.
+        answerNextInput("created.txt");
+        triggerAction("New File…");
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->editors()->tabText(pane_->editors()->currentIndex()) == "created.txt", 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(model()->pathOf(pane_->tree()->currentIndex()) == "/workspace/created.txt", 5000);
+    }
+
+    // A stopped sandbox's open files stay in view with their unsaved text.
+    void unsavedTabsStayWhenTheSandboxStops()
+    {
+        ui::FileEditor *editor = pane_->openFile("/workspace/hello.txt");
+        QTRY_VERIFY(editor->isText());
+        editor->codeEditor()->scintilla()->append("unsaved line\n");
+        QVERIFY(editor->isModified());
+        pane_->setSandboxStatus("stopped");
+        QTRY_VERIFY(!pane_->isWatching());
+        QVERIFY(editor->isVisible());
+        QVERIFY(editor->codeEditor()->text().contains("unsaved line"));
+        QVERIFY(pane_->banner()->text().contains("not running"));
+        screenshot(pane_.get(), "16-files-stopped-with-unsaved");
+        QVERIFY(pane_->unsavedEditors().contains(editor));
+        const QString copy = local_.filePath("copy-of-hello.txt");
+        QVERIFY(editor->saveToComputer(copy));
+        QFile saved(copy);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QVERIFY(saved.readAll().contains("unsaved line"));
+        pane_->setSandboxStatus("running");
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->isWatching(), 3000);
+        editor->codeEditor()->scintilla()->undo();
+        editor->codeEditor()->setModified(false);
     }
 
     void stoppedSandboxOffersToStart()

@@ -10,6 +10,9 @@
 #include "window/MainWindow.h"
 #include "window/NewSandboxDialog.h"
 #include "window/SandboxView.h"
+#include "widgets/CodeEditor.h"
+#include "window/RecoveredChanges.h"
+#include "panes/files/FileEditor.h"
 #include "panes/overview/OverviewPane.h"
 #include "panes/files/FilesPane.h"
 #include "panes/commands/CommandsPane.h"
@@ -23,6 +26,7 @@
 #include <QStandardItemModel>
 #include <QApplication>
 #include <QDir>
+#include <QFile>
 #include <QDoubleSpinBox>
 #include <QJsonObject>
 #include <QMessageBox>
@@ -36,6 +40,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTranslator>
+
+#include <Qsci/qsciscintilla.h>
 
 #include <sys/stat.h>
 
@@ -293,6 +299,71 @@ private slots:
     }
 
     // Quit with running sandboxes of the embedded engine asks: keep them or stop them.
+    // Issue 12: the window never loses the user's work without asking. A destroyed sandbox's
+    // unsaved files move into a window of their own; Destroy says so and names its button.
+    void destroyingASandboxKeepsItsUnsavedFiles()
+    {
+        auto api = http();
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/doomed", "{}").status, 200);
+        QCOMPARE(api.requestJson("POST", "/v1/sandboxes/doomed/api/write",
+                                 client::Json{{"path", "/workspace/work.txt"}, {"content", "saved part\n"}}).status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("doomed") >= 0, 2000);
+        window_->selectSandbox("doomed");
+        ui::FileEditor *editor = window_->currentView()->files()->openFile("/workspace/work.txt");
+        QTRY_VERIFY_WITH_TIMEOUT(editor->isText(), 5000);
+        editor->codeEditor()->scintilla()->append("precious unsaved line\n");
+        auto answered = test::answerNextMessageBox(this, "Cancel", "09-destroy-question");
+        window_->confirmDestroy();
+        QVERIFY(answered->seen);
+        answered->buttons.sort();
+        QCOMPARE(answered->buttons, QStringList({"Cancel", "Destroy"}));
+        QVERIFY2(answered->text.contains("unsaved changes"), qPrintable(answered->text));
+        QCOMPARE(window_->sandboxModel()->rowOf("doomed") >= 0, true);
+        answered = test::answerNextMessageBox(this, "Destroy");
+        window_->confirmDestroy();
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("doomed") < 0, 10000);
+        ui::RecoveredChanges *recovered = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((recovered = window_->findChild<ui::RecoveredChanges *>()) && recovered->isVisible(), 3000);
+        QCOMPARE(recovered->unsavedEditors().size(), 1);
+        ui::FileEditor *kept = recovered->unsavedEditors().first();
+        QVERIFY(kept->codeEditor()->text().contains("precious unsaved line"));
+        screenshot(recovered, "10-recovered-changes");
+        QTemporaryDir local;
+        QVERIFY(kept->saveToComputer(local.filePath("work.txt")));
+        QFile copy(local.filePath("work.txt"));
+        QVERIFY(copy.open(QIODevice::ReadOnly));
+        QCOMPARE(copy.readAll(), QByteArray("saved part\nprecious unsaved line\n"));
+        QVERIFY(recovered->unsavedEditors().isEmpty()); // kept now: closing asks nothing
+        recovered->reject();
+        QTRY_VERIFY(!window_->findChild<ui::RecoveredChanges *>());
+    }
+
+    // Quit with unsaved files asks: Cancel stays, Save All writes them and quits.
+    void quitWithUnsavedFilesAsks()
+    {
+        auto api = http();
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/editing", "{}").status, 200);
+        QCOMPARE(api.requestJson("POST", "/v1/sandboxes/editing/api/write",
+                                 client::Json{{"path", "/workspace/draft.txt"}, {"content", "v1\n"}}).status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("editing") >= 0, 2000);
+        window_->selectSandbox("editing");
+        ui::FileEditor *editor = window_->currentView()->files()->openFile("/workspace/draft.txt");
+        QTRY_VERIFY_WITH_TIMEOUT(editor->isText(), 5000);
+        editor->codeEditor()->scintilla()->append("v2\n");
+        auto answered = test::answerNextMessageBox(this, "Cancel", "11-quit-unsaved-question");
+        QVERIFY(!window_->close());
+        QVERIFY(answered->seen && window_->isVisible());
+        answered->buttons.sort();
+        QCOMPARE(answered->buttons, QStringList({"Cancel", "Quit Without Saving", "Save All and Quit"}));
+        answered = test::answerNextMessageBox(this, "Save All and Quit");
+        QVERIFY(window_->close());
+        const auto read = api.requestJson("POST", "/v1/sandboxes/editing/api/read", client::Json{{"path", "/workspace/draft.txt"}});
+        QCOMPARE(read.json().value("content", std::string()), std::string("v1\nv2\n"));
+        window_->show(); // for the next test
+        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/editing").status, 200);
+    }
+
     void quitAsksWhetherRunningSandboxesKeepRunning()
     {
         QCOMPARE(http().request("PUT", "/v1/sandboxes/at-quit", "{}").status, 200);

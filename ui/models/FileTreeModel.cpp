@@ -312,8 +312,12 @@ bool FileTreeModel::setData(const QModelIndex &index, const QVariant &value, int
         emit errorOccurred(tr("\"%1\" is not a valid name.").arg(name));
         return false;
     }
-    const QString from = node->path;
-    const QString to = joinPath(parentPath(from), name);
+    emit renameRequested(node->path, joinPath(parentPath(node->path), name));
+    return false; // the row changes once the sandbox has renamed it
+}
+
+void FileTreeModel::rename(const QString &from, const QString &to)
+{
     const quint64 generation = generation_;
     client_->sandboxApi(sandbox_, "rename", QJsonObject{{"oldPath", from}, {"newPath", to}}, this,
                         [this, from, to, generation](const ApiResult &result) {
@@ -326,7 +330,15 @@ bool FileTreeModel::setData(const QModelIndex &index, const QVariant &value, int
         if (Node *renamed = nodeForPath(from))
             renameNode(renamed, to); // at once; the watch event that follows finds nothing to do
     });
-    return true;
+}
+
+void FileTreeModel::move(const QString &source, const QString &destination)
+{
+    client_->sandboxApi(sandbox_, "move", QJsonObject{{"sourcePath", source}, {"destinationPath", destination}}, this,
+                        [this, source](const ApiResult &result) {
+        if (!result.ok())
+            emit errorOccurred(tr("Could not move %1: %2").arg(source, result.errorMessage));
+    });
 }
 
 void FileTreeModel::list(Node *directory)
@@ -596,11 +608,7 @@ bool FileTreeModel::dropMimeData(const QMimeData *data, Qt::DropAction action, i
             const QString destination = joinPath(target, source.mid(source.lastIndexOf('/') + 1));
             if (destination == source || target.startsWith(source + '/') || target == source)
                 continue;
-            client_->sandboxApi(sandbox_, "move", QJsonObject{{"sourcePath", source}, {"destinationPath", destination}},
-                                this, [this, source](const ApiResult &result) {
-                if (!result.ok())
-                    emit errorOccurred(tr("Could not move %1: %2").arg(source, result.errorMessage));
-            });
+            emit moveRequested(source, destination);
         }
         return false; // the tree changes through the watch stream, not through the view's drop
     }

@@ -42,6 +42,10 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     bool setData(const QModelIndex &index, const QVariant &value, int role) override;
+    // Renames or moves in the sandbox; the tree follows (a rename at once, a move through
+    // the watch stream). Failures come as errorOccurred.
+    void rename(const QString &from, const QString &to);
+    void move(const QString &source, const QString &destination);
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     bool hasChildren(const QModelIndex &parent = {}) const override;
@@ -81,6 +85,10 @@ signals:
     void pathRenamed(const QString &from, const QString &to);
     // Local files and folders dropped onto targetDirectory, to be uploaded.
     void uploadRequested(const QStringList &localPaths, const QString &targetDirectory);
+    // A name edited in the view, or items of the tree dropped onto a folder: the pane asks
+    // before anything existing is replaced, then calls rename() / move().
+    void renameRequested(const QString &from, const QString &to);
+    void moveRequested(const QString &source, const QString &destination);
 
 private:
     struct Node;

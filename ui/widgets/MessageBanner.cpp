@@ -10,6 +10,9 @@ MessageBanner::MessageBanner(QWidget *parent) : QFrame(parent), label_(new QLabe
 {
     setObjectName("messageBanner");
     label_->setWordWrap(true);
+    // As tall as the wrapped text needs at the width it gets (not the height of one line).
+    label_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::MinimumExpanding);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *close = new QToolButton(this);
     close->setText(QStringLiteral("×"));

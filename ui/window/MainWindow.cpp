@@ -5,6 +5,10 @@
 #include "widgets/MessageBanner.h"
 #include "widgets/Remembered.h"
 #include "window/NewSandboxDialog.h"
+#include "window/RecoveredChanges.h"
+#include "panes/files/FileEditor.h"
+#include "panes/files/FilesPane.h"
+#include "widgets/Confirm.h"
 #include "window/SandboxView.h"
 
 #include <QAction>
@@ -13,6 +17,7 @@
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
+#include <QEventLoop>
 #include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
@@ -212,6 +217,12 @@ void MainWindow::updateViews()
 {
     for (auto it = views_.begin(); it != views_.end();) {
         if (model_->rowOf(it.key()) < 0) {
+            // Destroyed: unsaved files move into a window of their own instead of going with it.
+            if (const auto unsaved = it.value()->files()->takeUnsavedEditors(); !unsaved.isEmpty()) {
+                auto *window = new RecoveredChanges(it.key(), unsaved, this);
+                recovered_ << window;
+                window->show();
+            }
             it.value()->deleteLater();
             it = views_.erase(it);
         } else {
@@ -306,11 +317,10 @@ void MainWindow::confirmDestroy()
     const QString id = selectedSandbox();
     if (id.isEmpty())
         return;
-    const auto answer = QMessageBox::warning(
-        this, tr("Destroy Sandbox"),
-        tr("Destroy \"%1\"? Its processes are stopped and its workspace is deleted. This cannot be undone.").arg(id),
-        QMessageBox::Cancel | QMessageBox::Discard, QMessageBox::Cancel);
-    if (answer == QMessageBox::Discard)
+    QString details = tr("Its processes are stopped and its workspace is deleted. This cannot be undone.");
+    if (SandboxView *view = views_.value(id); view && !view->files()->unsavedEditors().isEmpty())
+        details += ' ' + tr("Files with unsaved changes stay open in a window of their own.");
+    if (confirmAction(this, tr("Destroy Sandbox"), tr("Destroy \"%1\"?").arg(id), tr("Destroy"), details))
         destroySandbox(id);
 }
 
@@ -329,8 +339,73 @@ void MainWindow::setEmbeddedEngine(std::function<void(bool)> stopSandboxesOnExit
     stopSandboxesOnExit_ = std::move(stopSandboxesOnExit);
 }
 
+bool MainWindow::mayQuitWithUnsavedFiles()
+{
+    QList<FileEditor *> inSandboxes;
+    for (SandboxView *view : std::as_const(views_))
+        inSandboxes << view->files()->unsavedEditors();
+    QList<FileEditor *> detached;
+    for (const auto &window : std::as_const(recovered_))
+        if (window)
+            detached << window->unsavedEditors();
+    const int count = static_cast<int>(inSandboxes.size() + detached.size());
+    if (count == 0)
+        return true;
+    QMessageBox question(QMessageBox::Warning, tr("Quit Sandbench"),
+                         count == 1 ? tr("1 file has unsaved changes.") : tr("%1 files have unsaved changes.").arg(count),
+                         QMessageBox::NoButton, this);
+    QStringList names;
+    for (FileEditor *editor : inSandboxes + detached)
+        names << editor->path();
+    question.setDetailedText(names.join('\n'));
+    QPushButton *saveAll = question.addButton(tr("Save All and Quit"), QMessageBox::AcceptRole);
+    QPushButton *discard = question.addButton(tr("Quit Without Saving"), QMessageBox::DestructiveRole);
+    QPushButton *cancel = question.addButton(QMessageBox::Cancel);
+    question.setDefaultButton(saveAll);
+    question.setEscapeButton(cancel);
+    question.exec();
+    if (question.clickedButton() == discard)
+        return true;
+    if (question.clickedButton() != saveAll)
+        return false;
+    // Written into their sandboxes (waiting for each answer); files of destroyed sandboxes
+    // are saved on this computer.
+    int pending = static_cast<int>(inSandboxes.size());
+    QStringList failures;
+    QEventLoop loop;
+    for (FileEditor *editor : inSandboxes) {
+        connect(editor, &FileEditor::saved, &loop, [&pending, &loop] {
+            if (--pending == 0)
+                loop.quit();
+        });
+        connect(editor, &FileEditor::failed, &loop, [&pending, &loop, &failures, editor](const QString &message) {
+            failures << editor->path() + ": " + message;
+            if (--pending == 0)
+                loop.quit();
+        });
+        editor->save();
+    }
+    if (pending > 0) {
+        QTimer::singleShot(std::chrono::seconds(20), &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    for (FileEditor *editor : detached)
+        if (!editor->saveToComputer())
+            failures << editor->path() + ": " + tr("not saved");
+    if (pending > 0 || !failures.isEmpty()) {
+        banner_->showError(tr("Not quitting: some files were not saved. %1").arg(failures.join("; ")));
+        return false;
+    }
+    return true;
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // Unsaved files first (SIGTERM aside: it quits at once).
+    if (!qApp->property("sandbench.quitOnSignal").toBool() && !mayQuitWithUnsavedFiles()) {
+        event->ignore();
+        return;
+    }
     // The embedded engine ends with the window: running sandboxes may keep running (they
     // are re-adopted next time, and sleep when idle) or stop. SIGTERM never asks.
     int running = 0;

@@ -17,6 +17,8 @@ class QStackedWidget;
 
 namespace sandbench::ui {
 
+class RecoveredChanges;
+
 class EngineClient;
 class EventStream;
 class MessageBanner;
@@ -42,6 +44,8 @@ public:
     void startSandbox(const QString &id);
     void stopSandbox(const QString &id);
     void destroySandbox(const QString &id);
+    // Destroy of the selected sandbox, after asking (the action behind Ctrl+Del).
+    void confirmDestroy();
 
     // For an engine embedded in this process: Quit asks whether running sandboxes keep
     // running or stop, and tells the engine through stopSandboxesOnExit.
@@ -49,6 +53,9 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    // Quit with unsaved files: Save All (waits for the writes), Quit Without Saving, or
+    // Cancel. False: stay.
+    bool mayQuitWithUnsavedFiles();
 
 private:
     void createActions();
@@ -57,7 +64,6 @@ private:
     void updateSelection();
     void updateViews();
     void showNewSandboxDialog();
-    void confirmDestroy();
     void showAbout();
     void lifecycleCall(const QByteArray &method, const QString &path, const QString &failure,
                        const QJsonObject &body = {});
@@ -74,6 +80,7 @@ private:
     QStackedWidget *right_ = nullptr;
     QLabel *rightEmpty_ = nullptr;
     QHash<QString, SandboxView *> views_; // one per sandbox shown so far
+    QList<QPointer<RecoveredChanges>> recovered_; // unsaved files of destroyed sandboxes
     QJsonObject engineLimits_;             // which limits the engine enforces (GET /v1/health)
     QJsonObject engineNetwork_;            // whether it can give sandboxes egress (GET /v1/health)
     std::function<void(bool)> stopSandboxesOnExit_;

@@ -6,6 +6,7 @@
 #include "widgets/CommandLog.h"
 #include "widgets/MessageBanner.h"
 #include "widgets/Remembered.h"
+#include "widgets/Confirm.h"
 #include "widgets/StoppedPlaceholder.h"
 
 #include <QComboBox>
@@ -315,9 +316,8 @@ void CommandsPane::showNewSessionDialog()
 void CommandsPane::deleteSession()
 {
     const QString session = currentSession();
-    if (QMessageBox::question(this, tr("Delete Session"),
-                              tr("Delete the session \"%1\"? Its shell and its background processes end.").arg(session)) !=
-        QMessageBox::Yes)
+    if (!confirmAction(this, tr("Delete Session"), tr("Delete the session \"%1\"?").arg(session), tr("Delete Session"),
+                       tr("Its shell and its background processes end.")))
         return;
     client_->sandboxApi(sandbox_, "session/delete", QJsonObject{{"sessionId", session}}, this,
                         [this, session](const ApiResult &result) {
@@ -417,6 +417,9 @@ void CommandsPane::killProcess(const QString &processId)
 
 void CommandsPane::killAllProcesses()
 {
+    if (!confirmAction(this, tr("Kill All"), tr("Kill every running background process of this sandbox?"),
+                       tr("Kill All")))
+        return;
     client_->call("DELETE", EngineClient::sandboxPath(sandbox_) + "/api/process/kill-all", {}, this,
                   [this](const ApiResult &result) {
         if (!result.ok())

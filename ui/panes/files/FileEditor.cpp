@@ -4,12 +4,15 @@
 #include "widgets/CodeEditor.h"
 #include "widgets/MessageBanner.h"
 
+#include <QDir>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QImage>
 #include <QLabel>
 #include <QLocale>
 #include <QPixmap>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QScrollArea>
 #include <QShortcut>
 #include <QStackedWidget>
@@ -46,6 +49,8 @@ FileEditor::FileEditor(EngineClient *client, const QString &sandboxId, const QSt
         reload();
     });
     reloadShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    auto *saveAsShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this, [this] { saveToComputer(); });
+    saveAsShortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(editor_, &CodeEditor::modificationChanged, this, &FileEditor::titleChanged);
     reload();
 }
@@ -140,8 +145,42 @@ void FileEditor::showProblem(const QString &text)
     pages_->setCurrentWidget(status_);
 }
 
+bool FileEditor::saveToComputer(const QString &localPath)
+{
+    if (!text_)
+        return false;
+    const QString name = path_.mid(path_.lastIndexOf('/') + 1);
+    const QString target = !localPath.isEmpty()
+                               ? localPath
+                               : QFileDialog::getSaveFileName(this, tr("Save a Copy on This Computer"),
+                                                              QDir::homePath() + '/' + name);
+    if (target.isEmpty())
+        return false;
+    QSaveFile file(target);
+    if (!file.open(QIODevice::WriteOnly) || file.write(editor_->text().toUtf8()) < 0 || !file.commit()) {
+        banner_->showError(tr("Could not write %1: %2").arg(target, file.errorString()));
+        return false;
+    }
+    if (detached_) {
+        editor_->setModified(false); // the only place it can be kept now
+        emit titleChanged();
+    }
+    banner_->showInfo(tr("A copy of %1 was saved to %2.").arg(name, target));
+    return true;
+}
+
+void FileEditor::detach(const QString &reason)
+{
+    detached_ = true;
+    banner_->showInfo(reason + ' ' + tr("Ctrl+S saves a copy on this computer."));
+}
+
 void FileEditor::save()
 {
+    if (detached_) {
+        saveToComputer();
+        return;
+    }
     if (!text_ || saving_)
         return;
     saving_ = true;
@@ -150,7 +189,11 @@ void FileEditor::save()
                         [this, content](const ApiResult &result) {
         saving_ = false;
         if (!result.ok()) {
-            banner_->showError(tr("Could not save %1: %2").arg(path_, result.errorMessage));
+            if (result.errorCode == "SANDBOX_NOT_RUNNING")
+                banner_->showError(tr("Could not save %1: the sandbox is not running. Start it and press Ctrl+S "
+                                      "again, or press Ctrl+Shift+S to save a copy on this computer.").arg(path_));
+            else
+                banner_->showError(tr("Could not save %1: %2").arg(path_, result.errorMessage));
             emit failed(result.errorMessage);
             return;
         }

@@ -28,7 +28,14 @@ public:
     CodeEditor *codeEditor() const { return editor_; }
 
     void reload();
+    // Writes the text back into the sandbox (Ctrl+S); once detached, saves to this computer.
     void save();
+    // Writes a copy of the text to a file on this computer, chosen in a dialog (Ctrl+Shift+S);
+    // localPath skips the dialog. False when nothing was written.
+    bool saveToComputer(const QString &localPath = {});
+    // The sandbox is gone (destroyed): the text stays, saving goes to this computer.
+    void detach(const QString &reason);
+    bool isDetached() const { return detached_; }
     // Events from the watch stream.
     void changedInSandbox();
     void renamedTo(const QString &path);
@@ -56,6 +63,7 @@ private:
     MessageBanner *banner_;
     bool text_ = false;
     bool saving_ = false;
+    bool detached_ = false;
 };
 
 } // namespace sandbench::ui

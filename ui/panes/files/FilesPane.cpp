@@ -4,6 +4,7 @@
 #include "models/FileTreeModel.h"
 #include "panes/files/FileEditor.h"
 #include "panes/files/TransferList.h"
+#include "widgets/Confirm.h"
 #include "widgets/CodeEditor.h"
 #include "widgets/MessageBanner.h"
 #include "widgets/Remembered.h"
@@ -107,6 +108,7 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     : QWidget(parent), client_(client), sandbox_(sandboxId), model_(new FileTreeModel(client, this)),
       pages_(new QStackedWidget(this)),
       stoppedPage_(new StoppedPlaceholder(tr("This sandbox is not running. Start it to browse its files."), this)), livePage_(new QWidget(this)),
+      treeSide_(new QWidget(this)),
       tree_(new QTreeView(this)), banner_(new MessageBanner(this)), transfers_(new TransferList(this)),
       editorArea_(new QStackedWidget(this)), editors_(new QTabWidget(this))
 {
@@ -132,7 +134,7 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     editorArea_->addWidget(hintLabel(tr("Double-click a file to open it."), editorArea_));
     editorArea_->addWidget(editors_);
 
-    auto *treeSide = new QWidget(this);
+    auto *treeSide = treeSide_;
     auto *toolbar = new QToolBar(treeSide);
     toolbar->setIconSize(QSize(16, 16));
     auto *treeLayout = new QVBoxLayout(treeSide);
@@ -173,6 +175,12 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     });
     connect(model_, &FileTreeModel::errorOccurred, banner_, &MessageBanner::showError);
     connect(model_, &FileTreeModel::uploadRequested, this, &FilesPane::upload);
+    connect(model_, &FileTreeModel::renameRequested, this, [this](const QString &from, const QString &to) {
+        unlessItWouldReplace(to, [this, from, to] { model_->rename(from, to); });
+    });
+    connect(model_, &FileTreeModel::moveRequested, this, [this](const QString &source, const QString &destination) {
+        unlessItWouldReplace(destination, [this, source, destination] { model_->move(source, destination); });
+    });
     connect(model_, &FileTreeModel::fileModified, this, [this](const QString &path) {
         if (FileEditor *editor = editorFor(path))
             editor->changedInSandbox();
@@ -254,7 +262,20 @@ void FilesPane::hideEvent(QHideEvent *event)
 void FilesPane::updateLiveState()
 {
     const bool running = status_ == "running";
-    pages_->setCurrentWidget(running ? livePage_ : stoppedPage_);
+    // Open files stay in view while the sandbox is stopped: their text is the user's work.
+    const bool keepEditors = !running && editors_->count() > 0;
+    pages_->setCurrentWidget(running || keepEditors ? livePage_ : stoppedPage_);
+    tree_->setEnabled(running);
+    for (QAction *action : actions())
+        action->setEnabled(running);
+    if (keepEditors) {
+        banner_->showInfo(tr("The sandbox is not running. Start it to browse and save its files; open files stay "
+                             "here (Ctrl+Shift+S saves a copy on this computer)."));
+        stoppedNoticeShown_ = true;
+    } else if (running && stoppedNoticeShown_) {
+        banner_->hide();
+        stoppedNoticeShown_ = false;
+    }
     if (running && isVisible())
         openWatch();
     else
@@ -338,6 +359,38 @@ FileEditor *FilesPane::openFile(const QString &path)
     return editor;
 }
 
+QList<FileEditor *> FilesPane::unsavedEditors() const
+{
+    QList<FileEditor *> unsaved;
+    for (int tab = 0; tab < editors_->count(); ++tab)
+        if (auto *editor = static_cast<FileEditor *>(editors_->widget(tab)); editor->isModified())
+            unsaved << editor;
+    return unsaved;
+}
+
+QList<FileEditor *> FilesPane::takeUnsavedEditors()
+{
+    const QList<FileEditor *> unsaved = unsavedEditors();
+    for (FileEditor *editor : unsaved) {
+        editors_->removeTab(editors_->indexOf(editor));
+        editor->setParent(nullptr);
+    }
+    return unsaved;
+}
+
+void FilesPane::unlessItWouldReplace(const QString &destination, std::function<void()> then)
+{
+    client_->sandboxApi(sandbox_, "exists", QJsonObject{{"path", destination}}, this,
+                        [this, destination, then = std::move(then)](const ApiResult &result) {
+        if (!result.ok()) {
+            banner_->showError(tr("Could not check %1: %2").arg(destination, result.errorMessage));
+            return;
+        }
+        if (!result.body.value("exists").toBool() || askReplace(this, {destination}, false) == ReplaceChoice::Replace)
+            then();
+    });
+}
+
 bool FilesPane::closeEditor(int tab)
 {
     auto *editor = static_cast<FileEditor *>(editors_->widget(tab));
@@ -364,17 +417,33 @@ void FilesPane::newFile()
     if (name.isEmpty())
         return;
     const QString path = directory + '/' + name;
-    if (model_->indexForPath(path).isValid()) {
-        banner_->showError(tr("%1 already exists.").arg(path));
-        return;
-    }
-    client_->sandboxApi(sandbox_, "write", QJsonObject{{"path", path}, {"content", ""}}, this,
-                        [this, path](const ApiResult &result) {
-        if (!result.ok())
-            banner_->showError(tr("Could not create %1: %2").arg(path, result.errorMessage));
-        else
+    // Never over an existing file: a new file is empty.
+    client_->sandboxApi(sandbox_, "exists", QJsonObject{{"path", path}}, this, [this, path](const ApiResult &found) {
+        if (found.ok() && found.body.value("exists").toBool()) {
+            banner_->showError(tr("%1 already exists. Choose another name.").arg(path));
+            return;
+        }
+        client_->sandboxApi(sandbox_, "write", QJsonObject{{"path", path}, {"content", ""}}, this,
+                            [this, path](const ApiResult &result) {
+            if (!result.ok()) {
+                banner_->showError(tr("Could not create %1: %2").arg(path, result.errorMessage));
+                return;
+            }
             openFile(path);
+            selectWhenListed(path);
+        });
     });
+}
+
+void FilesPane::selectWhenListed(const QString &path, int attempt)
+{
+    const QModelIndex index = model_->indexForPath(path);
+    if (index.isValid()) {
+        tree_->setCurrentIndex(index);
+        tree_->scrollTo(index);
+    } else if (attempt < 40) {
+        QTimer::singleShot(50, this, [this, path, attempt] { selectWhenListed(path, attempt + 1); });
+    }
 }
 
 void FilesPane::newFolder()
@@ -384,10 +453,18 @@ void FilesPane::newFolder()
     if (name.isEmpty())
         return;
     const QString path = directory + '/' + name;
-    client_->sandboxApi(sandbox_, "mkdir", QJsonObject{{"path", path}, {"recursive", true}}, this,
-                        [this, path](const ApiResult &result) {
-        if (!result.ok())
-            banner_->showError(tr("Could not create %1: %2").arg(path, result.errorMessage));
+    client_->sandboxApi(sandbox_, "exists", QJsonObject{{"path", path}}, this, [this, path](const ApiResult &found) {
+        if (found.ok() && found.body.value("exists").toBool()) {
+            banner_->showError(tr("%1 already exists. Choose another name.").arg(path));
+            return;
+        }
+        client_->sandboxApi(sandbox_, "mkdir", QJsonObject{{"path", path}, {"recursive", true}}, this,
+                            [this, path](const ApiResult &result) {
+            if (!result.ok())
+                banner_->showError(tr("Could not create %1: %2").arg(path, result.errorMessage));
+            else
+                selectWhenListed(path);
+        });
     });
 }
 
@@ -397,8 +474,8 @@ void FilesPane::deleteSelected()
     if (paths.isEmpty())
         return;
     const QString what = paths.size() == 1 ? paths.first() : tr("%n items", nullptr, static_cast<int>(paths.size()));
-    if (QMessageBox::warning(this, tr("Delete"), tr("Delete %1 from the sandbox? This cannot be undone.").arg(what),
-                             QMessageBox::Cancel | QMessageBox::Discard, QMessageBox::Cancel) != QMessageBox::Discard)
+    if (!confirmAction(this, tr("Delete"), tr("Delete %1 from the sandbox?").arg(what), tr("Delete"),
+                       tr("This cannot be undone.")))
         return;
     for (const QString &path : paths) {
         // deleteFile refuses directories (as the protocol says): those go with rm -rf.
@@ -417,6 +494,39 @@ void FilesPane::deleteSelected()
 }
 
 void FilesPane::upload(const QStringList &localPaths, const QString &targetDirectory)
+{
+    // First which of them exist there already; then one question for all of those.
+    struct Check {
+        QStringList pending;
+        QStringList existing;
+    };
+    auto check = std::make_shared<Check>();
+    check->pending = localPaths;
+    for (const QString &local : localPaths) {
+        const QString remote = targetDirectory + '/' + QFileInfo(local).fileName();
+        client_->sandboxApi(sandbox_, "exists", QJsonObject{{"path", remote}}, this,
+                            [this, check, local, remote, localPaths, targetDirectory](const ApiResult &found) {
+            check->pending.removeOne(local);
+            if (found.ok() && found.body.value("exists").toBool())
+                check->existing << remote;
+            if (!check->pending.isEmpty())
+                return;
+            QStringList chosen = localPaths;
+            if (!check->existing.isEmpty()) {
+                const ReplaceChoice choice = askReplace(this, check->existing, check->existing.size() < localPaths.size());
+                if (choice == ReplaceChoice::Cancel)
+                    return;
+                if (choice == ReplaceChoice::Skip)
+                    chosen.removeIf([&](const QString &path) {
+                        return check->existing.contains(targetDirectory + '/' + QFileInfo(path).fileName());
+                    });
+            }
+            uploadNow(chosen, targetDirectory);
+        });
+    }
+}
+
+void FilesPane::uploadNow(const QStringList &localPaths, const QString &targetDirectory)
 {
     for (const QString &local : localPaths) {
         const QFileInfo info(local);

@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QWidget>
 
+#include <functional>
+
 #include <memory>
 
 class QAction;
@@ -36,13 +38,19 @@ public:
     QTreeView *tree() const { return tree_; }
     QTabWidget *editors() const { return editors_; }
     TransferList *transfers() const { return transfers_; }
+    MessageBanner *banner() const { return banner_; }
     bool isWatching() const;
 
     // The sandbox's status from the engine: the tree is live only while it runs.
     void setSandboxStatus(const QString &status);
 
     FileEditor *openFile(const QString &path);
+    // Open files whose text has changes not written to the sandbox.
+    QList<FileEditor *> unsavedEditors() const;
+    // Removes the tabs of unsaved files and hands their editors over (the sandbox is going).
+    QList<FileEditor *> takeUnsavedEditors();
     // Uploads local files and folders (recursively) into a sandbox directory.
+    // Existing names there are replaced only when the user agrees (Replace, Skip Existing).
     void upload(const QStringList &localPaths, const QString &targetDirectory);
     void download(const QString &remotePath, const QString &localPath);
 
@@ -67,6 +75,12 @@ private:
     FileEditor *editorFor(const QString &path) const;
     bool closeEditor(int tab);
     QMimeData *dragOut(const QStringList &paths);
+    // Runs then() once the user agreed to replace what is at destination in the sandbox
+    // (at once when nothing is there).
+    void unlessItWouldReplace(const QString &destination, std::function<void()> then);
+    void uploadNow(const QStringList &localPaths, const QString &targetDirectory);
+    // Selects path in the tree once the watch stream has listed it (tries for 2 s).
+    void selectWhenListed(const QString &path, int attempt = 0);
 
     EngineClient *client_;
     QString sandbox_;
@@ -74,9 +88,11 @@ private:
     FileTreeModel *model_;
     QPointer<EventStream> watch_;
     bool everWatched_ = false;
+    bool stoppedNoticeShown_ = false; // the banner says the sandbox is not running
     QStackedWidget *pages_;
     StoppedPlaceholder *stoppedPage_;
     QWidget *livePage_;
+    QWidget *treeSide_;
     QTreeView *tree_;
     MessageBanner *banner_;
     TransferList *transfers_;

@@ -1,0 +1,55 @@
+#include "widgets/Confirm.h"
+
+#include <QCoreApplication>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStringList>
+
+namespace sandbench::ui {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Confirm", text);
+}
+
+} // namespace
+
+bool confirmAction(QWidget *parent, const QString &title, const QString &text, const QString &action,
+                   const QString &details)
+{
+    QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::NoButton, parent);
+    if (!details.isEmpty())
+        box.setInformativeText(details);
+    QPushButton *confirm = box.addButton(action, QMessageBox::DestructiveRole);
+    QPushButton *cancel = box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(cancel);
+    box.setEscapeButton(cancel);
+    box.exec();
+    return box.clickedButton() == confirm;
+}
+
+ReplaceChoice askReplace(QWidget *parent, const QStringList &existing, bool offerSkip)
+{
+    const QString text = existing.size() == 1
+                             ? tr("%1 already exists. Replace it?").arg(existing.first())
+                             : tr("%1 items already exist. Replace them?").arg(existing.size());
+    QMessageBox box(QMessageBox::Warning, tr("Replace"), text, QMessageBox::NoButton, parent);
+    if (existing.size() > 1)
+        box.setDetailedText(existing.join('\n'));
+    box.setInformativeText(tr("What is there now is lost."));
+    QPushButton *replace = box.addButton(tr("Replace"), QMessageBox::DestructiveRole);
+    QPushButton *skip = offerSkip ? box.addButton(tr("Skip Existing"), QMessageBox::AcceptRole) : nullptr;
+    QPushButton *cancel = box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(cancel);
+    box.setEscapeButton(cancel);
+    box.exec();
+    if (box.clickedButton() == replace)
+        return ReplaceChoice::Replace;
+    if (skip && box.clickedButton() == skip)
+        return ReplaceChoice::Skip;
+    return ReplaceChoice::Cancel;
+}
+
+} // namespace sandbench::ui
