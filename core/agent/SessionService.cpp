@@ -40,7 +40,8 @@ struct SessionService::Session {
     bool runningTimedOutCommand = false;
 };
 
-// A foreground command on its way: the locked session and where its output goes.
+// A foreground command on its way: the locked session, where its output goes, and the
+// processes the shell already had (earlier commands' `&` jobs, which a Stop leaves alone).
 struct SessionService::Foreground {
     Foreground(std::shared_ptr<Session> locked, system::AsyncMutex::Guard lock, std::uint64_t number)
         : session(std::move(locked)), guard(std::move(lock)), sequence(number),
@@ -50,6 +51,7 @@ struct SessionService::Foreground {
     std::uint64_t sequence;
     std::string outPath;
     std::string errPath;
+    std::set<pid_t> before;
 };
 
 namespace {
@@ -269,9 +271,12 @@ asio::awaitable<std::unique_ptr<SessionService::Foreground>> SessionService::sta
         throwSessionGone(request.sessionId, *session);
     }
     auto run = std::make_unique<Foreground>(session, std::move(guard), nextSequence_++);
-    // Empty before the command starts: a follower never sees an earlier command's output.
-    truncate(run->outPath.c_str(), 0);
-    truncate(run->errPath.c_str(), 0);
+    // New capture files for each command: a follower never sees an earlier command's
+    // output, and a leftover writer of one (an `&` job) writes into a file nobody reads.
+    unlink(run->outPath.c_str());
+    unlink(run->errPath.c_str());
+    for (pid_t pid : system::descendantsDeepestFirst(session->shell->pid()))
+        run->before.insert(pid);
     co_await session->shell->send(foregroundScript(request, run->sequence, run->outPath, run->errPath, *session->shell));
     co_return run;
 }
@@ -535,7 +540,14 @@ asio::awaitable<void> SessionService::finishStopped(std::unique_ptr<Foreground> 
         // The session's background processes live on.
         const auto old = session->shell;
         kill(old->pid(), SIGSTOP);
-        const auto targets = foregroundProcesses(old->pid(), session->background);
+        const auto commandsProcesses = [&] {
+            std::vector<pid_t> targets;
+            for (pid_t pid : foregroundProcesses(old->pid(), session->background))
+                if (!run->before.count(pid))
+                    targets.push_back(pid);
+            return targets;
+        };
+        const auto targets = commandsProcesses();
         for (pid_t pid : targets)
             kill(pid, SIGINT);
         asio::steady_timer tick(executor_);
@@ -548,13 +560,24 @@ asio::awaitable<void> SessionService::finishStopped(std::unique_ptr<Foreground> 
             co_await tick.async_wait(asio::use_awaitable);
         }
         try {
-            session->shell = Shell::replaceOf(*old, executor_, environmentFor(session->env));
+            session->shell = Shell::replaceOf(*old, executor_, environmentFor(session->env), startingDirectory(std::nullopt));
         } catch (const std::exception &) {
             // No new shell: the next command reports SESSION_TERMINATED and starts one.
         }
-        for (pid_t pid : targets)
-            kill(pid, SIGKILL);
+        // Again until none is left: what got SIGINT may have started more meanwhile.
+        for (int pass = 0; pass < 5; ++pass) {
+            const auto left = commandsProcesses();
+            if (left.empty())
+                break;
+            for (pid_t pid : left)
+                kill(pid, SIGKILL);
+        }
         kill(old->pid(), SIGKILL);
+        // Its last report, if any, is read, so that the old shell is reaped.
+        asio::co_spawn(executor_, [old]() -> asio::awaitable<void> {
+            while (co_await old->nextReport()) {
+            }
+        }, system::inBackground("replaced shell"));
     }
     truncate(run->outPath.c_str(), 0);
     truncate(run->errPath.c_str(), 0);

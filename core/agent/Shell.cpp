@@ -15,6 +15,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstring>
@@ -91,7 +92,7 @@ Shell::Shell(asio::any_io_executor executor, std::vector<std::string> env, std::
     if (!statePath_.empty()) {
         // A replacement takes up its predecessor's state. Small enough for the pipe's
         // buffer, and written before anything else can be.
-        const std::string resume = "builtin source " + shellQuote(statePath_) + " 2>/dev/null\n";
+        const std::string resume = "builtin source " + shellQuote(statePath_) + " </dev/null 2>/dev/null\n";
         [[maybe_unused]] const ssize_t written = ::write(stdinWrite, resume.data(), resume.size());
     }
     input_.assign(stdinWrite);
@@ -139,16 +140,29 @@ std::string Shell::saveStateCommand() const
 {
     if (statePath_.empty())
         return {};
-    return "{ builtin export -p; builtin declare -f; builtin alias -p; "
-           "builtin printf 'builtin cd -- %q\\n' \"$PWD\"; } >" + shellQuote(statePath_) + " 2>/dev/null; ";
+    // Into a temporary file, renamed over the state when the command's report arrives: a
+    // shell killed while writing never leaves half a state behind.
+    return "{ builtin export -p; builtin declare -f; builtin alias -p; builtin shopt -p; builtin shopt -po; "
+           "builtin umask -p; builtin printf 'builtin cd -- %q\\n' \"$PWD\"; } >" + shellQuote(statePath_ + ".new") +
+           " 2>/dev/null; ";
 }
 
-std::shared_ptr<Shell> Shell::replaceOf(const Shell &old, asio::any_io_executor executor, std::vector<std::string> env)
+std::shared_ptr<Shell> Shell::replaceOf(const Shell &old, asio::any_io_executor executor, std::vector<std::string> env,
+                                        const std::string &fallbackCwd)
 {
+    // The state file says where to go; starting in the old directory covers a shell that
+    // saved none yet (a deleted directory cannot be entered: the fallback then).
     char buffer[4096];
     const std::string link = "/proc/" + std::to_string(old.pid()) + "/cwd";
     const ssize_t n = readlink(link.c_str(), buffer, sizeof buffer);
-    const std::string cwd = n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : "/";
+    std::string cwd = n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : fallbackCwd;
+    struct stat info{};
+    if (cwd.ends_with(" (deleted)") || ::stat(cwd.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+        cwd = fallbackCwd;
+    // With a state file, its exports are the whole environment (variables the shell had
+    // unset stay unset).
+    if (::stat(old.statePath().c_str(), &info) == 0 && info.st_size > 0)
+        env.clear();
     return start(std::move(executor), std::move(env), cwd, old.statePath());
 }
 
@@ -169,6 +183,8 @@ asio::awaitable<void> Shell::readReports()
             break;
         std::string line(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + n - 1);
         buffer.consume(n);
+        if (!statePath_.empty() && line.starts_with("done "))
+            ::rename((statePath_ + ".new").c_str(), statePath_.c_str()); // the state it saved is whole
         co_await channel_.async_send(boost::system::error_code{}, std::move(line),
                                      asio::redirect_error(asio::use_awaitable, error));
     }

@@ -63,13 +63,14 @@ public:
                                         std::string cwd, std::string statePath = {});
     Shell(asio::any_io_executor executor, std::vector<std::string> env, std::string cwd, std::string statePath);
 
-    // Shell code that saves the shell's directory, exported variables, functions and
-    // aliases to statePath (empty without one). Plain variables and options are not kept.
+    // Shell code that saves the shell's directory, exported variables, functions, aliases,
+    // options and umask to statePath (empty without one). Plain variables, arrays and traps
+    // are not kept.
     std::string saveStateCommand() const;
     // A new shell in the old one's directory with the state it saved after its last
     // command, for a shell that was killed to stop its command.
     static std::shared_ptr<Shell> replaceOf(const Shell &old, asio::any_io_executor executor,
-                                            std::vector<std::string> env);
+                                            std::vector<std::string> env, const std::string &fallbackCwd);
     const std::string &statePath() const { return statePath_; }
     ~Shell();
     Shell(const Shell &) = delete;

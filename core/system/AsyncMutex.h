@@ -1,13 +1,17 @@
 // FIFO semaphores and mutexes for coroutines on one executor: waiters are served in
-// arrival order.
+// arrival order; a waiter whose coroutine is cancelled leaves the queue (operation_aborted)
+// and never holds the slot.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 
@@ -34,11 +38,21 @@ public:
             --free_;
             co_return Guard(this);
         }
-        auto waiter = std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor,
-                                                                   boost::asio::steady_timer::time_point::max());
+        auto waiter = std::make_shared<Waiter>(co_await boost::asio::this_coro::executor);
         waiters_.push_back(waiter);
         boost::system::error_code ignored;
-        co_await waiter->async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+        co_await waiter->timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+        const auto state = co_await boost::asio::this_coro::cancellation_state;
+        const bool cancelled = state.cancelled() != boost::asio::cancellation_type::none;
+        if (!waiter->granted) {
+            // The waiting coroutine was cancelled (its client left): it never held the slot.
+            std::erase(waiters_, waiter);
+            throw boost::system::system_error(boost::asio::error::operation_aborted);
+        }
+        if (cancelled) {
+            release(); // handed over, but nobody wants it any more: to the next one
+            throw boost::system::system_error(boost::asio::error::operation_aborted);
+        }
         co_return Guard(this); // the slot was handed over by release()
     }
 
@@ -53,11 +67,19 @@ private:
         }
         auto next = waiters_.front();
         waiters_.pop_front();
-        next->cancel();
+        next->granted = true;
+        next->timer.cancel();
     }
 
+    struct Waiter {
+        explicit Waiter(boost::asio::any_io_executor executor)
+            : timer(std::move(executor), boost::asio::steady_timer::time_point::max()) {}
+        boost::asio::steady_timer timer;
+        bool granted = false;
+    };
+
     std::size_t free_;
-    std::deque<std::shared_ptr<boost::asio::steady_timer>> waiters_;
+    std::deque<std::shared_ptr<Waiter>> waiters_;
 };
 
 class AsyncMutex {

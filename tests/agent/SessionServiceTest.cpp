@@ -3,6 +3,7 @@
 #include "agent/SessionService.h"
 #include "protocol/Protocol.h"
 #include "support/EngineHarness.h"
+#include "system/ProcessTree.h"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -12,6 +13,9 @@
 #include <QtTest>
 
 #include <chrono>
+#include <optional>
+
+#include <signal.h>
 
 #undef emit // Qt's keyword macro hides cancellation_signal::emit
 
@@ -361,6 +365,42 @@ private slots:
         while (!done)
             io.run_one();
         QCOMPARE(run("echo $MODE $PWD", "stubborn").stdout, std::string("session /tmp"));
+    }
+
+    // Found by the review: a Stop of a command still waiting for its session leaves the
+    // running one alone; earlier `&` jobs survive a Stop (as in a terminal); a deleted
+    // working directory does not lose the session.
+    void aQueuedStopLeavesTheRunningCommandAlone()
+    {
+        std::optional<CommandResult> first;
+        Json body = {{"command", "echo LONG-START; sleep 1; echo LONG-END"}, {"sessionId", "queue"}};
+        boost::asio::co_spawn(io, sessions->execute(parseCommandRequest(body)),
+                              [&](std::exception_ptr, CommandResult result) { first = result; });
+        test::pump(io, 200);
+        stopAfter("echo QUEUED", 200, "queue");
+        while (!first)
+            io.run_one();
+        QCOMPARE(first->stdout, std::string("LONG-START\nLONG-END"));
+        QCOMPARE(run("echo after", "queue").stdout, std::string("after"));
+    }
+
+    void earlierBackgroundJobsSurviveAStop()
+    {
+        const pid_t job = std::stoi(run("sleep 300 >/dev/null 2>&1 & echo $!", "jobs").stdout);
+        const auto started = std::chrono::steady_clock::now();
+        stopAfter("sleep 20", 300, "jobs");
+        QCOMPARE(run("echo quick", "jobs").stdout, std::string("quick"));
+        QVERIFY2(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1500), "the Stop waited its grace");
+        QVERIFY(!system::isGone(job));
+        kill(job, SIGKILL);
+    }
+
+    void aDeletedDirectoryDoesNotLoseTheSession()
+    {
+        const std::string dir = scratch.path().toStdString() + "/gone";
+        run("export KEEP_ME=yes; mkdir " + dir + " && cd " + dir + " && rmdir " + dir, "deleted");
+        stopAfter("sleep 20", 300, "deleted");
+        QCOMPARE(run("echo $KEEP_ME", "deleted").stdout, std::string("yes"));
     }
 
     void sessionlessRunsFreshAndTimesOutWith124()
