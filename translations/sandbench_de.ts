@@ -177,11 +177,11 @@
     </message>
     <message>
         <source>Kill</source>
-        <translation>Beenden</translation>
+        <translation>Abwürgen</translation>
     </message>
     <message>
         <source>Kill All</source>
-        <translation>Alle beenden</translation>
+        <translation>Alle abwürgen</translation>
     </message>
     <message>
         <source>Double-click a process to follow its output here.</source>
@@ -225,11 +225,11 @@
     </message>
     <message>
         <source>Could not kill %1: %2</source>
-        <translation>%1 konnte nicht beendet werden: %2</translation>
+        <translation>%1 konnte nicht abgewürgt werden: %2</translation>
     </message>
     <message>
         <source>Could not kill the processes: %1</source>
-        <translation>Die Prozesse konnten nicht beendet werden: %1</translation>
+        <translation>Die Prozesse konnten nicht abgewürgt werden: %1</translation>
     </message>
     <message>
         <source>Delete the session &quot;%1&quot;?</source>
@@ -241,7 +241,7 @@
     </message>
     <message>
         <source>Kill every running background process of this sandbox?</source>
-        <translation>Alle laufenden Hintergrundprozesse dieser Sandbox abbrechen?</translation>
+        <translation>Alle laufenden Hintergrundprozesse dieser Sandbox abwürgen?</translation>
     </message>
 </context>
 <context>
@@ -805,6 +805,14 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>This computer&apos;s loopback (%1) is never reachable from a sandbox.</source>
         <translation>Das Loopback dieses Rechners (%1) ist aus einer Sandbox nie erreichbar.</translation>
+    </message>
+    <message>
+        <source>Sandbox IDs are lower case, with dashes for spaces and underscores.</source>
+        <translation>Sandbox-IDs bestehen aus Kleinbuchstaben, mit Bindestrichen statt Leerzeichen und Unterstrichen.</translation>
+    </message>
+    <message>
+        <source>“%1” cannot be part of a sandbox ID: use a-z, 0-9 and -.</source>
+        <translation>„%1“ darf nicht in einer Sandbox-ID stehen: erlaubt sind a-z, 0-9 und -.</translation>
     </message>
 </context>
 <context>

@@ -15,7 +15,9 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QTemporaryDir>
+#include <QAction>
 #include <QPushButton>
+#include <QTableView>
 #include <QTest>
 #include <QTextBlock>
 #include <QTimer>
@@ -191,6 +193,21 @@ private slots:
         const QString lastBlock = log.mid(log.lastIndexOf("echo AFTER-$((3+4))"));
         QVERIFY2(lastBlock.contains("AFTER-7\n") && !lastBlock.contains("loop-line"), qPrintable(lastBlock));
         screenshot(pane_.get(), "23-commands-after-stop");
+    }
+
+    void processActionsNeedASelection()
+    {
+        QAction *kill = nullptr;
+        QAction *follow = nullptr;
+        for (QAction *action : pane_->findChildren<QAction *>()) {
+            if (action->text() == "Kill")
+                kill = action;
+            if (action->text() == "Follow Logs")
+                follow = action;
+        }
+        QVERIFY(kill && follow);
+        pane_->processTable()->clearSelection();
+        QVERIFY(!kill->isEnabled() && !follow->isEnabled());
     }
 
     void sessionsAreCreatedAndKeepTheirOwnDirectory()

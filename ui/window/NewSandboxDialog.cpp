@@ -16,7 +16,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QRegularExpressionValidator>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -64,7 +63,20 @@ NewSandboxDialog::NewSandboxDialog(QWidget *parent)
 {
     setWindowTitle(tr("New Sandbox"));
     id_->setPlaceholderText(tr("for example my-project"));
-    id_->setValidator(new QRegularExpressionValidator(QRegularExpression("[a-z0-9-]{0,63}"), id_));
+    id_->setMaxLength(63);
+    // Capitals, spaces, underscores and dots become what an id allows, as they are typed;
+    // anything else stays visible and is explained (never dropped silently).
+    connect(id_, &QLineEdit::textEdited, this, [this](const QString &text) {
+        QString converted = text.toLower();
+        converted.replace(QRegularExpression(QStringLiteral("[ _.]")), QStringLiteral("-"));
+        if (converted != text) {
+            const int cursor = id_->cursorPosition();
+            id_->setText(converted);
+            id_->setCursorPosition(cursor);
+            idNote_ = tr("Sandbox IDs are lower case, with dashes for spaces and underscores.");
+        }
+        validate();
+    });
     id_->setToolTip(tr("Lower-case letters, digits and dashes; at most 63 characters"));
 
     keepAlive_->setText(tr("Keep running while idle"));
@@ -187,7 +199,11 @@ void NewSandboxDialog::setEngineNetwork(const QJsonObject &network)
 void NewSandboxDialog::validate()
 {
     QString problem;
-    if (!id_->text().isEmpty() && !isValidId(id_->text()))
+    const QString id = id_->text();
+    static const QRegularExpression disallowed(QStringLiteral("[^a-z0-9-]"));
+    if (const auto found = disallowed.match(id); found.hasMatch())
+        problem = tr("“%1” cannot be part of a sandbox ID: use a-z, 0-9 and -.").arg(found.captured());
+    else if (!id.isEmpty() && !isValidId(id))
         problem = tr("The ID must start and end with a letter or digit.");
     if (problem.isEmpty())
         problem = env_->problem();
@@ -204,8 +220,9 @@ void NewSandboxDialog::validate()
                 break;
         }
     }
-    problem_->setText(problem);
-    problem_->setVisible(!problem.isEmpty());
+    problem_->setText(problem.isEmpty() ? idNote_ : problem);
+    problem_->setStyleSheet(problem.isEmpty() ? QStringLiteral("color: gray;") : QStringLiteral("color: #cf222e;"));
+    problem_->setVisible(!problem_->text().isEmpty());
     buttons_->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty() && isValidId(id_->text()));
 }
 

@@ -43,6 +43,7 @@ private:
     QComboBox *network_;
     QLineEdit *networkAllow_;
     QLabel *problem_;
+    QString idNote_; // what was converted in the typed id
     QDialogButtonBox *buttons_;
 };
 

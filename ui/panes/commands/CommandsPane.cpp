@@ -95,10 +95,20 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     processBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     processBar->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Start…"), this,
                           &CommandsPane::showStartProcessDialog);
-    processBar->addAction(style()->standardIcon(QStyle::SP_FileDialogContentsView), tr("Follow Logs"), this,
-                          [this] { followProcess(selectedProcess()); });
-    processBar->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Kill"), this,
-                          [this] { killProcess(selectedProcess()); });
+    QAction *follow = processBar->addAction(style()->standardIcon(QStyle::SP_FileDialogContentsView), tr("Follow Logs"),
+                                            this, [this] { followProcess(selectedProcess()); });
+    QAction *killOne = processBar->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Kill"), this,
+                                             [this] { killProcess(selectedProcess()); });
+    // Only with a process selected (the list refreshes: the selection may go with it).
+    const auto updateSelectionActions = [this, follow, killOne] {
+        const bool selected = processTable_->selectionModel()->hasSelection();
+        follow->setEnabled(selected);
+        killOne->setEnabled(selected);
+    };
+    connect(processTable_->selectionModel(), &QItemSelectionModel::selectionChanged, this, updateSelectionActions);
+    connect(processes_, &QAbstractItemModel::modelReset, this, updateSelectionActions);
+    connect(processes_, &QAbstractItemModel::rowsRemoved, this, updateSelectionActions);
+    updateSelectionActions();
     processBar->addAction(style()->standardIcon(QStyle::SP_DialogDiscardButton), tr("Kill All"), this,
                           &CommandsPane::killAllProcesses);
     connect(processTable_, &QTableView::doubleClicked, this,

@@ -47,6 +47,7 @@ public:
     ProcessListModel *processes() const { return processes_; }
     QLineEdit *commandLine() const { return commandLine_; }
     QPushButton *runButton() const { return runButton_; }
+    QTableView *processTable() const { return processTable_; }
 
 signals:
     void startRequested();
