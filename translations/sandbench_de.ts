@@ -59,6 +59,18 @@
         <source>&amp;Environment:</source>
         <translation>&amp;Umgebung:</translation>
     </message>
+    <message>
+        <source>Choose Another Folder…</source>
+        <translation>Anderen Ordner wählen …</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Folder for Sandboxes</source>
+        <translation>Ordner für Sandboxen</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui</name>

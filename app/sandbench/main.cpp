@@ -15,6 +15,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageBox>
+#include <QPushButton>
+#include <QFileDialog>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSocketNotifier>
@@ -74,7 +76,8 @@ void quitOnSignals(QApplication &app)
         char byte;
         if (::read(signalPipe[1], &byte, 1) > 0) {
             qApp->setProperty("sandbench.quitOnSignal", true); // the window does not ask then
-            QApplication::quit();
+            // Every event loop ends, a modal dialog's too (quit() could be refused by one).
+            QCoreApplication::exit(0);
         }
     });
     struct sigaction action{};
@@ -143,11 +146,27 @@ int main(int argc, char **argv)
             label = QObject::tr("sandbenchd at %1").arg(url);
             std::fprintf(stderr, "sandbench: attached to the engine at %s\n", qPrintable(url));
         } else {
-            embedded = std::make_unique<app::EmbeddedEngine>(stateDir, runtimeDir);
-            try {
-                embedded->start();
-            } catch (const std::exception &error) {
-                return fail(QObject::tr("The engine could not start: %1").arg(QString::fromStdString(error.what())));
+            // A state directory the engine cannot use: the user may pick another one.
+            for (std::string dir = stateDir;;) {
+                try {
+                    embedded = std::make_unique<app::EmbeddedEngine>(dir, runtimeDir); // may throw too
+                    embedded->start();
+                    break;
+                } catch (const std::exception &error) {
+                    embedded.reset();
+                    QMessageBox problem(QMessageBox::Critical, QObject::tr("Sandbench"),
+                                        QObject::tr("The engine could not start: %1").arg(QString::fromStdString(error.what())));
+                    QPushButton *choose = problem.addButton(QObject::tr("Choose Another Folder…"), QMessageBox::AcceptRole);
+                    problem.addButton(QObject::tr("Quit"), QMessageBox::RejectRole);
+                    problem.exec();
+                    if (qApp->property("sandbench.quitOnSignal").toBool() || problem.clickedButton() != choose)
+                        return 1;
+                    const QString chosen = QFileDialog::getExistingDirectory(
+                        nullptr, QObject::tr("Folder for Sandboxes"), QDir::homePath());
+                    if (chosen.isEmpty())
+                        return 1;
+                    dir = QDir(chosen).absolutePath().toStdString();
+                }
             }
             url = QString::fromStdString(embedded->url());
             token = QString::fromStdString(embedded->token());

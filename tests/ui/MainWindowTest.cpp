@@ -1,5 +1,6 @@
 // The window on a real embedded engine with real sandboxes, under Xvfb.
 // Screenshots of each state land in <build>/screenshots for a human to look at.
+#include "support/EngineHarness.h"
 #include "support/GuiHarness.h"
 
 #include "Translations.h"
@@ -30,6 +31,7 @@
 #include <QDoubleSpinBox>
 #include <QJsonObject>
 #include <QMessageBox>
+#include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTimer>
@@ -43,6 +45,7 @@
 
 #include <Qsci/qsciscintilla.h>
 
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <memory>
@@ -391,6 +394,40 @@ private slots:
         window_->show(); // for the next test
         QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/editing").status, 200);
+    }
+
+    // The sandbox selected last is selected again in a new window (after a relaunch).
+    void theLastSelectedSandboxIsSelectedAgain()
+    {
+        auto api = http();
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/remembered", "{}").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("remembered") >= 0, 2000);
+        window_->selectSandbox("remembered");
+        ui::MainWindow again(engine_.client(), "test engine");
+        again.show();
+        QTRY_COMPARE_WITH_TIMEOUT(again.selectedSandbox(), QString("remembered"), 5000);
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/remembered").status, 200);
+    }
+
+    // Issue 12: SIGTERM quits even while a modal dialog is open: here the startup error of
+    // a state directory the engine cannot use (which offers another folder, or Quit).
+    void signalQuitsEvenWithAStartupErrorOpen()
+    {
+        QTemporaryDir scratch;
+        QFile notADirectory(scratch.filePath("state"));
+        QVERIFY(notADirectory.open(QIODevice::WriteOnly));
+        notADirectory.close();
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_CONFIG_HOME", scratch.filePath("config"));
+        app.setProcessEnvironment(env);
+        app.start(test::EngineHarness::binary("sandbench"),
+                  {"--state-dir", notADirectory.fileName(), "--runtime-dir", scratch.filePath("run")});
+        QVERIFY(app.waitForStarted());
+        QTest::qWait(1500); // the error dialog is up by now
+        QCOMPARE(app.state(), QProcess::Running);
+        kill(static_cast<pid_t>(app.processId()), SIGTERM);
+        QVERIFY2(app.waitForFinished(5000), "SIGTERM did not end the app while its dialog was open");
     }
 
     void quitAsksWhetherRunningSandboxesKeepRunning()

@@ -236,7 +236,20 @@ void MainWindow::updateViews()
 void MainWindow::updateSelection()
 {
     emptyOrList_->setCurrentIndex(model_->rowCount() == 0 ? 0 : 1);
+    // After a relaunch, the sandbox selected last time is selected again once it is listed.
+    if (!list_->currentIndex().isValid() && !restoredSelection_) {
+        const int row = model_->rowOf(QSettings().value("window/selectedSandbox").toString());
+        if (row >= 0) {
+            restoredSelection_ = true;
+            list_->setCurrentIndex(model_->index(row)); // comes back here through the selection signal
+            return;
+        }
+    }
     const QString id = selectedSandbox();
+    if (!id.isEmpty()) {
+        restoredSelection_ = true; // the user's own choice from now on
+        QSettings().setValue("window/selectedSandbox", id);
+    }
     const QString status = list_->currentIndex().data(SandboxListModel::StatusRole).toString();
     startAction_->setEnabled(!id.isEmpty() && (status == "stopped" || status == "failed"));
     stopAction_->setEnabled(!id.isEmpty() && (status == "running" || status == "starting"));
@@ -274,6 +287,8 @@ void MainWindow::lifecycleCall(const QByteArray &method, const QString &path, co
     client_->call(method, path, body, this, [this, failure](const ApiResult &result) {
         if (!result.ok())
             banner_->showError(failure.arg(result.errorMessage));
+        else
+            banner_->hide(); // an earlier failure is no longer the news
     });
 }
 

@@ -81,6 +81,7 @@ private:
     QLabel *rightEmpty_ = nullptr;
     QHash<QString, SandboxView *> views_; // one per sandbox shown so far
     QList<QPointer<RecoveredChanges>> recovered_; // unsaved files of destroyed sandboxes
+    bool restoredSelection_ = false;              // the last session's selection was restored (or replaced)
     QJsonObject engineLimits_;             // which limits the engine enforces (GET /v1/health)
     QJsonObject engineNetwork_;            // whether it can give sandboxes egress (GET /v1/health)
     std::function<void(bool)> stopSandboxesOnExit_;
