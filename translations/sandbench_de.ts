@@ -692,6 +692,10 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <source>Not quitting: some files were not saved. %1</source>
         <translation>Nicht beendet: Einige Dateien wurden nicht gespeichert. %1</translation>
     </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::MessageBanner</name>

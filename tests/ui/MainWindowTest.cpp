@@ -165,7 +165,7 @@ private slots:
         QStringList menus;
         for (QAction *action : german.menuBar()->actions())
             menus << action->text();
-        QCOMPARE(menus, QStringList({"&Datei", "&Sandbox", "&Hilfe"}));
+        QCOMPARE(menus, QStringList({"&Datei", "&Sandbox", "&Ansicht", "&Hilfe"}));
         QCOMPARE(german.newSandboxAction()->text(), QString("&Neue Sandbox …"));
         german.resize(1100, 700);
         german.show();
@@ -394,6 +394,26 @@ private slots:
         window_->show(); // for the next test
         QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/editing").status, 200);
+    }
+
+    // Issue 12: Ctrl+1..3 switch panes wherever the focus is (here: the sandbox list).
+    void paneShortcutsWorkFromTheSandboxList()
+    {
+        auto api = http();
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/keys", "{}").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("keys") >= 0, 2000);
+        window_->selectSandbox("keys");
+        window_->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+        auto *list = window_->findChild<QListView *>();
+        list->setFocus();
+        QTest::keyClick(list, Qt::Key_2, Qt::ControlModifier);
+        QTRY_COMPARE(window_->currentView()->currentWidget(), static_cast<QWidget *>(window_->currentView()->commands()));
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_3, Qt::ControlModifier);
+        QTRY_COMPARE(window_->currentView()->currentWidget(), static_cast<QWidget *>(window_->currentView()->overview()));
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_1, Qt::ControlModifier);
+        QTRY_COMPARE(window_->currentView()->currentWidget(), static_cast<QWidget *>(window_->currentView()->files()));
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/keys").status, 200);
     }
 
     // The sandbox selected last is selected again in a new window (after a relaunch).

@@ -102,6 +102,17 @@ void MainWindow::createActions()
                                             &MainWindow::confirmDestroy);
     destroyAction_->setShortcut(Qt::CTRL | Qt::Key_Delete);
 
+    // The panes of the selected sandbox, Ctrl+1..N from anywhere in the window.
+    auto *viewMenu = menuBar()->addMenu(tr("&View"));
+    const QStringList panes = SandboxView::paneNames();
+    for (int index = 0; index < panes.size(); ++index) {
+        QAction *show = viewMenu->addAction(panes.at(index), this, [this, index] {
+            if (SandboxView *view = currentView())
+                view->showPane(index);
+        });
+        show->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + index)));
+    }
+
     auto *helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction *about = helpMenu->addAction(tr("&About Sandbench"), this, &MainWindow::showAbout);
     about->setMenuRole(QAction::AboutRole);

@@ -5,7 +5,6 @@
 #include "panes/files/FilesPane.h"
 #include "panes/overview/OverviewPane.h"
 
-#include <QShortcut>
 
 namespace sandbench::ui {
 
@@ -14,18 +13,25 @@ SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget
       files_(new FilesPane(client, sandboxId, this)), commands_(new CommandsPane(client, sandboxId, this))
 {
     setDocumentMode(true);
-    addTab(files_, tr("Files"));
-    addTab(commands_, tr("Commands"));
-    addTab(overview_, tr("Overview"));
-    // Ctrl+1, Ctrl+2, Ctrl+3: the panes in tab order.
-    for (int tab = 0; tab < count(); ++tab) {
-        auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + tab)), this);
-        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(shortcut, &QShortcut::activated, this, [this, tab] { setCurrentIndex(tab); });
+    const QStringList names = paneNames();
+    for (QWidget *pane : std::initializer_list<QWidget *>{files_, commands_, overview_}) {
+        const int tab = addTab(pane, names.at(count()));
         setTabToolTip(tab, tr("%1 (Ctrl+%2)").arg(tabText(tab)).arg(tab + 1));
     }
     connect(files_, &FilesPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
     connect(commands_, &CommandsPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
+}
+
+QStringList SandboxView::paneNames()
+{
+    return {tr("Files"), tr("Commands"), tr("Overview")};
+}
+
+void SandboxView::showPane(int index)
+{
+    setCurrentIndex(index);
+    if (QWidget *pane = currentWidget())
+        pane->setFocus(Qt::ShortcutFocusReason);
 }
 
 void SandboxView::setEngineLimits(const QJsonObject &limits)

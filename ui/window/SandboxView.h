@@ -27,6 +27,12 @@ public:
     FilesPane *files() const { return files_; }
     CommandsPane *commands() const { return commands_; }
 
+    // The panes' names in tab order; the window's View menu switches to them with
+    // Ctrl+1..N wherever the focus is.
+    static QStringList paneNames();
+    // Shows pane `index` and gives it the focus.
+    void showPane(int index);
+
 signals:
     void startRequested(const QString &sandboxId);
 

@@ -145,7 +145,8 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     treeLayout->addWidget(tree_, 1);
     treeLayout->addWidget(transfers_);
     transfers_->setMaximumHeight(140);
-    treeSide->setMinimumWidth(420); // room for the name beside size, modified and permissions
+    treeSide->setMinimumWidth(280); // the name and the size, at 800 pixels of window
+    editorArea_->setMinimumWidth(200);
 
     auto *splitter = new QSplitter(Qt::Horizontal, livePage_);
     splitter->addWidget(treeSide);
