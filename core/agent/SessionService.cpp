@@ -547,9 +547,12 @@ asio::awaitable<void> SessionService::finishStopped(std::unique_ptr<Foreground> 
                     targets.push_back(pid);
             return targets;
         };
+        // Held still first, so that every one has its SIGINT before any reacts (a subshell
+        // that saw its child die of SIGINT before it had its own would go on).
         const auto targets = commandsProcesses();
-        for (pid_t pid : targets)
-            kill(pid, SIGINT);
+        for (int signal : {SIGSTOP, SIGINT, SIGCONT})
+            for (pid_t pid : targets)
+                kill(pid, signal);
         asio::steady_timer tick(executor_);
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
         for (auto pause = std::chrono::milliseconds(1); std::chrono::steady_clock::now() < deadline;
