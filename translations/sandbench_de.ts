@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE" sourcelanguage="en">
 <context>
+    <name>Confirm</name>
+    <message>
+        <source>%1 already exists. Replace it?</source>
+        <translation>%1 gibt es schon. Ersetzen?</translation>
+    </message>
+    <message>
+        <source>%1 items already exist. Replace them?</source>
+        <translation>%1 Einträge gibt es schon. Ersetzen?</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Ersetzen</translation>
+    </message>
+    <message>
+        <source>What is there now is lost.</source>
+        <translation>Was jetzt dort ist, geht verloren.</translation>
+    </message>
+    <message>
+        <source>Skip Existing</source>
+        <translation>Vorhandene überspringen</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Cannot read the token file %1: %2</source>
@@ -70,29 +93,6 @@
     <message>
         <source>Folder for Sandboxes</source>
         <translation>Ordner für Sandboxen</translation>
-    </message>
-</context>
-<context>
-    <name>sandbench::ui</name>
-    <message>
-        <source>%1 already exists. Replace it?</source>
-        <translation>%1 gibt es schon. Ersetzen?</translation>
-    </message>
-    <message>
-        <source>%1 items already exist. Replace them?</source>
-        <translation>%1 Einträge gibt es schon. Ersetzen?</translation>
-    </message>
-    <message>
-        <source>Replace</source>
-        <translation>Ersetzen</translation>
-    </message>
-    <message>
-        <source>What is there now is lost.</source>
-        <translation>Was jetzt dort ist, geht verloren.</translation>
-    </message>
-    <message>
-        <source>Skip Existing</source>
-        <translation>Vorhandene überspringen</translation>
     </message>
 </context>
 <context>
@@ -189,11 +189,11 @@
     </message>
     <message>
         <source>Kill</source>
-        <translation>Abwürgen</translation>
+        <translation>Beenden erzwingen</translation>
     </message>
     <message>
         <source>Kill All</source>
-        <translation>Alle abwürgen</translation>
+        <translation>Alle zwangsweise beenden</translation>
     </message>
     <message>
         <source>Double-click a process to follow its output here.</source>
@@ -237,11 +237,11 @@
     </message>
     <message>
         <source>Could not kill %1: %2</source>
-        <translation>%1 konnte nicht abgewürgt werden: %2</translation>
+        <translation>%1 konnte nicht zwangsweise beendet werden: %2</translation>
     </message>
     <message>
         <source>Could not kill the processes: %1</source>
-        <translation>Die Prozesse konnten nicht abgewürgt werden: %1</translation>
+        <translation>Die Prozesse konnten nicht zwangsweise beendet werden: %1</translation>
     </message>
     <message>
         <source>Delete the session &quot;%1&quot;?</source>
@@ -253,7 +253,7 @@
     </message>
     <message>
         <source>Kill every running background process of this sandbox?</source>
-        <translation>Alle laufenden Hintergrundprozesse dieser Sandbox abwürgen?</translation>
+        <translation>Alle laufenden Hintergrundprozesse dieser Sandbox zwangsweise beenden?</translation>
     </message>
 </context>
 <context>
@@ -524,6 +524,10 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>This cannot be undone.</source>
         <translation>Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>%1 is a folder. Choose another name, or drop onto the folder to move into it.</source>
+        <translation>%1 ist ein Ordner. Wählen Sie einen anderen Namen, oder ziehen Sie auf den Ordner, um hineinzuverschieben.</translation>
     </message>
 </context>
 <context>
@@ -1055,8 +1059,8 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <translation>Ohne Speichern schließen</translation>
     </message>
     <message>
-        <source>Their text is lost.</source>
-        <translation>Ihr Text geht verloren.</translation>
+        <source>Closing discards the text.</source>
+        <translation>Beim Schließen geht der Text verloren.</translation>
     </message>
 </context>
 <context>

@@ -622,7 +622,9 @@ Json FileService::exists(const Json &body)
 {
     const std::string path = resolve(body, "path");
     struct stat info{};
-    return {{"path", path}, {"exists", stat(path.c_str(), &info) == 0}};
+    const bool exists = stat(path.c_str(), &info) == 0;
+    // isDirectory is ours (the SDK ignores it): the desktop app asks before replacing.
+    return {{"path", path}, {"exists", exists}, {"isDirectory", exists && S_ISDIR(info.st_mode)}};
 }
 
 namespace {

@@ -313,6 +313,37 @@ private slots:
         answered->cancelled = true;
     }
 
+    // Found by the review: a rename onto a folder's name would move the file into the folder
+    // (over a namesake there), so it is refused; a tab on a replaced name follows.
+    void renamingOntoAFolderIsRefused()
+    {
+        api("mkdir", {{"path", "/workspace/folder"}});
+        api("write", {{"path", "/workspace/folder/loose.txt"}, {"content", "KEEP"}});
+        api("write", {{"path", "/workspace/loose.txt"}, {"content", "OTHER"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/loose.txt") && shown("/workspace/folder"), 2000);
+        auto answered = test::answerNextMessageBox(this, "Replace");
+        model()->setData(model()->indexForPath("/workspace/loose.txt"), "folder", Qt::EditRole);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->banner()->text().contains("is a folder"), 5000);
+        QTest::qWait(300);
+        QVERIFY(!answered->seen);
+        answered->cancelled = true;
+        QCOMPARE(remoteText("/workspace/folder/loose.txt"), std::string("KEEP"));
+        QCOMPARE(remoteText("/workspace/loose.txt"), std::string("OTHER"));
+    }
+
+    void aTabOnAReplacedNameFollows()
+    {
+        api("write", {{"path", "/workspace/shown.txt"}, {"content", "OLD TEXT\n"}});
+        api("write", {{"path", "/workspace/newer.txt"}, {"content", "NEW TEXT\n"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/shown.txt") && shown("/workspace/newer.txt"), 2000);
+        ui::FileEditor *editor = pane_->openFile("/workspace/shown.txt");
+        QTRY_VERIFY(editor->isText());
+        test::answerNextMessageBox(this, "Replace");
+        model()->setData(model()->indexForPath("/workspace/newer.txt"), "shown.txt", Qt::EditRole);
+        QTRY_COMPARE_WITH_TIMEOUT(editor->codeEditor()->text(), QString("NEW TEXT\n"), 5000);
+        QVERIFY(!editor->isModified());
+    }
+
     void movingOntoAnExistingNameAsks()
     {
         api("mkdir", {{"path", "/workspace/into"}});

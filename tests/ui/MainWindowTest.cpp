@@ -7,6 +7,7 @@
 #include "client/EngineClient.h"
 #include "client/HttpClient.h"
 #include "models/SandboxListModel.h"
+#include "widgets/Confirm.h"
 #include "widgets/MessageBanner.h"
 #include "window/MainWindow.h"
 #include "window/NewSandboxDialog.h"
@@ -167,6 +168,11 @@ private slots:
             menus << action->text();
         QCOMPARE(menus, QStringList({"&Datei", "&Sandbox", "&Ansicht", "&Hilfe"}));
         QCOMPARE(german.newSandboxAction()->text(), QString("&Neue Sandbox …"));
+        // The shared dialogs are German too (found by the review: Replace stayed English).
+        auto answered = test::answerNextMessageBox(this, "Abbrechen");
+        ui::askReplace(&german, {"/workspace/a.txt"}, false);
+        QVERIFY(answered->buttons.contains("Ersetzen"));
+        QVERIFY2(answered->text.contains("gibt es schon"), qPrintable(answered->text));
         german.resize(1100, 700);
         german.show();
         QVERIFY(QTest::qWaitForWindowExposed(&german));

@@ -127,4 +127,10 @@ QString ProcessListModel::status(const QString &processId) const
     return row < 0 ? QString() : processes_[static_cast<std::size_t>(row)].value("status").toString();
 }
 
+bool ProcessListModel::hasRunning() const
+{
+    return std::any_of(processes_.begin(), processes_.end(),
+                       [](const QJsonObject &process) { return process.value("status").toString() == "running"; });
+}
+
 } // namespace sandbench::ui

@@ -27,6 +27,8 @@ public:
     QString processId(int row) const;
     int rowOf(const QString &processId) const;
     QString status(const QString &processId) const;
+    // Whether any listed process is still running.
+    bool hasRunning() const;
 
 private:
     std::vector<QJsonObject> processes_; // newest first

@@ -9,10 +9,10 @@ namespace sandbench::ui {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Confirm", text);
-}
+// The translation context of these dialogs ("Confirm" in the .ts file).
+struct Confirm {
+    Q_DECLARE_TR_FUNCTIONS(Confirm)
+};
 
 } // namespace
 
@@ -33,14 +33,14 @@ bool confirmAction(QWidget *parent, const QString &title, const QString &text, c
 ReplaceChoice askReplace(QWidget *parent, const QStringList &existing, bool offerSkip)
 {
     const QString text = existing.size() == 1
-                             ? tr("%1 already exists. Replace it?").arg(existing.first())
-                             : tr("%1 items already exist. Replace them?").arg(existing.size());
-    QMessageBox box(QMessageBox::Warning, tr("Replace"), text, QMessageBox::NoButton, parent);
+                             ? Confirm::tr("%1 already exists. Replace it?").arg(existing.first())
+                             : Confirm::tr("%1 items already exist. Replace them?").arg(existing.size());
+    QMessageBox box(QMessageBox::Warning, Confirm::tr("Replace"), text, QMessageBox::NoButton, parent);
     if (existing.size() > 1)
         box.setDetailedText(existing.join('\n'));
-    box.setInformativeText(tr("What is there now is lost."));
-    QPushButton *replace = box.addButton(tr("Replace"), QMessageBox::DestructiveRole);
-    QPushButton *skip = offerSkip ? box.addButton(tr("Skip Existing"), QMessageBox::AcceptRole) : nullptr;
+    box.setInformativeText(Confirm::tr("What is there now is lost."));
+    QPushButton *replace = box.addButton(Confirm::tr("Replace"), QMessageBox::DestructiveRole);
+    QPushButton *skip = offerSkip ? box.addButton(Confirm::tr("Skip Existing"), QMessageBox::AcceptRole) : nullptr;
     QPushButton *cancel = box.addButton(QMessageBox::Cancel);
     box.setDefaultButton(cancel);
     box.setEscapeButton(cancel);

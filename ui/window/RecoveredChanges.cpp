@@ -62,7 +62,7 @@ bool RecoveredChanges::mayClose()
            confirmAction(this, tr("Close"),
                          unsaved == 1 ? tr("1 file still has changes that are not saved anywhere.")
                                       : tr("%1 files still have changes that are not saved anywhere.").arg(unsaved),
-                         tr("Close Without Saving"), tr("Their text is lost."));
+                         tr("Close Without Saving"), tr("Closing discards the text."));
 }
 
 void RecoveredChanges::closeEvent(QCloseEvent *event)

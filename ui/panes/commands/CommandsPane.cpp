@@ -60,7 +60,8 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     sessionRow->addWidget(removeSession);
     sessionRow->addStretch();
 
-    // The command line, with history on Up and Down.
+    // The command line, with history on Up and Down; the pane's focus goes to it (Ctrl+2).
+    setFocusProxy(commandLine_);
     commandLine_->setPlaceholderText(tr("Command to run in the session, e.g. ls -la (Enter runs, Up/Down for history)"));
     commandLine_->setFont(log_->font());
     commandLine_->installEventFilter(this);
@@ -99,18 +100,21 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
                                             this, [this] { followProcess(selectedProcess()); });
     QAction *killOne = processBar->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Kill"), this,
                                              [this] { killProcess(selectedProcess()); });
+    QAction *killAll = processBar->addAction(style()->standardIcon(QStyle::SP_DialogDiscardButton), tr("Kill All"),
+                                             this, &CommandsPane::killAllProcesses);
     // Only with a process selected (the list refreshes: the selection may go with it).
-    const auto updateSelectionActions = [this, follow, killOne] {
+    const auto updateSelectionActions = [this, follow, killOne, killAll] {
         const bool selected = processTable_->selectionModel()->hasSelection();
         follow->setEnabled(selected);
         killOne->setEnabled(selected);
+        killAll->setEnabled(processes_->hasRunning());
     };
     connect(processTable_->selectionModel(), &QItemSelectionModel::selectionChanged, this, updateSelectionActions);
     connect(processes_, &QAbstractItemModel::modelReset, this, updateSelectionActions);
     connect(processes_, &QAbstractItemModel::rowsRemoved, this, updateSelectionActions);
+    connect(processes_, &QAbstractItemModel::dataChanged, this, updateSelectionActions);
+    connect(processes_, &QAbstractItemModel::rowsInserted, this, updateSelectionActions);
     updateSelectionActions();
-    processBar->addAction(style()->standardIcon(QStyle::SP_DialogDiscardButton), tr("Kill All"), this,
-                          &CommandsPane::killAllProcesses);
     connect(processTable_, &QTableView::doubleClicked, this,
             [this](const QModelIndex &index) { followProcess(processes_->processId(index.row())); });
     auto *processSide = new QWidget(this);

@@ -194,11 +194,23 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
         }
     });
     connect(model_, &FileTreeModel::pathRenamed, this, [this](const QString &from, const QString &to) {
+        // A tab on the name that was replaced shows a file that is gone: it reloads (or, with
+        // unsaved edits, says so), and goes when the moved file's own tab takes its place.
+        FileEditor *replaced = editorFor(to);
+        bool movedTabArrives = false;
         for (int tab = 0; tab < editors_->count(); ++tab) {
             auto *editor = static_cast<FileEditor *>(editors_->widget(tab));
-            if (editor->path() == from || editor->path().startsWith(from + '/'))
+            if (editor->path() == from || editor->path().startsWith(from + '/')) {
                 editor->renamedTo(to + editor->path().mid(from.size()));
+                movedTabArrives = movedTabArrives || editor->path() == to;
+            }
         }
+        if (!replaced)
+            return;
+        if (movedTabArrives && !replaced->isModified())
+            closeEditor(editors_->indexOf(replaced));
+        else
+            replaced->changedInSandbox();
     });
     connect(editors_, &QTabWidget::tabCloseRequested, this, &FilesPane::closeEditor);
     updateLiveState();
@@ -387,6 +399,12 @@ void FilesPane::unlessItWouldReplace(const QString &destination, std::function<v
             banner_->showError(tr("Could not check %1: %2").arg(destination, result.errorMessage));
             return;
         }
+        if (result.body.value("isDirectory").toBool()) {
+            // Onto a folder the sandbox would move the item into it, replacing a namesake there.
+            banner_->showError(tr("%1 is a folder. Choose another name, or drop onto the folder to move into it.")
+                                   .arg(destination));
+            return;
+        }
         if (!result.body.value("exists").toBool() || askReplace(this, {destination}, false) == ReplaceChoice::Replace)
             then();
     });
@@ -430,6 +448,7 @@ void FilesPane::newFile()
                 banner_->showError(tr("Could not create %1: %2").arg(path, result.errorMessage));
                 return;
             }
+            banner_->hide(); // an earlier "already exists" is old news
             openFile(path);
             selectWhenListed(path);
         });
