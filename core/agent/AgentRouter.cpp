@@ -209,7 +209,6 @@ asio::awaitable<void> AgentRouter::route(http::Request &request, http::Responder
         const std::string id = protocol::optionalString(body, "sessionId");
         if (id.empty())
             throw ApiError("VALIDATION_FAILED", "sessionId is required");
-        ptys_.destroy(id); // deleting a session ends its terminal
         co_return co_await reply(co_await sessions_.remove(id));
     }
 

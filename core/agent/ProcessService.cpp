@@ -113,6 +113,16 @@ Json ProcessRecord::summary(bool withEndTime) const
 ProcessService::ProcessService(asio::any_io_executor executor, AgentConfig &config, SessionService &sessions)
     : executor_(std::move(executor)), config_(config), sessions_(sessions)
 {
+    // The session kills its processes at once (SIGKILL): their records say so, 137.
+    sessions_.onSessionRemoved([this](const std::string &sessionId) {
+        for (const auto &[id, record] : records_) {
+            if (record->sessionId != sessionId || record->status != "running" || record->killRequested)
+                continue;
+            record->killRequested = true;
+            record->killEscalated = true;
+            record->killSettled = true;
+        }
+    });
 }
 
 asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(CommandRequest request,

@@ -91,6 +91,7 @@ pid_t spawnInPty(const std::string &shell, const std::vector<std::string> &env, 
 PtyService::PtyService(asio::any_io_executor executor, SessionService &sessions)
     : executor_(std::move(executor)), sessions_(sessions)
 {
+    sessions_.onSessionRemoved([this](const std::string &sessionId) { destroy(sessionId); }); // its terminal ends
 }
 
 PtyService::~PtyService()

@@ -247,6 +247,8 @@ asio::awaitable<Json> SessionService::remove(std::string sessionId)
         throw ApiError("INTERNAL_ERROR", "Session '" + sessionId + "' not found", {{"sessionId", sessionId}});
     auto session = it->second;
     session->destroyed = true;
+    for (const auto &listener : removedListeners_)
+        listener(sessionId);
     if (session->runningTimedOutCommand) {
         session->shell->terminate(); // its lock holder waits for a command nobody will read
     } else {

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -77,6 +78,11 @@ public:
     // The session shell's working directory (the workspace for sessionless or unknown sessions).
     std::string currentDirectory(const std::string &sessionId) const;
 
+    // Services that hold things of a session (terminals, process records, later interpreter
+    // contexts) learn here that it is being removed, before its processes are killed.
+    using RemovedListener = std::function<void(const std::string &sessionId)>;
+    void onSessionRemoved(RemovedListener listener) { removedListeners_.push_back(std::move(listener)); }
+
     // Environment for a new shell or a sessionless command.
     std::vector<std::string> environmentFor(const std::map<std::string, std::string> &extra) const;
 
@@ -103,6 +109,7 @@ private:
     asio::any_io_executor executor_;
     AgentConfig &config_;
     std::map<std::string, std::shared_ptr<Session>> sessions_;
+    std::vector<RemovedListener> removedListeners_;
     std::uint64_t nextSequence_ = 1;
     std::uint64_t nextSessionDir_ = 1;
 };

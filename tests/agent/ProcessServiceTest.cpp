@@ -149,6 +149,18 @@ private slots:
         QCOMPARE(*record->exitCode, 137);
     }
 
+    // A deleted session's background processes are reported killed (137), not as errors.
+    void deletingASessionReportsItsProcessesKilled()
+    {
+        auto record = start("sleep 60", "short-lived", "in-deleted-session");
+        test::pump(io, 200);
+        runAwait(io, sessions->remove("short-lived"));
+        while (!record->finished)
+            io.run_one();
+        QCOMPARE(record->status, std::string("killed"));
+        QCOMPARE(*record->exitCode, 137);
+    }
+
     void killReachesEveryLevelOfANestedTree()
     {
         const std::string pidFile = workspace.path().toStdString() + "/deepest.pid";
