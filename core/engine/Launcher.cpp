@@ -115,10 +115,7 @@ SandboxPaths::SandboxPaths(const std::string &sandboxDir)
 
 std::string findBwrap()
 {
-    for (const char *candidate : {"/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap"})
-        if (access(candidate, X_OK) == 0)
-            return candidate;
-    return {};
+    return system::firstExecutable({"/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap"});
 }
 
 std::vector<RunningSandbox> findRunningSandboxes()

@@ -94,13 +94,7 @@ unsigned prefixOfMask(const sockaddr *mask)
     return prefix;
 }
 
-std::string firstExecutable(std::initializer_list<const char *> candidates)
-{
-    for (const char *candidate : candidates)
-        if (access(candidate, X_OK) == 0)
-            return candidate;
-    return {};
-}
+using system::firstExecutable;
 
 std::string slirpBinary() { return firstExecutable({"/usr/bin/slirp4netns", "/usr/local/bin/slirp4netns"}); }
 std::string nftBinary() { return firstExecutable({"/usr/sbin/nft", "/sbin/nft", "/usr/local/sbin/nft"}); }

@@ -108,4 +108,12 @@ void removeTree(const std::string &path)
     std::filesystem::remove_all(path, ignored); // remove_all does not follow symlinks
 }
 
+std::string firstExecutable(std::initializer_list<const char *> candidates)
+{
+    for (const char *candidate : candidates)
+        if (access(candidate, X_OK) == 0)
+            return candidate;
+    return {};
+}
+
 } // namespace sandbench::system

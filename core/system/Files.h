@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,9 @@ std::optional<std::string> readFilePrefix(const std::string &path, std::size_t m
 
 // mkdir -p with the given mode for created directories; throws on failure.
 void makeDirectories(const std::string &path, mode_t mode = 0700);
+
+// The first of candidates that is an executable file, or empty.
+std::string firstExecutable(std::initializer_list<const char *> candidates);
 
 // rm -rf that never follows symlinks out of the tree.
 void removeTree(const std::string &path);

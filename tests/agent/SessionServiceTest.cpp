@@ -44,7 +44,10 @@ private:
     // Streams a command in a session, cancels it (a Stop) after ms, and returns what it printed.
     std::string stopAfter(const std::string &command, int ms, const std::string &session)
     {
-        Json body = {{"command", command}, {"sessionId", session}};
+        return stopAfter(Json{{"command", command}, {"sessionId", session}}, ms);
+    }
+    std::string stopAfter(const Json &body, int ms)
+    {
         boost::asio::cancellation_signal cancel;
         bool done = false;
         std::string output;
@@ -290,16 +293,7 @@ private slots:
     void cancelledStreamingStopsTheCommandAndKeepsTheSession()
     {
         run("cd /tmp && export KEEP=me", "cancelled");
-        Json body = {{"command", "sleep 30"}, {"sessionId", "cancelled"}};
-        boost::asio::cancellation_signal cancel;
-        bool done = false;
-        boost::asio::co_spawn(io, sessions->executeStreaming(parseCommandRequest(body),
-            [](const char *, std::string) -> boost::asio::awaitable<bool> { co_return true; }),
-            boost::asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr, int) { done = true; }));
-        test::pump(io, 300);
-        cancel.emit(boost::asio::cancellation_type::terminal);
-        while (!done)
-            io.run_one();
+        stopAfter("sleep 30", 300, "cancelled");
         const auto started = std::chrono::steady_clock::now();
         const auto after = run("echo $PWD $KEEP", "cancelled");
         QCOMPARE(after.stdout, std::string("/tmp me"));
@@ -354,16 +348,8 @@ private slots:
         QVERIFY(!inWorkspace("ignored-finished"));
         // Per-command variables and directory are put back after a Stop too.
         run("export MODE=session", "stubborn");
-        Json body = {{"command", "sleep 20"}, {"sessionId", "stubborn"}, {"env", {{"MODE", "command"}}}, {"cwd", "/"}};
-        boost::asio::cancellation_signal cancel;
-        bool done = false;
-        boost::asio::co_spawn(io, sessions->executeStreaming(parseCommandRequest(body),
-            [](const char *, std::string) -> boost::asio::awaitable<bool> { co_return true; }),
-            boost::asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr, int) { done = true; }));
-        test::pump(io, 300);
-        cancel.emit(boost::asio::cancellation_type::terminal);
-        while (!done)
-            io.run_one();
+        stopAfter(Json{{"command", "sleep 20"}, {"sessionId", "stubborn"}, {"env", {{"MODE", "command"}}}, {"cwd", "/"}},
+                  300);
         QCOMPARE(run("echo $MODE $PWD", "stubborn").stdout, std::string("session /tmp"));
     }
 

@@ -28,6 +28,7 @@
 #include <QStandardItemModel>
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QDoubleSpinBox>
 #include <QJsonObject>
@@ -62,6 +63,42 @@ class MainWindowTest : public QObject {
 
     client::HttpClient http() const { return engine_.http(); }
     void screenshot(QWidget *widget, const QString &name) { QVERIFY(test::saveScreenshot(widget, name)); }
+
+    // Every label's text under widget, a line each.
+    static QString labelsText(QWidget *widget, bool visibleOnly = false)
+    {
+        QString text;
+        for (auto *label : widget->findChildren<QLabel *>())
+            if (!visibleOnly || label->isVisible())
+                text += label->text() + "\n";
+        return text;
+    }
+
+    // A new sandbox with one file, selected, the file open with an unsaved line added;
+    // nullptr when a step failed.
+    ui::FileEditor *editUnsaved(const QString &sandbox, const QString &path, const QString &saved, const QString &added)
+    {
+        auto api = http();
+        const std::string base = "/v1/sandboxes/" + sandbox.toStdString();
+        if (api.request("PUT", base, "{}").status != 200 ||
+            api.requestJson("POST", base + "/api/write",
+                            client::Json{{"path", path.toStdString()}, {"content", saved.toStdString()}}).status != 200)
+            return nullptr;
+        QElapsedTimer timer;
+        timer.start();
+        while (window_->sandboxModel()->rowOf(sandbox) < 0 && timer.elapsed() < 2000)
+            QTest::qWait(20);
+        window_->selectSandbox(sandbox);
+        if (!window_->currentView())
+            return nullptr;
+        ui::FileEditor *editor = window_->currentView()->files()->openFile(path);
+        while (!editor->isText() && timer.elapsed() < 7000)
+            QTest::qWait(20);
+        if (!editor->isText())
+            return nullptr;
+        editor->codeEditor()->scintilla()->append(added);
+        return editor;
+    }
 
     QString statusOf(const QString &id) const
     {
@@ -211,18 +248,12 @@ private slots:
         QCOMPARE(dialog.sandboxId(), QString("my-project-2"));
         auto *create = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
         QVERIFY(create->isEnabled());
-        QString shown;
-        for (auto *label : dialog.findChildren<QLabel *>())
-            if (label->isVisible())
-                shown += label->text() + "\n";
+        QString shown = labelsText(&dialog, true);
         QVERIFY2(shown.contains("lower case"), qPrintable(shown));
         QTest::sendKeyEvent(QTest::Click, id, Qt::Key_unknown, QStringLiteral("é"), Qt::NoModifier);
         QCOMPARE(id->text(), QString("my-project-2é"));
         QVERIFY(!create->isEnabled());
-        shown.clear();
-        for (auto *label : dialog.findChildren<QLabel *>())
-            if (label->isVisible())
-                shown += label->text() + "\n";
+        shown = labelsText(&dialog, true);
         QVERIFY2(shown.contains("“é” cannot be part of a sandbox ID"), qPrintable(shown));
         screenshot(&dialog, "02d-new-sandbox-id");
     }
@@ -276,12 +307,7 @@ private slots:
         window_->selectSandbox("hog");
         ui::SandboxView *view = window_->currentView();
         view->setCurrentWidget(view->overview());
-        auto overviewText = [view] {
-            QString text;
-            for (auto *label : view->overview()->findChildren<QLabel *>())
-                text += label->text() + "\n";
-            return text;
-        };
+        auto overviewText = [view] { return labelsText(view->overview()); };
         QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("128 MiB memory"), 2000);
         if (!health.value("memory", false)) {
             QVERIFY(overviewText().contains("Not enforced on this host"));
@@ -316,12 +342,7 @@ private slots:
         window_->selectSandbox("online");
         ui::SandboxView *view = window_->currentView();
         view->setCurrentWidget(view->overview());
-        auto overviewText = [&view] {
-            QString text;
-            for (auto *label : view->overview()->findChildren<QLabel *>())
-                text += label->text() + "\n";
-            return text;
-        };
+        auto overviewText = [&view] { return labelsText(view->overview()); };
         QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("Internet (egress); also allowed: 192.168.1.20/32"), 2000);
         QCOMPARE(api.request("PUT", "/v1/sandboxes/offline", "{}").status, 200);
         QCOMPARE(api.request("PATCH", "/v1/sandboxes/offline", R"({"network":"egress"})").status, 200);
@@ -336,20 +357,11 @@ private slots:
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/offline").status, 200);
     }
 
-    // Quit with running sandboxes of the embedded engine asks: keep them or stop them.
     // Issue 12: the window never loses the user's work without asking. A destroyed sandbox's
     // unsaved files move into a window of their own; Destroy says so and names its button.
     void destroyingASandboxKeepsItsUnsavedFiles()
     {
-        auto api = http();
-        QCOMPARE(api.request("PUT", "/v1/sandboxes/doomed", "{}").status, 200);
-        QCOMPARE(api.requestJson("POST", "/v1/sandboxes/doomed/api/write",
-                                 client::Json{{"path", "/workspace/work.txt"}, {"content", "saved part\n"}}).status, 200);
-        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("doomed") >= 0, 2000);
-        window_->selectSandbox("doomed");
-        ui::FileEditor *editor = window_->currentView()->files()->openFile("/workspace/work.txt");
-        QTRY_VERIFY_WITH_TIMEOUT(editor->isText(), 5000);
-        editor->codeEditor()->scintilla()->append("precious unsaved line\n");
+        QVERIFY(editUnsaved("doomed", "/workspace/work.txt", "saved part\n", "precious unsaved line\n"));
         auto answered = test::answerNextMessageBox(this, "Cancel", "09-destroy-question");
         window_->confirmDestroy();
         QVERIFY(answered->seen);
@@ -380,14 +392,7 @@ private slots:
     void quitWithUnsavedFilesAsks()
     {
         auto api = http();
-        QCOMPARE(api.request("PUT", "/v1/sandboxes/editing", "{}").status, 200);
-        QCOMPARE(api.requestJson("POST", "/v1/sandboxes/editing/api/write",
-                                 client::Json{{"path", "/workspace/draft.txt"}, {"content", "v1\n"}}).status, 200);
-        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("editing") >= 0, 2000);
-        window_->selectSandbox("editing");
-        ui::FileEditor *editor = window_->currentView()->files()->openFile("/workspace/draft.txt");
-        QTRY_VERIFY_WITH_TIMEOUT(editor->isText(), 5000);
-        editor->codeEditor()->scintilla()->append("v2\n");
+        QVERIFY(editUnsaved("editing", "/workspace/draft.txt", "v1\n", "v2\n"));
         auto answered = test::answerNextMessageBox(this, "Cancel", "11-quit-unsaved-question");
         QVERIFY(!window_->close());
         QVERIFY(answered->seen && window_->isVisible());
@@ -456,6 +461,7 @@ private slots:
         QVERIFY2(app.waitForFinished(5000), "SIGTERM did not end the app while its dialog was open");
     }
 
+    // Quit with running sandboxes of the embedded engine asks: keep them or stop them.
     void quitAsksWhetherRunningSandboxesKeepRunning()
     {
         QCOMPARE(http().request("PUT", "/v1/sandboxes/at-quit", "{}").status, 200);

@@ -48,11 +48,7 @@ RecoveredChanges::RecoveredChanges(const QString &sandboxId, const QList<FileEdi
 
 QList<FileEditor *> RecoveredChanges::unsavedEditors() const
 {
-    QList<FileEditor *> unsaved;
-    for (int tab = 0; tab < tabs_->count(); ++tab)
-        if (auto *editor = static_cast<FileEditor *>(tabs_->widget(tab)); editor->isModified())
-            unsaved << editor;
-    return unsaved;
+    return unsavedEditorsIn(tabs_);
 }
 
 bool RecoveredChanges::mayClose()

@@ -16,6 +16,7 @@
 #include <QScrollArea>
 #include <QShortcut>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <Qsci/qsciscintilla.h>
@@ -203,6 +204,15 @@ void FileEditor::save()
         emit saved();
         emit titleChanged();
     });
+}
+
+QList<FileEditor *> unsavedEditorsIn(const QTabWidget *tabs)
+{
+    QList<FileEditor *> unsaved;
+    for (int tab = 0; tab < tabs->count(); ++tab)
+        if (auto *editor = qobject_cast<FileEditor *>(tabs->widget(tab)); editor && editor->isModified())
+            unsaved << editor;
+    return unsaved;
 }
 
 void FileEditor::changedInSandbox()

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class QLabel;
+class QTabWidget;
 class QScrollArea;
 class QStackedWidget;
 
@@ -65,5 +66,8 @@ private:
     bool saving_ = false;
     bool detached_ = false;
 };
+
+// The editors among tabs' pages whose text has changes not written anywhere.
+QList<FileEditor *> unsavedEditorsIn(const QTabWidget *tabs);
 
 } // namespace sandbench::ui

@@ -374,11 +374,7 @@ FileEditor *FilesPane::openFile(const QString &path)
 
 QList<FileEditor *> FilesPane::unsavedEditors() const
 {
-    QList<FileEditor *> unsaved;
-    for (int tab = 0; tab < editors_->count(); ++tab)
-        if (auto *editor = static_cast<FileEditor *>(editors_->widget(tab)); editor->isModified())
-            unsaved << editor;
-    return unsaved;
+    return unsavedEditorsIn(editors_);
 }
 
 QList<FileEditor *> FilesPane::takeUnsavedEditors()
