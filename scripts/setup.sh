@@ -9,7 +9,7 @@ packages=(
   qt6-translations-l10n libqscintilla2-qt6-dev
   xvfb xauth
   bubblewrap procps python3
-  slirp4netns nftables util-linux
+  slirp4netns nftables util-linux mount e2fsprogs
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

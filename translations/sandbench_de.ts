@@ -933,6 +933,14 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <translation>, %1 MiB Speicherplatz</translation>
     </message>
     <message>
+        <source>, %1 MiB disk (watched: the sandbox stops when it is passed)</source>
+        <translation>, %1 MiB Speicherplatz (überwacht: die Sandbox hält an, wenn er überschritten wird)</translation>
+    </message>
+    <message>
+        <source> (now %1 MiB)</source>
+        <translation> (derzeit %1 MiB)</translation>
+    </message>
+    <message>
         <source>memory</source>
         <translation>Speicher</translation>
     </message>

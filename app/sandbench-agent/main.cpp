@@ -61,6 +61,11 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (const char *fdText = std::getenv("SANDBENCH_LIFELINE_FD")) {
+        config.lifelineFd = std::atoi(fdText);
+        fcntl(config.lifelineFd, F_SETFD, FD_CLOEXEC); // ours, not the commands'
+        unsetenv("SANDBENCH_LIFELINE_FD");
+    }
     if (const char *home = std::getenv("HOME"))
         config.home = home;
     signal(SIGPIPE, SIG_IGN);

@@ -13,8 +13,10 @@ namespace {
 void usage()
 {
     std::cerr << "usage: sandbenchd [--listen 127.0.0.1:PORT] [--state-dir DIR] [--runtime-dir DIR]\n"
-                 "                  [--agent PATH] [--stop-sandboxes-on-exit]\n"
-                 "Serves the Sandbench engine API on loopback; writes RUNTIME_DIR/engine.json.\n";
+                 "                  [--agent PATH] [--stop-sandboxes-on-exit] [--no-disk-images]\n"
+                 "Serves the Sandbench engine API on loopback; writes RUNTIME_DIR/engine.json.\n"
+                 "--no-disk-images: as root, keep workspaces as plain directories and enforce\n"
+                 "limits.diskMiB by a usage watch (stops the sandbox) instead of a disk image.\n";
 }
 } // namespace
 
@@ -41,6 +43,8 @@ int main(int argc, char **argv)
             options.agentBinary = value();
         else if (arg == "--stop-sandboxes-on-exit")
             stopOnExit = true;
+        else if (arg == "--no-disk-images")
+            options.diskImages = false;
         else if (arg == "--help" || arg == "-h") {
             usage();
             return 0;

@@ -16,6 +16,7 @@ struct AgentConfig {
     std::optional<std::chrono::seconds> sleepAfter; // the sandbox's idle limit; none with keepAlive
     std::size_t logLimitBytes = 4 * 1024 * 1024; // per stream of a background process
     std::size_t outputLimitBytes = 32 * 1024 * 1024; // per stream of a foreground command's result
+    int lifelineFd = -1; // O_PATH of the engine's marker file for this sandbox (see Lifeline.h)
 };
 
 } // namespace sandbench::agent

@@ -52,6 +52,10 @@ std::string Lifeline::reasonToEnd(std::chrono::steady_clock::time_point now) con
     struct stat workspace{};
     if (stat(config_.workspace.c_str(), &workspace) != 0 || workspace.st_nlink == 0)
         return "the sandbox's workspace was deleted on the host";
+    // A workspace in a disk image keeps its links when the image is deleted: the marker tells.
+    struct stat marker{};
+    if (config_.lifelineFd >= 0 && fstat(config_.lifelineFd, &marker) == 0 && marker.st_nlink == 0)
+        return "the sandbox's state directory was deleted on the host";
     if (config_.sleepAfter && activeRequests_ == 0 && now - lastActivity_ > *config_.sleepAfter + kGrace)
         return "no client for " + std::to_string((*config_.sleepAfter + kGrace).count()) +
                " s (sleepAfter, and no engine stopped the sandbox)";

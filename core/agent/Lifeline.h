@@ -1,5 +1,6 @@
 // Ends the sandbox when nothing should keep it alive: its state directory was
-// deleted (the workspace bind has no links left), or no client has talked to it for
+// deleted (the workspace bind, or the engine's marker file for it, has no links left:
+// a workspace in a disk image keeps its own), or no client has talked to it for
 // longer than its sleepAfter while no engine enforces that (the engine crashed or
 // was killed). The engine stops idle sandboxes itself first; this is the backstop.
 #pragma once

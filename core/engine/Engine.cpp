@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace sandbench::engine {
 
@@ -95,9 +96,12 @@ Json deletedEvent(const std::string &id)
 }
 
 // Which limits the host lets this engine enforce, and why not where it cannot.
-Json healthInfo(const std::optional<SandboxCgroups> &cgroups, const std::string &note)
+Json healthInfo(const std::optional<SandboxCgroups> &cgroups, const std::string &note, const std::string &diskNote)
 {
-    Json limits = {{"rlimits", true}, {"cgroup", cgroups.has_value()}, {"tmpfsSizes", true}};
+    Json limits = {{"rlimits", true}, {"cgroup", cgroups.has_value()}, {"tmpfsSizes", true},
+                   {"disk", diskNote.empty() ? "image" : "watch"}};
+    if (!diskNote.empty())
+        limits["diskNote"] = diskNote;
     if (cgroups) {
         const Json described = cgroups->describe();
         limits["cgroupVersion"] = described["version"];
@@ -319,6 +323,8 @@ void Engine::start()
               << (cgroups_ ? "on (" + cgroups_->describe()["version"].get<std::string>() + ", " + cgroups_->root() + ")"
                            : "off: " + cgroupNote_)
               << "; rlimits on\n";
+    diskImageNote_ = options_.diskImages ? diskImageUnavailableReason()
+                                         : "disk images are off (--no-disk-images); limits.diskMiB is a usage watch";
     registry_.load();
     for (const auto &[id, sandbox] : registry_.all())
         readopt(*sandbox);
@@ -466,18 +472,23 @@ void Engine::endOrphans()
     // An instance this engine does not know of (its start was never recorded: a full
     // disk, a crash) must not run beside a new one on the same workspace. Our workspaces,
     // by (device, inode), are looked up once.
+    // A workspace in a disk image is known by its loop device instead.
     std::map<std::pair<dev_t, ino_t>, std::string> workspaces;
+    std::map<dev_t, std::string> images;
     std::error_code error;
     for (const auto &entry : std::filesystem::directory_iterator(options_.stateDir + "/sandboxes", error)) {
         struct stat workspace{};
         if (stat((entry.path() / "workspace").c_str(), &workspace) == 0)
             workspaces[{workspace.st_dev, workspace.st_ino}] = entry.path().filename().string();
+        for (const dev_t device : loopDevicesOf(SandboxPaths(entry.path().string()).image))
+            images[device] = entry.path().filename().string();
     }
     for (const auto &instance : findRunningSandboxes()) {
         const auto ours = workspaces.find({instance.workspaceDevice, instance.workspaceInode});
-        if (ours == workspaces.end())
+        const auto image = images.find(instance.workspaceDevice);
+        if (ours == workspaces.end() && image == images.end())
             continue;
-        const std::string &id = ours->second;
+        const std::string &id = ours != workspaces.end() ? ours->second : image->second;
         const auto sandbox = registry_.find(id);
         if (sandbox && sandbox->status == "running" && sandbox->initPid == instance.initPid)
             continue;
@@ -517,6 +528,7 @@ void Engine::readopt(Sandbox &sandbox)
     if (sandbox.status == "running" || sandbox.status == "starting") {
         sandbox.status = "stopped";
         sandbox.initPid = sandbox.bwrapPid = 0;
+        sandbox.diskImageMiB = 0;
         saveState(sandbox);
     }
 }
@@ -542,6 +554,7 @@ void Engine::killSandboxProcesses(Sandbox &sandbox)
     sandbox.ownChild = false;
     sandbox.egressAttached = false;
     sandbox.activeNetwork.reset();
+    sandbox.diskImageMiB = 0;
     if (cgroups_)
         cgroups_->removeSandbox(sandbox.id);
     unlink(SandboxPaths(registry_.sandboxDir(sandbox.id)).socket.c_str());
@@ -558,7 +571,31 @@ asio::awaitable<void> Engine::watchExit(std::shared_ptr<Sandbox> sandbox, pid_t 
     sandbox->ownChild = false;
     sandbox->egressAttached = false;
     sandbox->activeNetwork.reset();
+    sandbox->diskImageMiB = 0;
     setStatus(*sandbox, "failed", "the sandbox's agent exited unexpectedly; it restarts on the next request");
+}
+
+bool Engine::usesDiskImage(const Sandbox &sandbox) const
+{
+    return diskImageNote_.empty() && sandbox.hostUid && sandbox.options.limits.diskMiB > 0;
+}
+
+std::optional<MountedVolume> Engine::prepareDiskImage(Sandbox &sandbox, LaunchRequest &request)
+{
+    if (usesDiskImage(sandbox)) {
+        MountedVolume volume = mountDiskImage(request.paths, sandbox.options.limits.diskMiB, *sandbox.hostUid);
+        request.paths.workspace = volume.workspace;
+        request.paths.home = volume.home;
+        return volume;
+    }
+    if (hasDiskImage(request.paths)) {
+        const std::string reason = diskImageUnavailableReason();
+        if (!sandbox.hostUid || !reason.empty())
+            throw std::runtime_error("its files are in a disk image (disk.img) that this engine cannot open: " +
+                                     (reason.empty() ? std::string("it does not run as root") : reason));
+        releaseDiskImage(request.paths, *sandbox.hostUid);
+    }
+    return std::nullopt;
 }
 
 void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
@@ -579,7 +616,9 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
         std::vector<int> fds;
         ~CloseFds() { for (int fd : fds) close(fd); }
     } cgroupFds;
+    std::optional<MountedVolume> volume;
     try {
+        volume = prepareDiskImage(*sandbox, request);
         if (cgroups_)
             request.cgroupProcsFds = cgroupFds.fds = cgroups_->prepareSandbox(sandbox->id, cgroupLimitsOf(limits));
         sandbox->oomKills = 0;
@@ -588,6 +627,16 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
                 throw std::runtime_error("network \"egress\" is not available on this host: " + reason);
         }
         const LaunchResult launched = launchSandbox(request);
+        if (volume) {
+            // bwrap has bound the volume once the agent runs: from then on it needs no
+            // host mount (and an engine that dies cannot leave one behind).
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+            while (agentOf(launched.initPid) == 0 && !system::isGone(launched.initPid) &&
+                   std::chrono::steady_clock::now() < deadline)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            detachDiskImage(request.paths);
+            sandbox->diskImageMiB = volume->sizeMiB;
+        }
         sandbox->bwrapPid = launched.bwrapPid;
         sandbox->initPid = launched.initPid;
         sandbox->initStartTime = processStartTime(launched.initPid);
@@ -600,12 +649,14 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
         asio::co_spawn(io_, copyOutputToLog(launched.outputFd, request.paths.logs + "/agent.log"),
                        system::inBackground("agent log"));
     } catch (const std::exception &failure) {
+        if (volume)
+            detachDiskImage(request.paths);
         setStatus(*sandbox, "failed", failure.what());
         throw ApiError("INTERNAL_ERROR", "Failed to start sandbox '" + sandbox->id + "': " + failure.what(),
                        {{"sandboxId", sandbox->id}});
     }
     sandbox->lastActivity = std::chrono::steady_clock::now();
-    setStatus(*sandbox, "running");
+    setStatus(*sandbox, "running", volume ? volume->note : std::string());
     asio::co_spawn(io_, watchExit(sandbox, sandbox->initPid), system::inBackground("sandbox exit watch"));
 }
 
@@ -651,7 +702,8 @@ void Engine::reportOutOfMemoryKills()
 void Engine::watchDiskUsage()
 {
     for (const auto &[id, sandbox] : registry_.all())
-        if (sandbox->status == "running" && sandbox->options.limits.diskMiB > 0 && !sandbox->measuringDisk)
+        if (sandbox->status == "running" && sandbox->options.limits.diskMiB > 0 && sandbox->diskImageMiB == 0 &&
+            !sandbox->measuringDisk)
             asio::co_spawn(io_, enforceDiskLimit(sandbox), system::inBackground("disk usage watch"));
 }
 
@@ -795,7 +847,7 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
     if (parts.size() < 2 || parts[0] != "v1")
         throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
     if (parts.size() == 2 && parts[1] == "health" && method == bhttp::verb::get)
-        co_return co_await reply(healthInfo(cgroups_, cgroupNote_));
+        co_return co_await reply(healthInfo(cgroups_, cgroupNote_, diskImageNote_));
     if (parts.size() == 2 && parts[1] == "events" && method == bhttp::verb::get)
         co_return co_await streamEvents(responder);
     if (parts[1] != "sandboxes")
@@ -881,6 +933,7 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
             {
                 auto guard = co_await sandbox->lifecycle.lock();
                 killSandboxProcesses(*sandbox);
+                detachDiskImage(SandboxPaths(registry_.sandboxDir(id))); // never delete through a mount
                 registry_.erase(id);
             }
             publish(deletedEvent(id));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "engine/Cgroups.h"
+#include "engine/DiskImage.h"
 #include "engine/Registry.h"
 #include "http/HttpServer.h"
 
@@ -23,6 +24,7 @@ struct EngineOptions {
     std::string agentBinary;  // default: sandbench-agent beside this executable
     std::uint64_t bodyLimit = 64ull << 20;
     std::string uidClaimsDir = "/var/lib/sandbench/uid-blocks"; // root engines: who holds which uid block
+    bool diskImages = true; // root engines: limits.diskMiB as a disk image (DiskImage.h); else a usage watch
 };
 
 // XDG defaults of ARCHITECTURE.md.
@@ -81,8 +83,8 @@ private:
     asio::awaitable<void> sleepIdleSandboxes();
     // Publishes sandbox.oom when a sandbox's memory cgroup counts new OOM kills.
     void reportOutOfMemoryKills();
-    // Every 5 s: sandboxes with limits.diskMiB are measured (du, asynchronously) and
-    // stopped with the reason when over their limit.
+    // Every 5 s: sandboxes with limits.diskMiB but no disk image are measured (du,
+    // asynchronously) and stopped with the reason when over their limit.
     void watchDiskUsage();
     asio::awaitable<void> enforceDiskLimit(std::shared_ptr<Sandbox> sandbox);
     std::vector<std::string> hiddenPaths() const;
@@ -99,6 +101,12 @@ private:
     int stateLock_ = -1; // flock on stateDir/engine.lock, held while this engine lives
     std::optional<SandboxCgroups> cgroups_;
     std::string cgroupNote_; // why cgroup limits are off
+    std::string diskImageNote_; // why limits.diskMiB is a usage watch, not a disk image
+    // Whether this sandbox's files go into a disk image at its next start.
+    bool usesDiskImage(const Sandbox &sandbox) const;
+    // The workspace and home where bwrap binds them from: a mounted disk image, or the
+    // plain directories (an image whose limit was removed is moved back into them first).
+    std::optional<MountedVolume> prepareDiskImage(Sandbox &sandbox, LaunchRequest &request);
 
     // Engine events for GET /v1/events: a bounded backlog with sequence numbers.
     std::deque<std::pair<std::uint64_t, Json>> events_;

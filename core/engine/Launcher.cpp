@@ -109,7 +109,8 @@ bool exists(const std::string &path)
 SandboxPaths::SandboxPaths(const std::string &sandboxDir)
     : root(sandboxDir), stateFile(sandboxDir + "/sandbox.json"), workspace(sandboxDir + "/workspace"),
       home(sandboxDir + "/home"), run(sandboxDir + "/run"), socket(sandboxDir + "/run/agent.sock"),
-      logs(sandboxDir + "/logs")
+      logs(sandboxDir + "/logs"), image(sandboxDir + "/disk.img"), volume(sandboxDir + "/volume"),
+      marker(sandboxDir + "/lifeline")
 {
 }
 
@@ -190,6 +191,11 @@ void prepareStateDir(const LaunchRequest &request)
     const auto &paths = request.paths;
     for (const auto &dir : {paths.root, paths.workspace, paths.home, paths.run, paths.logs})
         system::makeDirectories(dir, 0700);
+    // Read-only and the engine's: the sandbox only sees whether it still has a link.
+    const int marker = open(paths.marker.c_str(), O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0400);
+    if (marker < 0)
+        fail("prepareStateDir: create " + paths.marker, errno);
+    close(marker);
     if (request.hostUid) {
         // bwrap runs as the sandbox's uid and resolves bind sources by path: it must traverse.
         chmod(paths.root.c_str(), 0711);
@@ -215,7 +221,8 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
     add({"--clearenv", "--setenv", "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
          "--setenv", "HOME", "/root", "--setenv", "USER", "root", "--setenv", "LANG", "C.UTF-8",
          "--setenv", "TERM", "xterm-256color", "--setenv", "HOSTNAME", request.id.substr(0, 63),
-         "--setenv", "SANDBENCH_LISTEN_FD", "3", "--setenv", "SANDBENCH_SETTINGS_FD", std::to_string(fds.settings)});
+         "--setenv", "SANDBENCH_LISTEN_FD", "3", "--setenv", "SANDBENCH_SETTINGS_FD", std::to_string(fds.settings),
+         "--setenv", "SANDBENCH_LIFELINE_FD", std::to_string(fds.lifeline)});
     // The host's system directories, read-only. Merged-/usr symlinks stay symlinks.
     add({"--ro-bind", "/usr", "/usr"});
     for (const std::string &dir : std::vector<std::string>{"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
@@ -364,7 +371,8 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     FdGuard workspaceFd{open(request.paths.workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
     FdGuard homeFd{open(request.paths.home.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
     FdGuard agentFd{open(request.agentBinary.c_str(), O_PATH | O_CLOEXEC)};
-    if (workspaceFd.fd < 0 || homeFd.fd < 0 || agentFd.fd < 0)
+    FdGuard markerFd{open(request.paths.marker.c_str(), O_PATH | O_CLOEXEC | O_NOFOLLOW)};
+    if (workspaceFd.fd < 0 || homeFd.fd < 0 || agentFd.fd < 0 || markerFd.fd < 0)
         fail("open bind sources (" + request.agentBinary + ")", errno);
 
     // Child fd layout: 0 /dev/null, 1+2 the output pipe, 3 the agent's listening socket, then LaunchFds.
@@ -375,7 +383,8 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     spawn.fds = {{0, devNull.fd},          {1, outputWrite},      {2, outputWrite},
                  {3, listenFd.fd},         {fds.seccomp, seccompFd.fd}, {fds.info, infoWrite},
                  {fds.workspace, workspaceFd.fd}, {fds.home, homeFd.fd}, {fds.agent, agentFd.fd},
-                 {fds.settings, settingsFd.fd}, {fds.empty, emptyFd.fd}, {fds.bootId, bootIdFd.fd}};
+                 {fds.settings, settingsFd.fd}, {fds.empty, emptyFd.fd}, {fds.bootId, bootIdFd.fd},
+                 {fds.lifeline, markerFd.fd}};
     if (request.network.egress)
         spawn.fds.emplace_back(fds.networkLifetime, lifetimeWrite.fd);
     for (std::size_t i = 0; i < etcFiles.fds.size(); ++i)

@@ -26,6 +26,9 @@ struct SandboxPaths {
     std::string run;       // agent.sock
     std::string socket;
     std::string logs;
+    std::string image;  // disk.img: the workspace and home, with a disk limit (DiskImage.h)
+    std::string volume; // where the image is mounted while the sandbox starts
+    std::string marker; // lifeline: its agent ends the sandbox when this file is deleted
 };
 
 struct LaunchRequest {
@@ -63,9 +66,11 @@ struct LaunchResult {
 // /proc/sys/kernel/random/boot_id); the generated /etc files follow from firstEtcFile on,
 // in the order of generatedEtcFiles(). With egress, networkLifetime is the write end of a
 // pipe that slirp4netns watches: it sees EOF, and exits, when the sandbox's last process does.
+// lifeline is an O_PATH descriptor of the sandbox's marker file (SandboxPaths::marker): the
+// agent ends the sandbox when it has no links left (its state directory was deleted).
 struct LaunchFds {
     int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8, settings = 9, empty = 10, bootId = 11,
-        networkLifetime = 12, firstEtcFile = 13;
+        networkLifetime = 12, lifeline = 13, firstEtcFile = 14;
 };
 
 // The sandbox's own /etc: files generated for it (its users, hosts, hostname = id, a

@@ -19,7 +19,6 @@
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
-#include <thread>
 
 namespace sandbench::engine {
 
@@ -99,34 +98,6 @@ using system::firstExecutable;
 std::string slirpBinary() { return firstExecutable({"/usr/bin/slirp4netns", "/usr/local/bin/slirp4netns"}); }
 std::string nftBinary() { return firstExecutable({"/usr/sbin/nft", "/sbin/nft", "/usr/local/sbin/nft"}); }
 std::string nsenterBinary() { return firstExecutable({"/usr/bin/nsenter", "/bin/nsenter"}); }
-
-// What a finished child wrote, at most maxBytes (the pipe is drained without blocking).
-std::string drain(int fd, std::size_t maxBytes = 2000)
-{
-    std::string text;
-    char chunk[1024];
-    for (ssize_t n; (n = read(fd, chunk, sizeof chunk)) > 0;)
-        text.append(chunk, static_cast<std::size_t>(n));
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.pop_back();
-    return text.size() > maxBytes ? text.substr(text.size() - maxBytes) : text;
-}
-
-// Waits for a child with a deadline; kills it when the deadline passes. Its exit status, or -1.
-int waitWithDeadline(pid_t pid, std::chrono::milliseconds timeout)
-{
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    int status = 0;
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return -1;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 // The sandbox's network (and user) namespace as descriptors that surely belong to its
 // init: a pidfd opened first and checked against the start time, the namespaces opened,
@@ -309,38 +280,23 @@ std::string egressUnavailableReason()
 void loadFilterRules(const SandboxProcess &sandbox, bool enterUserNamespace, const std::string &rules)
 {
     const SandboxNamespaces namespaces(sandbox, enterUserNamespace);
-    // The rules travel on a pipe (a few KiB, far below its buffer), errors on another.
-    auto [rulesRead, rulesWrite] = system::makePipe();
-    auto [errorsRead, errorsWrite] = system::makePipe();
-    const ssize_t written = write(rulesWrite, rules.data(), rules.size());
-    close(rulesWrite);
     system::SpawnOptions nft;
     nft.argv = enterNamespaces(enterUserNamespace);
     nft.argv.insert(nft.argv.end(), {nftBinary(), "-f", "-"});
     nft.env = bwrapEnvironment();
-    nft.fds = {{0, rulesRead}, {1, errorsWrite}, {2, errorsWrite}, {kNetFd, namespaces.net}};
+    nft.fds = {{kNetFd, namespaces.net}};
     if (enterUserNamespace)
         nft.fds.emplace_back(kUserFd, namespaces.user);
-    pid_t pid = 0;
+    system::Completion loaded;
     try {
-        if (written != static_cast<ssize_t>(rules.size()))
-            throw std::runtime_error("writing the rules failed");
-        pid = system::spawnProcess(nft);
+        // The rules (a few KiB) travel on its stdin.
+        loaded = system::runToCompletion(nft, std::chrono::seconds(5), rules);
     } catch (const std::exception &error) {
-        close(rulesRead);
-        close(errorsRead);
-        close(errorsWrite);
         throw std::runtime_error(std::string("network filter: ") + error.what());
     }
-    close(rulesRead);
-    close(errorsWrite);
-    const int status = waitWithDeadline(pid, std::chrono::seconds(5));
-    fcntl(errorsRead, F_SETFL, O_NONBLOCK);
-    const std::string errors = drain(errorsRead);
-    close(errorsRead);
-    if (status != 0)
+    if (loaded.exitCode != 0)
         throw std::runtime_error("network filter: nft failed in the sandbox's namespace" +
-                                 (errors.empty() ? std::string() : ": " + errors));
+                                 (loaded.output.empty() ? std::string() : ": " + loaded.output));
 }
 
 pid_t attachEgress(const EgressRequest &request)

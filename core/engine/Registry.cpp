@@ -160,6 +160,9 @@ Json Sandbox::publicView() const
     // A changed network applies at the next start; until then this says what is in force.
     if (activeNetwork)
         view["activeNetwork"] = activeNetwork->egress ? "egress" : "none";
+    // The kernel's limit in force (the workspace and home in a disk image of this size).
+    if (diskImageMiB > 0)
+        view["diskImageMiB"] = diskImageMiB;
     if (!lastError.empty())
         view["lastError"] = lastError;
     return view;
@@ -177,7 +180,8 @@ Json Sandbox::stateFile() const
                   {"bwrapPid", bwrapPid},
                   {"initPid", initPid},
                   {"initStartTime", initStartTime},
-                  {"egressAttached", egressAttached}};
+                  {"egressAttached", egressAttached},
+                  {"diskImageMiB", diskImageMiB}};
     if (hostUid)
         state["hostUid"] = *hostUid;
     if (!lastError.empty())
@@ -212,6 +216,7 @@ void Registry::load()
         sandbox->initPid = state.value("initPid", 0);
         sandbox->initStartTime = state.value("initStartTime", 0ull);
         sandbox->egressAttached = state.value("egressAttached", false);
+        sandbox->diskImageMiB = state.value("diskImageMiB", std::uint64_t{0});
         if (state.contains("hostUid"))
             sandbox->hostUid = state["hostUid"].get<uid_t>();
         try {

@@ -64,6 +64,7 @@ struct Sandbox {
     pid_t networkPid = 0;       // slirp4netns, our child, while this run has egress
     bool egressAttached = false; // this run has slirp4netns (saved: a re-adopted run too)
     std::optional<NetworkPolicy> activeNetwork; // the policy in force in the current run
+    std::uint64_t diskImageMiB = 0; // the disk image's size in the current run (0: none; saved)
     system::AsyncMutex lifecycle; // start/stop/destroy one at a time
     std::string savedState;       // sandbox.json as last written: unchanged state is not rewritten
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -166,6 +167,90 @@ pid_t spawnProcess(const SpawnOptions &options)
                                 std::string(stageName(payload[0])) + " " + options.argv[0]);
     }
     return pid;
+}
+
+
+Completion runToCompletion(SpawnOptions options, std::chrono::milliseconds timeout, const std::string &input,
+                           std::size_t maxOutput)
+{
+    struct Fds {
+        std::vector<int> open;
+        ~Fds() { for (int fd : open) close(fd); }
+        int keep(int fd) { open.push_back(fd); return fd; }
+        void release(int fd)
+        {
+            close(fd);
+            open.erase(std::find(open.begin(), open.end(), fd));
+        }
+    } fds;
+    const auto [outputRead, outputWrite] = makePipe();
+    fds.keep(outputRead);
+    fds.keep(outputWrite);
+    int stdinFd = -1;
+    if (input.empty()) {
+        stdinFd = fds.keep(open("/dev/null", O_RDONLY | O_CLOEXEC));
+    } else {
+        const auto [inputRead, inputWrite] = makePipe();
+        fds.keep(inputRead);
+        fds.keep(inputWrite);
+        // Written whole before the child exists: input must fit the pipe's buffer.
+        if (input.size() > 60000 || write(inputWrite, input.data(), input.size()) != static_cast<ssize_t>(input.size()))
+            throw std::system_error(EMSGSIZE, std::generic_category(), "runToCompletion: input");
+        fds.release(inputWrite);
+        stdinFd = inputRead;
+    }
+    options.fds.insert(options.fds.begin(), {{0, stdinFd}, {1, outputWrite}, {2, outputWrite}});
+    const pid_t pid = spawnProcess(options);
+    fds.release(outputWrite);
+    const int pidfd = fds.keep(openPidfd(pid));
+
+    Completion completion;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    bool outputOpen = true, exited = false, killed = false;
+    while (outputOpen || !exited) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            // Past the deadline; an exited child's stray grandchild may hold the pipe.
+            if (!exited) {
+                kill(pid, SIGKILL);
+                killed = true;
+            }
+            break;
+        }
+        std::vector<pollfd> waits;
+        if (!exited)
+            waits.push_back({pidfd, POLLIN, 0});
+        if (outputOpen)
+            waits.push_back({outputRead, POLLIN, 0});
+        if (poll(waits.data(), waits.size(), static_cast<int>(left.count())) < 0 && errno != EINTR)
+            break;
+        for (const pollfd &ready : waits) {
+            if (!ready.revents)
+                continue;
+            if (ready.fd == pidfd) {
+                exited = true;
+                continue;
+            }
+            char chunk[4096];
+            const ssize_t n = read(outputRead, chunk, sizeof chunk);
+            if (n <= 0) {
+                outputOpen = false;
+                continue;
+            }
+            completion.output.append(chunk, static_cast<std::size_t>(n));
+            if (completion.output.size() > 2 * maxOutput)
+                completion.output.erase(0, completion.output.size() - maxOutput);
+        }
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!killed && WIFEXITED(status))
+        completion.exitCode = WEXITSTATUS(status);
+    if (completion.output.size() > maxOutput)
+        completion.output.erase(0, completion.output.size() - maxOutput);
+    while (!completion.output.empty() && (completion.output.back() == '\n' || completion.output.back() == ' '))
+        completion.output.pop_back();
+    return completion;
 }
 
 } // namespace sandbench::system

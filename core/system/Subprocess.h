@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -36,6 +37,20 @@ void markForOomKiller();
 
 // pidfd_open(2): a descriptor that becomes readable when the process exits.
 int openPidfd(pid_t pid);
+
+// What runToCompletion saw: the exit code (-1: killed, or past its deadline) and the
+// tail of what the child wrote to stdout and stderr together.
+struct Completion {
+    int exitCode = -1;
+    std::string output;
+};
+
+// Runs a short-lived helper (mkfs, nft, mount...) and waits for it, reading its output
+// meanwhile so that it never blocks on a full pipe. input goes to its stdin (small: it
+// is written before the child runs), /dev/null when empty. A child past its deadline is
+// killed. Its fds 0-2 are set here; options.fds may add more. Throws when it cannot start.
+Completion runToCompletion(SpawnOptions options, std::chrono::milliseconds timeout, const std::string &input = {},
+                           std::size_t maxOutput = 4000);
 
 // A pipe whose both ends are close-on-exec. Throws on failure.
 std::pair<int, int> makePipe();

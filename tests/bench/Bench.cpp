@@ -150,6 +150,21 @@ int main(int argc, char **argv)
             http.request("DELETE", "/v1/sandboxes/bench-egress-" + std::to_string(i));
     }
 
+    // The same with a disk limit, where the engine makes it a disk image (mkfs + loop mount).
+    const bool diskImages = http.request("GET", "/v1/health").json()["limits"].value("disk", "") == "image";
+    Stats createImage{};
+    if (diskImages) {
+        createImage = measure(10, [&](int i) {
+            const std::string id = "bench-image-" + std::to_string(i);
+            http.requestJson("PUT", "/v1/sandboxes/" + id, Json{{"limits", {{"diskMiB", 1024}}}});
+            const Json result = engine.exec(id, "echo hi");
+            if (result.value("stdout", "") != "hi")
+                std::fprintf(stderr, "unexpected exec result: %s\n", result.dump().c_str());
+        });
+        for (int i = 0; i < 10; ++i)
+            http.request("DELETE", "/v1/sandboxes/bench-image-" + std::to_string(i));
+    }
+
     // Warm exec round trip on a running sandbox's default session.
     http.request("PUT", "/v1/sandboxes/bench-warm", "{}");
     for (int i = 0; i < 20; ++i)
@@ -303,6 +318,8 @@ int main(int argc, char **argv)
     row("create-to-first-exec (new sandbox)", create);
     if (egress)
         row("create-to-first-exec, network egress", createEgress);
+    if (diskImages)
+        row("create-to-first-exec, 1 GiB disk image", createImage);
     row("warm exec('echo hi'), session", warm);
     row("warm exec('echo hi'), sessionless", warmSessionless);
     row("/api/read of a 4 KiB file", read4k);

@@ -74,6 +74,33 @@ private:
         return QString::fromUtf8(stat.readAll() + "\n" + status.readAll().left(600));
     }
 
+    // Rows for tests that run with the workspace as a plain directory and in a disk image.
+    static void storageKinds()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("plain directories") << QByteArray("{}");
+        QTest::newRow("disk image") << QByteArray(R"({"limits": {"diskMiB": 32}})");
+    }
+
+    void skipWithoutDiskImages(const QByteArray &body)
+    {
+        if (body.contains("diskMiB") &&
+            engine.http().request("GET", "/v1/health").json()["limits"].value("disk", "") != "image")
+            QSKIP("disk images need an engine running as root with loop devices");
+    }
+
+    // The backing files of the host's loop devices, one per line.
+    static QByteArray loopDeviceNames()
+    {
+        QByteArray names;
+        for (const QFileInfo &device : QDir("/sys/block").entryInfoList({"loop*"}, QDir::Dirs | QDir::System)) {
+            QFile backing(device.filePath() + "/loop/backing_file");
+            if (backing.open(QIODevice::ReadOnly))
+                names += backing.readAll();
+        }
+        return names;
+    }
+
     void restart(const std::string &sandbox)
     {
         QCOMPARE(engine.http().request("POST", "/v1/sandboxes/" + sandbox + "/stop").status, 200);
@@ -540,26 +567,88 @@ except OSError as error:
         QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/uids").status, 200);
     }
 
-    // Item 3: a sandbox over its disk limit (limits.diskMiB) is stopped with the reason;
-    // raising the limit lets it run again.
+    // Item 3, root engines: the workspace and home live in a disk image of limits.diskMiB,
+    // so writing past it is ENOSPC for that sandbox alone, which keeps running. The image
+    // is on no host mount once the sandbox runs, and the sandbox's mountinfo names a loop
+    // device, not the state directory. Resizing keeps the files; a shrink that does not
+    // fit keeps the old size and says so; removing the limit moves the files back out.
+    void aSandboxGetsADiskOfItsLimit()
+    {
+        if (engine.http().request("GET", "/v1/health").json()["limits"].value("disk", "") != "image")
+            QSKIP("disk images need an engine running as root with loop devices");
+        auto view = [this] { return engine.http().request("GET", "/v1/sandboxes/quota").json()["sandbox"]; };
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/quota", "{}").status, 200);
+        QCOMPARE(out("quota", "echo before > /workspace/kept; echo home > /root/kept; echo ok"), std::string("ok\n"));
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/quota", Json{{"limits", {{"diskMiB", 48}}}}).status, 200);
+        restart("quota"); // the plain workspace moves into the image
+        QCOMPARE(view().value("diskImageMiB", 0), 48);
+        QCOMPARE(out("quota", "cat /workspace/kept /root/kept"), std::string("before\nhome\n"));
+        const std::string mounts = out("quota", "grep -E ' /(workspace|root) ' /proc/self/mountinfo");
+        QVERIFY2(mounts.find("/dev/loop") != std::string::npos, mounts.c_str());
+        QVERIFY2(mounts.find(engine.stateDir().toStdString()) == std::string::npos, mounts.c_str());
+        QFile hostMounts("/proc/self/mountinfo");
+        QVERIFY(hostMounts.open(QIODevice::ReadOnly));
+        QVERIFY(!hostMounts.readAll().contains("/sandboxes/quota/"));
+
+        const Json full = engine.exec("quota", "head -c 60M /dev/zero > /workspace/big");
+        QVERIFY2(full.value("exitCode", 0) != 0 && full.value("stderr", "").find("No space left") != std::string::npos,
+                 full.dump().c_str());
+        QCOMPARE(view().value("status", ""), std::string("running"));
+        QCOMPARE(out("quota", "rm /workspace/big; echo 1 > /workspace/small && cat /workspace/small"), std::string("1\n"));
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/quota-neighbour", "{}").status, 200);
+        QCOMPARE(out("quota-neighbour", "head -c 60M /dev/zero > /workspace/big && echo fine"), std::string("fine\n"));
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/quota-neighbour").status, 200);
+
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/quota", Json{{"limits", {{"diskMiB", 96}}}}).status, 200);
+        restart("quota");
+        QCOMPARE(view().value("diskImageMiB", 0), 96);
+        QCOMPARE(out("quota", "head -c 60M /dev/zero > /workspace/big && cat /workspace/kept"), std::string("before\n"));
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/quota", Json{{"limits", {{"diskMiB", 32}}}}).status, 200);
+        restart("quota");
+        QCOMPARE(view().value("diskImageMiB", 0), 96);
+        QVERIFY2(view().value("lastError", "").find("do not fit in 32 MiB") != std::string::npos, view().dump().c_str());
+        out("quota", "rm /workspace/big");
+        restart("quota");
+        QCOMPARE(view().value("diskImageMiB", 0), 32);
+        QVERIFY(!view().contains("lastError"));
+
+        const QString image = engine.stateDir() + "/sandboxes/quota/disk.img";
+        QVERIFY(QFileInfo::exists(image));
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/quota", Json{{"limits", {{"diskMiB", 0}}}}).status, 200);
+        restart("quota");
+        QVERIFY(!view().contains("diskImageMiB"));
+        QVERIFY(!QFileInfo::exists(image));
+        QCOMPARE(out("quota", "cat /workspace/kept /root/kept"), std::string("before\nhome\n"));
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/quota", Json{{"limits", {{"diskMiB", 32}}}}).status, 200);
+        restart("quota");
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/quota").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(!loopDeviceNames().contains("/sandboxes/quota/"), 5000);
+    }
+
+    // Item 3, engines without disk images (not root, or --no-disk-images): a sandbox over
+    // its disk limit is stopped with the reason; raising the limit lets it run again.
     void aSandboxOverItsDiskLimitIsStopped()
     {
+        test::EngineHarness watching({}, {"--no-disk-images"});
+        QString error;
+        QVERIFY2(watching.start(&error), qPrintable(error));
+        QCOMPARE(watching.http().request("GET", "/v1/health").json()["limits"].value("disk", ""), std::string("watch"));
+        auto run = [&watching](const std::string &command) { return watching.exec("disk", command).value("stdout", ""); };
         const Json body = {{"limits", {{"diskMiB", 20}}}};
-        QCOMPARE(engine.http().requestJson("PUT", "/v1/sandboxes/disk", body).status, 200);
-        QCOMPARE(out("disk", "head -c 10M /dev/zero > /workspace/small; echo ok"), std::string("ok\n"));
+        QCOMPARE(watching.http().requestJson("PUT", "/v1/sandboxes/disk", body).status, 200);
+        QCOMPARE(run("head -c 10M /dev/zero > /workspace/small; echo ok"), std::string("ok"));
         QTest::qWait(6000); // a measurement under the limit leaves it running
-        QCOMPARE(engine.http().request("GET", "/v1/sandboxes/disk").json()["sandbox"].value("status", ""),
-                 std::string("running"));
-        out("disk", "head -c 30M /dev/zero > /workspace/big");
-        auto view = [this] { return engine.http().request("GET", "/v1/sandboxes/disk").json()["sandbox"]; };
+        auto view = [&watching] { return watching.http().request("GET", "/v1/sandboxes/disk").json()["sandbox"]; };
+        QCOMPARE(view().value("status", ""), std::string("running"));
+        run("head -c 30M /dev/zero > /workspace/big");
         QTRY_VERIFY_WITH_TIMEOUT(view().value("status", "") == "stopped", 12000);
         QVERIFY2(view().value("lastError", "").find("over the disk limit of 20 MiB") != std::string::npos,
                  view().dump().c_str());
         const Json raise = {{"limits", {{"diskMiB", 100}}}};
-        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/disk", raise).status, 200);
-        QCOMPARE(engine.http().request("POST", "/v1/sandboxes/disk/start").status, 200);
-        QCOMPARE(out("disk", "stat -c %s /workspace/big"), std::string("31457280\n")); // nothing was lost
-        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/disk").status, 200);
+        QCOMPARE(watching.http().requestJson("PATCH", "/v1/sandboxes/disk", raise).status, 200);
+        QCOMPARE(watching.http().request("POST", "/v1/sandboxes/disk/start").status, 200);
+        QCOMPARE(run("stat -c %s /workspace/big"), std::string("31457280")); // nothing was lost
+        QCOMPARE(watching.http().request("DELETE", "/v1/sandboxes/disk").status, 200);
     }
 
     // Item 3: the state directory on a small filesystem, filled from inside one sandbox.
@@ -612,9 +701,13 @@ except OSError as error:
 
     // Item 3: an instance whose start was never recorded (the write failed, the engine
     // died) is found and ended when the engine starts, so two never share a workspace.
+    // Also with the workspace in a disk image, where it is known by its loop device.
+    void anUnrecordedInstanceIsEndedAtStart_data() { storageKinds(); }
     void anUnrecordedInstanceIsEndedAtStart()
     {
-        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/twin", "{}").status, 200);
+        QFETCH(QByteArray, body);
+        skipWithoutDiskImages(body);
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/twin", body.toStdString()).status, 200);
         QCOMPARE(out("twin", "echo serving"), std::string("serving\n"));
         const QString stateFile = engine.stateDir() + "/sandboxes/twin/sandbox.json";
         QFile state(stateFile);
@@ -749,9 +842,13 @@ except OSError as error:
 
     // Item 6: a sandbox whose state directory is deleted while no engine runs ends by
     // itself instead of running on a deleted workspace. (Last: it kills the engine.)
+    // Also with the workspace in a disk image, which keeps its links: the marker tells.
+    void aSandboxWhoseStateIsDeletedEndsItself_data() { storageKinds(); }
     void aSandboxWhoseStateIsDeletedEndsItself()
     {
-        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/orphan", "{}").status, 200);
+        QFETCH(QByteArray, body);
+        skipWithoutDiskImages(body);
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/orphan", body.toStdString()).status, 200);
         QFile state(engine.stateDir() + "/sandboxes/orphan/sandbox.json");
         QVERIFY(state.open(QIODevice::ReadOnly));
         const int initPid = Json::parse(state.readAll().toStdString()).value("initPid", 0);

@@ -18,7 +18,8 @@ void pump(boost::asio::io_context &io, int milliseconds)
     io.run_for(std::chrono::milliseconds(milliseconds));
 }
 
-EngineHarness::EngineHarness(QString stateDir) : stateDir_(std::move(stateDir))
+EngineHarness::EngineHarness(QString stateDir, QStringList extraArguments)
+    : stateDir_(std::move(stateDir)), extraArguments_(std::move(extraArguments))
 {
     // Sandboxes of a root engine run as unprivileged uids that must traverse the state dir.
     chmod(state_.path().toLocal8Bit().constData(), 0711);
@@ -47,8 +48,8 @@ QString EngineHarness::binary(const QString &name)
 bool EngineHarness::start(QString *error)
 {
     QFile::remove(engineFile());
-    process_.start(binary("sandbenchd"), {"--listen", "127.0.0.1:0", "--state-dir", stateDir(), "--runtime-dir",
-                                          runtime_.path(), "--stop-sandboxes-on-exit"});
+    process_.start(binary("sandbenchd"), QStringList{"--listen", "127.0.0.1:0", "--state-dir", stateDir(), "--runtime-dir",
+                                                     runtime_.path(), "--stop-sandboxes-on-exit"} + extraArguments_);
     if (!process_.waitForStarted(5000)) {
         if (error)
             *error = "sandbenchd did not start: " + process_.errorString();

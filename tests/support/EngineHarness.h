@@ -73,8 +73,8 @@ void pump(boost::asio::io_context &io, int milliseconds);
 // A sandbenchd in temporary state and runtime directories.
 class EngineHarness {
 public:
-    // stateDir empty: a temporary directory of its own.
-    explicit EngineHarness(QString stateDir = {});
+    // stateDir empty: a temporary directory of its own. extraArguments go to sandbenchd.
+    explicit EngineHarness(QString stateDir = {}, QStringList extraArguments = {});
     ~EngineHarness();
 
     // Starts (or restarts, on the same state directory) the engine. Returns false with a message on failure.
@@ -98,6 +98,7 @@ public:
 private:
     QTemporaryDir state_;
     QString stateDir_;
+    QStringList extraArguments_;
     QTemporaryDir runtime_;
     QProcess process_;
     client::EngineAddress address_;

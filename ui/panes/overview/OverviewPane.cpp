@@ -139,8 +139,16 @@ void OverviewPane::showLimits()
                        .arg(limits.value("memoryMiB").toInt())
                        .arg(cpus > 0 ? tr("%1 CPU").arg(QLocale().toString(cpus)) : tr("no CPU cap"))
                        .arg(limits.value("pids").toInt());
-    if (const int disk = limits.value("diskMiB").toInt(); disk > 0)
-        text += tr(", %1 MiB disk").arg(disk);
+    if (const int disk = limits.value("diskMiB").toInt(); disk > 0) {
+        // A disk image is a hard limit; a usage watch stops the sandbox once it is passed.
+        if (engineLimits_.value("disk").toString() == "watch")
+            text += tr(", %1 MiB disk (watched: the sandbox stops when it is passed)").arg(disk);
+        else
+            text += tr(", %1 MiB disk").arg(disk);
+        const int inForce = sandbox_.value("diskImageMiB").toInt();
+        if (inForce > 0 && inForce != disk)
+            text += tr(" (now %1 MiB)").arg(inForce);
+    }
     if (!engineLimits_.isEmpty()) {
         // Say plainly what this host does not enforce.
         QStringList missing;
