@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -35,24 +36,22 @@ constexpr std::uint64_t kMiB = 1ull << 20;
     throw std::runtime_error(step + ": " + std::strerror(error));
 }
 
-// Runs one of the helpers with a fixed environment; its exit code and output.
+// Runs one of the helpers with a fixed environment, in the sandbox's cgroups (what it
+// costs is the sandbox's), ending with the engine; its exit code and output.
 system::Completion runHelper(std::vector<std::string> argv, std::chrono::seconds timeout,
-                             std::optional<uid_t> asUser = std::nullopt)
+                             const std::vector<int> &cgroupProcsFds = {})
 {
     system::SpawnOptions options;
     options.argv = std::move(argv);
     options.env = bwrapEnvironment();
-    if (asUser) {
-        options.uid = *asUser;
-        options.gid = static_cast<gid_t>(*asUser);
-    }
+    options.joinCgroupFds = cgroupProcsFds;
+    options.dieWithParent = true;
     return system::runToCompletion(options, timeout);
 }
 
-void runOrThrow(const std::string &step, std::vector<std::string> argv, std::chrono::seconds timeout,
-                std::optional<uid_t> asUser = std::nullopt)
+void runOrThrow(const std::string &step, std::vector<std::string> argv, std::chrono::seconds timeout)
 {
-    const system::Completion done = runHelper(std::move(argv), timeout, asUser);
+    const system::Completion done = runHelper(std::move(argv), timeout);
     if (done.exitCode != 0)
         throw std::runtime_error(step + " failed" + (done.output.empty() ? std::string() : ": " + done.output));
 }
@@ -89,14 +88,17 @@ void emptyDirectory(const std::string &path)
         std::filesystem::remove_all(entry.path(), error);
 }
 
-// Copies a tree's content as the sandbox's uid (so nothing it could not read is read),
-// keeping modes, times and links.
-void copyTree(const std::string &from, const std::string &to, uid_t owner, const std::string &what)
+// Copies a tree's content keeping owners, modes, times and links (symlinks are copied,
+// never followed). As root: the sandbox may have made its own files unreadable to
+// itself (mode 000), and it runs no process meanwhile (it is stopped), so nothing
+// changes under the copy; every file in it is the sandbox's uid's.
+void copyTree(const std::string &from, const std::string &to, const std::vector<int> &cgroupProcsFds,
+              const std::string &what)
 {
     if (isEmptyDirectory(from))
         return;
     const system::Completion done =
-        runHelper({copyBinary(), "-a", "--", from + "/.", to + "/"}, std::chrono::seconds(600), owner);
+        runHelper({copyBinary(), "-a", "--", from + "/.", to + "/"}, std::chrono::seconds(600), cgroupProcsFds);
     if (done.exitCode == 0)
         return;
     if (done.output.find("No space left") != std::string::npos)
@@ -119,9 +121,10 @@ void waitUntilReleased(const std::string &image)
 void mountImage(const std::string &image, const std::string &volume)
 {
     system::makeDirectories(volume, 0700);
-    // nosuid, nodev: nothing in the image is more than a file to the host.
+    // nosuid, nodev: nothing in the image is more than a file to the host. discard: what
+    // the sandbox deletes is given back to the host's disk.
     runOrThrow("mounting the disk image",
-               {mountBinary(), "-t", "ext4", "-o", "loop,nosuid,nodev", "--", image, volume},
+               {mountBinary(), "-t", "ext4", "-o", "loop,nosuid,nodev,discard", "--", image, volume},
                std::chrono::seconds(30));
 }
 
@@ -139,6 +142,27 @@ void checkImage(const std::string &image)
     const system::Completion checked = runHelper({fsckBinary(), "-f", "-p", image}, std::chrono::seconds(300));
     if (checked.exitCode != 0 && checked.exitCode != 1)
         throw std::runtime_error("the disk image needs repair (e2fsck -f " + image + "): " + checked.output);
+}
+
+// An image is sparse: it takes host disk as it fills. A limit the host disk cannot hold
+// would let the sandbox fill that disk (every sandbox's and the engine's) before its own.
+void requireHostSpace(const std::string &dir, std::uint64_t limitMiB, std::uint64_t alreadyHeldMiB)
+{
+    struct statvfs disk{};
+    if (statvfs(dir.c_str(), &disk) != 0)
+        return;
+    const std::uint64_t freeMiB = static_cast<std::uint64_t>(disk.f_bavail) * disk.f_frsize / kMiB;
+    if (limitMiB > freeMiB + alreadyHeldMiB)
+        throw std::runtime_error("the disk limit of " + std::to_string(limitMiB) + " MiB (limits.diskMiB) is more than the " +
+                                 std::to_string(freeMiB + alreadyHeldMiB) +
+                                 " MiB the host's disk has free for it: lower the limit or free space");
+}
+
+// What the image's blocks take on the host disk now.
+std::uint64_t allocatedMiB(const std::string &path)
+{
+    struct stat info{};
+    return stat(path.c_str(), &info) == 0 ? static_cast<std::uint64_t>(info.st_blocks) * 512 / kMiB : 0;
 }
 
 } // namespace
@@ -189,7 +213,8 @@ std::vector<dev_t> loopDevicesOf(const std::string &imagePath)
     return devices;
 }
 
-MountedVolume mountDiskImage(const SandboxPaths &paths, std::uint64_t limitMiB, uid_t owner)
+MountedVolume mountDiskImage(const SandboxPaths &paths, std::uint64_t limitMiB, uid_t owner,
+                             const std::vector<int> &cgroupProcsFds)
 {
     MountedVolume volume{paths.volume + "/workspace", paths.volume + "/home", limitMiB, {}};
     detachDiskImage(paths); // left mounted by an engine that died while starting it
@@ -200,6 +225,7 @@ MountedVolume mountDiskImage(const SandboxPaths &paths, std::uint64_t limitMiB, 
         // files are in: a failure (or a crash) leaves the plain directories as they were.
         const std::string fresh = paths.image + ".new";
         unlink(fresh.c_str());
+        requireHostSpace(paths.root, limitMiB, 0);
         const int fd = open(fresh.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0)
             fail("create the disk image " + fresh, errno);
@@ -209,22 +235,27 @@ MountedVolume mountDiskImage(const SandboxPaths &paths, std::uint64_t limitMiB, 
         try {
             if (!sized)
                 fail("size the disk image " + fresh, error);
-            runOrThrow("mkfs.ext4",
-                       {mkfsBinary(), "-q", "-F", "-m", "0", "-L", "sandbench", "-E",
-                        "root_owner=" + std::to_string(owner) + ":" + std::to_string(owner), fresh},
-                       std::chrono::seconds(120));
+            // One inode per 8 KiB (the default is 16): a node_modules of small files fits.
+            std::vector<std::string> mkfs = {mkfsBinary(), "-q", "-F", "-m", "0", "-i", "8192", "-L", "sandbench", "-E",
+                                             "root_owner=" + std::to_string(owner) + ":" + std::to_string(owner)};
+            if (limitMiB >= 4096)
+                mkfs.insert(mkfs.end(), {"-J", "size=64"}); // not the default's 1 GiB on a terabyte
+            mkfs.push_back(fresh);
+            runOrThrow("mkfs.ext4", mkfs, std::chrono::seconds(120));
             mountImage(fresh, paths.volume);
             makeOwnedDirectory(volume.workspace, owner);
             makeOwnedDirectory(volume.home, owner);
-            copyTree(paths.workspace, volume.workspace, owner, "the workspace into its disk image");
-            copyTree(paths.home, volume.home, owner, "the home directory into its disk image");
+            copyTree(paths.workspace, volume.workspace, cgroupProcsFds, "the workspace into its disk image");
+            copyTree(paths.home, volume.home, cgroupProcsFds, "the home directory into its disk image");
         } catch (const std::exception &failure) {
             detachDiskImage(paths);
             unlink(fresh.c_str());
             const std::string what = failure.what();
             if (what.rfind("no space left", 0) == 0)
-                throw std::runtime_error("the workspace and home hold more than the disk limit of " +
-                                         std::to_string(limitMiB) + " MiB (limits.diskMiB): raise it or delete files");
+                throw std::runtime_error("the workspace and home do not fit in the disk limit of " +
+                                         std::to_string(limitMiB) +
+                                         " MiB (limits.diskMiB; by their size or their number of files): "
+                                         "raise it or delete files");
             throw;
         }
         if (rename(fresh.c_str(), paths.image.c_str()) != 0) {
@@ -240,6 +271,7 @@ MountedVolume mountDiskImage(const SandboxPaths &paths, std::uint64_t limitMiB, 
         if (currentMiB != limitMiB) {
             checkImage(paths.image);
             if (limitMiB > currentMiB) {
+                requireHostSpace(paths.root, limitMiB, allocatedMiB(paths.image));
                 resizeFile(paths.image, limitMiB * kMiB);
                 runOrThrow("growing the disk image", {resizeBinary(), paths.image, std::to_string(limitMiB) + "M"},
                            std::chrono::seconds(300));
@@ -271,10 +303,10 @@ void detachDiskImage(const SandboxPaths &paths)
     }
 }
 
-void releaseDiskImage(const SandboxPaths &paths, uid_t owner)
+void releaseDiskImage(const SandboxPaths &paths, uid_t owner, const std::vector<int> &cgroupProcsFds)
 {
+    detachDiskImage(paths); // left mounted by an engine that died while moving the files
     waitUntilReleased(paths.image);
-    detachDiskImage(paths);
     mountImage(paths.image, paths.volume);
     try {
         for (const auto &dir : {paths.workspace, paths.home}) {
@@ -283,8 +315,8 @@ void releaseDiskImage(const SandboxPaths &paths, uid_t owner)
             if (chown(dir.c_str(), owner, static_cast<gid_t>(owner)) != 0)
                 fail("chown " + dir, errno);
         }
-        copyTree(paths.volume + "/workspace", paths.workspace, owner, "the workspace out of its disk image");
-        copyTree(paths.volume + "/home", paths.home, owner, "the home directory out of its disk image");
+        copyTree(paths.volume + "/workspace", paths.workspace, cgroupProcsFds, "the workspace out of its disk image");
+        copyTree(paths.volume + "/home", paths.home, cgroupProcsFds, "the home directory out of its disk image");
     } catch (...) {
         detachDiskImage(paths);
         throw;

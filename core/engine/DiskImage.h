@@ -35,16 +35,19 @@ struct MountedVolume {
 //  - a different size: grows it, or shrinks it when the files fit (otherwise it keeps
 //    its size and says so in note);
 //  - an earlier instance still holding the image: waits for it to go, then refuses.
-// Throws std::runtime_error naming the step that failed.
-MountedVolume mountDiskImage(const SandboxPaths &paths, std::uint64_t limitMiB, uid_t owner);
+// A limit larger than the host disk's free space is refused. Helpers run in the
+// sandbox's cgroups (cgroupProcsFds). Blocking (a large move takes minutes): not on
+// the engine's thread. Throws std::runtime_error naming the step that failed.
+MountedVolume mountDiskImage(const SandboxPaths &paths, std::uint64_t limitMiB, uid_t owner,
+                             const std::vector<int> &cgroupProcsFds = {});
 
 // Takes the volume off the host's mount table (the sandbox keeps its own mounts). No-op
 // when it is not mounted.
 void detachDiskImage(const SandboxPaths &paths);
 
 // The limit was removed: moves the image's files back into the plain workspace and home
-// and deletes the image. Throws (keeping the image) when that fails.
-void releaseDiskImage(const SandboxPaths &paths, uid_t owner);
+// and deletes the image. Throws (keeping the image) when that fails. Blocking, as above.
+void releaseDiskImage(const SandboxPaths &paths, uid_t owner, const std::vector<int> &cgroupProcsFds = {});
 
 // Whether the sandbox keeps its files in an image.
 bool hasDiskImage(const SandboxPaths &paths);

@@ -8,6 +8,7 @@
 #include "system/Notifier.h"
 #include "system/ProcessTree.h"
 #include "system/Subprocess.h"
+#include "system/WorkerThread.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -531,6 +532,8 @@ void Engine::readopt(Sandbox &sandbox)
         sandbox.diskImageMiB = 0;
         saveState(sandbox);
     }
+    // An engine that died while starting it may have left its disk image mounted.
+    detachDiskImage(SandboxPaths(registry_.sandboxDir(sandbox.id)));
 }
 
 void Engine::killSandboxProcesses(Sandbox &sandbox)
@@ -580,32 +583,37 @@ bool Engine::usesDiskImage(const Sandbox &sandbox) const
     return diskImageNote_.empty() && sandbox.hostUid && sandbox.options.limits.diskMiB > 0;
 }
 
-std::optional<MountedVolume> Engine::prepareDiskImage(Sandbox &sandbox, LaunchRequest &request)
+std::function<std::optional<MountedVolume>()> Engine::diskImageStep(const Sandbox &sandbox, const LaunchRequest &request) const
 {
+    // Copies of what the step needs: it runs on a worker thread (see startSandbox).
+    const SandboxPaths paths = request.paths;
+    const std::vector<int> cgroupFds = request.cgroupProcsFds;
     if (usesDiskImage(sandbox)) {
-        MountedVolume volume = mountDiskImage(request.paths, sandbox.options.limits.diskMiB, *sandbox.hostUid);
-        request.paths.workspace = volume.workspace;
-        request.paths.home = volume.home;
-        return volume;
+        const std::uint64_t limitMiB = sandbox.options.limits.diskMiB;
+        const uid_t owner = *sandbox.hostUid;
+        return [=]() -> std::optional<MountedVolume> { return mountDiskImage(paths, limitMiB, owner, cgroupFds); };
     }
-    if (hasDiskImage(request.paths)) {
-        const std::string reason = diskImageUnavailableReason();
-        if (!sandbox.hostUid || !reason.empty())
-            throw std::runtime_error("its files are in a disk image (disk.img) that this engine cannot open: " +
-                                     (reason.empty() ? std::string("it does not run as root") : reason));
-        releaseDiskImage(request.paths, *sandbox.hostUid);
-    }
-    return std::nullopt;
+    if (!hasDiskImage(paths))
+        return {};
+    const std::string reason = diskImageUnavailableReason();
+    if (!sandbox.hostUid || !reason.empty())
+        throw std::runtime_error("its files are in a disk image (disk.img) that this engine cannot open: " +
+                                 (reason.empty() ? std::string("it does not run as root") : reason));
+    const uid_t owner = *sandbox.hostUid;
+    return [=]() -> std::optional<MountedVolume> {
+        releaseDiskImage(paths, owner, cgroupFds);
+        return std::nullopt;
+    };
 }
 
-void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
+asio::awaitable<void> Engine::startSandbox(std::shared_ptr<Sandbox> sandbox)
 {
     setStatus(*sandbox, "starting");
     LaunchRequest request(sandbox->id, SandboxPaths(registry_.sandboxDir(sandbox->id)), options_.agentBinary);
     request.envVars = sandbox->options.envVars;
     request.hostUid = sandbox->hostUid;
     request.hiddenPaths = hiddenPaths();
-    const SandboxLimits &limits = sandbox->options.limits;
+    const SandboxLimits limits = sandbox->options.limits;
     request.maxProcesses = sandbox->hostUid ? limits.pids : 4096; // shared with the user's own otherwise
     request.memoryBytes = static_cast<std::uint64_t>(limits.memoryMiB) << 20;
     if (!sandbox->options.keepAlive)
@@ -617,23 +625,38 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
         ~CloseFds() { for (int fd : fds) close(fd); }
     } cgroupFds;
     std::optional<MountedVolume> volume;
+    std::string failure;
     try {
-        volume = prepareDiskImage(*sandbox, request);
-        if (cgroups_)
+        if (cgroups_) {
+            // Whatever is left in its groups belongs to an instance whose start was cut
+            // short (an engine killed meanwhile): it must not hold the workspace.
+            cgroups_->removeSandbox(sandbox->id);
             request.cgroupProcsFds = cgroupFds.fds = cgroups_->prepareSandbox(sandbox->id, cgroupLimitsOf(limits));
+        }
         sandbox->oomKills = 0;
         if (request.network.egress) {
             if (const std::string reason = egressUnavailableReason(); !reason.empty())
                 throw std::runtime_error("network \"egress\" is not available on this host: " + reason);
         }
+        // A disk image may take minutes (moving a large workspace in or out): other
+        // sandboxes are served meanwhile; this one's requests wait for its lifecycle lock.
+        if (auto step = diskImageStep(*sandbox, request))
+            volume = co_await system::onWorkerThread(std::move(step));
+        if (volume) {
+            request.paths.workspace = volume->workspace;
+            request.paths.home = volume->home;
+        }
         const LaunchResult launched = launchSandbox(request);
         if (volume) {
             // bwrap has bound the volume once the agent runs: from then on it needs no
             // host mount (and an engine that dies cannot leave one behind).
+            asio::steady_timer tick(io_);
             const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
             while (agentOf(launched.initPid) == 0 && !system::isGone(launched.initPid) &&
-                   std::chrono::steady_clock::now() < deadline)
-                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                   std::chrono::steady_clock::now() < deadline) {
+                tick.expires_after(std::chrono::milliseconds(2));
+                co_await tick.async_wait(asio::use_awaitable);
+            }
             detachDiskImage(request.paths);
             sandbox->diskImageMiB = volume->sizeMiB;
         }
@@ -648,11 +671,14 @@ void Engine::startSandbox(const std::shared_ptr<Sandbox> &sandbox)
             asio::co_spawn(io_, reapChild(launched.networkPid), system::inBackground("network helper"));
         asio::co_spawn(io_, copyOutputToLog(launched.outputFd, request.paths.logs + "/agent.log"),
                        system::inBackground("agent log"));
-    } catch (const std::exception &failure) {
+    } catch (const std::exception &error) {
+        failure = error.what();
+    }
+    if (!failure.empty()) {
         if (volume)
             detachDiskImage(request.paths);
-        setStatus(*sandbox, "failed", failure.what());
-        throw ApiError("INTERNAL_ERROR", "Failed to start sandbox '" + sandbox->id + "': " + failure.what(),
+        setStatus(*sandbox, "failed", failure);
+        throw ApiError("INTERNAL_ERROR", "Failed to start sandbox '" + sandbox->id + "': " + failure,
                        {{"sandboxId", sandbox->id}});
     }
     sandbox->lastActivity = std::chrono::steady_clock::now();
@@ -666,7 +692,7 @@ asio::awaitable<void> Engine::ensureRunning(std::shared_ptr<Sandbox> sandbox)
         co_return;
     auto guard = co_await sandbox->lifecycle.lock();
     if (sandbox->status != "running" && registry_.find(sandbox->id) == sandbox)
-        startSandbox(sandbox);
+        co_await startSandbox(sandbox);
     if (registry_.find(sandbox->id) != sandbox)
         throw ApiError("SANDBOX_NOT_FOUND", "Sandbox '" + sandbox->id + "' was destroyed", {{"sandboxId", sandbox->id}});
 }

@@ -67,7 +67,8 @@ private:
     asio::awaitable<void> ensureRunning(std::shared_ptr<Sandbox> sandbox);
     // Without autostart, a sandbox that is not running is an error (409 SANDBOX_NOT_RUNNING).
     asio::awaitable<void> ensureRunning(std::shared_ptr<Sandbox> sandbox, bool autostart);
-    void startSandbox(const std::shared_ptr<Sandbox> &sandbox);
+    // Runs under the sandbox's lifecycle lock; the disk image step off the engine's thread.
+    asio::awaitable<void> startSandbox(std::shared_ptr<Sandbox> sandbox);
     asio::awaitable<void> stopSandbox(std::shared_ptr<Sandbox> sandbox, const std::string &reason);
     void killSandboxProcesses(Sandbox &sandbox);
     asio::awaitable<void> watchExit(std::shared_ptr<Sandbox> sandbox, pid_t initPid);
@@ -104,9 +105,11 @@ private:
     std::string diskImageNote_; // why limits.diskMiB is a usage watch, not a disk image
     // Whether this sandbox's files go into a disk image at its next start.
     bool usesDiskImage(const Sandbox &sandbox) const;
-    // The workspace and home where bwrap binds them from: a mounted disk image, or the
-    // plain directories (an image whose limit was removed is moved back into them first).
-    std::optional<MountedVolume> prepareDiskImage(Sandbox &sandbox, LaunchRequest &request);
+    // The disk image work of a start, to run on a worker thread (it touches no engine
+    // state): mount the image (its result says where bwrap binds from), or move the files
+    // of an image whose limit was removed back out. Empty when there is none; throws when
+    // the files are in an image this engine cannot open.
+    std::function<std::optional<MountedVolume>()> diskImageStep(const Sandbox &sandbox, const LaunchRequest &request) const;
 
     // Engine events for GET /v1/events: a bounded backlog with sequence numbers.
     std::deque<std::pair<std::uint64_t, Json>> events_;

@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <signal.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -91,6 +92,7 @@ pid_t spawnProcess(const SpawnOptions &options)
         highest = std::max({highest, target, source});
 
     auto [errorRead, errorWrite] = makePipe();
+    const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid < 0) {
         const int err = errno;
@@ -104,6 +106,9 @@ pid_t spawnProcess(const SpawnOptions &options)
         sigprocmask(SIG_SETMASK, &none, nullptr);
         for (int sig = 1; sig < NSIG; ++sig)
             signal(sig, SIG_DFL);
+        // A helper that outlives a crashed engine would work on for nobody (and hold what it holds).
+        if (options.dieWithParent && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent))
+            _exit(127);
         for (const int cgroup : options.joinCgroupFds)
             if (write(cgroup, "0", 1) != 1)
                 childFail(errorWrite, 8);
@@ -202,7 +207,15 @@ Completion runToCompletion(SpawnOptions options, std::chrono::milliseconds timeo
     options.fds.insert(options.fds.begin(), {{0, stdinFd}, {1, outputWrite}, {2, outputWrite}});
     const pid_t pid = spawnProcess(options);
     fds.release(outputWrite);
-    const int pidfd = fds.keep(openPidfd(pid));
+    const auto killAll = [&options, pid] { kill(options.newSession ? -pid : pid, SIGKILL); };
+    int pidfd = -1;
+    try {
+        pidfd = fds.keep(openPidfd(pid));
+    } catch (...) {
+        killAll();
+        waitpid(pid, nullptr, 0);
+        throw;
+    }
 
     Completion completion;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -212,7 +225,7 @@ Completion runToCompletion(SpawnOptions options, std::chrono::milliseconds timeo
         if (left.count() <= 0) {
             // Past the deadline; an exited child's stray grandchild may hold the pipe.
             if (!exited) {
-                kill(pid, SIGKILL);
+                killAll();
                 killed = true;
             }
             break;

@@ -25,6 +25,7 @@ struct SpawnOptions {
     std::vector<std::pair<int, rlim_t>> rlimits; // {RLIMIT_*, soft=hard value}
     std::vector<int> joinCgroupFds;              // cgroup.procs files to join before exec
     bool preferredByOomKiller = false;           // raise oom_score_adj (see markForOomKiller)
+    bool dieWithParent = false;                  // SIGKILL when the spawning thread's process dies
 };
 
 // Returns the child's pid; throws std::system_error naming the call that failed.
@@ -48,7 +49,8 @@ struct Completion {
 // Runs a short-lived helper (mkfs, nft, mount...) and waits for it, reading its output
 // meanwhile so that it never blocks on a full pipe. input goes to its stdin (small: it
 // is written before the child runs), /dev/null when empty. A child past its deadline is
-// killed. Its fds 0-2 are set here; options.fds may add more. Throws when it cannot start.
+// killed with its process group (options.newSession, the default). Its fds 0-2 are set
+// here; options.fds may add more. Throws when it cannot start.
 Completion runToCompletion(SpawnOptions options, std::chrono::milliseconds timeout, const std::string &input = {},
                            std::size_t maxOutput = 4000);
 

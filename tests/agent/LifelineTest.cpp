@@ -6,6 +6,9 @@
 #include "support/EngineHarness.h"
 
 #include <QTemporaryDir>
+
+#include <fcntl.h>
+#include <unistd.h>
 #include <QtTest>
 
 using namespace sandbench;
@@ -29,6 +32,24 @@ private slots:
         QCOMPARE(lifeline.reasonToEnd(now()), std::string());
         QVERIFY(dir.remove());
         QVERIFY(lifeline.reasonToEnd(now()).find("workspace was deleted") != std::string::npos);
+    }
+
+    // A workspace in a disk image keeps its links when the image is deleted: the engine's
+    // marker file, held as an O_PATH descriptor, tells instead.
+    void aDeletedMarkerEndsTheSandbox()
+    {
+        QTemporaryDir dir;
+        AgentConfig config;
+        config.workspace = dir.path().toStdString();
+        const std::string marker = dir.path().toStdString() + "/lifeline";
+        QVERIFY(QFile(QString::fromStdString(marker)).open(QIODevice::WriteOnly));
+        config.lifelineFd = open(marker.c_str(), O_PATH | O_CLOEXEC);
+        QVERIFY(config.lifelineFd >= 0);
+        Lifeline lifeline(config, {});
+        QCOMPARE(lifeline.reasonToEnd(now()), std::string());
+        QVERIFY(QFile::remove(QString::fromStdString(marker)));
+        QVERIFY(lifeline.reasonToEnd(now()).find("state directory was deleted") != std::string::npos);
+        close(config.lifelineFd);
     }
 
     void silenceLongerThanSleepAfterPlusGraceEndsIt()

@@ -578,11 +578,14 @@ except OSError as error:
             QSKIP("disk images need an engine running as root with loop devices");
         auto view = [this] { return engine.http().request("GET", "/v1/sandboxes/quota").json()["sandbox"]; };
         QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/quota", "{}").status, 200);
-        QCOMPARE(out("quota", "echo before > /workspace/kept; echo home > /root/kept; echo ok"), std::string("ok\n"));
+        // Files the sandbox made unreadable to itself move all the same.
+        QCOMPARE(out("quota", "echo before > /workspace/kept; echo home > /root/kept; mkdir /workspace/closed; "
+                              "echo x > /workspace/closed/x; chmod 000 /workspace/closed/x /workspace/closed; echo ok"),
+                 std::string("ok\n"));
         QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/quota", Json{{"limits", {{"diskMiB", 48}}}}).status, 200);
         restart("quota"); // the plain workspace moves into the image
         QCOMPARE(view().value("diskImageMiB", 0), 48);
-        QCOMPARE(out("quota", "cat /workspace/kept /root/kept"), std::string("before\nhome\n"));
+        QCOMPARE(out("quota", "cat /workspace/kept /root/kept; stat -c %a /workspace/closed"), std::string("before\nhome\n0\n"));
         const std::string mounts = out("quota", "grep -E ' /(workspace|root) ' /proc/self/mountinfo");
         QVERIFY2(mounts.find("/dev/loop") != std::string::npos, mounts.c_str());
         QVERIFY2(mounts.find(engine.stateDir().toStdString()) == std::string::npos, mounts.c_str());
@@ -618,11 +621,48 @@ except OSError as error:
         restart("quota");
         QVERIFY(!view().contains("diskImageMiB"));
         QVERIFY(!QFileInfo::exists(image));
-        QCOMPARE(out("quota", "cat /workspace/kept /root/kept"), std::string("before\nhome\n"));
+        QCOMPARE(out("quota", "cat /workspace/kept /root/kept; chmod 700 /workspace/closed; stat -c %a /workspace/closed/x"),
+                 std::string("before\nhome\n0\n"));
+
+        // A limit the host's disk cannot hold is refused: the sandbox could fill that disk.
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/quota", Json{{"limits", {{"diskMiB", 1u << 24}}}}).status, 200);
+        QCOMPARE(engine.http().request("POST", "/v1/sandboxes/quota/stop").status, 200);
+        const auto refused = engine.http().request("POST", "/v1/sandboxes/quota/start");
+        QCOMPARE(refused.status, 500);
+        QVERIFY2(refused.json().value("message", "").find("free for it") != std::string::npos, refused.body.c_str());
         QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/quota", Json{{"limits", {{"diskMiB", 32}}}}).status, 200);
         restart("quota");
         QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/quota").status, 200);
         QTRY_VERIFY_WITH_TIMEOUT(!loopDeviceNames().contains("/sandboxes/quota/"), 5000);
+    }
+
+    // Moving a large workspace into its image takes a while: the engine serves meanwhile
+    // (it answered nothing while a start ran before).
+    void theEngineServesWhileADiskImageIsPrepared()
+    {
+        if (engine.http().request("GET", "/v1/health").json()["limits"].value("disk", "") != "image")
+            QSKIP("disk images need an engine running as root with loop devices");
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/slow-start", "{}").status, 200);
+        QCOMPARE(out("slow-start", "for d in $(seq 40); do mkdir -p /workspace/$d && (cd /workspace/$d && "
+                                   "touch $(seq 1000)); done; ls /workspace | wc -l"),
+                 std::string("40\n"));
+        QCOMPARE(engine.http().requestJson("PATCH", "/v1/sandboxes/slow-start", Json{{"limits", {{"diskMiB", 512}}}}).status, 200);
+        QCOMPARE(engine.http().request("POST", "/v1/sandboxes/slow-start/stop").status, 200);
+        int started = 0;
+        std::thread starter([&started, client = engine.newClient()]() mutable {
+            started = client.request("POST", "/v1/sandboxes/slow-start/start").status;
+        });
+        bool sawStarting = false;
+        for (int i = 0; i < 500 && !sawStarting; ++i) {
+            const Json view = engine.http().request("GET", "/v1/sandboxes/slow-start").json()["sandbox"];
+            sawStarting = view.value("status", "") == "starting";
+            QThread::msleep(5);
+        }
+        starter.join();
+        QVERIFY(sawStarting);
+        QVERIFY2(started == 200, engine.http().request("GET", "/v1/sandboxes/slow-start").body.c_str());
+        QCOMPARE(out("slow-start", "ls /workspace/40 | wc -l"), std::string("1000\n"));
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/slow-start").status, 200);
     }
 
     // Item 3, engines without disk images (not root, or --no-disk-images): a sandbox over
