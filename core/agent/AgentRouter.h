@@ -1,5 +1,6 @@
-// The agent's HTTP layer: matches a route, parses the body, calls the
-// service for that area, and encodes the result or the error envelope.
+// The agent's HTTP layer: a table of routes, to which each service adds its own
+// (addRoutes), and the dispatch of a request to the one it names. Errors become the
+// protocol's envelope in core/http.
 #pragma once
 
 #include "agent/FileService.h"
@@ -23,11 +24,9 @@ public:
     SessionService &sessions() { return sessions_; }
     ProcessService &processes() { return processes_; }
 
+    const http::RouteTable &routes() const { return routes_; }
+
 private:
-    asio::awaitable<void> route(http::Request &request, http::Responder &responder, const std::string &path,
-                                const std::string &query);
-    asio::awaitable<void> streamEvents(http::Responder &responder,
-                                       std::function<asio::awaitable<void>(ProcessService::Emit)> produce);
 
     AgentConfig config_;
     Lifeline lifeline_;
@@ -36,6 +35,7 @@ private:
     FileService files_;
     WatchService watches_;
     PtyService ptys_;
+    http::RouteTable routes_;
 };
 
 } // namespace sandbench::agent

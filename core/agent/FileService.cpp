@@ -702,4 +702,65 @@ asio::awaitable<void> FileService::readStream(Json body, Emit send)
     co_await send(streamComplete(bytesRead));
 }
 
+void FileService::addRoutes(http::RouteTable &table)
+{
+    using http::bhttp::verb;
+    // The JSON routes: a body with sessionId (optional) and paths, an answer of fields.
+    const auto jsonRoute = [this, &table](const char *pattern, Json (FileService::*serve)(const Json &)) {
+        table.add(verb::post, pattern, [this, serve](http::RouteRequest &call) -> asio::awaitable<void> {
+            const Json body = protocol::parseBody(call.request.body());
+            rejectBlankSessionId(body);
+            co_await replySuccess(call.responder, (this->*serve)(body));
+        });
+    };
+    jsonRoute("/api/read", &FileService::read);
+    jsonRoute("/api/write", &FileService::write);
+    jsonRoute("/api/delete", &FileService::remove);
+    jsonRoute("/api/mkdir", &FileService::mkdir);
+    jsonRoute("/api/list-files", &FileService::list);
+    jsonRoute("/api/exists", &FileService::exists);
+    table.add(verb::post, "/api/rename", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const Json body = protocol::parseBody(call.request.body());
+        rejectBlankSessionId(body);
+        co_await replySuccess(call.responder, rename(body, "oldPath", "newPath"));
+    });
+    table.add(verb::post, "/api/move", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const Json body = protocol::parseBody(call.request.body());
+        rejectBlankSessionId(body);
+        co_await replySuccess(call.responder, rename(body, "sourcePath", "destinationPath"));
+    });
+    table.add(verb::post, "/api/read/stream", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const Json body = protocol::parseBody(call.request.body());
+        rejectBlankSessionId(body);
+        co_await streamEvents(call.responder, [&](Emit send) { return readStream(body, send); });
+    });
+
+    // Engine-only: raw transfers behind the engine's /v1/sandboxes/{id}/files (relative
+    // paths are against the workspace).
+    const auto rawPath = [this](const http::RouteRequest &call) {
+        return resolve({{"path", http::percentDecode(http::queryValue(call.query, "path"))}, {"sessionId", kSessionlessId}},
+                       "path");
+    };
+    table.add(verb::get, "/internal/files", [this, rawPath](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto download = openDownload(rawPath(call));
+        http::bhttp::response<http::bhttp::empty_body> header{http::bhttp::status::ok, 11};
+        header.set(http::bhttp::field::content_type, "application/octet-stream");
+        header.set("X-File-Size", std::to_string(download->size));
+        header.content_length(download->size);
+        if (co_await call.responder.beginStream(std::move(header)))
+            co_await call.responder.writeFile(download->fd, download->size);
+        co_await call.responder.endStream(); // a file that shrank meanwhile ends short: the client sees it
+    });
+    table.add(verb::put, "/internal/files", [this, rawPath](http::RouteRequest &call) -> asio::awaitable<void> {
+        const std::string path = rawPath(call);
+        auto upload = beginUpload(path);
+        std::vector<char> chunk(1024 * 1024);
+        for (std::size_t n; (n = co_await call.responder.readBody(chunk.data(), chunk.size())) > 0;)
+            upload->write(chunk.data(), n);
+        upload->commit();
+        Json uploaded = {{"path", path}, {"size", upload->written()}}; // GCC 12: no braced list in co_await
+        co_await replySuccess(call.responder, std::move(uploaded));
+    });
+}
+
 } // namespace sandbench::agent

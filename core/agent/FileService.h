@@ -5,6 +5,7 @@
 #pragma once
 
 #include "agent/AgentConfig.h"
+#include "agent/Routes.h"
 #include "agent/SessionService.h"
 
 #include <functional>
@@ -62,9 +63,11 @@ struct Download {
 
 class FileService {
 public:
-    using Emit = std::function<asio::awaitable<bool>(const Json &)>;
-
     FileService(AgentConfig &config, SessionService &sessions);
+
+    // /api/{read,write,delete,rename,move,mkdir,list-files,exists,read/stream} and the
+    // engine's raw transfers, /internal/files.
+    void addRoutes(http::RouteTable &table);
 
     Json read(const Json &body);
     Json write(const Json &body);

@@ -419,4 +419,121 @@ asio::awaitable<void> ProcessService::streamCommand(std::shared_ptr<ProcessRecor
     }
 }
 
+namespace {
+
+Json processStarted(const ProcessRecord &record)
+{
+    return {{"processId", record.id}, {"pid", record.pid ? Json(*record.pid) : Json()}, {"command", record.command}};
+}
+
+Json commandFinished(const CommandRequest &command, const CommandResult &result)
+{
+    Json fields = {{"success", result.exitCode == 0}, {"exitCode", result.exitCode}, {"stdout", result.stdout},
+                   {"stderr", result.stderr},         {"command", command.command},      {"duration", 0}};
+    if (!command.sessionless())
+        fields["sessionId"] = command.sessionId;
+    return fields;
+}
+
+// The end of a stateful /api/execute/stream (a Sandbench extension), shaped like the plain route's.
+Json streamCompleteEvent(int exitCode)
+{
+    return {{"type", "complete"}, {"exitCode", exitCode}, {"timestamp", protocol::nowIso()}};
+}
+
+Json streamErrorEvent(const ApiError &error)
+{
+    Json event = {{"type", "error"}, {"error", error.what()}, {"code", error.code}, {"timestamp", protocol::nowIso()}};
+    if (error.context.contains("exitCode"))
+        event["exitCode"] = error.context["exitCode"]; // the shell's own, after `exit N`
+    return event;
+}
+
+CommandRequest commandOf(const http::RouteRequest &call, const Json &body, const char *operation)
+{
+    auto command = parseCommandRequest(body, requestSessionId(call.request, call.query));
+    if (command.command.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw ApiError("INVALID_COMMAND", "Invalid command: empty command provided", {}, operation);
+    return command;
+}
+
+} // namespace
+
+void ProcessService::addRoutes(http::RouteTable &table)
+{
+    using http::bhttp::verb;
+    table.add(verb::post, "/api/execute", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const Json body = protocol::parseBody(call.request.body());
+        const CommandRequest command = commandOf(call, body, "command.execute");
+        if (protocol::optionalBool(body, "background", false)) {
+            auto record = co_await start(command, protocol::optionalString(body, "processId"));
+            co_return co_await replySuccess(call.responder, processStarted(*record));
+        }
+        const auto result = co_await sessions_.execute(command);
+        co_await replySuccess(call.responder, commandFinished(command, result));
+    });
+    table.add(verb::post, "/api/execute/stream", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const Json body = protocol::parseBody(call.request.body());
+        CommandRequest command = commandOf(call, body, "command.stream");
+        command.timeoutMs.reset(); // the stream route ignores timeouts, as the reference does
+        if (protocol::optionalBool(body, "stateful", false) && !command.sessionless())
+            co_return co_await streamEvents(call.responder, [&](Emit send) { return streamInShell(command, send); });
+        auto record = co_await start(command);
+        const bool sessionless = command.sessionless();
+        co_await streamEvents(call.responder, [&](Emit send) { return streamCommand(record, sessionless, send); });
+    });
+    table.add(verb::post, "/api/process/start", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const Json body = protocol::parseBody(call.request.body());
+        rejectBlankSessionId(body);
+        auto command = parseCommandRequest(body);
+        if (!command.sessionless())
+            command.timeoutMs.reset(); // timeouts apply to sessionless processes only
+        auto record = co_await start(command, protocol::optionalString(body, "processId"));
+        co_await replySuccess(call.responder, processStarted(*record));
+    });
+    table.add(verb::get, "/api/process/list", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        co_await replySuccess(call.responder, list(http::queryValue(call.query, "status")));
+    });
+    table.add(verb::delete_, "/api/process/kill-all", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        co_await replySuccess(call.responder, co_await killAll());
+    });
+    table.add(verb::get, "/api/process/{id}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        co_await replySuccess(call.responder, get(call.params[0]));
+    });
+    table.add(verb::delete_, "/api/process/{id}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        co_await replySuccess(call.responder, co_await kill(call.params[0]));
+    });
+    table.add(verb::get, "/api/process/{id}/logs", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        co_await replySuccess(call.responder, logs(call.params[0]));
+    });
+    table.add(verb::get, "/api/process/{id}/stream", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        get(call.params[0]); // 404 before streaming
+        const std::string id = call.params[0];
+        co_await streamEvents(call.responder, [&](Emit send) { return streamLogs(id, send); });
+    });
+}
+
+asio::awaitable<void> ProcessService::streamInShell(const CommandRequest &command, Emit send)
+{
+    // Sandbench extension: the command runs in the session's own shell (cd and export
+    // persist, as with /api/execute) while its output streams; the reference runs a
+    // background subshell.
+    if (!co_await send(commandStartEvent(command.command)))
+        co_return;
+    std::optional<int> exitCode;
+    Json failure;
+    try {
+        exitCode = co_await sessions_.executeStreaming(command, [&](const char *type, std::string data) -> asio::awaitable<bool> {
+            const Json event = outputEvent(type, std::move(data)); // alive across the send
+            co_return co_await send(event);
+        });
+    } catch (const ApiError &error) {
+        failure = streamErrorEvent(error);
+    }
+    if (exitCode)
+        co_await send(streamCompleteEvent(*exitCode));
+    else
+        co_await send(failure);
+}
+
 } // namespace sandbench::agent

@@ -2,6 +2,7 @@
 // inspect, kill whole trees, bounded logs and live log streams.
 #pragma once
 
+#include "agent/Routes.h"
 #include "agent/SessionService.h"
 
 #include <functional>
@@ -35,10 +36,10 @@ Json commandStartEvent(const std::string &command);
 
 class ProcessService {
 public:
-    // Sends one event; returns false when the client has gone.
-    using Emit = std::function<asio::awaitable<bool>(const Json &)>;
-
     ProcessService(asio::any_io_executor executor, AgentConfig &config, SessionService &sessions);
+
+    // /api/execute, /api/execute/stream and /api/process/*.
+    void addRoutes(http::RouteTable &table);
 
     asio::awaitable<std::shared_ptr<ProcessRecord>> start(CommandRequest request, std::string processId = {});
     Json list(const std::string &statusFilter) const;
@@ -51,6 +52,8 @@ public:
     asio::awaitable<void> streamLogs(std::string processId, Emit send);
     // POST /api/execute/stream: start, output line by line, complete.
     asio::awaitable<void> streamCommand(std::shared_ptr<ProcessRecord> record, bool sessionless, Emit send);
+    // POST /api/execute/stream with "stateful": in the session's shell, streamed.
+    asio::awaitable<void> streamInShell(const CommandRequest &command, Emit send);
 
     std::shared_ptr<ProcessRecord> find(const std::string &processId) const;
 

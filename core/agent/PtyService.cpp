@@ -244,4 +244,24 @@ asio::awaitable<void> PtyService::attach(std::string sessionId, PtyOptions optio
     }
 }
 
+void PtyService::addRoutes(http::RouteTable &table)
+{
+    table.add(http::bhttp::verb::get, "/ws/pty", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const std::string sessionId = http::percentDecode(http::queryValue(call.query, "sessionId"));
+        if (sessionId.empty())
+            throw ApiError("VALIDATION_FAILED", "sessionId query parameter required", {}, {}, 400);
+        if (!http::isWebSocketUpgrade(call.request))
+            throw ApiError("VALIDATION_FAILED", "WebSocket upgrade failed", {}, {}, 503);
+        PtyOptions options;
+        if (const auto cols = std::atoi(http::queryValue(call.query, "cols").c_str()); cols > 0)
+            options.cols = cols;
+        if (const auto rows = std::atoi(http::queryValue(call.query, "rows").c_str()); rows > 0)
+            options.rows = rows;
+        if (const auto shell = http::percentDecode(http::queryValue(call.query, "shell")); !shell.empty())
+            options.shell = shell;
+        auto socket = co_await call.responder.acceptWebSocket(call.request);
+        co_await attach(sessionId, options, *socket);
+    });
+}
+
 } // namespace sandbench::agent

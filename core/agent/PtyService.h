@@ -5,6 +5,7 @@
 // Closing a socket leaves the PTY running; deleting the session ends it.
 #pragma once
 
+#include "agent/Routes.h"
 #include "agent/SessionService.h"
 #include "agent/Shell.h"
 #include "http/HttpServer.h"
@@ -29,6 +30,9 @@ public:
 
     PtyService(asio::any_io_executor executor, SessionService &sessions);
     ~PtyService();
+
+    // /ws/pty: a session's terminal over WebSocket (protocol §7).
+    void addRoutes(http::RouteTable &table);
 
     // Serves one accepted WebSocket until it closes (or the PTY's shell ends).
     asio::awaitable<void> attach(std::string sessionId, PtyOptions options, http::WebSocket &socket);

@@ -739,4 +739,26 @@ asio::awaitable<CommandResult> SessionService::executeSessionless(CommandRequest
     co_return result;
 }
 
+void SessionService::addRoutes(http::RouteTable &table)
+{
+    using http::bhttp::verb;
+    table.add(verb::post, "/api/session/create", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        Json body = Json::object();
+        const Json parsed = Json::parse(call.request.body(), nullptr, false);
+        if (parsed.is_object())
+            body = parsed; // a missing or invalid body creates a session with defaults
+        co_await replySuccess(call.responder, create(body));
+    });
+    table.add(verb::get, "/api/session/list", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        co_await replySuccess(call.responder, list());
+    });
+    table.add(verb::post, "/api/session/delete", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const Json body = protocol::parseBody(call.request.body());
+        const std::string id = protocol::optionalString(body, "sessionId");
+        if (id.empty())
+            throw ApiError("VALIDATION_FAILED", "sessionId is required");
+        co_await replySuccess(call.responder, co_await remove(id));
+    });
+}
+
 } // namespace sandbench::agent

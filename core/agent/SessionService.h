@@ -3,6 +3,7 @@
 #pragma once
 
 #include "agent/AgentConfig.h"
+#include "agent/Routes.h"
 #include "system/AsyncMutex.h"
 #include "agent/Shell.h"
 
@@ -52,6 +53,9 @@ class SessionService {
 public:
     SessionService(asio::any_io_executor executor, AgentConfig &config);
     ~SessionService();
+
+    // /api/session/{create,list,delete}.
+    void addRoutes(http::RouteTable &table);
 
     Json create(const Json &body);
     Json list() const;

@@ -530,4 +530,18 @@ Json WatchService::check(const Json &body)
     return {{"status", since->second == watcher->eventCount ? "unchanged" : "changed"}, {"version", version}};
 }
 
+void WatchService::addRoutes(http::RouteTable &table)
+{
+    using http::bhttp::verb;
+    table.add(verb::post, "/api/watch", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const Json body = protocol::parseBody(call.request.body());
+        rejectBlankSessionId(body);
+        WatchRequest request = parseWatchRequest(body, config_.workspace);
+        co_await streamEvents(call.responder, [&](Emit send) { return watch(request, send); });
+    });
+    table.add(verb::post, "/api/watch/check", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        co_await replySuccess(call.responder, check(protocol::parseBody(call.request.body())));
+    });
+}
+
 } // namespace sandbench::agent

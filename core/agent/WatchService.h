@@ -4,6 +4,7 @@
 #pragma once
 
 #include "agent/AgentConfig.h"
+#include "agent/Routes.h"
 #include "system/Notifier.h"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -39,10 +40,11 @@ class Watcher;
 
 class WatchService {
 public:
-    using Emit = std::function<asio::awaitable<bool>(const Json &)>;
-
     WatchService(asio::any_io_executor executor, AgentConfig &config);
     ~WatchService();
+
+    // /api/watch (SSE) and /api/watch/check.
+    void addRoutes(http::RouteTable &table);
 
     // Streams events until the client leaves (send returns false or the caller stops awaiting).
     asio::awaitable<void> watch(WatchRequest request, Emit send);

@@ -43,7 +43,7 @@ private:
         QVERIFY2(record->finished, "process did not finish in time");
     }
 
-    std::vector<Json> collect(std::function<asio::awaitable<void>(ProcessService::Emit)> produce)
+    std::vector<Json> collect(std::function<asio::awaitable<void>(Emit)> produce)
     {
         std::vector<Json> events;
         runAwait(io, produce([&events](const Json &event) -> asio::awaitable<bool> {
@@ -214,7 +214,7 @@ private slots:
     {
         auto record = start("echo first; sleep 0.3; echo second", kDefaultSessionId, "streamed");
         test::pump(io, 100);
-        const auto events = collect([&](ProcessService::Emit send) { return processes->streamLogs("streamed", send); });
+        const auto events = collect([&](Emit send) { return processes->streamLogs("streamed", send); });
         QVERIFY(events.size() >= 3);
         QCOMPARE(events.front()["type"].get<std::string>(), std::string("process_info"));
         QCOMPARE(events.back()["type"].get<std::string>(), std::string("exit"));
@@ -231,7 +231,7 @@ private slots:
         CommandRequest request;
         request.command = "for i in 1 2 3; do echo step $i; done; nonexistentcommand123";
         auto record = runAwait(io, processes->start(request));
-        const auto events = collect([&](ProcessService::Emit send) { return processes->streamCommand(record, false, send); });
+        const auto events = collect([&](Emit send) { return processes->streamCommand(record, false, send); });
         QCOMPARE(events.front()["type"].get<std::string>(), std::string("start"));
         QCOMPARE(events.back()["type"].get<std::string>(), std::string("complete"));
         QCOMPARE(events.back()["exitCode"].get<int>(), 127);
