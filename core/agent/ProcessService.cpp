@@ -513,7 +513,7 @@ void ProcessService::addRoutes(http::RouteTable &table)
     });
 }
 
-asio::awaitable<void> ProcessService::streamInShell(const CommandRequest &command, Emit send)
+asio::awaitable<void> ProcessService::streamInShell(CommandRequest command, Emit send)
 {
     // Sandbench extension: the command runs in the session's own shell (cd and export
     // persist, as with /api/execute) while its output streams; the reference runs a

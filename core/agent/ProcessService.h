@@ -53,7 +53,7 @@ public:
     // POST /api/execute/stream: start, output line by line, complete.
     asio::awaitable<void> streamCommand(std::shared_ptr<ProcessRecord> record, bool sessionless, Emit send);
     // POST /api/execute/stream with "stateful": in the session's shell, streamed.
-    asio::awaitable<void> streamInShell(const CommandRequest &command, Emit send);
+    asio::awaitable<void> streamInShell(CommandRequest command, Emit send);
 
     std::shared_ptr<ProcessRecord> find(const std::string &processId) const;
 

@@ -244,6 +244,7 @@ Engine::Engine(asio::io_context &io, EngineOptions options)
         options_.agentBinary = agentBesideExecutable();
     options_.stateDir = std::filesystem::absolute(options_.stateDir).lexically_normal().string();
     eventSignal_ = std::make_unique<asio::steady_timer>(io, asio::steady_timer::time_point::max());
+    addRoutes();
 }
 
 Engine::~Engine()
@@ -857,136 +858,162 @@ void Engine::authorize(const bhttp::request_header<> &header) const
         throw ApiError("UNAUTHORIZED", "Missing or wrong bearer token (see engine.json)");
 }
 
-asio::awaitable<void> Engine::route(http::Request &request, http::Responder &responder)
+namespace {
+
+asio::awaitable<void> replySuccess(http::Responder &responder, Json fields)
 {
-    authorize(request.base()); // the server checked the header already; routes never run without it
+    co_await responder.send(http::jsonResponse(200, protocol::success(std::move(fields)), responder.keepAlive));
+}
 
-    const std::string target(request.target());
-    const auto question = target.find('?');
-    const std::string path = target.substr(0, question);
-    const auto parts = http::splitPath(path);
-    const auto method = request.method();
-    auto reply = [&](Json fields) -> asio::awaitable<void> {
-        co_await responder.send(http::jsonResponse(200, protocol::success(std::move(fields)), responder.keepAlive));
-    };
+// A stopped or unknown sandbox starts on demand, as the SDK expects, unless the client says
+// "X-Sandbench-Autostart: no" (the GUI does, so a Stop sticks while its panes are open).
+bool autostartOf(const http::Request &request)
+{
+    return request["X-Sandbench-Autostart"] != "no";
+}
 
-    if (parts.size() < 2 || parts[0] != "v1")
-        throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
-    if (parts.size() == 2 && parts[1] == "health" && method == bhttp::verb::get)
-        co_return co_await reply(healthInfo(cgroups_, cgroupNote_, diskImageNote_));
-    if (parts.size() == 2 && parts[1] == "events" && method == bhttp::verb::get)
-        co_return co_await streamEvents(responder);
-    if (parts[1] != "sandboxes")
-        throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
+} // namespace
 
-    if (parts.size() == 2 && method == bhttp::verb::get) {
+void Engine::addRoutes()
+{
+    using bhttp::verb;
+    auto &table = routes_;
+    table.add(verb::get, "/v1/health", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        co_await replySuccess(call.responder, healthInfo(cgroups_, cgroupNote_, diskImageNote_));
+    });
+    table.add(verb::get, "/v1/events", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        co_await streamEvents(call.responder);
+    });
+    table.add(verb::get, "/v1/sandboxes", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         Json list = Json::array();
         for (const auto &[id, sandbox] : registry_.all())
             list.push_back(sandbox->publicView());
-        co_return co_await reply(field("sandboxes", list));
-    }
-    if (parts.size() < 3)
-        throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
-    const std::string &id = parts[2];
+        co_await replySuccess(call.responder, field("sandboxes", list));
+    });
 
-    // The container protocol, forwarded. A stopped or unknown sandbox starts on demand, as
-    // the SDK expects, unless the client says "X-Sandbench-Autostart: no" (the GUI does, so
-    // a Stop sticks while its panes are open).
-    const bool autostart = request["X-Sandbench-Autostart"] != "no";
-    if (parts.size() >= 5 && parts[3] == "ws") {
-        // Terminals (/ws/pty): the WebSocket is relayed to the agent frame by frame.
-        const auto prefix = std::string("/v1/sandboxes/") + id;
-        auto sandbox = autostart ? getOrCreate(id, Json::object()) : requireSandbox(id);
+    // One sandbox: get-or-create and start (PUT), view, change options, destroy.
+    table.add(verb::put, "/v1/sandboxes/{id}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = getOrCreate(call.params[0], protocol::parseBody(call.request.body()));
+        co_await ensureRunning(sandbox);
+        co_await replySuccess(call.responder, sandboxReply(*sandbox));
+    });
+    table.add(verb::get, "/v1/sandboxes/{id}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        co_await replySuccess(call.responder, sandboxReply(*requireSandbox(call.params[0])));
+    });
+    table.add(verb::patch, "/v1/sandboxes/{id}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = requireSandbox(call.params[0]);
+        co_await changeOptions(sandbox, protocol::parseBody(call.request.body()));
+        co_await replySuccess(call.responder, sandboxReply(*sandbox));
+    });
+    table.add(verb::delete_, "/v1/sandboxes/{id}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const std::string id = call.params[0];
+        auto sandbox = requireSandbox(id);
+        {
+            auto guard = co_await sandbox->lifecycle.lock();
+            killSandboxProcesses(*sandbox);
+            detachDiskImage(SandboxPaths(registry_.sandboxDir(id))); // never delete through a mount
+            registry_.erase(id);
+        }
+        publish(deletedEvent(id));
+        co_await replySuccess(call.responder, field("id", id));
+    });
+    table.add(verb::post, "/v1/sandboxes/{id}/start", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = requireSandbox(call.params[0]);
+        co_await ensureRunning(sandbox);
+        co_await replySuccess(call.responder, sandboxReply(*sandbox));
+    });
+    table.add(verb::post, "/v1/sandboxes/{id}/stop", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = requireSandbox(call.params[0]);
+        co_await stopSandbox(sandbox, "");
+        co_await replySuccess(call.responder, sandboxReply(*sandbox));
+    });
+
+    // Raw file transfers: GET streams a file out, PUT streams a body in (atomically).
+    for (const verb method : {verb::get, verb::put}) {
+        table.add(method, "/v1/sandboxes/{id}/files", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+            if (http::percentDecode(http::queryValue(call.query, "path")).empty())
+                throw ApiError("VALIDATION_FAILED", "The path query parameter is required: ?path=/workspace/file");
+            const bool autostart = autostartOf(call.request);
+            auto sandbox = autostart ? getOrCreate(call.params[0], Json::object()) : requireSandbox(call.params[0]);
+            const std::string agentTarget = "/internal/files?" + call.query;
+            if (call.request.method() == verb::get)
+                co_return co_await forward(sandbox, call.request, call.responder, agentTarget, autostart);
+            co_await upload(sandbox, call.request, call.responder, agentTarget, autostart);
+        });
+    }
+
+    // The container protocol, forwarded to the sandbox's agent whatever the verb (the
+    // agent answers what it does not know).
+    for (const verb method : {verb::get, verb::post, verb::put, verb::delete_, verb::patch, verb::options, verb::head}) {
+        table.add(method, "/v1/sandboxes/{id}/api/{rest...}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+            const bool autostart = autostartOf(call.request);
+            auto sandbox = autostart ? getOrCreate(call.params[0], Json::object()) : requireSandbox(call.params[0]);
+            std::string agentTarget = "/api/" + call.params[1];
+            if (const auto question = std::string_view(call.request.target()).find('?'); question != std::string::npos)
+                agentTarget += std::string(call.request.target().substr(question));
+            co_await forward(sandbox, call.request, call.responder, agentTarget, autostart);
+        });
+    }
+    // Terminals (/ws/pty): the WebSocket is relayed to the agent frame by frame.
+    table.add(verb::get, "/v1/sandboxes/{id}/ws/{rest...}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const bool autostart = autostartOf(call.request);
+        auto sandbox = autostart ? getOrCreate(call.params[0], Json::object()) : requireSandbox(call.params[0]);
         const ActivityScope activity(*sandbox); // an open terminal keeps its sandbox awake
         co_await ensureRunning(sandbox, autostart);
-        co_return co_await relayWebSocketToAgent(SandboxPaths(registry_.sandboxDir(sandbox->id)).socket, request,
-                                                 responder, target.substr(prefix.size()));
-    }
-    if (parts.size() >= 4 && parts[3] == "api") {
-        const auto prefix = std::string("/v1/sandboxes/") + id;
-        auto sandbox = autostart ? getOrCreate(id, Json::object()) : requireSandbox(id);
-        co_return co_await forward(sandbox, request, responder, target.substr(prefix.size()), autostart);
-    }
+        const std::string prefix = "/v1/sandboxes/" + call.params[0];
+        co_await relayWebSocketToAgent(SandboxPaths(registry_.sandboxDir(sandbox->id)).socket, call.request,
+                                       call.responder, std::string(call.request.target()).substr(prefix.size()));
+    });
+}
 
-    if (parts.size() == 3) {
-        if (method == bhttp::verb::put) {
-            const Json body = protocol::parseBody(request.body());
-            auto sandbox = getOrCreate(id, body);
-            co_await ensureRunning(sandbox);
-            co_return co_await reply(sandboxReply(*sandbox));
+asio::awaitable<void> Engine::changeOptions(std::shared_ptr<Sandbox> sandbox, Json body)
+{
+    const std::string id = sandbox->id;
+    registry_.updateOptions(*sandbox, optionsWith(sandbox->options, body));
+    if (sandbox->status == "running" && cgroups_ && body.contains("limits")) {
+        // Memory, pids and CPU change at once; tmpfs sizes at the next start.
+        for (const int fd : cgroups_->prepareSandbox(id, cgroupLimitsOf(sandbox->options.limits)))
+            close(fd);
+    }
+    // With slirp4netns attached, a new allow list or "none" takes effect at once (the
+    // filter is replaced); "egress" for a sandbox started without waits for its next start.
+    if (sandbox->status == "running" && sandbox->egressAttached &&
+        (body.contains("network") || body.contains("networkAllow"))) {
+        try {
+            applyNetworkFilter(*sandbox);
+        } catch (const std::exception &failure) {
+            throw ApiError("INTERNAL_ERROR", std::string("The network settings are saved but not in force "
+                                                         "until the sandbox restarts: ") + failure.what());
         }
-        if (method == bhttp::verb::get)
-            co_return co_await reply(sandboxReply(*requireSandbox(id)));
-        if (method == bhttp::verb::patch) {
-            auto sandbox = requireSandbox(id);
-            const Json body = protocol::parseBody(request.body());
-            registry_.updateOptions(*sandbox, optionsWith(sandbox->options, body));
-            if (sandbox->status == "running" && cgroups_ && body.contains("limits")) {
-                // Memory, pids and CPU change at once; tmpfs sizes at the next start.
-                for (const int fd : cgroups_->prepareSandbox(id, cgroupLimitsOf(sandbox->options.limits)))
-                    close(fd);
-            }
-            // With slirp4netns attached, a new allow list or "none" takes effect at once (the
-            // filter is replaced); "egress" for a sandbox started without waits for its next start.
-            if (sandbox->status == "running" && sandbox->egressAttached &&
-                (body.contains("network") || body.contains("networkAllow"))) {
-                try {
-                    applyNetworkFilter(*sandbox);
-                } catch (const std::exception &failure) {
-                    throw ApiError("INTERNAL_ERROR", std::string("The network settings are saved but not in force "
-                                                                 "until the sandbox restarts: ") + failure.what());
-                }
-            }
-            if (sandbox->status == "running") {
-                Json settings = agentIdleSetting(sandbox->options);
-                if (body.contains("envVars") && body["envVars"].is_object())
-                    settings["envVars"] = body["envVars"];
-                // Not reachable or stopped: the next start applies the new settings anyway.
-                try {
-                    co_await unlessAgentStops(sandbox, sendSettings(SandboxPaths(registry_.sandboxDir(id)).socket,
-                                                                    std::move(settings)));
-                } catch (const ApiError &error) {
-                    if (error.code != "SANDBOX_UNRESPONSIVE")
-                        throw;
-                }
-            }
-            sandbox->lastActivity = std::chrono::steady_clock::now();
-            publish(sandboxEvent("sandbox.status", *sandbox));
-            co_return co_await reply(sandboxReply(*sandbox));
+    }
+    if (sandbox->status == "running") {
+        Json settings = agentIdleSetting(sandbox->options);
+        if (body.contains("envVars") && body["envVars"].is_object())
+            settings["envVars"] = body["envVars"];
+        // Not reachable or stopped: the next start applies the new settings anyway.
+        try {
+            co_await unlessAgentStops(sandbox, sendSettings(SandboxPaths(registry_.sandboxDir(id)).socket,
+                                                            std::move(settings)));
+        } catch (const ApiError &error) {
+            if (error.code != "SANDBOX_UNRESPONSIVE")
+                throw;
         }
-        if (method == bhttp::verb::delete_) {
-            auto sandbox = requireSandbox(id);
-            {
-                auto guard = co_await sandbox->lifecycle.lock();
-                killSandboxProcesses(*sandbox);
-                detachDiskImage(SandboxPaths(registry_.sandboxDir(id))); // never delete through a mount
-                registry_.erase(id);
-            }
-            publish(deletedEvent(id));
-            co_return co_await reply(field("id", id));
-        }
-        throw ApiError("METHOD_NOT_ALLOWED", "Method not allowed on /v1/sandboxes/{id}");
     }
-    // Raw file transfers: GET streams a file out, PUT streams a body in (atomically).
-    if (parts.size() == 4 && parts[3] == "files" && (method == bhttp::verb::get || method == bhttp::verb::put)) {
-        const std::string query = question == std::string::npos ? "" : target.substr(question + 1);
-        if (http::percentDecode(http::queryValue(query, "path")).empty())
-            throw ApiError("VALIDATION_FAILED", "The path query parameter is required: ?path=/workspace/file");
-        auto sandbox = autostart ? getOrCreate(id, Json::object()) : requireSandbox(id);
-        if (method == bhttp::verb::get)
-            co_return co_await forward(sandbox, request, responder, "/internal/files?" + query, autostart);
-        co_return co_await upload(sandbox, request, responder, "/internal/files?" + query, autostart);
-    }
-    if (parts.size() == 4 && method == bhttp::verb::post && parts[3] == "start") {
-        auto sandbox = requireSandbox(id);
-        co_await ensureRunning(sandbox);
-        co_return co_await reply(sandboxReply(*sandbox));
-    }
-    if (parts.size() == 4 && method == bhttp::verb::post && parts[3] == "stop") {
-        auto sandbox = requireSandbox(id);
-        co_await stopSandbox(sandbox, "");
-        co_return co_await reply(sandboxReply(*sandbox));
-    }
+    sandbox->lastActivity = std::chrono::steady_clock::now();
+    publish(sandboxEvent("sandbox.status", *sandbox));
+}
+
+asio::awaitable<void> Engine::route(http::Request &request, http::Responder &responder)
+{
+    authorize(request.base()); // the server checked the header already; routes never run without it
+    const std::string target(request.target());
+    const auto question = target.find('?');
+    const std::string path = target.substr(0, question);
+    http::RouteRequest call{request, responder, {}, question == std::string::npos ? "" : target.substr(question + 1)};
+    if (const http::Route *route = routes_.find(request.method(), path, call.params))
+        co_return co_await route->handler(call);
+    if (routes_.knowsPath(path))
+        throw ApiError("METHOD_NOT_ALLOWED", "Method " + std::string(request.method_string()) + " not allowed on " + path);
     throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
 }
 

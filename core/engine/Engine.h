@@ -7,6 +7,7 @@
 #include "engine/DiskImage.h"
 #include "engine/Registry.h"
 #include "http/HttpServer.h"
+#include "http/RouteTable.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -47,7 +48,12 @@ public:
     std::string engineFile() const { return options_.runtimeDir + "/engine.json"; }
 
 private:
+    // The API by table (see http/RouteTable.h): one entry per route, built once.
+    void addRoutes();
     asio::awaitable<void> route(http::Request &request, http::Responder &responder);
+    // PATCH: saves the new options, then applies what can change while running (cgroup
+    // limits, the network filter, the agent's envVars and idle settings).
+    asio::awaitable<void> changeOptions(std::shared_ptr<Sandbox> sandbox, Json body);
     asio::awaitable<void> forward(std::shared_ptr<Sandbox> sandbox, http::Request &request,
                                   http::Responder &responder, std::string agentTarget, bool autostart);
     asio::awaitable<void> upload(std::shared_ptr<Sandbox> sandbox, http::Request &request,
@@ -94,6 +100,7 @@ private:
 
     asio::io_context &io_;
     EngineOptions options_;
+    http::RouteTable routes_;
     Registry registry_;
     std::string token_;
     asio::ip::tcp::acceptor acceptor_;

@@ -1,8 +1,10 @@
-// Routing by table: each service adds its routes (verb, path pattern, handler, and an
-// access policy the server checks), and a router finds the one a request names, instead
+// Routing by table: each service adds its routes (verb, path pattern, handler), and a
+// router finds the one a request names, instead
 // of one growing chain of ifs. A pattern is a path whose "{name}" segments match any one
-// segment; of several matches the one with the fewest such segments wins, so
-// "/api/process/kill-all" is found before "/api/process/{id}" whatever the order of adding.
+// segment, and whose last segment may be "{name...}", matching the rest of the path (one
+// segment or more, its parameter the rest joined by '/'). Of several matches the most
+// specific wins (fewest "{name}", then no rest), so "/api/process/kill-all" is found
+// before "/api/process/{id}" whatever the order of adding.
 #pragma once
 
 #include "http/HttpServer.h"
@@ -27,24 +29,19 @@ struct RouteRequest {
 
 using RouteHandler = std::function<asio::awaitable<void>(RouteRequest &)>;
 
-// Who may call a route. The agent's routes are reached only through its socket; the
-// engine checks the bearer token on all but public ones.
-enum class RouteAccess { token, open };
-
 struct Route {
     bhttp::verb method;
     std::string pattern;
     RouteHandler handler;
-    RouteAccess access = RouteAccess::token;
     std::vector<std::string> segments; // the pattern, split
     std::size_t wildcards = 0;
+    bool matchesRest = false; // ends in "{name...}"
 };
 
 class RouteTable {
 public:
     // Throws std::logic_error for a second pattern of the same shape and verb.
-    void add(bhttp::verb method, std::string_view pattern, RouteHandler handler,
-             RouteAccess access = RouteAccess::token);
+    void add(bhttp::verb method, std::string_view pattern, RouteHandler handler);
 
     // The route for method and path (without the query), filling params; nullptr when none.
     const Route *find(bhttp::verb method, std::string_view path, std::vector<std::string> &params) const;

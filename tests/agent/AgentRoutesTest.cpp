@@ -61,6 +61,20 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::logic_error, table.add(verb::get, "/api/process/{other}", nothing()));
     }
 
+    void theRestOfAPathIsOneParameter()
+    {
+        http::RouteTable table;
+        table.add(verb::post, "/v1/sandboxes/{id}/api/{rest...}", nothing());
+        table.add(verb::post, "/v1/sandboxes/{id}/api/special", nothing());
+        QStringList params;
+        QCOMPARE(found(table, verb::post, "/v1/sandboxes/a/api/process/p1/logs", &params),
+                 QString("/v1/sandboxes/{id}/api/{rest...}"));
+        QCOMPARE(params, (QStringList{"a", "process/p1/logs"}));
+        QCOMPARE(found(table, verb::post, "/v1/sandboxes/a/api/special", &params), QString("/v1/sandboxes/{id}/api/special"));
+        QCOMPARE(found(table, verb::post, "/v1/sandboxes/a/api"), QString()); // the rest is one segment or more
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, table.add(verb::get, "/a/{rest...}/b", nothing()));
+    }
+
     // The agent's whole surface: what the SDK and the engine may call.
     void theAgentServesTheProtocolsRoutes()
     {

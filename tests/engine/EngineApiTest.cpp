@@ -97,6 +97,12 @@ private slots:
         QCOMPARE(unknown.status, 404);
         QVERIFY(unknown.json().contains("message"));
         QCOMPARE(http.request("GET", "/v1/sandboxes/never-made").status, 404);
+        // A known path with a verb it does not take: 405 naming both.
+        const auto wrongVerb = http.request("GET", "/v1/sandboxes/never-made/start");
+        QCOMPARE(wrongVerb.status, 405);
+        QCOMPARE(wrongVerb.json().value("code", ""), std::string("METHOD_NOT_ALLOWED"));
+        QVERIFY(wrongVerb.json().value("message", "").find("GET") != std::string::npos);
+        QCOMPARE(http.request("POST", "/v1/sandboxes").status, 405);
 
         QCOMPARE(http.request("PUT", "/v1/sandboxes/inputs", "{}").status, 200);
         const auto badJson = http.request("POST", "/v1/sandboxes/inputs/api/execute", "{oops");
@@ -172,6 +178,12 @@ private slots:
         // Unknown ids are not created either.
         QCOMPARE(http.request("POST", "/v1/sandboxes/never-made/api/execute", R"({"command":"true"})", decline).status, 404);
         QCOMPARE(http.request("GET", "/v1/sandboxes/never-made").status, 404);
+        // A known path with a verb it does not take: 405 naming both.
+        const auto wrongVerb = http.request("GET", "/v1/sandboxes/never-made/start");
+        QCOMPARE(wrongVerb.status, 405);
+        QCOMPARE(wrongVerb.json().value("code", ""), std::string("METHOD_NOT_ALLOWED"));
+        QVERIFY(wrongVerb.json().value("message", "").find("GET") != std::string::npos);
+        QCOMPARE(http.request("POST", "/v1/sandboxes").status, 405);
         // Without the header, the SDK's behaviour: the call starts it.
         QCOMPARE(http.request("POST", "/v1/sandboxes/no-autostart/api/execute", R"({"command":"true"})").status, 200);
         QCOMPARE(http.request("DELETE", "/v1/sandboxes/no-autostart").status, 200);
