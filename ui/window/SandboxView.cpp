@@ -1,30 +1,35 @@
 #include "window/SandboxView.h"
 
+#include "panes/PaneRegistry.h"
 #include "panes/commands/CommandsPane.h"
-#include "client/EngineClient.h"
 #include "panes/files/FilesPane.h"
 #include "panes/overview/OverviewPane.h"
-
 
 namespace sandbench::ui {
 
 SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget *parent)
-    : QTabWidget(parent), sandboxId_(sandboxId), overview_(new OverviewPane(this)),
-      files_(new FilesPane(client, sandboxId, this)), commands_(new CommandsPane(client, sandboxId, this))
+    : QTabWidget(parent), sandboxId_(sandboxId)
 {
     setDocumentMode(true);
-    const QStringList names = paneNames();
-    for (QWidget *pane : std::initializer_list<QWidget *>{files_, commands_, overview_}) {
-        const int tab = addTab(pane, names.at(count()));
+    for (const PaneKind &kind : sandboxPanes()) {
+        SandboxPane *pane = kind.create(client, sandboxId, this);
+        panes_ << pane;
+        const int tab = addTab(pane, kind.title());
         setTabToolTip(tab, tr("%1 (Ctrl+%2)").arg(tabText(tab)).arg(tab + 1));
+        connect(pane, &SandboxPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
     }
-    connect(files_, &FilesPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
-    connect(commands_, &CommandsPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
 }
+
+OverviewPane *SandboxView::overview() const { return pane<OverviewPane>(); }
+FilesPane *SandboxView::files() const { return pane<FilesPane>(); }
+CommandsPane *SandboxView::commands() const { return pane<CommandsPane>(); }
 
 QStringList SandboxView::paneNames()
 {
-    return {tr("Files"), tr("Commands"), tr("Overview")};
+    QStringList names;
+    for (const PaneKind &kind : sandboxPanes())
+        names << kind.title();
+    return names;
 }
 
 void SandboxView::showPane(int index)
@@ -36,14 +41,14 @@ void SandboxView::showPane(int index)
 
 void SandboxView::setEngineLimits(const QJsonObject &limits)
 {
-    overview_->setEngineLimits(limits);
+    if (OverviewPane *overviewPane = overview())
+        overviewPane->setEngineLimits(limits);
 }
 
 void SandboxView::update(const QJsonObject &sandbox)
 {
-    overview_->showSandbox(sandbox);
-    files_->setSandboxStatus(sandbox.value("status").toString());
-    commands_->setSandboxStatus(sandbox.value("status").toString());
+    for (SandboxPane *pane : panes_)
+        pane->showSandbox(sandbox);
 }
 
 } // namespace sandbench::ui

@@ -1,7 +1,9 @@
-// The panes of one sandbox, as tabs (Files, Commands, Overview). One view per sandbox
-// that has been selected, so each keeps its state (open files, expanded
+// The panes of one sandbox, as tabs (the list in panes/PaneRegistry.h). One view per
+// sandbox that has been selected, so each keeps its state (open files, expanded
 // folders) when the user switches between sandboxes.
 #pragma once
+
+#include "panes/SandboxPane.h"
 
 #include <QJsonObject>
 #include <QTabWidget>
@@ -18,14 +20,23 @@ class SandboxView : public QTabWidget {
 public:
     SandboxView(EngineClient *client, const QString &sandboxId, QWidget *parent = nullptr);
     QString sandboxId() const { return sandboxId_; }
-    // The engine's latest view of the sandbox (status, options).
+    // The engine's latest view of the sandbox (status, options), for every pane.
     void update(const QJsonObject &sandbox);
     // Which limits the engine enforces on this host (GET /v1/health "limits").
     void setEngineLimits(const QJsonObject &limits);
 
-    OverviewPane *overview() const { return overview_; }
-    FilesPane *files() const { return files_; }
-    CommandsPane *commands() const { return commands_; }
+    // The pane of type Pane, or nullptr.
+    template <typename Pane>
+    Pane *pane() const
+    {
+        for (SandboxPane *candidate : panes_)
+            if (auto *found = qobject_cast<Pane *>(candidate))
+                return found;
+        return nullptr;
+    }
+    OverviewPane *overview() const;
+    FilesPane *files() const;
+    CommandsPane *commands() const;
 
     // The panes' names in tab order; the window's View menu switches to them with
     // Ctrl+1..N wherever the focus is.
@@ -38,9 +49,7 @@ signals:
 
 private:
     QString sandboxId_;
-    OverviewPane *overview_;
-    FilesPane *files_;
-    CommandsPane *commands_;
+    QList<SandboxPane *> panes_;
 };
 
 } // namespace sandbench::ui

@@ -7,7 +7,6 @@
 #include "widgets/MessageBanner.h"
 #include "widgets/Remembered.h"
 #include "widgets/Confirm.h"
-#include "widgets/StoppedPlaceholder.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -20,7 +19,6 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
-#include <QStackedWidget>
 #include <QStyle>
 #include <QTableView>
 #include <QTimer>
@@ -37,9 +35,8 @@ constexpr int kHistoryLimit = 200;
 } // namespace
 
 CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
-    : QWidget(parent), client_(client), sandbox_(sandboxId), pages_(new QStackedWidget(this)),
-      stoppedPage_(new StoppedPlaceholder(tr("This sandbox is not running. Start it to run commands."), this)),
-      banner_(new MessageBanner(this)), sessions_(new QComboBox(this)), log_(new CommandLog(this)),
+    : SandboxPane(client, sandboxId, tr("This sandbox is not running. Start it to run commands."), parent),
+      client_(client), sandbox_(sandboxId), banner_(banner()), sessions_(new QComboBox(this)), log_(new CommandLog(this)),
       commandLine_(new QLineEdit(this)), runButton_(new QPushButton(tr("Run"), this)),
       processes_(new ProcessListModel(this)), processTable_(new QTableView(this)), processLog_(new CommandLog(this)),
       processPoll_(new QTimer(this))
@@ -149,16 +146,9 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     splitter->setChildrenCollapsible(false);
     rememberSplitter(splitter, "commands/splitter", {450, 200});
 
-    auto *live = new QWidget(this);
-    auto *liveLayout = new QVBoxLayout(live);
+    auto *liveLayout = new QVBoxLayout(livePage());
     liveLayout->setContentsMargins(4, 4, 4, 4);
     liveLayout->addWidget(splitter);
-    pages_->addWidget(stoppedPage_);
-    pages_->addWidget(live);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(pages_);
-    connect(stoppedPage_, &StoppedPlaceholder::startRequested, this, &CommandsPane::startRequested);
 
     processPoll_->setInterval(2000);
     connect(processPoll_, &QTimer::timeout, this, &CommandsPane::refreshProcesses);
@@ -166,37 +156,30 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     updateLiveState();
 }
 
-void CommandsPane::setSandboxStatus(const QString &status)
+bool CommandsPane::isRunning() const
 {
-    const bool wasRunning = status_ == "running";
-    status_ = status;
-    if (!wasRunning && status_ == "running")
-        refreshSessions();
-    updateLiveState();
+    return running_ != nullptr;
+}
+
+void CommandsPane::sandboxStarted()
+{
+    refreshSessions();
 }
 
 void CommandsPane::showEvent(QShowEvent *event)
 {
-    QWidget::showEvent(event);
-    updateLiveState();
-    if (status_ == "running") {
+    SandboxPane::showEvent(event);
+    if (sandboxRunning()) {
         refreshSessions();
         refreshProcesses();
     }
 }
 
-void CommandsPane::hideEvent(QHideEvent *event)
-{
-    QWidget::hideEvent(event);
-    updateLiveState();
-}
-
 void CommandsPane::updateLiveState()
 {
-    const bool running = status_ == "running";
-    pages_->setCurrentIndex(running ? 1 : 0);
+    SandboxPane::updateLiveState();
     // The process list is polled only while someone looks at it (the protocol has no list events).
-    if (running && isVisible())
+    if (isLive())
         processPoll_->start();
     else
         processPoll_->stop();

@@ -3,13 +3,13 @@
 // background processes with their live logs.
 #pragma once
 
+#include "panes/SandboxPane.h"
+
 #include <QPointer>
-#include <QWidget>
 
 class QComboBox;
 class QLineEdit;
 class QPushButton;
-class QStackedWidget;
 class QTableView;
 class QTimer;
 
@@ -20,19 +20,16 @@ class EngineClient;
 class EventStream;
 class MessageBanner;
 class ProcessListModel;
-class StoppedPlaceholder;
 
-class CommandsPane : public QWidget {
+class CommandsPane : public SandboxPane {
     Q_OBJECT
 public:
     CommandsPane(EngineClient *client, const QString &sandboxId, QWidget *parent = nullptr);
 
-    void setSandboxStatus(const QString &status);
-
     // Runs a command in the selected session's shell (cd and export persist), streaming its output.
     void run(const QString &command);
     void stopRunning();
-    bool isRunning() const { return running_ != nullptr; }
+    bool isRunning() const; // a command of the command line
     QString currentSession() const;
 
     void createSession(const QString &id, const QString &cwd, const QJsonObject &env);
@@ -49,12 +46,10 @@ public:
     QPushButton *runButton() const { return runButton_; }
     QTableView *processTable() const { return processTable_; }
 
-signals:
-    void startRequested();
-
 protected:
     void showEvent(QShowEvent *event) override;
-    void hideEvent(QHideEvent *event) override;
+    void updateLiveState() override;
+    void sandboxStarted() override;
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
@@ -62,16 +57,12 @@ private:
     void showNewSessionDialog();
     void deleteSession();
     void showStartProcessDialog();
-    void updateLiveState();
     QString selectedProcess() const;
     void remember(const QString &command);
 
     EngineClient *client_;
     QString sandbox_;
-    QString status_;
-    QStackedWidget *pages_;
-    StoppedPlaceholder *stoppedPage_;
-    MessageBanner *banner_;
+    MessageBanner *banner_; // the pane's (SandboxPane::banner)
     QComboBox *sessions_;
     CommandLog *log_;
     QLineEdit *commandLine_;

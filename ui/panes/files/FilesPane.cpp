@@ -8,7 +8,6 @@
 #include "widgets/CodeEditor.h"
 #include "widgets/MessageBanner.h"
 #include "widgets/Remembered.h"
-#include "widgets/StoppedPlaceholder.h"
 
 #include <QAction>
 #include <QDir>
@@ -105,11 +104,9 @@ private:
 };
 
 FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
-    : QWidget(parent), client_(client), sandbox_(sandboxId), model_(new FileTreeModel(client, this)),
-      pages_(new QStackedWidget(this)),
-      stoppedPage_(new StoppedPlaceholder(tr("This sandbox is not running. Start it to browse its files."), this)), livePage_(new QWidget(this)),
-      treeSide_(new QWidget(this)),
-      tree_(new QTreeView(this)), banner_(new MessageBanner(this)), transfers_(new TransferList(this)),
+    : SandboxPane(client, sandboxId, tr("This sandbox is not running. Start it to browse its files."), parent),
+      client_(client), sandbox_(sandboxId), model_(new FileTreeModel(client, this)), treeSide_(new QWidget(this)),
+      tree_(new QTreeView(this)), banner_(SandboxPane::banner()), transfers_(new TransferList(this)),
       editorArea_(new QStackedWidget(this)), editors_(new QTabWidget(this))
 {
     tree_->setModel(model_);
@@ -148,24 +145,17 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     treeSide->setMinimumWidth(280); // the name and the size, at 800 pixels of window
     editorArea_->setMinimumWidth(200);
 
-    auto *splitter = new QSplitter(Qt::Horizontal, livePage_);
+    auto *splitter = new QSplitter(Qt::Horizontal, livePage());
     splitter->addWidget(treeSide);
     splitter->addWidget(editorArea_);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
     splitter->setChildrenCollapsible(false);
     rememberSplitter(splitter, "files/splitter", {460, 540}); // shared by every Files pane
-    auto *liveLayout = new QVBoxLayout(livePage_);
+    auto *liveLayout = new QVBoxLayout(livePage());
     liveLayout->setContentsMargins(0, 0, 0, 0);
     liveLayout->addWidget(splitter);
 
-    connect(stoppedPage_, &StoppedPlaceholder::startRequested, this, &FilesPane::startRequested);
-
-    pages_->addWidget(stoppedPage_);
-    pages_->addWidget(livePage_);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(pages_);
 
     createActions();
     toolbar->addActions(actions());
@@ -254,30 +244,16 @@ bool FilesPane::isWatching() const
     return watch_ && watch_->isOpen();
 }
 
-void FilesPane::setSandboxStatus(const QString &status)
+bool FilesPane::keepsContentWhenStopped() const
 {
-    status_ = status;
-    updateLiveState();
-}
-
-void FilesPane::showEvent(QShowEvent *event)
-{
-    QWidget::showEvent(event);
-    updateLiveState();
-}
-
-void FilesPane::hideEvent(QHideEvent *event)
-{
-    QWidget::hideEvent(event);
-    updateLiveState(); // a hidden pane does not keep the sandbox awake with its watch
+    return editors_->count() > 0; // open files are the user's work
 }
 
 void FilesPane::updateLiveState()
 {
-    const bool running = status_ == "running";
-    // Open files stay in view while the sandbox is stopped: their text is the user's work.
-    const bool keepEditors = !running && editors_->count() > 0;
-    pages_->setCurrentWidget(running || keepEditors ? livePage_ : stoppedPage_);
+    SandboxPane::updateLiveState();
+    const bool running = sandboxRunning();
+    const bool keepEditors = !running && keepsContentWhenStopped();
     tree_->setEnabled(running);
     for (QAction *action : actions())
         action->setEnabled(running);
@@ -289,7 +265,7 @@ void FilesPane::updateLiveState()
         banner_->hide();
         stoppedNoticeShown_ = false;
     }
-    if (running && isVisible())
+    if (isLive()) // a hidden pane does not keep the sandbox awake with its watch
         openWatch();
     else
         closeWatch();
@@ -316,7 +292,7 @@ void FilesPane::openWatch()
     connect(watch_, &EventStream::finished, this, [this](const QString &error) {
         watch_->deleteLater();
         watch_ = nullptr;
-        if (!error.isEmpty() && status_ == "running")
+        if (!error.isEmpty() && sandboxRunning())
             banner_->showError(tr("The live view of the files stopped: %1").arg(error));
         QTimer::singleShot(1000, this, &FilesPane::updateLiveState); // reconnects while still wanted
     });

@@ -3,9 +3,10 @@
 // directions with a transfer list, and editor tabs for opened files.
 #pragma once
 
+#include "panes/SandboxPane.h"
+
 #include <QPointer>
 #include <QTemporaryDir>
-#include <QWidget>
 
 #include <functional>
 
@@ -25,10 +26,9 @@ class EventStream;
 class FileEditor;
 class FileTreeModel;
 class MessageBanner;
-class StoppedPlaceholder;
 class TransferList;
 
-class FilesPane : public QWidget {
+class FilesPane : public SandboxPane {
     Q_OBJECT
 public:
     FilesPane(EngineClient *client, const QString &sandboxId, QWidget *parent = nullptr);
@@ -38,11 +38,7 @@ public:
     QTreeView *tree() const { return tree_; }
     QTabWidget *editors() const { return editors_; }
     TransferList *transfers() const { return transfers_; }
-    MessageBanner *banner() const { return banner_; }
     bool isWatching() const;
-
-    // The sandbox's status from the engine: the tree is live only while it runs.
-    void setSandboxStatus(const QString &status);
 
     FileEditor *openFile(const QString &path);
     // Open files whose text has changes not written to the sandbox.
@@ -54,16 +50,12 @@ public:
     void upload(const QStringList &localPaths, const QString &targetDirectory);
     void download(const QString &remotePath, const QString &localPath);
 
-signals:
-    void startRequested(); // "Start" on the stopped-sandbox page
-
 protected:
-    void showEvent(QShowEvent *event) override;
-    void hideEvent(QHideEvent *event) override;
+    void updateLiveState() override;
+    bool keepsContentWhenStopped() const override;
 
 private:
     void createActions();
-    void updateLiveState();
     void openWatch();
     void closeWatch();
     void newFile();
@@ -84,14 +76,10 @@ private:
 
     EngineClient *client_;
     QString sandbox_;
-    QString status_;
     FileTreeModel *model_;
     QPointer<EventStream> watch_;
     bool everWatched_ = false;
     bool stoppedNoticeShown_ = false; // the banner says the sandbox is not running
-    QStackedWidget *pages_;
-    StoppedPlaceholder *stoppedPage_;
-    QWidget *livePage_;
     QWidget *treeSide_;
     QTreeView *tree_;
     MessageBanner *banner_;

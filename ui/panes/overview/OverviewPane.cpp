@@ -30,8 +30,8 @@ QString durationText(int seconds)
 
 } // namespace
 
-OverviewPane::OverviewPane(QWidget *parent)
-    : QWidget(parent), title_(new QLabel(this)), status_(new QLabel(this)), created_(new QLabel(this)),
+OverviewPane::OverviewPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
+    : SandboxPane(client, sandboxId, {}, parent), title_(new QLabel(this)), status_(new QLabel(this)), created_(new QLabel(this)),
       idle_(new QLabel(this)), limits_(new QLabel(this)), network_(new QLabel(this)), oomKills_(new QLabel(this)), error_(new QLabel(this)),
       env_(new QTableWidget(0, 2, this))
 {
@@ -61,7 +61,7 @@ OverviewPane::OverviewPane(QWidget *parent)
     form->addRow(tr("Network:"), network_);
     form->addRow(tr("Out-of-memory kills:"), oomKills_);
     form->addRow(tr("Last error:"), error_);
-    auto *layout = new QVBoxLayout(this);
+    auto *layout = new QVBoxLayout(livePage());
     layout->addWidget(title_);
     layout->addLayout(form);
     layout->addWidget(new QLabel(tr("Environment variables:"), this));
@@ -70,6 +70,7 @@ OverviewPane::OverviewPane(QWidget *parent)
 
 void OverviewPane::showSandbox(const QJsonObject &sandbox)
 {
+    SandboxPane::showSandbox(sandbox);
     title_->setText(sandbox.value("id").toString());
     const QString status = sandbox.value("status").toString();
     status_->setText(QStringLiteral("<span style=\"color:%1\">●</span> %2")

@@ -2,21 +2,19 @@
 // environment variables and the last error, as the engine reports them.
 #pragma once
 
-#include <QJsonObject>
-#include <QJsonObject>
-#include <QWidget>
+#include "panes/SandboxPane.h"
 
 class QLabel;
 class QTableWidget;
 
 namespace sandbench::ui {
 
-class OverviewPane : public QWidget {
+class OverviewPane : public SandboxPane {
     Q_OBJECT
 public:
-    explicit OverviewPane(QWidget *parent = nullptr);
+    OverviewPane(EngineClient *client, const QString &sandboxId, QWidget *parent = nullptr);
     // The engine's public view of one sandbox (GET /v1/sandboxes/{id}).
-    void showSandbox(const QJsonObject &sandbox);
+    void showSandbox(const QJsonObject &sandbox) override;
     // Which limits the engine can enforce on this host (the "limits" of GET /v1/health).
     void setEngineLimits(const QJsonObject &limits);
 

@@ -1,0 +1,36 @@
+#include "panes/PaneRegistry.h"
+
+#include "panes/commands/CommandsPane.h"
+#include "panes/files/FilesPane.h"
+#include "panes/overview/OverviewPane.h"
+
+#include <QCoreApplication>
+
+namespace sandbench::ui {
+
+namespace {
+
+template <typename Pane>
+SandboxPane *make(EngineClient *client, const QString &sandboxId, QWidget *parent)
+{
+    return new Pane(client, sandboxId, parent);
+}
+
+} // namespace
+
+QString PaneKind::title() const
+{
+    return QCoreApplication::translate("SandboxView", name);
+}
+
+const QList<PaneKind> &sandboxPanes()
+{
+    static const QList<PaneKind> panes = {
+        {QT_TRANSLATE_NOOP("SandboxView", "Files"), make<FilesPane>},
+        {QT_TRANSLATE_NOOP("SandboxView", "Commands"), make<CommandsPane>},
+        {QT_TRANSLATE_NOOP("SandboxView", "Overview"), make<OverviewPane>},
+    };
+    return panes;
+}
+
+} // namespace sandbench::ui
