@@ -700,6 +700,14 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
+    <message>
+        <source>Could not change the settings of %1: %2</source>
+        <translation>Die Einstellungen von %1 konnten nicht geändert werden: %2</translation>
+    </message>
+    <message>
+        <source>S&amp;ettings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::MessageBanner</name>
@@ -833,6 +841,18 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>“%1” cannot be part of a sandbox ID: use a-z, 0-9 and -.</source>
         <translation>„%1“ darf nicht in einer Sandbox-ID stehen: erlaubt sind a-z, 0-9 und -.</translation>
+    </message>
+    <message>
+        <source>Settings of %1</source>
+        <translation>Einstellungen von %1</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Variables, idle settings, memory, CPUs and processes apply at once; a new network at the next start.</source>
+        <translation>Variablen, Leerlauf, Speicher, CPUs und Prozesse gelten sofort; ein neues Netzwerk beim nächsten Start.</translation>
     </message>
 </context>
 <context>
@@ -1003,6 +1023,22 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>Applies at the next start; now: %1</source>
         <translation>Gilt ab dem nächsten Start; jetzt: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;toppen</translation>
+    </message>
+    <message>
+        <source>S&amp;ettings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Change the environment variables, idle behaviour, limits and network</source>
+        <translation>Umgebungsvariablen, Verhalten im Leerlauf, Grenzen und Netzwerk ändern</translation>
     </message>
 </context>
 <context>

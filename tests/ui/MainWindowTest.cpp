@@ -22,6 +22,9 @@
 #include "models/FileTreeModel.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QSpinBox>
+#include <QTableWidget>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QJsonArray>
@@ -39,6 +42,8 @@
 #include <QTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QTableWidget>
+#include <QCheckBox>
 #include <QListView>
 #include <QMenuBar>
 #include <QTemporaryDir>
@@ -355,6 +360,55 @@ private slots:
         screenshot(window_.get(), "07b-overview-network");
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/online").status, 200);
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/offline").status, 200);
+    }
+
+    // Issue 12: the Overview starts and stops its sandbox and edits its settings (PATCH):
+    // variables added, changed and removed, keep-alive, limits.
+    void overviewStartsStopsAndEditsSettings()
+    {
+        auto api = http();
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/tuned", R"({"envVars":{"OLD":"1","KEEP":"a"}})").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("tuned") >= 0, 2000);
+        window_->selectSandbox("tuned");
+        ui::SandboxView *view = window_->currentView();
+        view->setCurrentWidget(view->overview());
+        ui::OverviewPane *overview = view->overview();
+        QTRY_VERIFY(overview->stopButton()->isEnabled());
+        QVERIFY(!overview->startButton()->isEnabled());
+        auto engineView = [&api] { return api.request("GET", "/v1/sandboxes/tuned").json()["sandbox"]; };
+
+        overview->settingsButton()->click();
+        ui::NewSandboxDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = window_->findChild<ui::NewSandboxDialog *>()) && dialog->isVisible());
+        QVERIFY(dialog->findChild<QLineEdit *>()->isReadOnly());
+        auto *table = dialog->findChild<QTableWidget *>();
+        QVERIFY(table);
+        for (int row = table->rowCount() - 1; row >= 0; --row) {
+            if (table->item(row, 0) && table->item(row, 0)->text() == "OLD")
+                table->removeRow(row);
+            else if (table->item(row, 0) && table->item(row, 0)->text() == "KEEP")
+                table->item(row, 1)->setText("b");
+        }
+        for (auto *check : dialog->findChildren<QCheckBox *>())
+            check->setChecked(true); // keep running while idle
+        dialog->findChildren<QSpinBox *>().first()->setValue(1024); // memory
+        screenshot(dialog, "07c-sandbox-settings");
+        dialog->accept();
+        QTRY_VERIFY_WITH_TIMEOUT(engineView()["keepAlive"] == client::Json(true), 5000);
+        const client::Json changed = engineView();
+        QVERIFY2(changed["envVars"] == (client::Json{{"KEEP", "b"}}), changed.dump().c_str());
+        QVERIFY2(changed["limits"]["memoryMiB"] == client::Json(1024), changed.dump().c_str());
+        QTRY_VERIFY_WITH_TIMEOUT(labelsText(overview).contains("Keeps running"), 2000);
+        QTRY_VERIFY(api.request("POST", "/v1/sandboxes/tuned/api/execute", R"({"command":"echo $KEEP-$OLD"})")
+                        .json()
+                        .value("stdout", "") == "b-");
+
+        overview->stopButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf("tuned"), QString("stopped"), 10000);
+        QTRY_VERIFY(overview->startButton()->isEnabled());
+        overview->startButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf("tuned"), QString("running"), 10000);
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/tuned").status, 200);
     }
 
     // Issue 12: the window never loses the user's work without asking. A destroyed sandbox's

@@ -86,9 +86,10 @@ QString modifiedText(const QDateTime &modified)
     return QLocale().toString(modified.toLocalTime(), format);
 }
 
+// Binary units with their IEC names (KiB, MiB), as the file viewer and the limits say.
 QString sizeText(qint64 size)
 {
-    return QLocale().formattedDataSize(size, 1, QLocale::DataSizeTraditionalFormat);
+    return QLocale().formattedDataSize(size, 1, QLocale::DataSizeIecFormat);
 }
 
 } // namespace

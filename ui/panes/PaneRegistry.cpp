@@ -20,15 +20,15 @@ SandboxPane *make(EngineClient *client, const QString &sandboxId, QWidget *paren
 
 QString PaneKind::title() const
 {
-    return QCoreApplication::translate("SandboxView", name);
+    return QCoreApplication::translate("sandbench::ui::SandboxView", name);
 }
 
 const QList<PaneKind> &sandboxPanes()
 {
     static const QList<PaneKind> panes = {
-        {QT_TRANSLATE_NOOP("SandboxView", "Files"), make<FilesPane>},
-        {QT_TRANSLATE_NOOP("SandboxView", "Commands"), make<CommandsPane>},
-        {QT_TRANSLATE_NOOP("SandboxView", "Overview"), make<OverviewPane>},
+        {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Files"), make<FilesPane>},
+        {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Commands"), make<CommandsPane>},
+        {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Overview"), make<OverviewPane>},
     };
     return panes;
 }

@@ -15,7 +15,7 @@ class EngineClient;
 class SandboxPane;
 
 struct PaneKind {
-    const char *name; // untranslated; in the "SandboxView" translation context
+    const char *name; // untranslated; in the "sandbench::ui::SandboxView" translation context
     std::function<SandboxPane *(EngineClient *client, const QString &sandboxId, QWidget *parent)> create;
     QString title() const; // translated
 };

@@ -97,6 +97,11 @@ void MainWindow::createActions()
     stopAction_ = sandboxMenu->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), this,
                                          [this] { stopSandbox(selectedSandbox()); });
     stopAction_->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_R);
+    settingsAction_ = sandboxMenu->addAction(tr("S&ettings…"), this, [this] {
+        if (const QString id = selectedSandbox(); !id.isEmpty())
+            showSettingsDialog(model_->sandbox(id));
+    });
+    settingsAction_->setShortcut(Qt::CTRL | Qt::Key_E);
     sandboxMenu->addSeparator();
     destroyAction_ = sandboxMenu->addAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("&Destroy…"), this,
                                             &MainWindow::confirmDestroy);
@@ -265,6 +270,7 @@ void MainWindow::updateSelection()
     startAction_->setEnabled(!id.isEmpty() && (status == "stopped" || status == "failed"));
     stopAction_->setEnabled(!id.isEmpty() && (status == "running" || status == "starting"));
     destroyAction_->setEnabled(!id.isEmpty());
+    settingsAction_->setEnabled(!id.isEmpty());
     if (id.isEmpty()) {
         right_->setCurrentWidget(rightEmpty_);
         setWindowTitle(QStringLiteral("Sandbench"));
@@ -274,6 +280,8 @@ void MainWindow::updateSelection()
     if (!view) {
         view = new SandboxView(client_, id, right_);
         connect(view, &SandboxView::startRequested, this, &MainWindow::startSandbox);
+        connect(view, &SandboxView::stopRequested, this, &MainWindow::stopSandbox);
+        connect(view, &SandboxView::settingsRequested, this, &MainWindow::showSettingsDialog);
         views_.insert(id, view);
         right_->addWidget(view);
         view->setEngineLimits(engineLimits_);
@@ -289,6 +297,20 @@ void MainWindow::showNewSandboxDialog()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setEngineNetwork(engineNetwork_);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { createSandbox(dialog->sandboxId(), dialog->requestBody()); });
+    dialog->open();
+}
+
+void MainWindow::showSettingsDialog(const QJsonObject &sandbox)
+{
+    auto *dialog = new NewSandboxDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setEngineNetwork(engineNetwork_);
+    dialog->showSettingsOf(sandbox);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QString id = dialog->sandboxId();
+        lifecycleCall("PATCH", EngineClient::sandboxPath(id), tr("Could not change the settings of %1: %2").arg(id, "%1"),
+                      dialog->requestBody());
+    });
     dialog->open();
 }
 

@@ -43,6 +43,8 @@ public:
     void createSandbox(const QString &id, const QJsonObject &body);
     void startSandbox(const QString &id);
     void stopSandbox(const QString &id);
+    // The sandbox's settings in the New Sandbox dialog, saved with PATCH.
+    void showSettingsDialog(const QJsonObject &sandbox);
     void destroySandbox(const QString &id);
     // Destroy of the selected sandbox, after asking (the action behind Ctrl+Del).
     void confirmDestroy();
@@ -91,6 +93,7 @@ private:
     QAction *startAction_ = nullptr;
     QAction *stopAction_ = nullptr;
     QAction *destroyAction_ = nullptr;
+    QAction *settingsAction_ = nullptr;
 };
 
 } // namespace sandbench::ui

@@ -155,9 +155,56 @@ QString NewSandboxDialog::sandboxId() const
     return id_->text();
 }
 
+void NewSandboxDialog::showSettingsOf(const QJsonObject &sandbox)
+{
+    editing_ = sandbox;
+    const QString id = sandbox.value("id").toString();
+    setWindowTitle(tr("Settings of %1").arg(id));
+    id_->setText(id);
+    id_->setReadOnly(true);
+    id_->setEnabled(false); // looks fixed, not just refuses typing
+    const QJsonObject env = sandbox.value("envVars").toObject();
+    for (auto it = env.begin(); it != env.end(); ++it)
+        env_->addVariable(it.key(), it.value().toString());
+    keepAlive_->setChecked(sandbox.value("keepAlive").toBool());
+    const int sleepAfter = sandbox.value("sleepAfter").toInt();
+    sleepAfter_->setText(sleepAfter % 3600 == 0 ? QStringLiteral("%1h").arg(sleepAfter / 3600)
+                         : sleepAfter % 60 == 0 ? QStringLiteral("%1m").arg(sleepAfter / 60)
+                                                : QStringLiteral("%1s").arg(sleepAfter));
+    const QJsonObject limits = sandbox.value("limits").toObject();
+    memory_->setValue(limits.value("memoryMiB").toInt(kDefaultMemoryMiB));
+    cpus_->setValue(limits.value("cpus").toDouble());
+    pids_->setValue(limits.value("pids").toInt(kDefaultPids));
+    network_->setCurrentIndex(sandbox.value("network").toString() == "egress" ? 1 : 0);
+    QStringList allow;
+    for (const QJsonValue &entry : sandbox.value("networkAllow").toArray())
+        allow << entry.toString();
+    networkAllow_->setText(allow.join(", "));
+    idNote_ = tr("Variables, idle settings, memory, CPUs and processes apply at once; a new network at the next "
+                 "start.");
+    buttons_->button(QDialogButtonBox::Ok)->setText(tr("Save"));
+    validate();
+}
+
 QJsonObject NewSandboxDialog::requestBody() const
 {
     const QJsonObject env = env_->variables();
+    if (!editing_.isEmpty()) {
+        QJsonObject vars = env;
+        const QJsonObject before = editing_.value("envVars").toObject();
+        for (auto it = before.begin(); it != before.end(); ++it)
+            if (!vars.contains(it.key()))
+                vars.insert(it.key(), QJsonValue::Null); // removed in the dialog
+        QJsonObject body{{"envVars", vars}, {"keepAlive", keepAlive_->isChecked()}, {"network", network_->currentData().toString()},
+                         {"networkAllow", QJsonArray::fromStringList(network_->currentData() == "egress"
+                                                                         ? allowList(networkAllow_->text())
+                                                                         : QStringList())},
+                         {"limits", QJsonObject{{"memoryMiB", memory_->value()}, {"cpus", cpus_->value()},
+                                                {"pids", pids_->value()}}}};
+        if (!keepAlive_->isChecked() && !sleepAfter_->text().isEmpty())
+            body.insert("sleepAfter", sleepAfter_->text());
+        return body;
+    }
     QJsonObject body;
     if (!env.isEmpty())
         body.insert("envVars", env);

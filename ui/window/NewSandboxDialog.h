@@ -1,5 +1,6 @@
 // "New sandbox": id, environment variables, keep-alive and sleep-after, limits, network, turned
-// into the body of PUT /v1/sandboxes/{id}.
+// into the body of PUT /v1/sandboxes/{id}. The same dialog edits an existing sandbox's
+// settings (showSettingsOf), turned into the body of PATCH /v1/sandboxes/{id}.
 #pragma once
 
 #include <QDialog>
@@ -22,7 +23,13 @@ class NewSandboxDialog : public QDialog {
 public:
     explicit NewSandboxDialog(QWidget *parent = nullptr);
     QString sandboxId() const;
+    // PUT's body (what differs from the engine's defaults), or with showSettingsOf, PATCH's
+    // (every setting the dialog shows; variables that were removed are sent as null).
     QJsonObject requestBody() const;
+
+    // Edits an existing sandbox (its GET /v1/sandboxes/{id} view): the id is fixed and the
+    // fields start from its settings.
+    void showSettingsOf(const QJsonObject &sandbox);
 
     // Whether text is a valid sandbox id (the engine's rule: a-z, 0-9, '-', at most 63).
     static bool isValidId(const QString &text);
@@ -45,6 +52,7 @@ private:
     QLabel *problem_;
     QString idNote_; // what was converted in the typed id
     QDialogButtonBox *buttons_;
+    QJsonObject editing_; // the sandbox whose settings are edited; empty for a new one
 };
 
 } // namespace sandbench::ui

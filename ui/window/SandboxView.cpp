@@ -18,6 +18,10 @@ SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget
         setTabToolTip(tab, tr("%1 (Ctrl+%2)").arg(tabText(tab)).arg(tab + 1));
         connect(pane, &SandboxPane::startRequested, this, [this] { emit startRequested(sandboxId_); });
     }
+    if (OverviewPane *overviewPane = overview()) {
+        connect(overviewPane, &OverviewPane::stopRequested, this, [this] { emit stopRequested(sandboxId_); });
+        connect(overviewPane, &OverviewPane::settingsRequested, this, &SandboxView::settingsRequested);
+    }
 }
 
 OverviewPane *SandboxView::overview() const { return pane<OverviewPane>(); }

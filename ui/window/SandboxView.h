@@ -46,6 +46,8 @@ public:
 
 signals:
     void startRequested(const QString &sandboxId);
+    void stopRequested(const QString &sandboxId);
+    void settingsRequested(const QJsonObject &sandbox);
 
 private:
     QString sandboxId_;

@@ -130,7 +130,7 @@ void FileEditor::showBinary(const QByteArray &bytes, const QString &mimeType, qi
         pages_->setCurrentWidget(imageArea_);
     } else {
         status_->setText(tr("%1\n\nBinary file: %2, %3. It is not opened as text.")
-                             .arg(path_, QLocale().formattedDataSize(size), mimeType.isEmpty() ? tr("unknown type") : mimeType));
+                             .arg(path_, QLocale().formattedDataSize(size, 1, QLocale::DataSizeIecFormat), mimeType.isEmpty() ? tr("unknown type") : mimeType));
         pages_->setCurrentWidget(status_);
     }
     emit titleChanged();

@@ -4,11 +4,14 @@
 
 #include <QDateTime>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonValue>
 #include <QLabel>
 #include <QLocale>
+#include <QPushButton>
+#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -33,15 +36,21 @@ QString durationText(int seconds)
 OverviewPane::OverviewPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
     : SandboxPane(client, sandboxId, {}, parent), title_(new QLabel(this)), status_(new QLabel(this)), created_(new QLabel(this)),
       idle_(new QLabel(this)), limits_(new QLabel(this)), network_(new QLabel(this)), oomKills_(new QLabel(this)), error_(new QLabel(this)),
-      env_(new QTableWidget(0, 2, this))
+      env_(new QTableWidget(0, 2, this)), start_(new QPushButton(tr("&Start"), this)),
+      stop_(new QPushButton(tr("S&top"), this)), settings_(new QPushButton(tr("S&ettings…"), this))
 {
+    start_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    stop_->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    settings_->setToolTip(tr("Change the environment variables, idle behaviour, limits and network"));
+    connect(start_, &QPushButton::clicked, this, &SandboxPane::startRequested);
+    connect(stop_, &QPushButton::clicked, this, &OverviewPane::stopRequested);
+    connect(settings_, &QPushButton::clicked, this, [this] { emit settingsRequested(sandbox_); });
     QFont titleFont = title_->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
     titleFont.setBold(true);
     title_->setFont(titleFont);
     title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     error_->setWordWrap(true);
-    error_->setStyleSheet(QStringLiteral("color: #cf222e;"));
     error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     env_->setHorizontalHeaderLabels({tr("Name"), tr("Value")});
     env_->horizontalHeader()->setStretchLastSection(true);
@@ -61,8 +70,13 @@ OverviewPane::OverviewPane(EngineClient *client, const QString &sandboxId, QWidg
     form->addRow(tr("Network:"), network_);
     form->addRow(tr("Out-of-memory kills:"), oomKills_);
     form->addRow(tr("Last error:"), error_);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(title_, 1);
+    buttons->addWidget(start_);
+    buttons->addWidget(stop_);
+    buttons->addWidget(settings_);
     auto *layout = new QVBoxLayout(livePage());
-    layout->addWidget(title_);
+    layout->addLayout(buttons);
     layout->addLayout(form);
     layout->addWidget(new QLabel(tr("Environment variables:"), this));
     layout->addWidget(env_, 1);
@@ -71,6 +85,8 @@ OverviewPane::OverviewPane(EngineClient *client, const QString &sandboxId, QWidg
 void OverviewPane::showSandbox(const QJsonObject &sandbox)
 {
     SandboxPane::showSandbox(sandbox);
+    start_->setEnabled(status() == "stopped" || status() == "failed");
+    stop_->setEnabled(status() == "running" || status() == "starting");
     title_->setText(sandbox.value("id").toString());
     const QString status = sandbox.value("status").toString();
     status_->setText(QStringLiteral("<span style=\"color:%1\">●</span> %2")

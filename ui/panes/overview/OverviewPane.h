@@ -5,6 +5,7 @@
 #include "panes/SandboxPane.h"
 
 class QLabel;
+class QPushButton;
 class QTableWidget;
 
 namespace sandbench::ui {
@@ -17,6 +18,14 @@ public:
     void showSandbox(const QJsonObject &sandbox) override;
     // Which limits the engine can enforce on this host (the "limits" of GET /v1/health).
     void setEngineLimits(const QJsonObject &limits);
+
+    QPushButton *startButton() const { return start_; }
+    QPushButton *stopButton() const { return stop_; }
+    QPushButton *settingsButton() const { return settings_; }
+
+signals:
+    void stopRequested();
+    void settingsRequested(const QJsonObject &sandbox);
 
 private:
     void showLimits();
@@ -33,6 +42,9 @@ private:
     QJsonObject sandbox_;
     QJsonObject engineLimits_;
     QTableWidget *env_;
+    QPushButton *start_;
+    QPushButton *stop_;
+    QPushButton *settings_;
 };
 
 } // namespace sandbench::ui
