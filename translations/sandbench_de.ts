@@ -144,6 +144,22 @@
         <source>[… %1 characters of output skipped to keep up …]</source>
         <translation>[… %1 Zeichen der Ausgabe übersprungen, um Schritt zu halten …]</translation>
     </message>
+    <message>
+        <source>Earlier output was trimmed: the log keeps the last %1 lines.</source>
+        <translation>Ältere Ausgaben wurden gekürzt: das Protokoll behält die letzten %1 Zeilen.</translation>
+    </message>
+    <message>
+        <source>Find (Enter: next, Shift+Enter: previous)</source>
+        <translation>Suchen (Eingabe: weiter, Umschalt+Eingabe: zurück)</translation>
+    </message>
+    <message>
+        <source>Find…</source>
+        <translation>Suchen…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::CommandsPane</name>
@@ -528,6 +544,12 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
     <message>
         <source>%1 is a folder. Choose another name, or drop onto the folder to move into it.</source>
         <translation>%1 ist ein Ordner. Wählen Sie einen anderen Namen, oder ziehen Sie auf den Ordner, um hineinzuverschieben.</translation>
+    </message>
+    <message>
+        <source>The workspace is empty.
+Drop files here, or use New File and New Folder.</source>
+        <translation>Der Arbeitsbereich ist leer.
+Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translation>
     </message>
 </context>
 <context>

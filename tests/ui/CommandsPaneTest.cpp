@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QTemporaryDir>
 #include <QAction>
@@ -147,7 +148,44 @@ private slots:
         QVERIFY(logText().contains("exit 0 ·"));
         QVERIFY(pane_->log()->document()->blockCount() <= ui::CommandLog::kMaximumLines);
         QVERIFY2(grown < 150 * 1024, qPrintable(QString("memory grew by %1 KiB").arg(grown)));
+        // The dropped lines are not dropped silently.
+        QVERIFY(pane_->log()->isTrimmed());
+        auto *note = pane_->log()->findChild<QLabel *>();
+        QVERIFY(note && note->isVisible() && note->text().contains("trimmed"));
         screenshot(pane_.get(), "21-commands-after-flood");
+    }
+
+    // Issue 12: the log finds (Ctrl+F, wrapping, Shift+Enter backwards), keeps blocks apart
+    // and clears.
+    void theLogFindsAndClears()
+    {
+        ui::CommandLog *log = pane_->log();
+        log->clearLog();
+        QVERIFY(!log->isTrimmed());
+        pane_->run("echo first-needle; echo other");
+        QTRY_VERIFY_WITH_TIMEOUT(!pane_->isRunning() && !log->hasPendingOutput(), 10000);
+        pane_->run("echo second-needle");
+        QTRY_VERIFY_WITH_TIMEOUT(!pane_->isRunning() && !log->hasPendingOutput(), 10000);
+        QVERIFY2(logText().contains("\n\n$ echo second-needle"), qPrintable(logText())); // a blank line between blocks
+        pane_->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(pane_.get()));
+        log->setFocus();
+        QTest::keyClick(log, Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(log->findField()->isVisible() && log->findField()->hasFocus());
+        QTest::keyClicks(log->findField(), "needle");
+        QCOMPARE(log->textCursor().selectedText(), QString("needle"));
+        const int first = log->textCursor().selectionStart();
+        QTest::keyClick(log->findField(), Qt::Key_Return);
+        const int second = log->textCursor().selectionStart();
+        QVERIFY(second > first);
+        QTest::keyClick(log->findField(), Qt::Key_Return, Qt::ShiftModifier);
+        QCOMPARE(log->textCursor().selectionStart(), first);
+        screenshot(pane_.get(), "24-commands-find");
+        QVERIFY(!log->findText("not-in-the-log"));
+        QTest::keyClick(log->findField(), Qt::Key_Escape);
+        QVERIFY(!log->findField()->isVisible());
+        log->clearLog();
+        QVERIFY(log->document()->isEmpty());
     }
 
     void stopEndsTheRunningCommand()

@@ -113,6 +113,31 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/src/main.py"), 1000);
     }
 
+    // Issue 12: an empty workspace says what to do instead of showing a blank tree.
+    void anEmptyWorkspaceSaysWhatToDo()
+    {
+        QCOMPARE(http().request("PUT", "/v1/sandboxes/empty-ws", "{}").status, 200);
+        ui::FilesPane pane(engine_.client(), "empty-ws");
+        pane.resize(800, 500);
+        pane.setSandboxStatus("running");
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        auto hintShown = [&pane] {
+            for (auto *label : pane.tree()->viewport()->findChildren<QLabel *>())
+                if (label->isVisible() && label->text().contains("The workspace is empty"))
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(hintShown(), 5000);
+        screenshot(&pane, "15-files-empty-workspace");
+        QCOMPARE(http().requestJson("POST", "/v1/sandboxes/empty-ws/api/write",
+                                    client::Json{{"path", "/workspace/first.txt"}, {"content", "1"}})
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(!hintShown(), 2000);
+        QCOMPARE(http().request("DELETE", "/v1/sandboxes/empty-ws").status, 200);
+    }
+
     void deletedFilesDisappear()
     {
         api("write", {{"path", "/workspace/doomed.txt"}, {"content", "x"}});

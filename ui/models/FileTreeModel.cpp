@@ -121,6 +121,11 @@ void FileTreeModel::setSandbox(const QString &sandboxId, const QString &rootPath
         list(root_.get());
 }
 
+bool FileTreeModel::isRootListed() const
+{
+    return root_ && root_->loaded;
+}
+
 QString FileTreeModel::rootPath() const
 {
     return root_ ? root_->path : QString();

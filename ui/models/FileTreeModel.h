@@ -77,6 +77,9 @@ public:
     using MimeFactory = std::function<QMimeData *(const QStringList &paths)>;
     void setMimeFactory(MimeFactory factory) { mimeFactory_ = std::move(factory); }
 
+    // Whether the root's first listing has arrived (an empty tree is then an empty workspace).
+    bool isRootListed() const;
+
 signals:
     void errorOccurred(const QString &message);
     void directoryLoaded(const QString &path);

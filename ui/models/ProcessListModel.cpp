@@ -3,12 +3,22 @@
 #include <QColor>
 #include <QDateTime>
 #include <QLocale>
+#include <QRegularExpression>
 
 #include <algorithm>
 
 namespace sandbench::ui {
 
 ProcessListModel::ProcessListModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+QString ProcessListModel::shortProcessId(const QString &id)
+{
+    // Generated ids (proc_<milliseconds>_<random>) differ only in their end; chosen ones
+    // are shown whole.
+    static const QRegularExpression generated(QStringLiteral("^proc_\\d+_([a-z0-9]+)$"));
+    const auto match = generated.match(id);
+    return match.hasMatch() ? QStringLiteral("…") + match.captured(1) : id;
+}
 
 int ProcessListModel::rowCount(const QModelIndex &parent) const
 {
@@ -39,11 +49,13 @@ QVariant ProcessListModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ToolTipRole && index.column() == CommandColumn)
         return process.value("command").toString();
+    if (role == Qt::ToolTipRole && index.column() == IdColumn)
+        return process.value("id").toString();
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case IdColumn:
-        return process.value("id").toString();
+        return shortProcessId(process.value("id").toString());
     case PidColumn:
         return process.value("pid").isNull() ? QVariant() : QVariant(process.value("pid").toInt());
     case CommandColumn:

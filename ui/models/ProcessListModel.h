@@ -26,6 +26,8 @@ public:
     void update(const QJsonArray &processes);
     QString processId(int row) const;
     int rowOf(const QString &processId) const;
+    // What the Process column shows: the end of a long generated id (the tooltip has it whole).
+    static QString shortProcessId(const QString &id);
     QString status(const QString &processId) const;
     // Whether any listed process is still running.
     bool hasRunning() const;

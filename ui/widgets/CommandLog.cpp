@@ -3,8 +3,14 @@
 #include "widgets/AnsiText.h"
 
 #include <QApplication>
+#include <QContextMenuEvent>
 #include <QFontDatabase>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
+#include <QShortcut>
 #include <QScrollBar>
 #include <QTextBlock>
 #include <QTextCursor>
@@ -46,8 +52,27 @@ QString durationText(qint64 milliseconds)
 
 CommandLog::CommandLog(QWidget *parent)
     : QPlainTextEdit(parent), stdoutAnsi_(std::make_unique<AnsiText>()),
-      stderrAnsi_(std::make_unique<AnsiText>(colored(QColor(0xcf, 0x22, 0x2e))))
+      stderrAnsi_(std::make_unique<AnsiText>(colored(QColor(0xcf, 0x22, 0x2e)))), trimmedNote_(new QLabel(this)),
+      findField_(new QLineEdit(this))
 {
+    trimmedNote_->setText(tr("Earlier output was trimmed: the log keeps the last %1 lines.")
+                              .arg(QLocale().toString(kMaximumLines)));
+    trimmedNote_->setStyleSheet(QStringLiteral("background: #fff8c5; color: #633c01; padding: 2px 6px;"));
+    trimmedNote_->hide();
+    findField_->setPlaceholderText(tr("Find (Enter: next, Shift+Enter: previous)"));
+    findField_->setClearButtonEnabled(true);
+    findField_->installEventFilter(this);
+    findField_->hide();
+    connect(findField_, &QLineEdit::textChanged, this, [this](const QString &text) {
+        // As the user types: from the start of the current match, so the match grows in place.
+        QTextCursor cursor = textCursor();
+        cursor.setPosition(cursor.selectionStart());
+        setTextCursor(cursor);
+        findText(text);
+    });
+    connect(findField_, &QLineEdit::returnPressed, this, [this] { findText(findField_->text()); });
+    auto *find = new QShortcut(QKeySequence::Find, this, this, &CommandLog::showFind);
+    find->setContext(Qt::WidgetWithChildrenShortcut);
     setReadOnly(true);
     setUndoRedoEnabled(false);
     setMaximumBlockCount(kMaximumLines);
@@ -82,6 +107,8 @@ void CommandLog::insertLine(const QString &text, const QTextCharFormat &format)
 void CommandLog::beginCommand(const QString &command, const QString &session)
 {
     running_.start();
+    if (!document()->isEmpty() || !pending_.empty())
+        enqueue(Piece{Piece::Line, QString()}); // a blank line between two commands' blocks
     Piece header{Piece::Line, tr("$ %1    [%2, %3]").arg(command, session, QLocale().toString(QTime::currentTime(), "HH:mm:ss"))};
     header.format = colored(QColor(0x12, 0x48, 0x8b), true);
     header.startsCommand = true;
@@ -193,7 +220,98 @@ void CommandLog::flush()
         else
             piece.text.remove(0, take);
     }
+    if (!trimmed_ && document()->blockCount() >= kMaximumLines)
+        showTrimmedNote();
     scrollToEndIfFollowing(following);
+}
+
+void CommandLog::showTrimmedNote()
+{
+    // The document drops its first lines from now on (maximumBlockCount): never silently.
+    trimmed_ = true;
+    trimmedNote_->show();
+    placeOverlays();
+}
+
+void CommandLog::placeOverlays()
+{
+    const int noteHeight = trimmed_ ? trimmedNote_->sizeHint().height() : 0;
+    setViewportMargins(0, noteHeight, 0, 0);
+    const QRect area = contentsRect();
+    trimmedNote_->setGeometry(area.left(), area.top(), area.width(), noteHeight);
+    const int width = std::min(320, area.width() - 24);
+    findField_->setGeometry(area.right() - width - 16, area.top() + noteHeight + 4, width,
+                            findField_->sizeHint().height());
+    findField_->raise();
+}
+
+void CommandLog::resizeEvent(QResizeEvent *event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    placeOverlays();
+}
+
+void CommandLog::clearLog()
+{
+    pending_.clear();
+    pendingSize_ = 0;
+    lineLength_ = 0;
+    clear();
+    trimmed_ = false;
+    trimmedNote_->hide();
+    placeOverlays();
+}
+
+void CommandLog::showFind()
+{
+    placeOverlays();
+    findField_->show();
+    findField_->setFocus(Qt::ShortcutFocusReason);
+    findField_->selectAll();
+}
+
+bool CommandLog::findText(const QString &text, bool backward)
+{
+    const QTextDocument::FindFlags flags = backward ? QTextDocument::FindBackward : QTextDocument::FindFlags();
+    bool found = text.isEmpty() || find(text, flags);
+    if (!found) {
+        // Wrap around: from the other end once.
+        QTextCursor cursor = textCursor();
+        cursor.movePosition(backward ? QTextCursor::End : QTextCursor::Start);
+        setTextCursor(cursor);
+        found = find(text, flags);
+    }
+    findField_->setStyleSheet(found ? QString() : QStringLiteral("background: #ffebe9;"));
+    return found;
+}
+
+bool CommandLog::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == findField_ && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Escape) {
+            findField_->hide();
+            setFocus(Qt::OtherFocusReason);
+            return true;
+        }
+        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) && key->modifiers() & Qt::ShiftModifier) {
+            findText(findField_->text(), true);
+            return true;
+        }
+    }
+    return QPlainTextEdit::eventFilter(watched, event);
+}
+
+void CommandLog::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu *menu = createStandardContextMenu(event->pos());
+    menu->addSeparator();
+    QAction *find = menu->addAction(tr("Find…"), this, &CommandLog::showFind);
+    find->setShortcut(QKeySequence::Find);
+    QAction *clearAll = menu->addAction(tr("Clear"), this, &CommandLog::clearLog);
+    clearAll->setEnabled(!document()->isEmpty());
+    menu->exec(event->globalPos());
+    delete menu;
 }
 
 void CommandLog::insertFormatted(const QString &text, bool isStderr)

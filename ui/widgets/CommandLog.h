@@ -3,13 +3,18 @@
 // ANSI colours; a footer with exit code and duration). Output is appended in
 // batches from a bounded queue, so a flood neither freezes the window nor
 // grows memory: when the queue is full the oldest queued output is skipped,
-// and the log says how much.
+// and the log says how much. The document keeps the last 20 000 lines; once it
+// has dropped any, a note above the text says so. Ctrl+F finds; the context menu
+// also clears.
 #pragma once
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QPlainTextEdit>
 #include <QTimer>
+
+class QLabel;
+class QLineEdit;
 
 #include <deque>
 #include <memory>
@@ -33,6 +38,23 @@ public:
 
     qint64 skippedCharacters() const { return skippedTotal_; }
     bool hasPendingOutput() const { return !pending_.empty(); }
+    // Whether earlier lines were dropped to keep the last kMaximumLines (the note shows).
+    bool isTrimmed() const { return trimmed_; }
+
+    // Empties the log (and what waits to be shown).
+    void clearLog();
+    // Shows the find field (Ctrl+F); Enter finds the next match, Shift+Enter the previous.
+    void showFind();
+    // Selects the next (or previous) match of text, wrapping around; false when none.
+    bool findText(const QString &text, bool backward = false);
+    QLineEdit *findField() const { return findField_; }
+
+protected:
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+public:
 
     static constexpr int kMaximumLines = 20000;
     static constexpr qsizetype kQueueLimit = 256 << 10; // characters waiting to be shown
@@ -57,6 +79,8 @@ private:
     void insertFormatted(const QString &text, bool isStderr);
     void insertLine(const QString &text, const QTextCharFormat &format);
     void scrollToEndIfFollowing(bool following);
+    void showTrimmedNote();
+    void placeOverlays();
 
     std::deque<Piece> pending_;
     qsizetype pendingSize_ = 0;
@@ -66,6 +90,9 @@ private:
     QElapsedTimer running_;
     std::unique_ptr<AnsiText> stdoutAnsi_;
     std::unique_ptr<AnsiText> stderrAnsi_;
+    bool trimmed_ = false;
+    QLabel *trimmedNote_;
+    QLineEdit *findField_;
 };
 
 } // namespace sandbench::ui

@@ -129,6 +129,15 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     editors_->setMovable(true);
     editors_->setDocumentMode(true);
     editorArea_->addWidget(hintLabel(tr("Double-click a file to open it."), editorArea_));
+    // An empty workspace says what to do instead of showing a blank tree.
+    emptyHint_ = hintLabel(tr("The workspace is empty.\nDrop files here, or use New File and New Folder."), tree_->viewport());
+    emptyHint_->hide();
+    (new QVBoxLayout(tree_->viewport()))->addWidget(emptyHint_);
+    const auto updateEmptyHint = [this] { emptyHint_->setVisible(model_->rowCount() == 0 && model_->isRootListed()); };
+    connect(model_, &FileTreeModel::directoryLoaded, this, updateEmptyHint);
+    connect(model_, &QAbstractItemModel::rowsInserted, this, updateEmptyHint);
+    connect(model_, &QAbstractItemModel::rowsRemoved, this, updateEmptyHint);
+    connect(model_, &QAbstractItemModel::modelReset, this, updateEmptyHint);
     editorArea_->addWidget(editors_);
 
     auto *treeSide = treeSide_;

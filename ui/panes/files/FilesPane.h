@@ -85,6 +85,7 @@ private:
     MessageBanner *banner_;
     TransferList *transfers_;
     QStackedWidget *editorArea_;
+    QLabel *emptyHint_ = nullptr; // over the tree while the workspace is empty
     QTabWidget *editors_;
     std::unique_ptr<QTemporaryDir> dragStaging_; // files dragged out are downloaded here first
 };
