@@ -201,6 +201,13 @@ private slots:
         QVERIFY(logText().contains("after-stop\n"));
         QVERIFY2(!logText().contains("Terminated") && !logText().contains("Killed"), qPrintable(logText().right(300)));
         QVERIFY2(stopped.elapsed() < 8000, "the stopped command held the session");
+
+        // Esc in the command line is the keyboard's Stop.
+        pane_->run("sleep 30");
+        QTest::qWait(300);
+        QTest::keyClick(pane_->commandLine(), Qt::Key_Escape);
+        QVERIFY(!pane_->isRunning());
+        QTRY_VERIFY(logText().endsWith("did not complete · stopped") || logText().contains("stopped ·"));
     }
 
     // Issue 12, as a new user found it: Stop ends the whole command line (the rest of a list,

@@ -478,6 +478,23 @@ private slots:
         QTRY_COMPARE(window_->currentView()->currentWidget(), static_cast<QWidget *>(window_->currentView()->overview()));
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_1, Qt::ControlModifier);
         QTRY_COMPARE(window_->currentView()->currentWidget(), static_cast<QWidget *>(window_->currentView()->files()));
+
+        // Ctrl+Del destroys from the sandbox list only; in a text field it deletes a word.
+        window_->currentView()->showPane(1);
+        QLineEdit *commandLine = window_->currentView()->commands()->commandLine();
+        QTRY_VERIFY(commandLine->hasFocus());
+        commandLine->setText("one two");
+        commandLine->setCursorPosition(0);
+        auto none = test::answerNextMessageBox(this, "Cancel");
+        QTest::keyClick(commandLine, Qt::Key_Delete, Qt::ControlModifier);
+        QTest::qWait(300);
+        QVERIFY(!none->seen); // no question came
+        none->cancelled = true;
+        QCOMPARE(commandLine->text(), QString("two"));
+        list->setFocus();
+        auto asked = test::answerNextMessageBox(this, "Cancel");
+        QTest::keyClick(list, Qt::Key_Delete, Qt::ControlModifier);
+        QTRY_VERIFY(asked->seen);
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/keys").status, 200);
     }
 

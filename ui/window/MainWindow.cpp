@@ -106,6 +106,8 @@ void MainWindow::createActions()
     destroyAction_ = sandboxMenu->addAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("&Destroy…"), this,
                                             &MainWindow::confirmDestroy);
     destroyAction_->setShortcut(Qt::CTRL | Qt::Key_Delete);
+    // Only from the sandbox list: in a text field Ctrl+Del deletes the next word.
+    destroyAction_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
 
     // The panes of the selected sandbox, Ctrl+1..N from anywhere in the window.
     auto *viewMenu = menuBar()->addMenu(tr("&View"));

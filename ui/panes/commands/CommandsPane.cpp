@@ -195,6 +195,10 @@ bool CommandsPane::eventFilter(QObject *watched, QEvent *event)
     if (watched != commandLine_ || event->type() != QEvent::KeyPress)
         return QWidget::eventFilter(watched, event);
     const int key = static_cast<QKeyEvent *>(event)->key();
+    if (key == Qt::Key_Escape && isRunning()) {
+        stopRunning(); // the keyboard's Stop, as Ctrl+C in a terminal
+        return true;
+    }
     if (key != Qt::Key_Up && key != Qt::Key_Down)
         return false;
     if (history_.isEmpty())
