@@ -223,45 +223,116 @@ std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const Laun
          "--setenv", "TERM", "xterm-256color", "--setenv", "HOSTNAME", request.id.substr(0, 63),
          "--setenv", "SANDBENCH_LISTEN_FD", "3", "--setenv", "SANDBENCH_SETTINGS_FD", std::to_string(fds.settings),
          "--setenv", "SANDBENCH_LIFELINE_FD", std::to_string(fds.lifeline)});
+    for (const std::string &arg : mountArgs(sandboxMounts(request, fds)))
+        args.push_back(arg);
+    add({"--chdir", "/workspace", "--seccomp", std::to_string(fds.seccomp), "--info-fd", std::to_string(fds.info),
+         "--", "/.sandbench/sandbench-agent"});
+    return args;
+}
+
+std::vector<Mount> sandboxMounts(const LaunchRequest &request, const LaunchFds &fds)
+{
+    using Kind = Mount::Kind;
+    std::vector<Mount> mounts;
+    auto mount = [&mounts](Kind kind, std::string source, std::string target, std::uint64_t size = 0) {
+        mounts.push_back(Mount{kind, std::move(source), std::move(target), size});
+    };
     // The host's system directories, read-only. Merged-/usr symlinks stay symlinks.
-    add({"--ro-bind", "/usr", "/usr"});
-    for (const std::string &dir : std::vector<std::string>{"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
-        if (isSymlink(dir)) {
-            add({"--symlink", std::filesystem::read_symlink(dir).string(), dir});
-        } else if (exists(dir)) {
-            add({"--ro-bind", dir, dir});
-        }
+    mount(Kind::roBind, "/usr", "/usr");
+    for (const std::string dir : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
+        if (isSymlink(dir))
+            mount(Kind::symlink, std::filesystem::read_symlink(dir).string(), dir);
+        else if (exists(dir))
+            mount(Kind::roBind, dir, dir);
     }
     // A private /etc: generated files plus a few read-only host entries.
-    add({"--size", std::to_string(1 << 20), "--tmpfs", "/etc"});
+    mount(Kind::tmpfs, {}, "/etc", 1 << 20);
     for (const auto &entry : hostEtcEntries())
         if (exists("/etc/" + entry))
-            add({"--ro-bind", "/etc/" + entry, "/etc/" + entry});
+            mount(Kind::roBind, "/etc/" + entry, "/etc/" + entry);
     int etcFd = fds.firstEtcFile;
     for (const auto &file : generatedEtcFiles(request.id, request.network.egress))
-        add({"--perms", "0644", "--ro-bind-data", std::to_string(etcFd++), file.path});
+        mount(Kind::roData, std::to_string(etcFd++), file.path);
     if (exists("/opt"))
-        add({"--ro-bind", "/opt", "/opt"});
+        mount(Kind::roBind, "/opt", "/opt");
+    // The host kernel's command line and boot id are none of the sandbox's business.
+    mount(Kind::proc, {}, "/proc");
+    mount(Kind::roData, std::to_string(fds.empty), "/proc/cmdline");
+    mount(Kind::roData, std::to_string(fds.bootId), "/proc/sys/kernel/random/boot_id");
+    mount(Kind::dev, {}, "/dev");
     // Every tmpfs has a size, a share of the memory limit: tmpfs pages are RAM that no
     // OOM kill frees, so together they stay near half of it (a full /tmp is ENOSPC, not
     // a sandbox whose every new process is killed).
-    const auto share = [&request](unsigned divisor) { return std::to_string(request.memoryBytes / divisor); };
-    // The host kernel's command line and boot id are none of the sandbox's business.
-    add({"--proc", "/proc", "--ro-bind-data", std::to_string(fds.empty), "/proc/cmdline", "--ro-bind-data",
-         std::to_string(fds.bootId), "/proc/sys/kernel/random/boot_id", "--dev", "/dev", "--size", share(4),
-         "--tmpfs", "/tmp", "--size", share(32),
-         "--tmpfs", "/run", "--size", share(8), "--tmpfs", "/var", "--dir", "/var/tmp", "--size", share(16),
-         "--tmpfs", "/home", "--size", share(16), "--tmpfs", "/mnt"});
+    mount(Kind::tmpfs, {}, "/tmp", request.memoryBytes / 4);
+    mount(Kind::tmpfs, {}, "/run", request.memoryBytes / 32);
+    mount(Kind::tmpfs, {}, "/var", request.memoryBytes / 8);
+    mount(Kind::dir, {}, "/var/tmp");
+    mount(Kind::tmpfs, {}, "/home", request.memoryBytes / 16);
+    mount(Kind::tmpfs, {}, "/mnt", request.memoryBytes / 16);
     for (const auto &hidden : request.hiddenPaths)
-        add({"--size", "65536", "--tmpfs", hidden});
+        mount(Kind::tmpfs, {}, hidden, 65536);
     // Bound from descriptors the engine opened, so bwrap (possibly an unprivileged uid)
     // needs no access to the engine's state directory path.
-    add({"--bind-fd", std::to_string(fds.workspace), "/workspace", "--bind-fd", std::to_string(fds.home), "/root",
-         "--ro-bind-fd", std::to_string(fds.agent), "/.sandbench/sandbench-agent", "--chdir", "/workspace",
-         // bwrap's root is an unsized tmpfs, /etc a small one: read-only once set up.
-         "--remount-ro", "/etc", "--remount-ro", "/",
-         "--seccomp", std::to_string(fds.seccomp), "--info-fd", std::to_string(fds.info),
-         "--", "/.sandbench/sandbench-agent"});
+    mount(Kind::bindFd, std::to_string(fds.workspace), "/workspace");
+    mount(Kind::bindFd, std::to_string(fds.home), "/root");
+    mount(Kind::roBindFd, std::to_string(fds.agent), "/.sandbench/sandbench-agent");
+    // What a feature adds (bucket mounts, runner resources), checked by mountProblem.
+    for (const Mount &extra : request.extraMounts) {
+        if (const std::string problem = mountProblem(extra); !problem.empty())
+            throw std::runtime_error("sandbox mount " + extra.target + ": " + problem);
+        mounts.push_back(extra);
+    }
+    // bwrap's root is an unsized tmpfs, /etc a small one: read-only once set up.
+    mount(Kind::remountRo, {}, "/etc");
+    mount(Kind::remountRo, {}, "/");
+    return mounts;
+}
+
+std::string mountProblem(const Mount &mount)
+{
+    using Kind = Mount::Kind;
+    const std::string &target = mount.target;
+    if (target.empty() || target.front() != '/')
+        return "the target must be an absolute path";
+    if (target.find("/../") != std::string::npos || target.ends_with("/..") || target.find("/./") != std::string::npos ||
+        target.ends_with("/.") || target.find("//") != std::string::npos || target.find('\0') != std::string::npos)
+        return "the target must be a plain path (no '.', '..' or '//')";
+    for (const char *reserved : {"/proc", "/dev", "/etc", "/usr", "/.sandbench", "/workspace", "/root"})
+        if (target == reserved)
+            return std::string("the target cannot be ") + reserved + " itself";
+    for (const char *reserved : {"/proc/", "/dev/", "/.sandbench/", "/usr/", "/etc/"})
+        if (target.starts_with(reserved))
+            return std::string("nothing can be mounted under ") + reserved;
+    if (mount.kind == Kind::tmpfs && mount.sizeBytes == 0)
+        return "every tmpfs needs a size";
+    if (mount.kind == Kind::remountRo || mount.kind == Kind::proc || mount.kind == Kind::dev)
+        return "not a mount a feature may add";
+    if ((mount.kind == Kind::bind || mount.kind == Kind::roBind) && (mount.source.empty() || mount.source.front() != '/'))
+        return "the source must be an absolute host path";
+    return {};
+}
+
+std::vector<std::string> mountArgs(const std::vector<Mount> &mounts)
+{
+    using Kind = Mount::Kind;
+    std::vector<std::string> args;
+    for (const Mount &mount : mounts) {
+        switch (mount.kind) {
+        case Kind::roBind: args.insert(args.end(), {"--ro-bind", mount.source, mount.target}); break;
+        case Kind::bind: args.insert(args.end(), {"--bind", mount.source, mount.target}); break;
+        case Kind::roBindFd: args.insert(args.end(), {"--ro-bind-fd", mount.source, mount.target}); break;
+        case Kind::bindFd: args.insert(args.end(), {"--bind-fd", mount.source, mount.target}); break;
+        case Kind::roData: args.insert(args.end(), {"--perms", "0644", "--ro-bind-data", mount.source, mount.target}); break;
+        case Kind::tmpfs:
+            args.insert(args.end(), {"--size", std::to_string(mount.sizeBytes), "--tmpfs", mount.target});
+            break;
+        case Kind::symlink: args.insert(args.end(), {"--symlink", mount.source, mount.target}); break;
+        case Kind::dir: args.insert(args.end(), {"--dir", mount.target}); break;
+        case Kind::proc: args.insert(args.end(), {"--proc", mount.target}); break;
+        case Kind::dev: args.insert(args.end(), {"--dev", mount.target}); break;
+        case Kind::remountRo: args.insert(args.end(), {"--remount-ro", mount.target}); break;
+        }
+    }
     return args;
 }
 

@@ -31,6 +31,16 @@ struct SandboxPaths {
     std::string marker; // lifeline: its agent ends the sandbox when this file is deleted
 };
 
+// One entry of the sandbox's filesystem, in the order bwrap applies them.
+struct Mount {
+    enum class Kind { roBind, bind, roBindFd, bindFd, roData, tmpfs, symlink, dir, proc, dev, remountRo };
+    Kind kind;
+    std::string source; // a host path, a descriptor number (…Fd, roData) or a symlink's target
+    std::string target; // the path inside the sandbox
+    std::uint64_t sizeBytes = 0; // tmpfs
+    bool operator==(const Mount &) const = default;
+};
+
 struct LaunchRequest {
     LaunchRequest(std::string sandboxId, SandboxPaths sandboxPaths, std::string agent)
         : id(std::move(sandboxId)), paths(std::move(sandboxPaths)), agentBinary(std::move(agent)) {}
@@ -46,6 +56,7 @@ struct LaunchRequest {
     std::optional<long long> sleepAfterSeconds; // for the agent's own idle backstop; none with keepAlive
     NetworkPolicy network;                      // loopback only unless egress
     std::optional<std::uint16_t> enginePort;    // refused on the host's addresses even when allowed
+    std::vector<Mount> extraMounts;             // a feature's own (bucket mounts, runner resources)
 };
 
 // What the agent reads from the settings descriptor: {envVars, sleepAfter}.
@@ -84,6 +95,17 @@ std::vector<GeneratedFile> generatedEtcFiles(const std::string &sandboxId, bool 
 // cache, alternatives, Python, fonts, MIME types, time zone...). Nothing else of the
 // host's /etc is visible.
 const std::vector<std::string> &hostEtcEntries();
+
+// The sandbox's filesystem, in order: the host's system directories read-only, a private
+// /etc, /proc and /dev, sized tmpfs mounts, hidden paths, the workspace, home and agent,
+// then request.extraMounts (each checked by mountProblem; throws on a bad one), then /etc
+// and / read-only. Reads which host directories exist; otherwise pure.
+std::vector<Mount> sandboxMounts(const LaunchRequest &request, const LaunchFds &fds);
+// Why a feature's mount cannot be added (relative or unclean target, a reserved place,
+// an unsized tmpfs, a mount kind only the launcher uses); empty when it can.
+std::string mountProblem(const Mount &mount);
+// bwrap's options for a list of mounts.
+std::vector<std::string> mountArgs(const std::vector<Mount> &mounts);
 
 // The full bwrap command line. Nothing from the API reaches it but the validated id.
 std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const LaunchFds &fds);

@@ -64,6 +64,79 @@ private slots:
         QVERIFY(hostname != args.end());
         QCOMPARE(*(hostname + 1), std::string("demo"));
     }
+
+    // The mount list: what is bound where, in an order where nothing covers what matters.
+    void theMountsKeepTheirOrderAndSizes()
+    {
+        LaunchRequest launch = request();
+        launch.memoryBytes = 1024ull << 20;
+        const auto mounts = sandboxMounts(launch, LaunchFds{});
+        auto position = [&mounts](const std::string &target) {
+            const auto found = std::find_if(mounts.begin(), mounts.end(), [&](const Mount &m) { return m.target == target; });
+            return found == mounts.end() ? -1 : static_cast<int>(found - mounts.begin());
+        };
+        QVERIFY(position("/usr") == 0);
+        QVERIFY(position("/etc") < position("/etc/passwd"));
+        QVERIFY(position("/home") < position("/workspace"));
+        QCOMPARE(mounts.back(), (Mount{Mount::Kind::remountRo, {}, "/", 0}));
+        for (const Mount &mount : mounts)
+            if (mount.kind == Mount::Kind::tmpfs)
+                QVERIFY2(mount.sizeBytes > 0, mount.target.c_str()); // every tmpfs has a size
+        const auto tmp = std::find_if(mounts.begin(), mounts.end(), [](const Mount &m) { return m.target == "/tmp"; });
+        QCOMPARE(tmp->sizeBytes, std::uint64_t(256) << 20); // a quarter of the memory limit
+        QCOMPARE(mounts[position("/workspace")], (Mount{Mount::Kind::bindFd, std::to_string(LaunchFds{}.workspace), "/workspace", 0}));
+    }
+
+    void aFeaturesMountsComeBeforeTheRootTurnsReadOnly()
+    {
+        LaunchRequest launch = request();
+        launch.extraMounts = {{Mount::Kind::bind, "/srv/bucket", "/mnt/bucket", 0}};
+        const auto mounts = sandboxMounts(launch, LaunchFds{});
+        const auto extra = std::find(mounts.begin(), mounts.end(), launch.extraMounts[0]);
+        QVERIFY(extra != mounts.end());
+        QVERIFY(std::find_if(mounts.begin(), extra, [](const Mount &m) { return m.kind == Mount::Kind::remountRo; }) ==
+                extra); // nothing turned read-only before it
+        const auto args = mountArgs({launch.extraMounts[0]});
+        QCOMPARE(args, (std::vector<std::string>{"--bind", "/srv/bucket", "/mnt/bucket"}));
+    }
+
+    void aFeaturesMountsAreChecked_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QString>("problem");
+        const int bind = static_cast<int>(Mount::Kind::bind), tmpfs = static_cast<int>(Mount::Kind::tmpfs);
+        QTest::newRow("relative") << bind << "/srv/a" << "mnt/a" << "absolute";
+        QTest::newRow("dot-dot") << bind << "/srv/a" << "/mnt/../etc" << "plain path";
+        QTest::newRow("double slash") << bind << "/srv/a" << "/mnt//a" << "plain path";
+        QTest::newRow("proc") << bind << "/srv/a" << "/proc/sys" << "under /proc/";
+        QTest::newRow("agent") << bind << "/srv/a" << "/.sandbench/x" << "under /.sandbench/";
+        QTest::newRow("workspace itself") << bind << "/srv/a" << "/workspace" << "cannot be /workspace";
+        QTest::newRow("unsized tmpfs") << tmpfs << "" << "/mnt/scratch" << "needs a size";
+        QTest::newRow("relative source") << bind << "srv/a" << "/mnt/a" << "absolute host path";
+        QTest::newRow("remount") << static_cast<int>(Mount::Kind::remountRo) << "" << "/mnt" << "not a mount";
+        QTest::newRow("fine") << bind << "/srv/a" << "/workspace/data" << "";
+    }
+
+    void aFeaturesMountsAreChecked()
+    {
+        QFETCH(int, kind);
+        QFETCH(QString, source);
+        QFETCH(QString, target);
+        QFETCH(QString, problem);
+        const Mount mount{static_cast<Mount::Kind>(kind), source.toStdString(), target.toStdString(), 0};
+        const QString found = QString::fromStdString(mountProblem(mount));
+        if (problem.isEmpty())
+            QVERIFY2(found.isEmpty(), qPrintable(found));
+        else
+            QVERIFY2(found.contains(problem), qPrintable(found));
+        if (!problem.isEmpty()) {
+            LaunchRequest launch = request();
+            launch.extraMounts = {mount};
+            QVERIFY_THROWS_EXCEPTION(std::runtime_error, sandboxMounts(launch, LaunchFds{}));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(LauncherTest)
