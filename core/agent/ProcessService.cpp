@@ -498,17 +498,17 @@ void ProcessService::addRoutes(http::RouteTable &table)
         co_await replySuccess(call.responder, co_await killAll());
     });
     table.add(verb::get, "/api/process/{id}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
-        co_await replySuccess(call.responder, get(call.params[0]));
+        co_await replySuccess(call.responder, get(http::percentDecode(call.params[0])));
     });
     table.add(verb::delete_, "/api/process/{id}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
-        co_await replySuccess(call.responder, co_await kill(call.params[0]));
+        co_await replySuccess(call.responder, co_await kill(http::percentDecode(call.params[0])));
     });
     table.add(verb::get, "/api/process/{id}/logs", [this](http::RouteRequest &call) -> asio::awaitable<void> {
-        co_await replySuccess(call.responder, logs(call.params[0]));
+        co_await replySuccess(call.responder, logs(http::percentDecode(call.params[0])));
     });
     table.add(verb::get, "/api/process/{id}/stream", [this](http::RouteRequest &call) -> asio::awaitable<void> {
-        get(call.params[0]); // 404 before streaming
-        const std::string id = call.params[0];
+        const std::string id = http::percentDecode(call.params[0]);
+        get(id); // 404 before streaming
         co_await streamEvents(call.responder, [&](Emit send) { return streamLogs(id, send); });
     });
 }

@@ -4,6 +4,7 @@
 #include "support/GuiHarness.h"
 
 #include "client/EngineClient.h"
+#include "client/SandboxApi.h"
 #include "client/HttpClient.h"
 
 #include <QJsonDocument>
@@ -54,8 +55,7 @@ private slots:
     void errorsAreReadableSentences()
     {
         std::optional<ui::ApiResult> result;
-        client_->sandboxApi("term", "read", QJsonObject{{"path", "/workspace/missing.txt"}}, this,
-                            [&](const ui::ApiResult &r) { result = r; });
+        ui::SandboxApi(client_, "term").read("/workspace/missing.txt", this, [&](const ui::ApiResult &r) { result = r; });
         QTRY_VERIFY(result.has_value());
         QCOMPARE(result->status, 404);
         QCOMPARE(result->errorCode, QString("FILE_NOT_FOUND"));
@@ -67,6 +67,23 @@ private slots:
         QTRY_VERIFY(result.has_value());
         QCOMPARE(result->status, 401);
         QCOMPARE(result->errorCode, QString("UNAUTHORIZED"));
+    }
+
+    // Ids and paths reach the engine encoded: a process id with '/', '?' or '#' is one segment.
+    void theTypedApiEncodesIds()
+    {
+        const ui::SandboxApi api(client_, "term");
+        QCOMPARE(api.path("/api/read"), QString("/v1/sandboxes/term/api/read"));
+        std::optional<ui::ApiResult> started;
+        api.startProcess(QJsonObject{{"command", "sleep 30"}, {"processId", "a/b?c#d e"}}, this,
+                         [&](const ui::ApiResult &r) { started = r; });
+        QTRY_VERIFY(started.has_value());
+        QVERIFY2(started->ok(), qPrintable(started->errorMessage));
+        std::optional<ui::ApiResult> killed;
+        api.killProcess("a/b?c#d e", this, [&](const ui::ApiResult &r) { killed = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(killed.has_value(), 10000);
+        QVERIFY2(killed->ok(), qPrintable(killed->errorMessage));
+        QCOMPARE(killed->body.value("processId").toString(), QString("a/b?c#d e"));
     }
 
     void eventStreamsDeliverAndReportErrors()

@@ -125,11 +125,6 @@ void EngineClient::call(const QByteArray &method, const QString &path, const QJs
     });
 }
 
-void EngineClient::sandboxApi(const QString &sandboxId, const QString &route, const QJsonObject &body,
-                              QObject *context, Callback done)
-{
-    call("POST", sandboxPath(sandboxId) + "/api/" + route, body, context, std::move(done));
-}
 
 EventStream *EngineClient::openEvents(const QString &path, const QJsonObject *postBody, QObject *parent)
 {

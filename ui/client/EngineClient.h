@@ -64,9 +64,7 @@ public:
     void call(const QByteArray &method, const QString &path, const QJsonObject &body, QObject *context,
               Callback done);
     void get(const QString &path, QObject *context, Callback done) { call("GET", path, {}, context, std::move(done)); }
-    // A container-protocol route of one sandbox: POST /v1/sandboxes/{id}/api/{route}.
-    void sandboxApi(const QString &sandboxId, const QString &route, const QJsonObject &body, QObject *context,
-                    Callback done);
+    // One sandbox's routes: see SandboxApi.
 
     // GET (or POST with a body) a server-sent-event stream; the stream is owned by parent.
     EventStream *openEvents(const QString &path, const QJsonObject *postBody, QObject *parent);

@@ -1,6 +1,6 @@
 #include "models/FileTreeModel.h"
 
-#include "client/EngineClient.h"
+#include "client/SandboxApi.h"
 
 #include <QFileIconProvider>
 #include <QFont>
@@ -325,7 +325,7 @@ bool FileTreeModel::setData(const QModelIndex &index, const QVariant &value, int
 void FileTreeModel::rename(const QString &from, const QString &to)
 {
     const quint64 generation = generation_;
-    client_->sandboxApi(sandbox_, "rename", QJsonObject{{"oldPath", from}, {"newPath", to}}, this,
+    SandboxApi(client_, sandbox_).rename(from, to, this,
                         [this, from, to, generation](const ApiResult &result) {
         if (generation != generation_)
             return;
@@ -340,7 +340,7 @@ void FileTreeModel::rename(const QString &from, const QString &to)
 
 void FileTreeModel::move(const QString &source, const QString &destination)
 {
-    client_->sandboxApi(sandbox_, "move", QJsonObject{{"sourcePath", source}, {"destinationPath", destination}}, this,
+    SandboxApi(client_, sandbox_).move(source, destination, this,
                         [this, source](const ApiResult &result) {
         if (!result.ok())
             emit errorOccurred(tr("Could not move %1: %2").arg(source, result.errorMessage));
@@ -352,8 +352,7 @@ void FileTreeModel::list(Node *directory)
     directory->loading = true;
     const QString path = directory->path;
     const quint64 generation = generation_;
-    client_->sandboxApi(sandbox_, "list-files", QJsonObject{{"path", path}, {"options", QJsonObject{{"includeHidden", true}}}},
-                        this, [this, path, generation](const ApiResult &result) {
+    SandboxApi(client_, sandbox_).listFiles(path, false, this, [this, path, generation](const ApiResult &result) {
         if (generation != generation_)
             return;
         Node *node = nodeForPath(path); // it may have gone meanwhile

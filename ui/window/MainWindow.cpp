@@ -1,6 +1,7 @@
 #include "window/MainWindow.h"
 
 #include "client/EngineClient.h"
+#include "client/SandboxApi.h"
 #include "models/SandboxListModel.h"
 #include "widgets/MessageBanner.h"
 #include "widgets/Remembered.h"
@@ -310,27 +311,26 @@ void MainWindow::showSettingsDialog(const QJsonObject &sandbox)
     dialog->showSettingsOf(sandbox);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const QString id = dialog->sandboxId();
-        lifecycleCall("PATCH", EngineClient::sandboxPath(id), tr("Could not change the settings of %1: %2").arg(id, "%1"),
-                      dialog->requestBody());
+        SandboxApi(client_, id).changeSettings(dialog->requestBody(), this,
+                                               reportingFailure(tr("Could not change the settings of %1: %2").arg(id, "%1")));
     });
     dialog->open();
 }
 
-void MainWindow::lifecycleCall(const QByteArray &method, const QString &path, const QString &failure,
-                               const QJsonObject &body)
+std::function<void(const ApiResult &)> MainWindow::reportingFailure(const QString &failure)
 {
-    client_->call(method, path, body, this, [this, failure](const ApiResult &result) {
+    return [this, failure](const ApiResult &result) {
         if (!result.ok())
             banner_->showError(failure.arg(result.errorMessage));
         else
             banner_->hide(); // an earlier failure is no longer the news
-    });
+    };
 }
 
 void MainWindow::createSandbox(const QString &id, const QJsonObject &body)
 {
     banner_->hide();
-    client_->call("PUT", EngineClient::sandboxPath(id), body, this, [this, id](const ApiResult &result) {
+    SandboxApi(client_, id).create(body, this, [this, id](const ApiResult &result) {
         if (!result.ok()) {
             banner_->showError(tr("Could not create %1: %2").arg(id, result.errorMessage));
             return;
@@ -347,19 +347,19 @@ void MainWindow::createSandbox(const QString &id, const QJsonObject &body)
 void MainWindow::startSandbox(const QString &id)
 {
     if (!id.isEmpty())
-        lifecycleCall("POST", EngineClient::sandboxPath(id) + "/start", tr("Could not start %1: %2").arg(id, "%1"));
+        SandboxApi(client_, id).start(this, reportingFailure(tr("Could not start %1: %2").arg(id, "%1")));
 }
 
 void MainWindow::stopSandbox(const QString &id)
 {
     if (!id.isEmpty())
-        lifecycleCall("POST", EngineClient::sandboxPath(id) + "/stop", tr("Could not stop %1: %2").arg(id, "%1"));
+        SandboxApi(client_, id).stop(this, reportingFailure(tr("Could not stop %1: %2").arg(id, "%1")));
 }
 
 void MainWindow::destroySandbox(const QString &id)
 {
     if (!id.isEmpty())
-        lifecycleCall("DELETE", EngineClient::sandboxPath(id), tr("Could not destroy %1: %2").arg(id, "%1"));
+        SandboxApi(client_, id).destroy(this, reportingFailure(tr("Could not destroy %1: %2").arg(id, "%1")));
 }
 
 void MainWindow::confirmDestroy()

@@ -19,6 +19,7 @@ namespace sandbench::ui {
 
 class RecoveredChanges;
 
+struct ApiResult;
 class EngineClient;
 class EventStream;
 class MessageBanner;
@@ -67,8 +68,9 @@ private:
     void updateViews();
     void showNewSandboxDialog();
     void showAbout();
-    void lifecycleCall(const QByteArray &method, const QString &path, const QString &failure,
-                       const QJsonObject &body = {});
+    // A call's answer for the banner: failure (with %1 for the engine's message) or, on
+    // success, an earlier failure cleared.
+    std::function<void(const ApiResult &)> reportingFailure(const QString &failure);
 
     EngineClient *client_;
     SandboxListModel *model_;

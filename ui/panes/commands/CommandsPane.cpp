@@ -1,6 +1,7 @@
 #include "panes/commands/CommandsPane.h"
 
 #include "client/EngineClient.h"
+#include "client/SandboxApi.h"
 #include "models/ProcessListModel.h"
 #include "panes/commands/CommandDialogs.h"
 #include "widgets/CommandLog.h"
@@ -36,7 +37,7 @@ constexpr int kHistoryLimit = 200;
 
 CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
     : SandboxPane(client, sandboxId, tr("This sandbox is not running. Start it to run commands."), parent),
-      client_(client), sandbox_(sandboxId), banner_(banner()), sessions_(new QComboBox(this)), log_(new CommandLog(this)),
+      api_(client, sandboxId), banner_(banner()), sessions_(new QComboBox(this)), log_(new CommandLog(this)),
       commandLine_(new QLineEdit(this)), runButton_(new QPushButton(tr("Run"), this)),
       processes_(new ProcessListModel(this)), processTable_(new QTableView(this)), processLog_(new CommandLog(this)),
       processPoll_(new QTimer(this))
@@ -231,8 +232,7 @@ void CommandsPane::run(const QString &text)
     banner_->hide();
     const QString session = currentSession();
     log_->beginCommand(command, session);
-    const QJsonObject body{{"command", command}, {"sessionId", session}, {"stateful", true}};
-    running_ = client_->openEvents(EngineClient::sandboxPath(sandbox_) + "/api/execute/stream", &body, this);
+    running_ = api_.executeInSession(command, session, this);
     runButton_->setText(tr("Stop"));
     auto outcome = std::make_shared<std::optional<int>>();
     auto failure = std::make_shared<QString>();
@@ -271,7 +271,7 @@ void CommandsPane::stopRunning()
 
 void CommandsPane::refreshSessions(const QString &select)
 {
-    client_->get(EngineClient::sandboxPath(sandbox_) + "/api/session/list", this, [this, select](const ApiResult &result) {
+    api_.sessions(this, [this, select](const ApiResult &result) {
         if (!result.ok())
             return;
         QStringList ids{kDefaultSession};
@@ -294,7 +294,7 @@ void CommandsPane::createSession(const QString &id, const QString &cwd, const QJ
         body.insert("cwd", cwd);
     if (!env.isEmpty())
         body.insert("env", env);
-    client_->sandboxApi(sandbox_, "session/create", body, this, [this](const ApiResult &result) {
+    api_.createSession(body, this, [this](const ApiResult &result) {
         if (!result.ok()) {
             banner_->showError(tr("Could not create the session: %1").arg(result.errorMessage));
             return;
@@ -320,7 +320,7 @@ void CommandsPane::deleteSession()
     if (!confirmAction(this, tr("Delete Session"), tr("Delete the session \"%1\"?").arg(session), tr("Delete Session"),
                        tr("Its shell and its background processes end.")))
         return;
-    client_->sandboxApi(sandbox_, "session/delete", QJsonObject{{"sessionId", session}}, this,
+    api_.deleteSession(session, this,
                         [this, session](const ApiResult &result) {
         if (!result.ok())
             banner_->showError(tr("Could not delete the session %1: %2").arg(session, result.errorMessage));
@@ -342,7 +342,7 @@ void CommandsPane::showStartProcessDialog()
 
 void CommandsPane::startProcess(const QJsonObject &body)
 {
-    client_->sandboxApi(sandbox_, "process/start", body, this, [this](const ApiResult &result) {
+    api_.startProcess(body, this, [this](const ApiResult &result) {
         if (!result.ok()) {
             banner_->showError(tr("Could not start the process: %1").arg(result.errorMessage));
             return;
@@ -355,7 +355,7 @@ void CommandsPane::startProcess(const QJsonObject &body)
 
 void CommandsPane::refreshProcesses()
 {
-    client_->get(EngineClient::sandboxPath(sandbox_) + "/api/process/list", this, [this](const ApiResult &result) {
+    api_.processes(this, [this](const ApiResult &result) {
         if (!result.ok())
             return;
         const QString selected = selectedProcess();
@@ -382,8 +382,7 @@ void CommandsPane::followProcess(const QString &processId)
     followedProcess_ = processId;
     processLog_->clear();
     processLog_->appendNote(tr("Output of %1:").arg(processId));
-    following_ = client_->openEvents(EngineClient::sandboxPath(sandbox_) + "/api/process/" + processId + "/stream",
-                                     nullptr, this);
+    following_ = api_.processOutput(processId, this);
     EventStream *stream = following_;
     connect(stream, &EventStream::event, this, [this, stream](const QJsonObject &event) {
         if (stream != following_)
@@ -408,7 +407,7 @@ void CommandsPane::killProcess(const QString &processId)
 {
     if (processId.isEmpty())
         return;
-    client_->call("DELETE", EngineClient::sandboxPath(sandbox_) + "/api/process/" + processId, {}, this,
+    api_.killProcess(processId, this,
                   [this, processId](const ApiResult &result) {
         if (!result.ok())
             banner_->showError(tr("Could not kill %1: %2").arg(processId, result.errorMessage));
@@ -421,7 +420,7 @@ void CommandsPane::killAllProcesses()
     if (!confirmAction(this, tr("Kill All"), tr("Kill every running background process of this sandbox?"),
                        tr("Kill All")))
         return;
-    client_->call("DELETE", EngineClient::sandboxPath(sandbox_) + "/api/process/kill-all", {}, this,
+    api_.killAllProcesses(this,
                   [this](const ApiResult &result) {
         if (!result.ok())
             banner_->showError(tr("Could not kill the processes: %1").arg(result.errorMessage));

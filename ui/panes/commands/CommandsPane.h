@@ -3,6 +3,7 @@
 // background processes with their live logs.
 #pragma once
 
+#include "client/SandboxApi.h"
 #include "panes/SandboxPane.h"
 
 #include <QPointer>
@@ -60,8 +61,7 @@ private:
     QString selectedProcess() const;
     void remember(const QString &command);
 
-    EngineClient *client_;
-    QString sandbox_;
+    SandboxApi api_;
     MessageBanner *banner_; // the pane's (SandboxPane::banner)
     QComboBox *sessions_;
     CommandLog *log_;

@@ -1,6 +1,6 @@
 #include "panes/files/FileEditor.h"
 
-#include "client/EngineClient.h"
+#include "client/SandboxApi.h"
 #include "widgets/CodeEditor.h"
 #include "widgets/MessageBanner.h"
 
@@ -79,7 +79,7 @@ void FileEditor::reload()
         pages_->setCurrentWidget(status_);
     }
     const QString requested = path_;
-    client_->sandboxApi(sandbox_, "read", QJsonObject{{"path", path_}}, this, [this, requested](const ApiResult &result) {
+    SandboxApi(client_, sandbox_).read(path_, this, [this, requested](const ApiResult &result) {
         if (requested != path_)
             return; // renamed meanwhile; the new path loads on its own
         if (!result.ok()) {
@@ -186,7 +186,7 @@ void FileEditor::save()
         return;
     saving_ = true;
     const QString content = editor_->text();
-    client_->sandboxApi(sandbox_, "write", QJsonObject{{"path", path_}, {"content", content}}, this,
+    SandboxApi(client_, sandbox_).write(path_, content, this,
                         [this, content](const ApiResult &result) {
         saving_ = false;
         if (!result.ok()) {

@@ -1,6 +1,7 @@
 #include "panes/files/FilesPane.h"
 
 #include "client/EngineClient.h"
+#include "client/SandboxApi.h"
 #include "models/FileTreeModel.h"
 #include "panes/files/FileEditor.h"
 #include "panes/files/TransferList.h"
@@ -105,7 +106,7 @@ private:
 
 FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
     : SandboxPane(client, sandboxId, tr("This sandbox is not running. Start it to browse its files."), parent),
-      client_(client), sandbox_(sandboxId), model_(new FileTreeModel(client, this)), treeSide_(new QWidget(this)),
+      client_(client), sandbox_(sandboxId), api_(client, sandboxId), model_(new FileTreeModel(client, this)), treeSide_(new QWidget(this)),
       tree_(new QTreeView(this)), banner_(SandboxPane::banner()), transfers_(new TransferList(this)),
       editorArea_(new QStackedWidget(this)), editors_(new QTabWidget(this))
 {
@@ -284,8 +285,7 @@ void FilesPane::openWatch()
 {
     if (watch_)
         return;
-    const QJsonObject body{{"path", "/workspace"}, {"recursive", true}};
-    watch_ = client_->openEvents(EngineClient::sandboxPath(sandbox_) + "/api/watch", &body, this);
+    watch_ = api_.watch("/workspace", true, this);
     connect(watch_, &EventStream::event, this, [this](const QJsonObject &event) {
         if (event.value("type").toString() == "watching") {
             // List only once the watch is in place, so no change falls between the two.
@@ -374,7 +374,7 @@ QList<FileEditor *> FilesPane::takeUnsavedEditors()
 
 void FilesPane::unlessItWouldReplace(const QString &destination, std::function<void()> then)
 {
-    client_->sandboxApi(sandbox_, "exists", QJsonObject{{"path", destination}}, this,
+    api_.exists(destination, this,
                         [this, destination, then = std::move(then)](const ApiResult &result) {
         if (!result.ok()) {
             banner_->showError(tr("Could not check %1: %2").arg(destination, result.errorMessage));
@@ -418,12 +418,12 @@ void FilesPane::newFile()
         return;
     const QString path = directory + '/' + name;
     // Never over an existing file: a new file is empty.
-    client_->sandboxApi(sandbox_, "exists", QJsonObject{{"path", path}}, this, [this, path](const ApiResult &found) {
+    api_.exists(path, this, [this, path](const ApiResult &found) {
         if (found.ok() && found.body.value("exists").toBool()) {
             banner_->showError(tr("%1 already exists. Choose another name.").arg(path));
             return;
         }
-        client_->sandboxApi(sandbox_, "write", QJsonObject{{"path", path}, {"content", ""}}, this,
+        api_.write(path, QString(), this,
                             [this, path](const ApiResult &result) {
             if (!result.ok()) {
                 banner_->showError(tr("Could not create %1: %2").arg(path, result.errorMessage));
@@ -454,12 +454,12 @@ void FilesPane::newFolder()
     if (name.isEmpty())
         return;
     const QString path = directory + '/' + name;
-    client_->sandboxApi(sandbox_, "exists", QJsonObject{{"path", path}}, this, [this, path](const ApiResult &found) {
+    api_.exists(path, this, [this, path](const ApiResult &found) {
         if (found.ok() && found.body.value("exists").toBool()) {
             banner_->showError(tr("%1 already exists. Choose another name.").arg(path));
             return;
         }
-        client_->sandboxApi(sandbox_, "mkdir", QJsonObject{{"path", path}, {"recursive", true}}, this,
+        api_.makeDirectory(path, this,
                             [this, path](const ApiResult &result) {
             if (!result.ok())
                 banner_->showError(tr("Could not create %1: %2").arg(path, result.errorMessage));
@@ -488,9 +488,9 @@ void FilesPane::deleteSelected()
                                        .arg(path, result.ok() ? result.body.value("stderr").toString() : result.errorMessage));
         };
         if (directory)
-            client_->sandboxApi(sandbox_, "execute", QJsonObject{{"command", "rm -rf -- " + shellQuote(path)}}, this, done);
+            api_.execute("rm -rf -- " + shellQuote(path), this, done);
         else
-            client_->sandboxApi(sandbox_, "delete", QJsonObject{{"path", path}}, this, done);
+            api_.remove(path, this, done);
     }
 }
 
@@ -505,7 +505,7 @@ void FilesPane::upload(const QStringList &localPaths, const QString &targetDirec
     check->pending = localPaths;
     for (const QString &local : localPaths) {
         const QString remote = targetDirectory + '/' + QFileInfo(local).fileName();
-        client_->sandboxApi(sandbox_, "exists", QJsonObject{{"path", remote}}, this,
+        api_.exists(remote, this,
                             [this, check, local, remote, localPaths, targetDirectory](const ApiResult &found) {
             check->pending.removeOne(local);
             if (found.ok() && found.body.value("exists").toBool())
@@ -533,20 +533,19 @@ void FilesPane::uploadNow(const QStringList &localPaths, const QString &targetDi
         const QFileInfo info(local);
         const QString remote = targetDirectory + '/' + info.fileName();
         if (!info.isDir()) {
-            transfers_->track(client_->upload(sandbox_, local, remote, this), tr("%1 → %2").arg(info.fileName(), targetDirectory));
+            transfers_->track(api_.upload(local, remote, this), tr("%1 → %2").arg(info.fileName(), targetDirectory));
             continue;
         }
         // A folder: its directories (empty ones too) first, then every file; uploads create parents.
-        client_->sandboxApi(sandbox_, "mkdir", QJsonObject{{"path", remote}, {"recursive", true}}, this, [](const ApiResult &) {});
+        api_.makeDirectory(remote, this, [](const ApiResult &) {});
         QDirIterator walk(local, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
         while (walk.hasNext()) {
             const QFileInfo entry(walk.next());
             const QString relative = QDir(local).relativeFilePath(entry.filePath());
             if (entry.isDir())
-                client_->sandboxApi(sandbox_, "mkdir", QJsonObject{{"path", remote + '/' + relative}, {"recursive", true}},
-                                    this, [](const ApiResult &) {});
+                api_.makeDirectory(remote + '/' + relative, this, [](const ApiResult &) {});
             else if (entry.isFile())
-                transfers_->track(client_->upload(sandbox_, entry.filePath(), remote + '/' + relative, this),
+                transfers_->track(api_.upload(entry.filePath(), remote + '/' + relative, this),
                                   tr("%1 → %2").arg(info.fileName() + '/' + relative, targetDirectory));
         }
     }
@@ -561,7 +560,7 @@ void FilesPane::uploadWithDialog()
 
 void FilesPane::download(const QString &remotePath, const QString &localPath)
 {
-    transfers_->track(client_->download(sandbox_, remotePath, localPath, this), tr("%1 → %2").arg(fileName(remotePath), localPath));
+    transfers_->track(api_.download(remotePath, localPath, this), tr("%1 → %2").arg(fileName(remotePath), localPath));
 }
 
 void FilesPane::downloadSelected()
@@ -584,9 +583,7 @@ void FilesPane::downloadSelected()
             continue;
         }
         // A folder: list it whole, then fetch every file below it.
-        client_->sandboxApi(sandbox_, "list-files",
-                            QJsonObject{{"path", path}, {"options", QJsonObject{{"recursive", true}, {"includeHidden", true}}}},
-                            this, [this, path, folder](const ApiResult &result) {
+        api_.listFiles(path, true, this, [this, path, folder](const ApiResult &result) {
             if (!result.ok()) {
                 banner_->showError(tr("Could not list %1: %2").arg(path, result.errorMessage));
                 return;

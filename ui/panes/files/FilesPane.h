@@ -3,6 +3,7 @@
 // directions with a transfer list, and editor tabs for opened files.
 #pragma once
 
+#include "client/SandboxApi.h"
 #include "panes/SandboxPane.h"
 
 #include <QPointer>
@@ -76,6 +77,7 @@ private:
 
     EngineClient *client_;
     QString sandbox_;
+    SandboxApi api_;
     FileTreeModel *model_;
     QPointer<EventStream> watch_;
     bool everWatched_ = false;

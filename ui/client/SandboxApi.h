@@ -1,0 +1,67 @@
+// One sandbox's API, typed, for the panes and models: the routes and their field names
+// live here, and ids and paths are always encoded here. Every call is guarded by its
+// context (a closed pane never hears back). Cheap to copy: a client and an id.
+#pragma once
+
+#include "client/EngineClient.h"
+
+namespace sandbench::ui {
+
+class SandboxApi {
+public:
+    using Callback = EngineClient::Callback;
+
+    SandboxApi(EngineClient *client, QString sandboxId) : client_(client), sandboxId_(std::move(sandboxId)) {}
+    EngineClient *client() const { return client_; }
+    const QString &sandboxId() const { return sandboxId_; }
+
+    // Lifecycle: PUT (get-or-create and start), PATCH (settings), start, stop, DELETE.
+    void create(const QJsonObject &options, QObject *context, Callback done) const;
+    void changeSettings(const QJsonObject &options, QObject *context, Callback done) const;
+    void start(QObject *context, Callback done) const;
+    void stop(QObject *context, Callback done) const;
+    void destroy(QObject *context, Callback done) const;
+
+    // Files.
+    void read(const QString &path, QObject *context, Callback done) const;
+    void write(const QString &path, const QString &content, QObject *context, Callback done) const;
+    void exists(const QString &path, QObject *context, Callback done) const;
+    void makeDirectory(const QString &path, QObject *context, Callback done) const; // with parents
+    void remove(const QString &path, QObject *context, Callback done) const;
+    void rename(const QString &from, const QString &to, QObject *context, Callback done) const;
+    void move(const QString &from, const QString &to, QObject *context, Callback done) const;
+    // Hidden files included; recursive lists the whole tree below path.
+    void listFiles(const QString &path, bool recursive, QObject *context, Callback done) const;
+    // Live file events below path (the watch stream); owned by parent.
+    EventStream *watch(const QString &path, bool recursive, QObject *parent) const;
+
+    // Commands and sessions.
+    void execute(const QString &command, QObject *context, Callback done) const; // sessionless
+    // In the session's own shell (cd and export persist), its output streamed; owned by parent.
+    EventStream *executeInSession(const QString &command, const QString &sessionId, QObject *parent) const;
+    void sessions(QObject *context, Callback done) const;
+    void createSession(const QJsonObject &options, QObject *context, Callback done) const;
+    void deleteSession(const QString &sessionId, QObject *context, Callback done) const;
+
+    // Background processes.
+    void startProcess(const QJsonObject &options, QObject *context, Callback done) const;
+    void processes(QObject *context, Callback done) const;
+    EventStream *processOutput(const QString &processId, QObject *parent) const;
+    void killProcess(const QString &processId, QObject *context, Callback done) const;
+    void killAllProcesses(QObject *context, Callback done) const;
+
+    // Streamed transfers through /files; owned by parent.
+    Transfer *upload(const QString &localPath, const QString &remotePath, QObject *parent) const;
+    Transfer *download(const QString &remotePath, const QString &localPath, QObject *parent) const;
+
+    // The engine path of this sandbox, or of one of its routes ("/api/read"); the id encoded.
+    QString path(const QString &route = {}) const;
+
+private:
+    void post(const QString &route, const QJsonObject &body, QObject *context, Callback done) const;
+
+    EngineClient *client_;
+    QString sandboxId_;
+};
+
+} // namespace sandbench::ui
