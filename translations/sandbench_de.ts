@@ -294,6 +294,10 @@
         <source>&quot;%1&quot; is not a valid variable name.</source>
         <translation>„%1“ ist kein gültiger Variablenname.</translation>
     </message>
+    <message>
+        <source>&quot;%1&quot; is set twice: keep one.</source>
+        <translation>„%1“ ist doppelt gesetzt: behalten Sie einen Eintrag.</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::EventStream</name>
@@ -680,7 +684,7 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     </message>
     <message>
         <source>Its processes are stopped and its workspace is deleted. This cannot be undone.</source>
-        <translation>Ihre Prozesse werden beendet und ihr Arbeitsbereich gelöscht. Das lässt sich nicht rückgängig machen.</translation>
+        <translation>Die Prozesse der Sandbox werden beendet und ihr Arbeitsbereich gelöscht. Das lässt sich nicht rückgängig machen.</translation>
     </message>
     <message>
         <source>Files with unsaved changes stay open in a window of their own.</source>
@@ -729,6 +733,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>S&amp;ettings…</source>
         <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
     </message>
 </context>
 <context>
@@ -873,8 +881,20 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <translation>Speichern</translation>
     </message>
     <message>
-        <source>Variables, idle settings, memory, CPUs and processes apply at once; a new network at the next start.</source>
-        <translation>Variablen, Leerlauf, Speicher, CPUs und Prozesse gelten sofort; ein neues Netzwerk beim nächsten Start.</translation>
+        <source>unchanged (%1)</source>
+        <translation>unverändert (%1)</translation>
+    </message>
+    <message>
+        <source>Variables apply to new sessions and commands; idle settings, memory, CPUs and processes at once; a new network at the next start.</source>
+        <translation>Variablen gelten für neue Sitzungen und Befehle; Leerlauf, Speicher, CPUs und Prozesse sofort; ein neues Netzwerk beim nächsten Start.</translation>
+    </message>
+    <message>
+        <source>The settings apply when the sandbox starts.</source>
+        <translation>Die Einstellungen gelten beim Start der Sandbox.</translation>
+    </message>
+    <message>
+        <source>“%1” is too wide: allow at most a /8.</source>
+        <translation>„%1“ ist zu weit: höchstens ein /8 erlauben.</translation>
     </message>
 </context>
 <context>

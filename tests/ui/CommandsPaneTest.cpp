@@ -184,6 +184,11 @@ private slots:
         QVERIFY(!log->findText("not-in-the-log"));
         QTest::keyClick(log->findField(), Qt::Key_Escape);
         QVERIFY(!log->findField()->isVisible());
+        // From the command line too, where the focus usually is (the text is not run).
+        pane_->commandLine()->setFocus();
+        QTest::keyClick(pane_->commandLine(), Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(log->findField()->isVisible() && log->findField()->hasFocus());
+        QTest::keyClick(log->findField(), Qt::Key_Escape);
         log->clearLog();
         QVERIFY(log->document()->isEmpty());
     }

@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QBuffer>
 #include <QLabel>
+#include <QSplitter>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QImage>
@@ -135,6 +136,13 @@ private slots:
                      .status,
                  200);
         QTRY_VERIFY_WITH_TIMEOUT(!hintShown(), 2000);
+        // A narrow tree gives the names the room: permissions, then times, step aside.
+        pane.resize(1600, 500);
+        pane.findChild<QSplitter *>()->setSizes({1100, 500});
+        QTRY_VERIFY(!pane.tree()->isColumnHidden(ui::FileTreeModel::PermissionsColumn));
+        pane.resize(600, 500);
+        QTRY_VERIFY(pane.tree()->isColumnHidden(ui::FileTreeModel::PermissionsColumn));
+        QVERIFY(!pane.tree()->isColumnHidden(ui::FileTreeModel::SizeColumn));
         QCOMPARE(http().request("DELETE", "/v1/sandboxes/empty-ws").status, 200);
     }
 

@@ -403,6 +403,46 @@ private slots:
                         .json()
                         .value("stdout", "") == "b-");
 
+        // Only what the user changed is sent: a limit changed meanwhile elsewhere stays.
+        overview->settingsButton()->click();
+        QTRY_VERIFY((dialog = window_->findChild<ui::NewSandboxDialog *>()) && dialog->isVisible());
+        QCOMPARE(api.request("PATCH", "/v1/sandboxes/tuned", R"({"limits":{"pids":512}})").status, 200);
+        table = dialog->findChild<QTableWidget *>();
+        for (int row = 0; row < table->rowCount(); ++row)
+            if (table->item(row, 0) && table->item(row, 0)->text() == "KEEP")
+                table->item(row, 1)->setText("c");
+        // A name twice would lose one value: refused in the dialog.
+        auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        table->insertRow(table->rowCount());
+        table->setItem(table->rowCount() - 1, 0, new QTableWidgetItem("KEEP"));
+        table->setItem(table->rowCount() - 1, 1, new QTableWidgetItem("d"));
+        QTRY_VERIFY(!ok->isEnabled());
+        table->removeRow(table->rowCount() - 1);
+        QTRY_VERIFY(ok->isEnabled());
+        dialog->accept();
+        QTRY_VERIFY_WITH_TIMEOUT(engineView()["envVars"].value("KEEP", "") == "c", 5000);
+        QCOMPARE(engineView()["limits"].value("pids", 0), 512);
+        QCOMPARE(engineView()["limits"].value("memoryMiB", 0), 1024);
+
+        // A refused save keeps the dialog and the edits, and says why.
+        overview->settingsButton()->click();
+        QTRY_VERIFY((dialog = window_->findChild<ui::NewSandboxDialog *>()) && dialog->isVisible());
+        dialog->findChildren<QSpinBox *>().first()->setValue(768);
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/tuned").status, 200);
+        dialog->accept();
+        QTRY_VERIFY_WITH_TIMEOUT(labelsText(dialog).contains("Not saved"), 5000);
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(dialog->findChildren<QSpinBox *>().first()->value(), 768);
+        screenshot(dialog, "07d-settings-not-saved");
+        dialog->reject();
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/tuned", "{}").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("tuned") >= 0, 2000);
+        window_->selectSandbox("tuned");
+        view = window_->currentView();
+        view->setCurrentWidget(view->overview());
+        overview = view->overview();
+
+        QTRY_VERIFY(overview->stopButton()->isEnabled());
         overview->stopButton()->click();
         QTRY_COMPARE_WITH_TIMEOUT(statusOf("tuned"), QString("stopped"), 10000);
         QTRY_VERIFY(overview->startButton()->isEnabled());

@@ -273,6 +273,8 @@ void CommandLog::showFind()
 bool CommandLog::findText(const QString &text, bool backward)
 {
     const QTextDocument::FindFlags flags = backward ? QTextDocument::FindBackward : QTextDocument::FindFlags();
+    const QTextCursor before = textCursor();
+    const int scrolled = verticalScrollBar()->value();
     bool found = text.isEmpty() || find(text, flags);
     if (!found) {
         // Wrap around: from the other end once.
@@ -280,6 +282,13 @@ bool CommandLog::findText(const QString &text, bool backward)
         cursor.movePosition(backward ? QTextCursor::End : QTextCursor::Start);
         setTextCursor(cursor);
         found = find(text, flags);
+    }
+    if (!found) {
+        // A miss leaves the view where the user was.
+        setTextCursor(before);
+        verticalScrollBar()->setValue(scrolled);
+    } else if (!text.isEmpty()) {
+        centerCursor(); // the match in the middle, not cut at an edge
     }
     findField_->setStyleSheet(found ? QString() : QStringLiteral("background: #ffebe9;"));
     return found;

@@ -4,6 +4,7 @@
 #include <QHeaderView>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -25,9 +26,14 @@ EnvironmentTable::EnvironmentTable(QWidget *parent) : QWidget(parent), table_(ne
     connect(remove, &QPushButton::clicked, this, [this] {
         if (table_->currentRow() >= 0)
             table_->removeRow(table_->currentRow());
-        emit changed();
     });
     connect(table_, &QTableWidget::itemChanged, this, &EnvironmentTable::changed);
+    connect(table_->model(), &QAbstractItemModel::rowsRemoved, this, &EnvironmentTable::changed);
+    // Nothing to remove in an empty table.
+    const auto updateRemove = [this, remove] { remove->setEnabled(table_->rowCount() > 0); };
+    connect(table_->model(), &QAbstractItemModel::rowsRemoved, this, updateRemove);
+    connect(table_->model(), &QAbstractItemModel::rowsInserted, this, updateRemove);
+    updateRemove();
     auto *buttons = new QVBoxLayout;
     buttons->addWidget(add);
     buttons->addWidget(remove);
@@ -60,10 +66,14 @@ QJsonObject EnvironmentTable::variables() const
 QString EnvironmentTable::problem() const
 {
     static const QRegularExpression validName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+    QSet<QString> seen;
     for (int row = 0; row < table_->rowCount(); ++row) {
         const QString name = table_->item(row, 0) ? table_->item(row, 0)->text().trimmed() : QString();
         if (!name.isEmpty() && !validName.match(name).hasMatch())
             return tr("\"%1\" is not a valid variable name.").arg(name);
+        if (!name.isEmpty() && seen.contains(name))
+            return tr("\"%1\" is set twice: keep one.").arg(name); // one value would be lost silently
+        seen.insert(name);
     }
     return {};
 }

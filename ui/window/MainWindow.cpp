@@ -102,7 +102,7 @@ void MainWindow::createActions()
         if (const QString id = selectedSandbox(); !id.isEmpty())
             showSettingsDialog(model_->sandbox(id));
     });
-    settingsAction_->setShortcut(Qt::CTRL | Qt::Key_E);
+    settingsAction_->setShortcut(Qt::CTRL | Qt::Key_Comma); // Ctrl+E is End in text fields
     sandboxMenu->addSeparator();
     destroyAction_ = sandboxMenu->addAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("&Destroy…"), this,
                                             &MainWindow::confirmDestroy);
@@ -309,10 +309,14 @@ void MainWindow::showSettingsDialog(const QJsonObject &sandbox)
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setEngineNetwork(engineNetwork_);
     dialog->showSettingsOf(sandbox);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        const QString id = dialog->sandboxId();
-        SandboxApi(client_, id).changeSettings(dialog->requestBody(), this,
-                                               reportingFailure(tr("Could not change the settings of %1: %2").arg(id, "%1")));
+    const QString id = sandbox.value("id").toString();
+    dialog->setSaveHandler([this, dialog, id](const QJsonObject &changes, std::function<void(const QString &)> done) {
+        // Answered into the dialog (its context: a closed dialog hears nothing).
+        SandboxApi(client_, id).changeSettings(changes, dialog, [this, done](const ApiResult &result) {
+            if (result.ok())
+                banner_->hide();
+            done(result.ok() ? QString() : tr("Not saved: %1").arg(result.errorMessage));
+        });
     });
     dialog->open();
 }

@@ -168,9 +168,11 @@ void NewSandboxDialog::showSettingsOf(const QJsonObject &sandbox)
         env_->addVariable(it.key(), it.value().toString());
     keepAlive_->setChecked(sandbox.value("keepAlive").toBool());
     const int sleepAfter = sandbox.value("sleepAfter").toInt();
-    sleepAfter_->setText(sleepAfter % 3600 == 0 ? QStringLiteral("%1h").arg(sleepAfter / 3600)
-                         : sleepAfter % 60 == 0 ? QStringLiteral("%1m").arg(sleepAfter / 60)
-                                                : QStringLiteral("%1s").arg(sleepAfter));
+    editedSleepAfter_ = sleepAfter % 3600 == 0 ? QStringLiteral("%1h").arg(sleepAfter / 3600)
+                        : sleepAfter % 60 == 0 ? QStringLiteral("%1m").arg(sleepAfter / 60)
+                                               : QStringLiteral("%1s").arg(sleepAfter);
+    sleepAfter_->setText(editedSleepAfter_);
+    sleepAfter_->setPlaceholderText(tr("unchanged (%1)").arg(editedSleepAfter_));
     const QJsonObject limits = sandbox.value("limits").toObject();
     memory_->setValue(limits.value("memoryMiB").toInt(kDefaultMemoryMiB));
     cpus_->setValue(limits.value("cpus").toDouble());
@@ -180,8 +182,10 @@ void NewSandboxDialog::showSettingsOf(const QJsonObject &sandbox)
     for (const QJsonValue &entry : sandbox.value("networkAllow").toArray())
         allow << entry.toString();
     networkAllow_->setText(allow.join(", "));
-    idNote_ = tr("Variables, idle settings, memory, CPUs and processes apply at once; a new network at the next "
-                 "start.");
+    idNote_ = sandbox.value("status").toString() == "running"
+                  ? tr("Variables apply to new sessions and commands; idle settings, memory, CPUs and processes at "
+                       "once; a new network at the next start.")
+                  : tr("The settings apply when the sandbox starts.");
     buttons_->button(QDialogButtonBox::Ok)->setText(tr("Save"));
     validate();
 }
@@ -189,22 +193,8 @@ void NewSandboxDialog::showSettingsOf(const QJsonObject &sandbox)
 QJsonObject NewSandboxDialog::requestBody() const
 {
     const QJsonObject env = env_->variables();
-    if (!editing_.isEmpty()) {
-        QJsonObject vars = env;
-        const QJsonObject before = editing_.value("envVars").toObject();
-        for (auto it = before.begin(); it != before.end(); ++it)
-            if (!vars.contains(it.key()))
-                vars.insert(it.key(), QJsonValue::Null); // removed in the dialog
-        QJsonObject body{{"envVars", vars}, {"keepAlive", keepAlive_->isChecked()}, {"network", network_->currentData().toString()},
-                         {"networkAllow", QJsonArray::fromStringList(network_->currentData() == "egress"
-                                                                         ? allowList(networkAllow_->text())
-                                                                         : QStringList())},
-                         {"limits", QJsonObject{{"memoryMiB", memory_->value()}, {"cpus", cpus_->value()},
-                                                {"pids", pids_->value()}}}};
-        if (!keepAlive_->isChecked() && !sleepAfter_->text().isEmpty())
-            body.insert("sleepAfter", sleepAfter_->text());
-        return body;
-    }
+    if (!editing_.isEmpty())
+        return changedSettings();
     QJsonObject body;
     if (!env.isEmpty())
         body.insert("envVars", env);
@@ -228,6 +218,72 @@ QJsonObject NewSandboxDialog::requestBody() const
             body.insert("networkAllow", QJsonArray::fromStringList(allow));
     }
     return body;
+}
+
+QJsonObject NewSandboxDialog::changedSettings() const
+{
+    // Only what the user changed: a setting changed meanwhile by another client, and not
+    // touched here, keeps its new value.
+    QJsonObject body;
+    const QJsonObject env = env_->variables();
+    const QJsonObject before = editing_.value("envVars").toObject();
+    QJsonObject vars;
+    for (auto it = env.begin(); it != env.end(); ++it)
+        if (before.value(it.key()) != it.value())
+            vars.insert(it.key(), it.value());
+    for (auto it = before.begin(); it != before.end(); ++it)
+        if (!env.contains(it.key()))
+            vars.insert(it.key(), QJsonValue::Null); // removed in the dialog
+    if (!vars.isEmpty())
+        body.insert("envVars", vars);
+    if (keepAlive_->isChecked() != editing_.value("keepAlive").toBool())
+        body.insert("keepAlive", keepAlive_->isChecked());
+    if (!keepAlive_->isChecked() && !sleepAfter_->text().isEmpty() && sleepAfter_->text() != editedSleepAfter_)
+        body.insert("sleepAfter", sleepAfter_->text());
+    const QJsonObject limitsBefore = editing_.value("limits").toObject();
+    QJsonObject limits;
+    if (memory_->value() != limitsBefore.value("memoryMiB").toInt(kDefaultMemoryMiB))
+        limits.insert("memoryMiB", memory_->value());
+    if (!qFuzzyCompare(1 + cpus_->value(), 1 + limitsBefore.value("cpus").toDouble()))
+        limits.insert("cpus", cpus_->value());
+    if (pids_->value() != limitsBefore.value("pids").toInt(kDefaultPids))
+        limits.insert("pids", pids_->value());
+    if (!limits.isEmpty())
+        body.insert("limits", limits);
+    const QString network = network_->currentData().toString();
+    if (network != editing_.value("network").toString("none"))
+        body.insert("network", network);
+    QStringList allowBefore;
+    for (const QJsonValue &entry : editing_.value("networkAllow").toArray())
+        allowBefore << entry.toString();
+    const QStringList allow = network == "egress" ? allowList(networkAllow_->text()) : allowBefore;
+    if (allow != allowBefore)
+        body.insert("networkAllow", QJsonArray::fromStringList(allow));
+    return body;
+}
+
+void NewSandboxDialog::setSaveHandler(SaveHandler save)
+{
+    save_ = std::move(save);
+}
+
+void NewSandboxDialog::accept()
+{
+    if (editing_.isEmpty() || !save_)
+        return QDialog::accept();
+    const QJsonObject body = requestBody();
+    if (body.isEmpty())
+        return QDialog::accept(); // nothing changed
+    // The dialog stays until the engine took the settings: a refusal keeps the user's edits.
+    buttons_->button(QDialogButtonBox::Ok)->setEnabled(false);
+    save_(body, [this](const QString &error) {
+        if (error.isEmpty())
+            return QDialog::accept();
+        problem_->setText(error);
+        problem_->setStyleSheet(QStringLiteral("color: #cf222e;"));
+        problem_->show();
+        buttons_->button(QDialogButtonBox::Ok)->setEnabled(true);
+    });
 }
 
 void NewSandboxDialog::setEngineNetwork(const QJsonObject &network)
@@ -263,6 +319,8 @@ void NewSandboxDialog::validate()
                 problem = tr("“%1” is not an address or CIDR like 192.168.1.0/24.").arg(entry);
             else if (address.isLoopback())
                 problem = tr("This computer's loopback (%1) is never reachable from a sandbox.").arg(entry);
+            else if (prefix < 8)
+                problem = tr("“%1” is too wide: allow at most a /8.").arg(entry);
             if (!problem.isEmpty())
                 break;
         }

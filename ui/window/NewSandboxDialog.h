@@ -6,6 +6,8 @@
 #include <QDialog>
 #include <QJsonObject>
 
+#include <functional>
+
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
@@ -30,6 +32,11 @@ public:
     // Edits an existing sandbox (its GET /v1/sandboxes/{id} view): the id is fixed and the
     // fields start from its settings.
     void showSettingsOf(const QJsonObject &sandbox);
+    // With showSettingsOf: OK calls save with the changes and closes only once done reports
+    // no error (an error shows in the dialog, the edits stay).
+    using SaveHandler = std::function<void(const QJsonObject &changes, std::function<void(const QString &error)> done)>;
+    void setSaveHandler(SaveHandler save);
+    void accept() override;
 
     // Whether text is a valid sandbox id (the engine's rule: a-z, 0-9, '-', at most 63).
     static bool isValidId(const QString &text);
@@ -52,7 +59,10 @@ private:
     QLabel *problem_;
     QString idNote_; // what was converted in the typed id
     QDialogButtonBox *buttons_;
+    QJsonObject changedSettings() const;
     QJsonObject editing_; // the sandbox whose settings are edited; empty for a new one
+    QString editedSleepAfter_;
+    SaveHandler save_;
 };
 
 } // namespace sandbench::ui

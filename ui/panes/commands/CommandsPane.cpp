@@ -88,6 +88,10 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     processTable_->horizontalHeader()->setStretchLastSection(false);
     processTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     processTable_->horizontalHeader()->setSectionResizeMode(ProcessListModel::CommandColumn, QHeaderView::Stretch);
+    // A long chosen id is elided (the tooltip has it whole): the command keeps its room.
+    processTable_->horizontalHeader()->setSectionResizeMode(ProcessListModel::IdColumn, QHeaderView::Interactive);
+    processTable_->horizontalHeader()->resizeSection(ProcessListModel::IdColumn, 110);
+    processTable_->verticalHeader()->setDefaultSectionSize(processTable_->fontMetrics().height() + 6); // compact rows
     processTable_->setAccessibleName(tr("Background processes"));
     auto *processBar = new QToolBar(this);
     processBar->setIconSize(QSize(16, 16));
@@ -195,7 +199,12 @@ bool CommandsPane::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched != commandLine_ || event->type() != QEvent::KeyPress)
         return QWidget::eventFilter(watched, event);
-    const int key = static_cast<QKeyEvent *>(event)->key();
+    const auto *keyEvent = static_cast<QKeyEvent *>(event);
+    if (keyEvent->matches(QKeySequence::Find)) {
+        log_->showFind(); // the log's find, from where the focus usually is
+        return true;
+    }
+    const int key = keyEvent->key();
     if (key == Qt::Key_Escape && isRunning()) {
         stopRunning(); // the keyboard's Stop, as Ctrl+C in a terminal
         return true;

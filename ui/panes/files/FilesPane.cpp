@@ -10,6 +10,7 @@
 #include "widgets/MessageBanner.h"
 #include "widgets/Remembered.h"
 
+#include <QEvent>
 #include <QAction>
 #include <QDir>
 #include <QDirIterator>
@@ -125,6 +126,7 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     for (int column : {FileTreeModel::SizeColumn, FileTreeModel::ModifiedColumn, FileTreeModel::PermissionsColumn})
         tree_->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     model_->setMimeFactory([this](const QStringList &paths) { return dragOut(paths); });
+    tree_->viewport()->installEventFilter(this); // narrow: the name keeps the room (see fitColumns)
 
     editors_->setTabsClosable(true);
     editors_->setMovable(true);
@@ -252,6 +254,21 @@ void FilesPane::createActions()
 bool FilesPane::isWatching() const
 {
     return watch_ && watch_->isOpen();
+}
+
+bool FilesPane::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == tree_->viewport() && event->type() == QEvent::Resize)
+        fitColumns();
+    return SandboxPane::eventFilter(watched, event);
+}
+
+void FilesPane::fitColumns()
+{
+    // Names come first: on a narrow tree the permissions, then the times, make room.
+    const int width = tree_->viewport()->width();
+    tree_->setColumnHidden(FileTreeModel::PermissionsColumn, width < 520);
+    tree_->setColumnHidden(FileTreeModel::ModifiedColumn, width < 380);
 }
 
 bool FilesPane::keepsContentWhenStopped() const

@@ -53,10 +53,12 @@ public:
 
 protected:
     void updateLiveState() override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
     bool keepsContentWhenStopped() const override;
 
 private:
     void createActions();
+    void fitColumns();
     void openWatch();
     void closeWatch();
     void newFile();
