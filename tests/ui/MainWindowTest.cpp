@@ -538,6 +538,33 @@ private slots:
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/keys").status, 200);
     }
 
+    // Every pane at the smallest size the window supports, and at a large one: looked at.
+    void everyPaneAtTheSmallestAndALargeSize()
+    {
+        auto api = http();
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/sizes", R"({"envVars":{"GREETING":"hello"}})").status, 200);
+        api.requestJson("POST", "/v1/sandboxes/sizes/api/write",
+                        client::Json{{"path", "/workspace/a-rather-long-file-name.py"}, {"content", "print('hi')\n"}});
+        api.requestJson("POST", "/v1/sandboxes/sizes/api/process/start",
+                        client::Json{{"command", "sleep 60"}, {"processId", "a-server-with-a-long-name"}});
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("sizes") >= 0, 2000);
+        window_->selectSandbox("sizes");
+        ui::SandboxView *view = window_->currentView();
+        const QSize before = window_->size();
+        for (const QSize size : {QSize(800, 560), QSize(1600, 1000)}) {
+            window_->resize(size);
+            const QString suffix = QStringLiteral("%1x%2").arg(size.width()).arg(size.height());
+            for (int pane = 0; pane < ui::SandboxView::paneNames().size(); ++pane) {
+                view->showPane(pane);
+                QTest::qWait(400);
+                screenshot(window_.get(), QStringLiteral("30-pane-%1-%2").arg(pane + 1).arg(suffix));
+            }
+        }
+        QTRY_VERIFY(view->files()->model()->indexForPath("/workspace/a-rather-long-file-name.py").isValid());
+        window_->resize(before);
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/sizes").status, 200);
+    }
+
     // The sandbox selected last is selected again in a new window (after a relaunch).
     void theLastSelectedSandboxIsSelectedAgain()
     {
