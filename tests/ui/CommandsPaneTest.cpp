@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QAbstractItemModelTester>
 #include <QLabel>
 #include <QLineEdit>
 #include <QTemporaryDir>
@@ -76,6 +77,7 @@ private slots:
         engine_.start();
         QCOMPARE(engine_.http().request("PUT", "/v1/sandboxes/cmds", R"({"keepAlive":true})").status, 200);
         pane_ = std::make_unique<ui::CommandsPane>(engine_.client(), "cmds");
+        new QAbstractItemModelTester(pane_->processes(), QAbstractItemModelTester::FailureReportingMode::QtTest, pane_.get());
         pane_->resize(1000, 700);
         pane_->setSandboxStatus("running");
         pane_->show();

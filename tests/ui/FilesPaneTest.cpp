@@ -14,6 +14,7 @@
 
 #include <QApplication>
 #include <QBuffer>
+#include <QAbstractItemModelTester>
 #include <QLabel>
 #include <QSplitter>
 #include <QCryptographicHash>
@@ -94,6 +95,9 @@ private slots:
         QCOMPARE(http().request("PUT", "/v1/sandboxes/files", R"({"keepAlive":true})").status, 200);
         api("write", {{"path", "/workspace/hello.txt"}, {"content", "hello\n"}});
         pane_ = std::make_unique<ui::FilesPane>(engine_.client(), "files");
+        // Every change the tree makes in these tests (listings, diffs, renames, moves) is
+        // checked against the item-model contract as it happens.
+        new QAbstractItemModelTester(pane_->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, pane_.get());
         pane_->resize(1100, 650);
         pane_->setSandboxStatus("running");
         pane_->show();

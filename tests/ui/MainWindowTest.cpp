@@ -21,6 +21,7 @@
 #include "widgets/CommandLog.h"
 #include "models/FileTreeModel.h"
 
+#include <QAbstractItemModelTester>
 #include <QAction>
 #include <QCheckBox>
 #include <QSpinBox>
@@ -116,6 +117,8 @@ private slots:
     {
         engine_.start();
         window_ = std::make_unique<ui::MainWindow>(engine_.client(), "test engine");
+        new QAbstractItemModelTester(window_->sandboxModel(), QAbstractItemModelTester::FailureReportingMode::QtTest,
+                                     window_.get());
         window_->resize(1100, 700);
         window_->show();
         QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
