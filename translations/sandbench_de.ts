@@ -738,6 +738,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>Not saved: %1</source>
         <translation>Nicht gespeichert: %1</translation>
     </message>
+    <message>
+        <source>%1 was destroyed: its settings were not saved.</source>
+        <translation>%1 wurde gelöscht: die Einstellungen wurden nicht gespeichert.</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::MessageBanner</name>

@@ -310,6 +310,13 @@ void MainWindow::showSettingsDialog(const QJsonObject &sandbox)
     dialog->setEngineNetwork(engineNetwork_);
     dialog->showSettingsOf(sandbox);
     const QString id = sandbox.value("id").toString();
+    // Destroyed meanwhile (by any client): there is nothing left to edit.
+    connect(model_, &QAbstractItemModel::rowsRemoved, dialog, [this, dialog, id] {
+        if (model_->rowOf(id) >= 0)
+            return;
+        dialog->reject();
+        banner_->showError(tr("%1 was destroyed: its settings were not saved.").arg(id));
+    });
     dialog->setSaveHandler([this, dialog, id](const QJsonObject &changes, std::function<void(const QString &)> done) {
         // Answered into the dialog (its context: a closed dialog hears nothing).
         SandboxApi(client_, id).changeSettings(changes, dialog, [this, done](const ApiResult &result) {
