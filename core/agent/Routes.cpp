@@ -10,11 +10,6 @@ namespace sandbench::agent {
 using namespace boost::asio::experimental::awaitable_operators;
 using protocol::ApiError;
 
-asio::awaitable<void> replySuccess(http::Responder &responder, Json fields)
-{
-    co_await responder.send(http::jsonResponse(200, protocol::success(std::move(fields)), responder.keepAlive));
-}
-
 asio::awaitable<void> streamEvents(http::Responder &responder, std::function<asio::awaitable<void>(Emit)> produce)
 {
     if (!co_await responder.beginStream(http::sseHeader()))

@@ -18,8 +18,7 @@ using Json = nlohmann::json;
 // Sends one event of a stream; false once the client has gone.
 using Emit = std::function<asio::awaitable<bool>(const Json &)>;
 
-// 200 with the protocol's success envelope around fields.
-asio::awaitable<void> replySuccess(http::Responder &responder, Json fields);
+using http::replySuccess;
 
 // An SSE stream fed by produce; a client that goes away ends it at once, even when quiet.
 asio::awaitable<void> streamEvents(http::Responder &responder, std::function<asio::awaitable<void>(Emit)> produce);

@@ -190,10 +190,17 @@ bool hasDiskImage(const SandboxPaths &paths)
 
 std::vector<dev_t> loopDevicesOf(const std::string &imagePath)
 {
-    std::vector<dev_t> devices;
     struct stat image{};
     if (stat(imagePath.c_str(), &image) != 0)
-        return devices;
+        return {};
+    const auto attached = attachedLoopDevices();
+    const auto found = attached.find({image.st_dev, image.st_ino});
+    return found == attached.end() ? std::vector<dev_t>{} : found->second;
+}
+
+std::map<std::pair<dev_t, ino_t>, std::vector<dev_t>> attachedLoopDevices()
+{
+    std::map<std::pair<dev_t, ino_t>, std::vector<dev_t>> devices;
     std::error_code error;
     for (const auto &entry : std::filesystem::directory_iterator("/sys/block", error)) {
         const std::string name = entry.path().filename().string();
@@ -207,8 +214,8 @@ std::vector<dev_t> loopDevicesOf(const std::string &imagePath)
         struct stat device{};
         const bool known = fstat(fd, &device) == 0;
         close(fd);
-        if (attached && known && info.lo_device == image.st_dev && info.lo_inode == image.st_ino)
-            devices.push_back(device.st_rdev);
+        if (attached && known)
+            devices[{static_cast<dev_t>(info.lo_device), static_cast<ino_t>(info.lo_inode)}].push_back(device.st_rdev);
     }
     return devices;
 }

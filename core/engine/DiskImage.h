@@ -13,6 +13,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -55,5 +57,7 @@ bool hasDiskImage(const SandboxPaths &paths);
 // The loop devices (as st_dev of their filesystems) backed by this image: an instance
 // still running on it has its /workspace on one of them.
 std::vector<dev_t> loopDevicesOf(const std::string &imagePath);
+// Every attached loop device, by its backing file's (device, inode): one pass for many images.
+std::map<std::pair<dev_t, ino_t>, std::vector<dev_t>> attachedLoopDevices();
 
 } // namespace sandbench::engine

@@ -477,13 +477,17 @@ void Engine::endOrphans()
     // A workspace in a disk image is known by its loop device instead.
     std::map<std::pair<dev_t, ino_t>, std::string> workspaces;
     std::map<dev_t, std::string> images;
+    const auto loopDevices = attachedLoopDevices(); // one pass, not one per sandbox
     std::error_code error;
     for (const auto &entry : std::filesystem::directory_iterator(options_.stateDir + "/sandboxes", error)) {
-        struct stat workspace{};
+        struct stat workspace{}, image{};
         if (stat((entry.path() / "workspace").c_str(), &workspace) == 0)
             workspaces[{workspace.st_dev, workspace.st_ino}] = entry.path().filename().string();
-        for (const dev_t device : loopDevicesOf(SandboxPaths(entry.path().string()).image))
-            images[device] = entry.path().filename().string();
+        if (stat(SandboxPaths(entry.path().string()).image.c_str(), &image) != 0)
+            continue;
+        if (const auto found = loopDevices.find({image.st_dev, image.st_ino}); found != loopDevices.end())
+            for (const dev_t device : found->second)
+                images[device] = entry.path().filename().string();
     }
     for (const auto &instance : findRunningSandboxes()) {
         const auto ours = workspaces.find({instance.workspaceDevice, instance.workspaceInode});
@@ -860,10 +864,7 @@ void Engine::authorize(const bhttp::request_header<> &header) const
 
 namespace {
 
-asio::awaitable<void> replySuccess(http::Responder &responder, Json fields)
-{
-    co_await responder.send(http::jsonResponse(200, protocol::success(std::move(fields)), responder.keepAlive));
-}
+using http::replySuccess;
 
 // A stopped or unknown sandbox starts on demand, as the SDK expects, unless the client says
 // "X-Sandbench-Autostart: no" (the GUI does, so a Stop sticks while its panes are open).
@@ -873,6 +874,11 @@ bool autostartOf(const http::Request &request)
 }
 
 } // namespace
+
+std::shared_ptr<Sandbox> Engine::sandboxFor(const http::RouteRequest &call)
+{
+    return autostartOf(call.request) ? getOrCreate(call.params[0], Json::object()) : requireSandbox(call.params[0]);
+}
 
 void Engine::addRoutes()
 {
@@ -934,7 +940,7 @@ void Engine::addRoutes()
             if (http::percentDecode(http::queryValue(call.query, "path")).empty())
                 throw ApiError("VALIDATION_FAILED", "The path query parameter is required: ?path=/workspace/file");
             const bool autostart = autostartOf(call.request);
-            auto sandbox = autostart ? getOrCreate(call.params[0], Json::object()) : requireSandbox(call.params[0]);
+            auto sandbox = sandboxFor(call);
             const std::string agentTarget = "/internal/files?" + call.query;
             if (call.request.method() == verb::get)
                 co_return co_await forward(sandbox, call.request, call.responder, agentTarget, autostart);
@@ -947,7 +953,7 @@ void Engine::addRoutes()
     for (const verb method : {verb::get, verb::post, verb::put, verb::delete_, verb::patch, verb::options, verb::head}) {
         table.add(method, "/v1/sandboxes/{id}/api/{rest...}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
             const bool autostart = autostartOf(call.request);
-            auto sandbox = autostart ? getOrCreate(call.params[0], Json::object()) : requireSandbox(call.params[0]);
+            auto sandbox = sandboxFor(call);
             std::string agentTarget = "/api/" + call.params[1];
             if (const auto question = std::string_view(call.request.target()).find('?'); question != std::string::npos)
                 agentTarget += std::string(call.request.target().substr(question));
@@ -957,7 +963,7 @@ void Engine::addRoutes()
     // Terminals (/ws/pty): the WebSocket is relayed to the agent frame by frame.
     table.add(verb::get, "/v1/sandboxes/{id}/ws/{rest...}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         const bool autostart = autostartOf(call.request);
-        auto sandbox = autostart ? getOrCreate(call.params[0], Json::object()) : requireSandbox(call.params[0]);
+        auto sandbox = sandboxFor(call);
         const ActivityScope activity(*sandbox); // an open terminal keeps its sandbox awake
         co_await ensureRunning(sandbox, autostart);
         const std::string prefix = "/v1/sandboxes/" + call.params[0];

@@ -54,6 +54,9 @@ private:
     // PATCH: saves the new options, then applies what can change while running (cgroup
     // limits, the network filter, the agent's envVars and idle settings).
     asio::awaitable<void> changeOptions(std::shared_ptr<Sandbox> sandbox, Json body);
+    // The sandbox a route names ({id} first): created on demand unless the client says
+    // "X-Sandbench-Autostart: no" (then it must exist).
+    std::shared_ptr<Sandbox> sandboxFor(const http::RouteRequest &call);
     asio::awaitable<void> forward(std::shared_ptr<Sandbox> sandbox, http::Request &request,
                                   http::Responder &responder, std::string agentTarget, bool autostart);
     asio::awaitable<void> upload(std::shared_ptr<Sandbox> sandbox, http::Request &request,

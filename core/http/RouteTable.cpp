@@ -1,5 +1,7 @@
 #include "http/RouteTable.h"
 
+#include "protocol/Protocol.h"
+
 #include <stdexcept>
 
 namespace sandbench::http {
@@ -45,6 +47,11 @@ bool sameShape(const std::vector<std::string> &a, const std::vector<std::string>
 }
 
 } // namespace
+
+asio::awaitable<void> replySuccess(Responder &responder, nlohmann::json fields)
+{
+    co_await responder.send(jsonResponse(200, protocol::success(std::move(fields)), responder.keepAlive));
+}
 
 void RouteTable::add(bhttp::verb method, std::string_view pattern, RouteHandler handler)
 {

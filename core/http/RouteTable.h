@@ -29,6 +29,9 @@ struct RouteRequest {
 
 using RouteHandler = std::function<asio::awaitable<void>(RouteRequest &)>;
 
+// 200 with the protocol's success envelope around fields (both servers' usual answer).
+asio::awaitable<void> replySuccess(Responder &responder, nlohmann::json fields);
+
 struct Route {
     bhttp::verb method;
     std::string pattern;

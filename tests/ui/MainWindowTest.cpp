@@ -112,6 +112,15 @@ class MainWindowTest : public QObject {
         return row < 0 ? QString() : window_->sandboxModel()->index(row).data(ui::SandboxListModel::StatusRole).toString();
     }
 
+    // Whether a visible banner of the window says words.
+    bool bannerSays(const QString &words) const
+    {
+        for (auto *banner : window_->findChildren<ui::MessageBanner *>())
+            if (banner->isVisible() && banner->text().contains(words))
+                return true;
+        return false;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -324,12 +333,6 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("Enforced through cgroup"), 2000);
         api.requestJson("POST", "/v1/sandboxes/hog/api/execute",
                         client::Json{{"command", "python3 -c 'a = bytearray(512 << 20)'"}});
-        auto bannerSays = [this](const QString &words) {
-            for (auto *banner : window_->findChildren<ui::MessageBanner *>())
-                if (banner->isVisible() && banner->text().contains(words))
-                    return true;
-            return false;
-        };
         QTRY_VERIFY_WITH_TIMEOUT(bannerSays("memory limit"), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(overviewText().contains("1 process killed"), 3000);
         QTest::qWait(100);
@@ -449,12 +452,6 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!window_->findChild<ui::NewSandboxDialog *>() ||
                                      !window_->findChild<ui::NewSandboxDialog *>()->isVisible(),
                                  5000);
-        auto bannerSays = [this](const QString &words) {
-            for (auto *banner : window_->findChildren<ui::MessageBanner *>())
-                if (banner->isVisible() && banner->text().contains(words))
-                    return true;
-            return false;
-        };
         QTRY_VERIFY(bannerSays("its settings were not saved"));
         QCOMPARE(api.request("PUT", "/v1/sandboxes/tuned", "{}").status, 200);
         QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("tuned") >= 0, 2000);
