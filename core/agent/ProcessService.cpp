@@ -105,6 +105,7 @@ Json ProcessRecord::summary(bool withEndTime) const
                  {"exitCode", exitCode ? Json(*exitCode) : Json(nullptr)}};
     if (!sessionId.empty())
         info["sessionId"] = sessionId;
+    info["background"] = background; // Sandbench: lets clients tell streamed execs from processes
     if (withEndTime)
         info["endTime"] = endTime.empty() ? Json(nullptr) : Json(endTime);
     return info;
@@ -126,7 +127,7 @@ ProcessService::ProcessService(asio::any_io_executor executor, AgentConfig &conf
 }
 
 asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(CommandRequest request,
-                                                                      std::string processId)
+                                                                      std::string processId, bool background)
 {
     if (request.command.find_first_not_of(" \t\r\n") == std::string::npos)
         throw ApiError("INVALID_COMMAND", "Invalid command: empty command provided", {}, "process.start");
@@ -135,6 +136,7 @@ asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(CommandReq
     record->command = request.command;
     record->sessionId = request.sessionless() ? "" : request.sessionId;
     record->startTime = nowIso();
+    record->background = background;
 
     std::shared_ptr<OutputReader> out, err;
     auto appendTo = [record](BoundedLog ProcessRecord::*log) {
@@ -478,7 +480,7 @@ void ProcessService::addRoutes(http::RouteTable &table)
         command.timeoutMs.reset(); // the stream route ignores timeouts, as the reference does
         if (protocol::optionalBool(body, "stateful", false) && !command.sessionless())
             co_return co_await streamEvents(call.responder, [&](Emit send) { return streamInShell(command, send); });
-        auto record = co_await start(command);
+        auto record = co_await start(command, {}, false);
         const bool sessionless = command.sessionless();
         co_await streamEvents(call.responder, [&](Emit send) { return streamCommand(record, sessionless, send); });
     });

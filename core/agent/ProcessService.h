@@ -14,6 +14,7 @@ struct ProcessRecord {
     std::optional<pid_t> pid;
     std::string command;
     std::string sessionId; // empty for sessionless
+    bool background = true; // false: the record of a streamed exec (/api/execute/stream)
     std::string status = "running";
     std::string startTime;
     std::string endTime;
@@ -41,7 +42,8 @@ public:
     // /api/execute, /api/execute/stream and /api/process/*.
     void addRoutes(http::RouteTable &table);
 
-    asio::awaitable<std::shared_ptr<ProcessRecord>> start(CommandRequest request, std::string processId = {});
+    asio::awaitable<std::shared_ptr<ProcessRecord>> start(CommandRequest request, std::string processId = {},
+                                                         bool background = true);
     Json list(const std::string &statusFilter) const;
     Json get(const std::string &processId) const;
     Json logs(const std::string &processId) const;

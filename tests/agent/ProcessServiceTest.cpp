@@ -104,6 +104,7 @@ private slots:
         auto record = start("sleep 30", kDefaultSessionId, "sleeper");
         const Json list = processes->list("running");
         QVERIFY(list["processes"].dump().find("sleeper") != std::string::npos);
+        QCOMPARE(list["processes"][0]["background"], Json(true));
         runAwait(io, processes->kill("sleeper"));
         QCOMPARE(record->status, std::string("killed"));
         QCOMPARE(*record->exitCode, 143);
@@ -230,7 +231,8 @@ private slots:
     {
         CommandRequest request;
         request.command = "for i in 1 2 3; do echo step $i; done; nonexistentcommand123";
-        auto record = runAwait(io, processes->start(request));
+        auto record = runAwait(io, processes->start(request, "streamed", false));
+        QCOMPARE(processes->get("streamed")["process"]["background"], Json(false)); // the GUI hides these
         const auto events = collect([&](Emit send) { return processes->streamCommand(record, false, send); });
         QCOMPARE(events.front()["type"].get<std::string>(), std::string("start"));
         QCOMPARE(events.back()["type"].get<std::string>(), std::string("complete"));
