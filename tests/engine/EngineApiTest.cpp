@@ -164,6 +164,30 @@ private slots:
         QVERIFY(list["sandboxes"].dump().find("\"life\"") != std::string::npos);
     }
 
+    void othersAreServedWhileASandboxStarts()
+    {
+        // bwrap's start runs off the engine's thread: a request that comes meanwhile is
+        // answered and sees "starting" (before, the engine answered nothing until it ran).
+        bool sawStarting = false;
+        for (int attempt = 0; attempt < 5 && !sawStarting; ++attempt) {
+            const std::string id = "slow-start-" + std::to_string(attempt);
+            std::atomic<bool> created = false;
+            std::thread creator([&] {
+                auto own = client::HttpClient(engine.address());
+                created = own.request("PUT", "/v1/sandboxes/" + id, "{}").status == 200;
+            });
+            auto watcher = client::HttpClient(engine.address());
+            while (!created && !sawStarting) {
+                const auto reply = watcher.request("GET", "/v1/sandboxes/" + id);
+                sawStarting = reply.status == 200 && reply.json()["sandbox"].value("status", "") == "starting";
+            }
+            creator.join();
+            QVERIFY(created);
+            engine.http().request("DELETE", "/v1/sandboxes/" + id);
+        }
+        QVERIFY2(sawStarting, "no request was answered while a sandbox started");
+    }
+
     void autostartCanBeDeclined()
     {
         auto &http = engine.http();
