@@ -1,6 +1,7 @@
 #include "agent/FileService.h"
 
 #include "protocol/Protocol.h"
+#include "system/Identifiers.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -10,7 +11,6 @@
 #include <algorithm>
 #include <cstring>
 #include <ctime>
-#include <random>
 #include <unordered_map>
 
 namespace sandbench::agent {
@@ -333,8 +333,8 @@ std::optional<std::string> base64Decode(std::string_view text)
 
 std::string atomicTempName(const std::string &name, bool replacing)
 {
-    static std::mt19937_64 random{std::random_device{}()};
-    return "." + name.substr(0, 180) + (replacing ? ".sandbench-replace-" : ".sandbench-new-") + std::to_string(random());
+    return "." + name.substr(0, 180) + (replacing ? ".sandbench-replace-" : ".sandbench-new-") +
+           system::randomText(16, "0123456789");
 }
 
 std::string atomicTempKind(std::string_view name)

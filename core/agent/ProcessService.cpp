@@ -3,6 +3,7 @@
 
 #include "protocol/Protocol.h"
 #include "system/Files.h"
+#include "system/Identifiers.h"
 #include "system/ProcessTree.h"
 #include "system/Subprocess.h"
 
@@ -14,7 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <random>
 
 namespace sandbench::agent {
 
@@ -27,13 +27,9 @@ constexpr std::size_t kMaxFinishedRecords = 1000;
 
 std::string defaultProcessId()
 {
-    static std::mt19937_64 generator{std::random_device{}()};
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch()).count();
-    std::string suffix;
-    for (int i = 0; i < 6; ++i)
-        suffix += "0123456789abcdefghijklmnopqrstuvwxyz"[generator() % 36];
-    return "proc_" + std::to_string(ms) + "_" + suffix;
+    return "proc_" + std::to_string(ms) + "_" + system::randomText(6, "0123456789abcdefghijklmnopqrstuvwxyz");
 }
 
 std::string statusForExit(int code)
@@ -147,42 +143,18 @@ asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(CommandReq
     };
 
     if (request.sessionless()) {
-        auto [outRead, outWrite] = system::makePipe();
-        auto [errRead, errWrite] = system::makePipe();
-        const int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        std::map<std::string, std::string> env(request.env.begin(), request.env.end());
-        system::SpawnOptions options;
-        options.argv = {"/bin/bash", "-c", request.command};
-        options.env = sessions_.environmentFor(env);
-        options.preferredByOomKiller = true; // the agent must outlive what it runs
-        options.cwd = request.cwd.value_or(config_.workspace);
-        options.fds = {{0, devNull}, {1, outWrite}, {2, errWrite}};
+        std::shared_ptr<ChildProcess> child;
         try {
-            record->pid = system::spawnProcess(options);
+            child = ChildProcess::spawn(executor_, sessions_.sessionlessChild(request, config_.workspace),
+                                        appendTo(&ProcessRecord::stdoutLog), appendTo(&ProcessRecord::stderrLog));
         } catch (const std::system_error &failure) {
-            for (int fd : {outRead, outWrite, errRead, errWrite, devNull})
-                close(fd);
             throw ApiError("PROCESS_ERROR", std::string("Failed to start process: ") + failure.what(),
                            {{"command", request.command}}, "process.start");
         }
-        for (int fd : {outWrite, errWrite, devNull})
-            close(fd);
-        out = OutputReader::start(executor_, outRead, appendTo(&ProcessRecord::stdoutLog));
-        err = OutputReader::start(executor_, errRead, appendTo(&ProcessRecord::stderrLog));
-        if (request.timeoutMs) {
-            const pid_t pid = *record->pid;
-            const auto timeout = std::chrono::milliseconds(*request.timeoutMs);
-            asio::co_spawn(executor_, [record, pid, timeout]() -> asio::awaitable<void> {
-                if (!co_await waitForProcessExit(pid, timeout)) {
-                    ::kill(-pid, SIGTERM);
-                    if (!co_await waitForProcessExit(pid, std::chrono::seconds(5)))
-                        ::kill(-pid, SIGKILL);
-                }
-            }, system::inBackground("sessionless timeout"));
-        }
+        record->pid = child->pid();
         records_[record->id] = record;
         order_.push_back(record->id);
-        asio::co_spawn(executor_, monitor(record, out, err, {}, true, {}), system::inBackground("process monitor"));
+        asio::co_spawn(executor_, monitor(record, child, nullptr, nullptr, {}, {}), system::inBackground("process monitor"));
     } else {
         const std::string base = config_.scratchDir + "/proc-" + std::to_string(nextFifo_++);
         BackgroundTarget target{base + ".out", base + ".err", base + ".exit"};
@@ -209,34 +181,36 @@ asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(CommandReq
         }
         records_[record->id] = record;
         order_.push_back(record->id);
-        asio::co_spawn(executor_, monitor(record, out, err, target.exitCodePath, false, cleanup), system::inBackground("process monitor"));
+        asio::co_spawn(executor_, monitor(record, nullptr, out, err, target.exitCodePath, cleanup),
+                       system::inBackground("process monitor"));
     }
     forgetOldRecords();
     co_return record;
 }
 
-asio::awaitable<void> ProcessService::monitor(std::shared_ptr<ProcessRecord> record, std::shared_ptr<OutputReader> out,
-                                              std::shared_ptr<OutputReader> err, std::string exitCodePath,
-                                              bool ownChild, std::vector<std::string> cleanup)
+asio::awaitable<void> ProcessService::monitor(std::shared_ptr<ProcessRecord> record, std::shared_ptr<ChildProcess> child,
+                                              std::shared_ptr<OutputReader> out, std::shared_ptr<OutputReader> err,
+                                              std::string exitCodePath, std::vector<std::string> cleanup)
 {
     std::optional<int> code;
-    if (record->pid) {
+    if (child) {
+        code = co_await child->exitCode();
+    } else if (record->pid) {
         co_await waitForProcessExit(*record->pid);
-        if (ownChild) {
-            int status = 0;
-            if (waitpid(*record->pid, &status, 0) == *record->pid)
-                code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        } else if (auto text = system::readWholeFile(exitCodePath); text && !text->empty()) {
+        if (auto text = system::readWholeFile(exitCodePath); text && !text->empty())
             code = std::atoi(text->c_str());
-        }
     }
     // A session process's pid is its wrapper subshell, which a kill's SIGTERM ends at once
     // while the command itself may ignore it until SIGKILL: the record waits for the kill.
     while (record->killRequested && !record->killSettled)
         co_await record->changed.wait();
     // Writers that outlive the process (daemonised children) keep their output, but we stop waiting here.
-    out->stopAndDrain();
-    err->stopAndDrain();
+    if (child)
+        child->endOutput();
+    if (out)
+        out->stopAndDrain();
+    if (err)
+        err->stopAndDrain();
     for (const auto &path : cleanup)
         unlink(path.c_str());
     if (record->killRequested) {

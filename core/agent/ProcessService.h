@@ -60,9 +60,11 @@ public:
     std::shared_ptr<ProcessRecord> find(const std::string &processId) const;
 
 private:
-    asio::awaitable<void> monitor(std::shared_ptr<ProcessRecord> record, std::shared_ptr<OutputReader> out,
-                                  std::shared_ptr<OutputReader> err, std::string exitCodePath, bool ownChild,
-                                  std::vector<std::string> cleanup);
+    // Until the process ends: a sessionless one is our child; a session one's pid is its
+    // wrapper subshell, whose exit code comes in exitCodePath and output through FIFOs.
+    asio::awaitable<void> monitor(std::shared_ptr<ProcessRecord> record, std::shared_ptr<ChildProcess> child,
+                                  std::shared_ptr<OutputReader> out, std::shared_ptr<OutputReader> err,
+                                  std::string exitCodePath, std::vector<std::string> cleanup);
     std::shared_ptr<ProcessRecord> require(const std::string &processId) const;
     void forgetOldRecords();
 

@@ -3,6 +3,7 @@
 
 #include "protocol/Protocol.h"
 #include "system/Files.h"
+#include "system/Identifiers.h"
 #include "system/ProcessTree.h"
 #include "system/Subprocess.h"
 
@@ -19,7 +20,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <random>
 #include <set>
 
 namespace sandbench::agent {
@@ -55,16 +55,6 @@ struct SessionService::Foreground {
 };
 
 namespace {
-
-std::string randomHex(int digits)
-{
-    static std::mt19937_64 generator{std::random_device{}()};
-    static const char *hex = "0123456789abcdef";
-    std::string text;
-    for (int i = 0; i < digits; ++i)
-        text += hex[generator() % 16];
-    return text;
-}
 
 std::optional<long long> globalCommandTimeout()
 {
@@ -207,7 +197,7 @@ Json SessionService::create(const Json &body)
         id = "session_" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
                                              .count()) +
-             "_" + randomHex(12);
+             "_" + system::randomText(12);
     if (id == kSessionlessId)
         throw ApiError("VALIDATION_FAILED", "The session id __DISABLE_SESSION__ is reserved");
     std::map<std::string, std::string> env;
@@ -676,29 +666,6 @@ void SessionService::adoptBackground(const std::string &sessionId, pid_t pid)
 
 asio::awaitable<CommandResult> SessionService::executeSessionless(CommandRequest request)
 {
-    std::map<std::string, std::string> env(request.env.begin(), request.env.end());
-    auto [outRead, outWrite] = system::makePipe();
-    auto [errRead, errWrite] = system::makePipe();
-    const int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    system::SpawnOptions options;
-    options.argv = {"/bin/bash", "-c", request.command};
-    options.env = environmentFor(env);
-    options.preferredByOomKiller = true; // the agent must outlive what it runs
-    options.cwd = request.cwd.value_or(startingDirectory(std::nullopt));
-    options.fds = {{0, devNull}, {1, outWrite}, {2, errWrite}};
-    pid_t pid = -1;
-    try {
-        pid = system::spawnProcess(options);
-    } catch (const std::system_error &failure) {
-        for (int fd : {outRead, outWrite, errRead, errWrite, devNull})
-            close(fd);
-        if (request.cwd && failure.code().value() == ENOENT)
-            co_return CommandResult{1, "", "Failed to change directory to " + *request.cwd};
-        throw ApiError("COMMAND_EXECUTION_ERROR", std::string("Failed to start command: ") + failure.what(),
-                       {{"command", request.command}}, "command.execute");
-    }
-    for (int fd : {outWrite, errWrite, devNull})
-        close(fd);
     CommandResult result;
     std::uint64_t omitted[2] = {0, 0};
     const std::size_t limit = config_.outputLimitBytes;
@@ -709,34 +676,40 @@ asio::awaitable<CommandResult> SessionService::executeSessionless(CommandRequest
             dropped += data.size() - std::min(room, data.size());
         };
     };
-    auto stdoutReader = OutputReader::start(executor_, outRead, capped(result.stdout, omitted[0]));
-    auto stderrReader = OutputReader::start(executor_, errRead, capped(result.stderr, omitted[1]));
-    bool timedOut = false;
-    if (request.timeoutMs) {
-        if (!co_await waitForProcessExit(pid, std::chrono::milliseconds(*request.timeoutMs))) {
-            timedOut = true;
-            kill(-pid, SIGTERM);
-            if (!co_await waitForProcessExit(pid, std::chrono::seconds(5)))
-                kill(-pid, SIGKILL);
-        }
+    std::shared_ptr<ChildProcess> child;
+    try {
+        child = ChildProcess::spawn(executor_, sessionlessChild(request, startingDirectory(std::nullopt)),
+                                    capped(result.stdout, omitted[0]), capped(result.stderr, omitted[1]));
+    } catch (const std::system_error &failure) {
+        if (request.cwd && failure.code().value() == ENOENT)
+            co_return CommandResult{1, "", "Failed to change directory to " + *request.cwd};
+        throw ApiError("COMMAND_EXECUTION_ERROR", std::string("Failed to start command: ") + failure.what(),
+                       {{"command", request.command}}, "command.execute");
     }
-    co_await waitForProcessExit(pid);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    stdoutReader->stopAndDrain();
-    stderrReader->stopAndDrain();
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result.exitCode = co_await child->exitCode();
+    child->endOutput();
     if (omitted[0])
         result.stdout += truncationNote(omitted[0]);
     if (omitted[1])
         result.stderr += truncationNote(omitted[1]);
-    if (timedOut) {
+    if (child->timedOut()) {
         result.exitCode = 124;
         if (!result.stderr.empty() && result.stderr.back() != '\n')
             result.stderr += '\n';
         result.stderr += "Command timed out after " + std::to_string(*request.timeoutMs) + "ms";
     }
     co_return result;
+}
+
+ChildOptions SessionService::sessionlessChild(const CommandRequest &request, const std::string &defaultCwd) const
+{
+    ChildOptions options;
+    options.argv = {"/bin/bash", "-c", request.command};
+    options.env = environmentFor(std::map<std::string, std::string>(request.env.begin(), request.env.end()));
+    options.cwd = request.cwd.value_or(defaultCwd);
+    if (request.timeoutMs) // SIGTERM to its group, SIGKILL 5 s later
+        options.timeout = std::chrono::milliseconds(*request.timeoutMs);
+    return options;
 }
 
 void SessionService::addRoutes(http::RouteTable &table)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "agent/AgentConfig.h"
+#include "agent/ChildProcess.h"
 #include "agent/Routes.h"
 #include "system/AsyncMutex.h"
 #include "agent/Shell.h"
@@ -86,6 +87,10 @@ public:
     // contexts) learn here that it is being removed, before its processes are killed.
     using RemovedListener = std::function<void(const std::string &sessionId)>;
     void onSessionRemoved(RemovedListener listener) { removedListeners_.push_back(std::move(listener)); }
+
+    // A sessionless command as a child process: `bash -c`, its env over the sandbox's, its
+    // cwd (defaultCwd without one) and its timeout.
+    ChildOptions sessionlessChild(const CommandRequest &request, const std::string &defaultCwd) const;
 
     // Environment for a new shell or a sessionless command.
     std::vector<std::string> environmentFor(const std::map<std::string, std::string> &extra) const;

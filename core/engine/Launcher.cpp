@@ -1,4 +1,5 @@
 #include "engine/Launcher.h"
+#include "system/UniqueFd.h"
 
 #include "engine/Seccomp.h"
 #include "system/Files.h"
@@ -32,11 +33,6 @@ namespace {
     throw std::runtime_error(step + ": " + std::strerror(error));
 }
 
-struct FdGuard {
-    int fd = -1;
-    ~FdGuard() { if (fd >= 0) close(fd); }
-};
-
 // Binds a listening unix socket. Long paths go through /proc/self/fd/<dirfd>/name.
 int listenAgentSocket(const std::string &path)
 {
@@ -44,12 +40,12 @@ int listenAgentSocket(const std::string &path)
     const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         fail("listenAgentSocket: socket", errno);
-    FdGuard dir;
+    system::UniqueFd dir;
     std::string bindPath = path;
     if (path.size() >= sizeof(sockaddr_un::sun_path)) {
         const auto slash = path.rfind('/');
-        dir.fd = open(path.substr(0, slash).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        bindPath = "/proc/self/fd/" + std::to_string(dir.fd) + path.substr(slash);
+        dir.reset(open(path.substr(0, slash).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        bindPath = "/proc/self/fd/" + std::to_string(dir.get()) + path.substr(slash);
     }
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
@@ -412,23 +408,23 @@ LaunchResult launchSandbox(const LaunchRequest &request)
         throw std::runtime_error("bubblewrap (bwrap) is not installed: apt-get install bubblewrap");
     prepareStateDir(request);
 
-    FdGuard listenFd{listenAgentSocket(request.paths.socket)};
-    FdGuard seccompFd;
+    system::UniqueFd listenFd{listenAgentSocket(request.paths.socket)};
+    system::UniqueFd seccompFd;
     try {
-        seccompFd.fd = compileSeccompFilter();
+        seccompFd.reset(compileSeccompFilter());
     } catch (const std::exception &error) {
         throw std::runtime_error(std::string("compileSeccompFilter: ") + error.what());
     }
     auto [infoRead, infoWrite] = system::makePipe();
-    FdGuard infoReadGuard{infoRead};
-    FdGuard infoWriteGuard{infoWrite};
+    system::UniqueFd infoReadGuard{infoRead};
+    system::UniqueFd infoWriteGuard{infoWrite};
     auto [outputRead, outputWrite] = system::makePipe();
-    FdGuard outputReadGuard{outputRead};
-    FdGuard outputWriteGuard{outputWrite};
-    FdGuard devNull{open("/dev/null", O_RDONLY | O_CLOEXEC)};
-    FdGuard settingsFd{sealedDescriptor("sandbench-settings", agentSettings(request))};
-    FdGuard emptyFd{sealedDescriptor("sandbench-empty", "")};
-    FdGuard bootIdFd{sealedDescriptor("sandbench-boot-id", randomUuid())};
+    system::UniqueFd outputReadGuard{outputRead};
+    system::UniqueFd outputWriteGuard{outputWrite};
+    system::UniqueFd devNull{open("/dev/null", O_RDONLY | O_CLOEXEC)};
+    system::UniqueFd settingsFd{sealedDescriptor("sandbench-settings", agentSettings(request))};
+    system::UniqueFd emptyFd{sealedDescriptor("sandbench-empty", "")};
+    system::UniqueFd bootIdFd{sealedDescriptor("sandbench-boot-id", randomUuid())};
     struct FdList {
         std::vector<int> fds;
         ~FdList() { for (int fd : fds) close(fd); }
@@ -436,14 +432,17 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     for (const auto &file : generatedEtcFiles(request.id, request.network.egress))
         etcFiles.fds.push_back(sealedDescriptor("sandbench-etc", file.content));
     // With egress: the sandbox holds the write end, slirp4netns watches the read end.
-    FdGuard lifetimeRead, lifetimeWrite;
-    if (request.network.egress)
-        std::tie(lifetimeRead.fd, lifetimeWrite.fd) = system::makePipe();
-    FdGuard workspaceFd{open(request.paths.workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
-    FdGuard homeFd{open(request.paths.home.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
-    FdGuard agentFd{open(request.agentBinary.c_str(), O_PATH | O_CLOEXEC)};
-    FdGuard markerFd{open(request.paths.marker.c_str(), O_PATH | O_CLOEXEC | O_NOFOLLOW)};
-    if (workspaceFd.fd < 0 || homeFd.fd < 0 || agentFd.fd < 0 || markerFd.fd < 0)
+    system::UniqueFd lifetimeRead, lifetimeWrite;
+    if (request.network.egress) {
+        const auto [read, write] = system::makePipe();
+        lifetimeRead.reset(read);
+        lifetimeWrite.reset(write);
+    }
+    system::UniqueFd workspaceFd{open(request.paths.workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
+    system::UniqueFd homeFd{open(request.paths.home.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
+    system::UniqueFd agentFd{open(request.agentBinary.c_str(), O_PATH | O_CLOEXEC)};
+    system::UniqueFd markerFd{open(request.paths.marker.c_str(), O_PATH | O_CLOEXEC | O_NOFOLLOW)};
+    if (workspaceFd.get() < 0 || homeFd.get() < 0 || agentFd.get() < 0 || markerFd.get() < 0)
         fail("open bind sources (" + request.agentBinary + ")", errno);
 
     // Child fd layout: 0 /dev/null, 1+2 the output pipe, 3 the agent's listening socket, then LaunchFds.
@@ -451,13 +450,13 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     const LaunchFds fds;
     spawn.argv = buildBwrapArgs(request, fds);
     spawn.env = bwrapEnvironment();
-    spawn.fds = {{0, devNull.fd},          {1, outputWrite},      {2, outputWrite},
-                 {3, listenFd.fd},         {fds.seccomp, seccompFd.fd}, {fds.info, infoWrite},
-                 {fds.workspace, workspaceFd.fd}, {fds.home, homeFd.fd}, {fds.agent, agentFd.fd},
-                 {fds.settings, settingsFd.fd}, {fds.empty, emptyFd.fd}, {fds.bootId, bootIdFd.fd},
-                 {fds.lifeline, markerFd.fd}};
+    spawn.fds = {{0, devNull.get()},          {1, outputWrite},      {2, outputWrite},
+                 {3, listenFd.get()},         {fds.seccomp, seccompFd.get()}, {fds.info, infoWrite},
+                 {fds.workspace, workspaceFd.get()}, {fds.home, homeFd.get()}, {fds.agent, agentFd.get()},
+                 {fds.settings, settingsFd.get()}, {fds.empty, emptyFd.get()}, {fds.bootId, bootIdFd.get()},
+                 {fds.lifeline, markerFd.get()}};
     if (request.network.egress)
-        spawn.fds.emplace_back(fds.networkLifetime, lifetimeWrite.fd);
+        spawn.fds.emplace_back(fds.networkLifetime, lifetimeWrite.get());
     for (std::size_t i = 0; i < etcFiles.fds.size(); ++i)
         spawn.fds.emplace_back(fds.firstEtcFile + static_cast<int>(i), etcFiles.fds[i]);
     spawn.rlimits = {{RLIMIT_NPROC, request.maxProcesses}, {RLIMIT_NOFILE, 4096},
@@ -473,12 +472,9 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     } catch (const std::system_error &error) {
         throw std::runtime_error(std::string("spawn bwrap: ") + error.what());
     }
-    close(infoWriteGuard.fd);
-    infoWriteGuard.fd = -1;
-    close(outputWriteGuard.fd);
-    outputWriteGuard.fd = -1;
-    close(lifetimeWrite.fd);
-    lifetimeWrite.fd = -1;
+    infoWriteGuard.reset();
+    outputWriteGuard.reset();
+    lifetimeWrite.reset();
 
     // bwrap writes {"child-pid": N} once the namespaces exist; EOF first means it failed.
     std::string info;
@@ -508,7 +504,7 @@ LaunchResult launchSandbox(const LaunchRequest &request)
         EgressRequest egress;
         egress.sandbox = {result.initPid, processStartTime(result.initPid)};
         egress.enterUserNamespace = geteuid() != 0;
-        egress.exitFd = lifetimeRead.fd;
+        egress.exitFd = lifetimeRead.get();
         egress.rules = buildFilterRules(request.network.allow, hostSubnets(), request.enginePort);
         egress.cgroupProcsFds = request.cgroupProcsFds;
         egress.logPath = request.paths.logs + "/network.log";
@@ -521,8 +517,7 @@ LaunchResult launchSandbox(const LaunchRequest &request)
             throw;
         }
     }
-    result.outputFd = outputReadGuard.fd;
-    outputReadGuard.fd = -1;
+    result.outputFd = outputReadGuard.release();
     return result;
 }
 

@@ -1,5 +1,7 @@
 #include "system/Identifiers.h"
 
+#include <random>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -33,6 +35,16 @@ std::uint64_t stableHash(std::string_view text)
     for (unsigned char c : text)
         hash = (hash ^ c) * 1099511628211ull;
     return hash;
+}
+
+std::string randomText(std::size_t length, std::string_view alphabet)
+{
+    thread_local std::mt19937_64 generator{std::random_device{}()};
+    std::string text;
+    text.reserve(length);
+    for (std::size_t i = 0; i < length; ++i)
+        text += alphabet[generator() % alphabet.size()];
+    return text;
 }
 
 } // namespace sandbench::system

@@ -14,6 +14,10 @@ void randomBytes(unsigned char *data, std::size_t size, const std::string &purpo
 // Lower-case hexadecimal of the bytes.
 std::string hexOf(const unsigned char *data, std::size_t size);
 
+// length characters drawn from alphabet: ids that must not collide by chance (process
+// ids, temporary names), never secrets (use randomBytes for those).
+std::string randomText(std::size_t length, std::string_view alphabet = "0123456789abcdef");
+
 // FNV-1a, 64 bits: short stable names derived from text (never for secrets).
 std::uint64_t stableHash(std::string_view text);
 
