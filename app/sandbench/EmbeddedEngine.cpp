@@ -52,29 +52,4 @@ void EmbeddedEngine::start()
     runtime_->thread = std::thread([io = &runtime_->io] { io->run(); });
 }
 
-EngineFileInfo readEngineFile(const std::string &runtimeDir)
-{
-    EngineFileInfo info;
-    const auto text = system::readWholeFile(runtimeDir + "/engine.json");
-    if (!text)
-        return info;
-    const auto json = nlohmann::json::parse(*text, nullptr, false);
-    if (!json.is_object())
-        return info;
-    info.url = json.value("url", "");
-    info.token = json.value("token", "");
-    info.stateDir = json.value("stateDir", "");
-    return info;
-}
-
-std::string defaultStateDir()
-{
-    return engine::defaultStateDir();
-}
-
-std::string defaultRuntimeDir()
-{
-    return engine::defaultRuntimeDir();
-}
-
 } // namespace sandbench::app

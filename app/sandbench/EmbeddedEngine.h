@@ -36,16 +36,4 @@ private:
     bool stopSandboxesOnExit_ = false;
 };
 
-// What a running engine wrote to RUNTIME_DIR/engine.json (empty fields if none).
-struct EngineFileInfo {
-    std::string url;
-    std::string token;
-    std::string stateDir;
-};
-EngineFileInfo readEngineFile(const std::string &runtimeDir);
-
-// The directories an engine uses when none are given.
-std::string defaultStateDir();
-std::string defaultRuntimeDir();
-
 } // namespace sandbench::app

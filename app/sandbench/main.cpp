@@ -4,6 +4,8 @@
 
 #include "Translations.h"
 #include "client/EngineClient.h"
+#include "client/HttpClient.h"
+#include "system/Locations.h"
 #include "window/MainWindow.h"
 
 #include <QApplication>
@@ -135,10 +137,10 @@ int main(int argc, char **argv)
     } else {
         const std::string stateDir = parser.isSet(stateOption)
                                          ? QDir(parser.value(stateOption)).absolutePath().toStdString()
-                                         : app::defaultStateDir();
+                                         : system::defaultStateDir();
         const std::string runtimeDir = parser.isSet(runtimeOption) ? parser.value(runtimeOption).toStdString()
-                                                                    : app::defaultRuntimeDir();
-        const auto running = app::readEngineFile(runtimeDir);
+                                                                    : system::defaultRuntimeDir();
+        const auto running = client::readEngineFile(runtimeDir + "/engine.json").value_or(client::EngineAddress{});
         if (!running.url.empty() && running.stateDir == stateDir &&
             engineIsHealthy(QString::fromStdString(running.url), QString::fromStdString(running.token))) {
             url = QString::fromStdString(running.url);

@@ -1,6 +1,8 @@
 // sandbenchctl: the command-line client of the engine API. Reads engine.json
 // for the URL and token; every failure is one readable line on stderr.
 #include "client/HttpClient.h"
+#include "system/Locations.h"
+#include "system/Subprocess.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,20 +44,7 @@ The engine file defaults to $XDG_RUNTIME_DIR/sandbench/engine.json.
 
 std::string defaultEngineFile()
 {
-    const char *runtime = std::getenv("XDG_RUNTIME_DIR");
-    if (runtime && *runtime)
-        return std::string(runtime) + "/sandbench/engine.json";
-    return "/tmp/sandbench-" + std::to_string(getuid()) + "/engine.json";
-}
-
-std::string shellQuote(const std::string &text)
-{
-    if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@%+") == std::string::npos)
-        return text;
-    std::string quoted = "'";
-    for (char c : text)
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
+    return system::defaultRuntimeDir() + "/engine.json";
 }
 
 [[noreturn]] void die(const std::string &message, int code = 1)
@@ -273,7 +262,7 @@ int main(int argc, char **argv)
                 shellCommand = args[start]; // one argument: a shell command line as typed
             } else {
                 for (std::size_t i = start; i < args.size(); ++i)
-                    shellCommand += (i > start ? " " : "") + shellQuote(args[i]);
+                    shellCommand += (i > start ? " " : "") + system::shellQuote(args[i]);
             }
             int exitCode = 1;
             bool completed = false;

@@ -97,40 +97,6 @@ std::string encodingOf(const Json &body)
     throw ApiError("VALIDATION_FAILED", "encoding must be 'utf-8', 'utf8' or 'base64'");
 }
 
-// Length of the valid UTF-8 prefix that ends on a character boundary.
-std::size_t completeUtf8Prefix(std::string_view bytes)
-{
-    std::size_t end = bytes.size();
-    for (std::size_t back = 1; back <= 3 && back <= bytes.size(); ++back) {
-        const auto byte = static_cast<unsigned char>(bytes[bytes.size() - back]);
-        if ((byte & 0xC0) == 0x80)
-            continue; // continuation byte: keep looking for the lead byte
-        const std::size_t need = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
-        if (need > back)
-            end = bytes.size() - back;
-        break;
-    }
-    return end;
-}
-
-bool isValidUtf8(std::string_view bytes)
-{
-    std::size_t i = 0;
-    while (i < bytes.size()) {
-        const auto byte = static_cast<unsigned char>(bytes[i]);
-        const std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 6 ? 2 : (byte >> 4) == 14 ? 3 : (byte >> 3) == 30 ? 4 : 0;
-        if (length == 0)
-            return false;
-        if (i + length > bytes.size())
-            return true; // the sample ends mid-character
-        for (std::size_t k = 1; k < length; ++k)
-            if ((static_cast<unsigned char>(bytes[i + k]) & 0xC0) != 0x80)
-                return false;
-        i += length;
-    }
-    return true;
-}
-
 std::string modeString(mode_t mode)
 {
     std::string text;
@@ -251,7 +217,7 @@ std::string detectMimeType(const std::string &path, std::string_view head)
     for (const auto &[prefix, type] : magic)
         if (head.substr(0, prefix.size()) == prefix)
             return type;
-    if (head.find('\0') == std::string_view::npos && isValidUtf8(head))
+    if (head.find('\0') == std::string_view::npos && protocol::isValidUtf8(head))
         return "text/plain";
     return "application/octet-stream";
 }
@@ -690,7 +656,7 @@ asio::awaitable<void> FileService::readStream(Json body, Emit send)
             data = base64Encode(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
         } else {
             data = carry + std::string(chunk.data(), static_cast<std::size_t>(n));
-            const std::size_t complete = completeUtf8Prefix(data);
+            const std::size_t complete = protocol::completeUtf8Prefix(data);
             carry = data.substr(complete);
             data.resize(complete);
         }

@@ -398,7 +398,7 @@ public:
         data.resize(had + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
         offset_ += static_cast<std::uint64_t>(std::max<ssize_t>(n, 0));
         if (!final) {
-            const std::size_t whole = completeUtf8Prefix(data);
+            const std::size_t whole = protocol::completeUtf8Prefix(data);
             carry_ = data.substr(whole);
             data.resize(whole);
         }
@@ -408,19 +408,6 @@ public:
     }
 
 private:
-    static std::size_t completeUtf8Prefix(const std::string &data)
-    {
-        // Look back at most 3 bytes for the start of a multi-byte character that is cut off.
-        for (std::size_t back = 1; back <= 3 && back <= data.size(); ++back) {
-            const auto byte = static_cast<unsigned char>(data[data.size() - back]);
-            if ((byte & 0xC0) == 0x80)
-                continue; // a continuation byte: keep looking for the lead
-            const std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
-            return length > back ? data.size() - back : data.size();
-        }
-        return data.size();
-    }
-
     std::string path_;
     int fd_ = -1;
     std::uint64_t offset_ = 0;

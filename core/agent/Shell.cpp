@@ -25,19 +25,6 @@ namespace sandbench::agent {
 
 using namespace boost::asio::experimental::awaitable_operators;
 
-std::string shellQuote(std::string_view text)
-{
-    std::string quoted = "'";
-    for (char c : text) {
-        if (c == '\'')
-            quoted += "'\\''";
-        else
-            quoted += c;
-    }
-    quoted += '\'';
-    return quoted;
-}
-
 std::vector<std::string> toEnvList(const std::map<std::string, std::string> &env)
 {
     std::vector<std::string> list;

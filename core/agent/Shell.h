@@ -5,6 +5,7 @@
 
 #include "system/Notifier.h"
 #include "system/ProcessTree.h"
+#include "system/Subprocess.h"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -27,8 +28,7 @@ namespace sandbench::agent {
 
 namespace asio = boost::asio;
 
-// 'text' with embedded single quotes escaped, safe anywhere in a bash word.
-std::string shellQuote(std::string_view text);
+using system::shellQuote;
 
 // KEY=VALUE list from a map.
 std::vector<std::string> toEnvList(const std::map<std::string, std::string> &env);

@@ -37,7 +37,7 @@ std::optional<EngineAddress> readEngineFile(const std::string &path, std::string
             *reason = path + " is not a valid engine file";
         return std::nullopt;
     }
-    return EngineAddress{info["url"].get<std::string>(), info["token"].get<std::string>()};
+    return EngineAddress{info["url"].get<std::string>(), info["token"].get<std::string>(), info.value("stateDir", "")};
 }
 
 struct HttpClient::Connection {

@@ -19,6 +19,7 @@ using Json = nlohmann::json;
 struct EngineAddress {
     std::string url;   // http://127.0.0.1:PORT
     std::string token;
+    std::string stateDir = {}; // as engine.json says (empty when it does not)
 };
 
 // Reads engine.json (DIR/engine.json); nullopt with a reason when missing or invalid.

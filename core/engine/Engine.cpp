@@ -4,6 +4,7 @@
 #include "protocol/Protocol.h"
 #include "system/Files.h"
 #include "system/Identifiers.h"
+#include "system/Locations.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -24,12 +25,6 @@ std::string randomToken()
     unsigned char bytes[32];
     system::randomBytes(bytes, sizeof bytes, "the engine token");
     return system::hexOf(bytes, sizeof bytes);
-}
-
-std::string homeDir()
-{
-    const char *home = std::getenv("HOME");
-    return home && *home ? home : "/root";
 }
 
 std::string agentBesideExecutable()
@@ -86,31 +81,16 @@ bool autostartOf(const http::Request &request)
 
 } // namespace
 
-std::string defaultStateDir()
-{
-    const char *data = std::getenv("XDG_DATA_HOME");
-    if (geteuid() == 0 && !(data && *data))
-        return "/var/lib/sandbench"; // root's home is closed to the unprivileged sandbox uids
-    return (data && *data ? std::string(data) : homeDir() + "/.local/share") + "/sandbench";
-}
-
-std::string defaultRuntimeDir()
-{
-    const char *runtime = std::getenv("XDG_RUNTIME_DIR");
-    if (runtime && *runtime)
-        return std::string(runtime) + "/sandbench";
-    return "/tmp/sandbench-" + std::to_string(getuid());
-}
 
 namespace {
 
 EngineOptions withDefaults(EngineOptions options)
 {
     if (options.stateDir.empty())
-        options.stateDir = defaultStateDir();
+        options.stateDir = system::defaultStateDir();
     options.stateDir = std::filesystem::absolute(options.stateDir).lexically_normal().string();
     if (options.runtimeDir.empty())
-        options.runtimeDir = defaultRuntimeDir();
+        options.runtimeDir = system::defaultRuntimeDir();
     if (options.agentBinary.empty())
         options.agentBinary = agentBesideExecutable();
     return options;

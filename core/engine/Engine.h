@@ -16,17 +16,13 @@ namespace asio = boost::asio;
 
 struct EngineOptions {
     std::string listen = "127.0.0.1:0";
-    std::string stateDir;     // default: $XDG_DATA_HOME/sandbench
-    std::string runtimeDir;   // default: $XDG_RUNTIME_DIR/sandbench
+    std::string stateDir;     // default: system::defaultStateDir()
+    std::string runtimeDir;   // default: system::defaultRuntimeDir()
     std::string agentBinary;  // default: sandbench-agent beside this executable
     std::uint64_t bodyLimit = 64ull << 20;
     std::string uidClaimsDir = "/var/lib/sandbench/uid-blocks"; // root engines: who holds which uid block
     bool diskImages = true; // root engines: limits.diskMiB as a disk image (DiskImage.h); else a usage watch
 };
-
-// XDG defaults of ARCHITECTURE.md.
-std::string defaultStateDir();
-std::string defaultRuntimeDir();
 
 class Engine {
 public:

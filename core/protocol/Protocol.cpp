@@ -131,6 +131,39 @@ std::optional<long long> optionalInteger(const Json &body, const char *field)
     return static_cast<long long>(value);
 }
 
+std::size_t completeUtf8Prefix(std::string_view bytes)
+{
+    std::size_t end = bytes.size();
+    for (std::size_t back = 1; back <= 3 && back <= bytes.size(); ++back) {
+        const auto byte = static_cast<unsigned char>(bytes[bytes.size() - back]);
+        if ((byte & 0xC0) == 0x80)
+            continue; // continuation byte: keep looking for the lead byte
+        const std::size_t need = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+        if (need > back)
+            end = bytes.size() - back;
+        break;
+    }
+    return end;
+}
+
+bool isValidUtf8(std::string_view bytes)
+{
+    std::size_t i = 0;
+    while (i < bytes.size()) {
+        const auto byte = static_cast<unsigned char>(bytes[i]);
+        const std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 6 ? 2 : (byte >> 4) == 14 ? 3 : (byte >> 3) == 30 ? 4 : 0;
+        if (length == 0)
+            return false;
+        if (i + length > bytes.size())
+            return true; // the sample ends mid-character
+        for (std::size_t k = 1; k < length; ++k)
+            if ((static_cast<unsigned char>(bytes[i + k]) & 0xC0) != 0x80)
+                return false;
+        i += length;
+    }
+    return true;
+}
+
 bool isValidEnvName(std::string_view name)
 {
     if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))

@@ -44,6 +44,12 @@ std::string optionalString(const Json &body, const char *field, std::string fall
 bool optionalBool(const Json &body, const char *field, bool fallback);
 std::optional<long long> optionalInteger(const Json &body, const char *field);
 
+// How many leading bytes end on a character boundary: a chunk of a stream is cut there
+// and the rest carried into the next, so no event splits a UTF-8 character.
+std::size_t completeUtf8Prefix(std::string_view bytes);
+// Whether the bytes are UTF-8 (a sample may end mid-character).
+bool isValidUtf8(std::string_view bytes);
+
 // ^[A-Za-z_][A-Za-z0-9_]*$
 bool isValidEnvName(std::string_view name);
 

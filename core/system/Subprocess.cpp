@@ -266,4 +266,15 @@ Completion runToCompletion(SpawnOptions options, std::chrono::milliseconds timeo
     return completion;
 }
 
+std::string shellQuote(std::string_view text)
+{
+    if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@%+") ==
+                             std::string_view::npos)
+        return std::string(text);
+    std::string quoted = "'";
+    for (const char c : text)
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
 } // namespace sandbench::system

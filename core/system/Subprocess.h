@@ -9,6 +9,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,10 @@ struct Completion {
 // here; options.fds may add more. Throws when it cannot start.
 Completion runToCompletion(SpawnOptions options, std::chrono::milliseconds timeout, const std::string &input = {},
                            std::size_t maxOutput = 4000);
+
+// text as one bash word: as it is when it has only characters that need no quoting,
+// else in single quotes (embedded ones escaped).
+std::string shellQuote(std::string_view text);
 
 // A pipe whose both ends are close-on-exec. Throws on failure.
 std::pair<int, int> makePipe();

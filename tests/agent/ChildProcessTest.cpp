@@ -107,6 +107,17 @@ private slots:
         close(frameRead);
     }
 
+    void quotedWordsReachTheProgramAsTheyWere()
+    {
+        for (const std::string word : {"plain", "", "two words", "it's", "$HOME `id` $(id)", "a\nb", "-n", "*", "'\\'"}) {
+            std::string out;
+            auto child = spawn(bash("printf '%s' " + system::shellQuote(word)), &out);
+            QCOMPARE(runAwait(io, child->exitCode()), 0);
+            child->endOutput();
+            QCOMPARE(out, word);
+        }
+    }
+
     void aMissingDirectoryIsAnErrorAtSpawn()
     {
         std::string out;
