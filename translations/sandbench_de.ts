@@ -160,6 +160,10 @@
         <source>Clear</source>
         <translation>Leeren</translation>
     </message>
+    <message>
+        <source>[… earlier output of this command was trimmed …]</source>
+        <translation>[… frühere Ausgabe dieses Befehls wurde gekürzt …]</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::CommandsPane</name>

@@ -19,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QAction>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTest>
 #include <QTextBlock>
@@ -70,7 +71,6 @@ class CommandsPaneTest : public QObject {
         QTRY_VERIFY(!pane_->log()->hasPendingOutput()); // shown, not only received
     }
     void screenshot(QWidget *widget, const QString &name) { QVERIFY(test::saveScreenshot(widget, name)); }
-
 private slots:
     void initTestCase()
     {
@@ -291,6 +291,49 @@ private slots:
         screenshot(pane_.get(), "22-commands-processes");
         pane_->killProcess(sleeper);
         QTRY_VERIFY_WITH_TIMEOUT(pane_->processes()->status(sleeper) != "running", 10000);
+    }
+
+    // Issue 12: trimming the log never leaves a command's output without its command line.
+    void trimmingKeepsTheHeaderOfTheCommandItCutsInto()
+    {
+        ui::CommandLog log;
+        log.setMaximumLines(50);
+        log.resize(700, 400);
+        log.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&log));
+        log.beginCommand("echo short", "default");
+        log.appendOutput("short\n", false);
+        log.endCommand(0);
+        log.beginCommand("seq 200", "default");
+        QString lines;
+        for (int line = 1; line <= 200; ++line)
+            lines += QString::number(line) + '\n';
+        log.appendOutput(lines, false);
+        QTRY_VERIFY(!log.hasPendingOutput());
+        QVERIFY(log.isTrimmed());
+        QVERIFY(log.document()->blockCount() <= 50);
+        const QString text = log.toPlainText();
+        QVERIFY2(text.startsWith("$ seq 200    [default, "), qPrintable(text.left(200)));
+        QVERIFY2(text.section('\n', 1, 1).contains("earlier output of this command was trimmed"), qPrintable(text.left(200)));
+        QVERIFY(text.contains("\n200\n"));
+        QVERIFY(!text.contains("echo short"));
+        // More output of the same command: the header stays on top, once.
+        log.appendOutput("201\n202\n", false);
+        log.endCommand(0);
+        QTRY_VERIFY(!log.hasPendingOutput());
+        QVERIFY(log.toPlainText().startsWith("$ seq 200"));
+        QCOMPARE(log.toPlainText().count("$ seq 200"), 1);
+        QVERIFY(log.document()->blockCount() <= 50);
+        log.verticalScrollBar()->setValue(0); // the top, where the header is
+        QTest::qWait(100);
+        screenshot(&log, "26-commands-log-trimmed-header");
+        // A next command pushes the whole earlier block out: its header goes with it.
+        log.beginCommand("seq 59", "default");
+        log.appendOutput(lines.left(lines.indexOf("60\n")), false);
+        log.endCommand(0);
+        QTRY_VERIFY(!log.hasPendingOutput());
+        QVERIFY2(log.toPlainText().contains("$ seq 59"), qPrintable(log.toPlainText().left(200)));
+        QVERIFY(!log.toPlainText().contains("$ seq 200"));
     }
 
     void cleanupTestCase()
