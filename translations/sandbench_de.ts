@@ -275,6 +275,14 @@
         <source>Kill every running background process of this sandbox?</source>
         <translation>Alle laufenden Hintergrundprozesse dieser Sandbox zwangsweise beenden?</translation>
     </message>
+    <message>
+        <source>Show streamed commands</source>
+        <translation>Gestreamte Befehle zeigen</translation>
+    </message>
+    <message>
+        <source>Also list the commands streamed by sandbenchctl exec or an SDK&apos;s execStream (shown in italics); they are not background processes</source>
+        <translation>Auch die Befehle auflisten, die sandbenchctl exec oder execStream eines SDK gestreamt hat (kursiv); sie sind keine Hintergrundprozesse</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::EnvironmentTable</name>
@@ -1116,6 +1124,12 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>Started</source>
         <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>%1
+(a streamed command, not a background process)</source>
+        <translation>%1
+(ein gestreamter Befehl, kein Hintergrundprozess)</translation>
     </message>
 </context>
 <context>

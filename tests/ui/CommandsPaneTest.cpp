@@ -9,6 +9,7 @@
 #include "panes/commands/CommandsPane.h"
 #include "widgets/CommandLog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
@@ -71,6 +72,15 @@ class CommandsPaneTest : public QObject {
         QTRY_VERIFY(!pane_->log()->hasPendingOutput()); // shown, not only received
     }
     void screenshot(QWidget *widget, const QString &name) { QVERIFY(test::saveScreenshot(widget, name)); }
+    // The row of the process list whose command is command (-1 when not listed).
+    int processRowOf(const QString &command) const
+    {
+        for (int row = 0; row < pane_->processes()->rowCount(); ++row)
+            if (pane_->processes()->index(row, ui::ProcessListModel::CommandColumn).data().toString() == command)
+                return row;
+        return -1;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -291,6 +301,45 @@ private slots:
         screenshot(pane_.get(), "22-commands-processes");
         pane_->killProcess(sleeper);
         QTRY_VERIFY_WITH_TIMEOUT(pane_->processes()->status(sleeper) != "running", 10000);
+    }
+
+    // Issue 12: the records of streamed execs (sandbenchctl exec, the SDK's execStream) are
+    // not background processes: listed only when asked for.
+    void streamedExecsAreListedOnlyWhenAsked()
+    {
+        QCheckBox *showStreamed = pane_->showStreamedCommands();
+        QVERIFY(!showStreamed->isChecked()); // hidden by default
+        const QString background = "sleep 31";
+        const QString streamed = "echo streamed-$((6*7))";
+        pane_->startProcess(QJsonObject{{"command", background}, {"sessionId", "default"}});
+        // A streamed exec, as sandbenchctl exec runs it (not in a session's shell).
+        std::string events;
+        const int status = engine_.http().stream(
+            "POST", "/v1/sandboxes/cmds/api/execute/stream",
+            client::Json{{"command", streamed.toStdString()}}.dump(), [&](std::string_view data) {
+                events.append(data);
+                return true;
+            });
+        QCOMPARE(status, 200);
+        QVERIFY2(events.find("streamed-42") != std::string::npos, events.c_str());
+        // The agent does list it, as a record that is not a background process.
+        const auto listed = engine_.http().request("GET", "/v1/sandboxes/cmds/api/process/list");
+        QVERIFY2(listed.body.find("\"background\":false") != std::string::npos, listed.body.c_str());
+        pane_->refreshProcesses();
+        QTRY_VERIFY_WITH_TIMEOUT(processRowOf(background) >= 0, 5000);
+        QTest::qWait(300);
+        pane_->refreshProcesses();
+        QTest::qWait(300);
+        QCOMPARE(processRowOf(streamed), -1);
+        showStreamed->click();
+        QTRY_VERIFY(processRowOf(streamed) >= 0);
+        QVERIFY(processRowOf(background) >= 0);
+        QVERIFY(pane_->processes()->index(processRowOf(streamed), 0).data(Qt::FontRole).value<QFont>().italic());
+        screenshot(pane_.get(), "25-commands-streamed-shown");
+        showStreamed->click();
+        QTRY_COMPARE(processRowOf(streamed), -1);
+        QVERIFY(processRowOf(background) >= 0);
+        pane_->killProcess(pane_->processes()->processId(processRowOf(background)));
     }
 
     // Issue 12: trimming the log never leaves a command's output without its command line.

@@ -8,6 +8,7 @@
 
 #include <QPointer>
 
+class QCheckBox;
 class QComboBox;
 class QLineEdit;
 class QPushButton;
@@ -46,6 +47,7 @@ public:
     QLineEdit *commandLine() const { return commandLine_; }
     QPushButton *runButton() const { return runButton_; }
     QTableView *processTable() const { return processTable_; }
+    QCheckBox *showStreamedCommands() const { return showStreamed_; }
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -70,6 +72,7 @@ private:
     QPointer<EventStream> running_;
     ProcessListModel *processes_;
     QTableView *processTable_;
+    QCheckBox *showStreamed_;
     CommandLog *processLog_;
     QPointer<EventStream> following_;
     QString followedProcess_;
