@@ -283,6 +283,10 @@
         <source>Also list the commands streamed by sandbenchctl exec or an SDK&apos;s execStream (shown in italics); they are not background processes</source>
         <translation>Auch die Befehle auflisten, die sandbenchctl exec oder execStream eines SDK gestreamt hat (kursiv); sie sind keine Hintergrundprozesse</translation>
     </message>
+    <message>
+        <source>The sandbox started again: %1 belonged to its earlier run. Double-click a process to follow it.</source>
+        <translation>Die Sandbox wurde neu gestartet: %1 gehörte zu ihrem früheren Lauf. Doppelklicken Sie auf einen Prozess, um ihm zu folgen.</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::EnvironmentTable</name>

@@ -385,6 +385,25 @@ private slots:
         QVERIFY(!log.toPlainText().contains("$ seq 200"));
     }
 
+    // Issue 12: a followed process of the sandbox's earlier run is not shown as if live.
+    void theFollowPanelIsClearedWhenTheSandboxStartsAgain()
+    {
+        pane_->startProcess(QJsonObject{{"command", "echo before-restart; sleep 60"}, {"sessionId", "default"}});
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->processLog()->toPlainText().contains("before-restart"), 5000);
+        QVERIFY(!pane_->followedProcess().isEmpty());
+        QCOMPARE(engine_.http().request("POST", "/v1/sandboxes/cmds/stop").status, 200);
+        pane_->setSandboxStatus("stopped");
+        QCOMPARE(engine_.http().request("POST", "/v1/sandboxes/cmds/start").status, 200);
+        pane_->setSandboxStatus("running");
+        QTRY_VERIFY(!pane_->processLog()->hasPendingOutput());
+        const QString followed = pane_->processLog()->toPlainText();
+        QVERIFY2(!followed.contains("before-restart"), qPrintable(followed));
+        QVERIFY2(followed.contains("earlier run"), qPrintable(followed));
+        QVERIFY(pane_->followedProcess().isEmpty());
+        QTest::qWait(300);
+        screenshot(pane_.get(), "27-commands-follow-after-restart");
+    }
+
     void cleanupTestCase()
     {
         pane_.reset();

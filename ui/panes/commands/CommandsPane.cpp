@@ -180,6 +180,27 @@ bool CommandsPane::isRunning() const
 void CommandsPane::sandboxStarted()
 {
     refreshSessions();
+    refreshProcesses();
+    if (followedProcess_.isEmpty())
+        return;
+    // The followed process belonged to the sandbox's earlier run: its output is history,
+    // not something that goes on.
+    const QString earlier = followedProcess_;
+    stopFollowing();
+    processLog_->clearLog();
+    processLog_->appendNote(tr("The sandbox started again: %1 belonged to its earlier run. Double-click a process "
+                               "to follow it.")
+                                .arg(ProcessListModel::shortProcessId(earlier)));
+}
+
+void CommandsPane::stopFollowing()
+{
+    if (following_) {
+        following_->close();
+        following_->deleteLater();
+    }
+    following_ = nullptr;
+    followedProcess_.clear();
 }
 
 void CommandsPane::showEvent(QShowEvent *event)
@@ -395,12 +416,9 @@ void CommandsPane::followProcess(const QString &processId)
 {
     if (processId.isEmpty())
         return;
-    if (following_) {
-        following_->close();
-        following_->deleteLater();
-    }
+    stopFollowing();
     followedProcess_ = processId;
-    processLog_->clear();
+    processLog_->clearLog();
     processLog_->appendNote(tr("Output of %1:").arg(processId));
     following_ = api_.processOutput(processId, this);
     EventStream *stream = following_;

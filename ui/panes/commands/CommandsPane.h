@@ -48,6 +48,7 @@ public:
     QPushButton *runButton() const { return runButton_; }
     QTableView *processTable() const { return processTable_; }
     QCheckBox *showStreamedCommands() const { return showStreamed_; }
+    QString followedProcess() const { return followedProcess_; }
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -62,6 +63,7 @@ private:
     void showStartProcessDialog();
     QString selectedProcess() const;
     void remember(const QString &command);
+    void stopFollowing();
 
     SandboxApi api_;
     MessageBanner *banner_; // the pane's (SandboxPane::banner)
