@@ -758,6 +758,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>%1 was destroyed: its settings were not saved.</source>
         <translation>%1 wurde gelöscht: die Einstellungen wurden nicht gespeichert.</translation>
     </message>
+    <message>
+        <source>Sandbox</source>
+        <translation>Sandbox</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::MessageBanner</name>
