@@ -571,6 +571,26 @@ Drop files here, or use New File and New Folder.</source>
         <translation>Der Arbeitsbereich ist leer.
 Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translation>
     </message>
+    <message>
+        <source>Path</source>
+        <translation>Pfad</translation>
+    </message>
+    <message>
+        <source>Path of a file or folder (Enter shows it)</source>
+        <translation>Pfad einer Datei oder eines Ordners (Enter zeigt sie)</translation>
+    </message>
+    <message>
+        <source>The folder of the selected item. Type a path, absolute or within /workspace, and press Enter to show it in the tree; Esc goes back.</source>
+        <translation>Der Ordner des gewählten Eintrags. Geben Sie einen Pfad ein, absolut oder innerhalb von /workspace, und drücken Sie Enter, um ihn im Baum zu zeigen; Esc kehrt zurück.</translation>
+    </message>
+    <message>
+        <source>Only %1 and what is in it shows here.</source>
+        <translation>Hier erscheint nur %1 mit seinem Inhalt.</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 gibt es nicht.</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::MainWindow</name>

@@ -27,6 +27,7 @@
 #include <QTest>
 #include <QAction>
 #include <QInputDialog>
+#include <QLineEdit>
 #include <QTreeView>
 #include <QElapsedTimer>
 #include <QTimer>
@@ -438,6 +439,48 @@ private slots:
         triggerAction("New File…");
         QTRY_VERIFY_WITH_TIMEOUT(pane_->editors()->tabText(pane_->editors()->currentIndex()) == "created.txt", 5000);
         QTRY_VERIFY_WITH_TIMEOUT(model()->pathOf(pane_->tree()->currentIndex()) == "/workspace/created.txt", 5000);
+    }
+
+    // Issue 12: the path bar shows the selected item's folder; a typed path is revealed
+    // (folders listed as needed), a missing one is said inline.
+    void thePathBarShowsTheFolderAndRevealsTypedPaths()
+    {
+        http().requestJson("POST", "/v1/sandboxes/files/api/execute",
+                           {{"command", "mkdir -p /workspace/reveal/deeper && echo x > /workspace/reveal/deeper/target.txt"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/reveal"), 2000);
+        QVERIFY(!pane_->tree()->isExpanded(model()->indexForPath("/workspace/reveal")));
+        QLineEdit *bar = pane_->pathBar();
+        pane_->tree()->setCurrentIndex(model()->indexForPath("/workspace/hello.txt"));
+        QCOMPARE(bar->text(), QString("/workspace"));
+        bar->setFocus();
+        bar->selectAll();
+        QTest::keyClicks(bar, "reveal/deeper/target.txt"); // relative to /workspace
+        QTest::keyClick(bar, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(model()->pathOf(pane_->tree()->currentIndex()),
+                                  QString("/workspace/reveal/deeper/target.txt"), 5000);
+        QVERIFY(pane_->tree()->isExpanded(model()->indexForPath("/workspace/reveal/deeper")));
+        QCOMPARE(pane_->tree()->selectionModel()->selectedRows().size(), 1);
+        QCOMPARE(bar->text(), QString("/workspace/reveal/deeper"));
+        QVERIFY(!pane_->pathMessage()->isVisible());
+
+        // A path that does not exist: a line below the bar, no dialog, the selection stays.
+        bar->selectAll();
+        QTest::keyClicks(bar, "/workspace/reveal/missing.txt");
+        QTest::keyClick(bar, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->pathMessage()->isVisible(), 5000);
+        QVERIFY2(pane_->pathMessage()->text().contains("/workspace/reveal/missing.txt does not exist"),
+                 qPrintable(pane_->pathMessage()->text()));
+        QVERIFY(!QApplication::activeModalWidget());
+        QCOMPARE(model()->pathOf(pane_->tree()->currentIndex()), QString("/workspace/reveal/deeper/target.txt"));
+        screenshot(pane_.get(), "17-files-path-bar-missing");
+        pane_->resize(800, 560);
+        QTest::qWait(200);
+        screenshot(pane_.get(), "17b-files-path-bar-800x560");
+        pane_->resize(1100, 650);
+        QTest::keyClick(bar, Qt::Key_Escape); // back to the current folder
+        QVERIFY(!pane_->pathMessage()->isVisible());
+        QCOMPARE(bar->text(), QString("/workspace/reveal/deeper"));
+        pane_->tree()->collapse(model()->indexForPath("/workspace/reveal"));
     }
 
     // A stopped sandbox's open files stay in view with their unsaved text.

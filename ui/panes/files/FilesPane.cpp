@@ -11,6 +11,7 @@
 #include "widgets/Remembered.h"
 
 #include <QEvent>
+#include <QKeyEvent>
 #include <QAction>
 #include <QDir>
 #include <QDirIterator>
@@ -19,6 +20,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSplitter>
@@ -108,7 +110,8 @@ private:
 FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
     : SandboxPane(client, sandboxId, tr("This sandbox is not running. Start it to browse its files."), parent),
       client_(client), sandbox_(sandboxId), api_(client, sandboxId), model_(new FileTreeModel(client, this)), treeSide_(new QWidget(this)),
-      tree_(new QTreeView(this)), banner_(SandboxPane::banner()), transfers_(new TransferList(this)),
+      tree_(new QTreeView(this)), pathBar_(new QLineEdit(this)), pathMessage_(new QLabel(this)),
+      banner_(SandboxPane::banner()), transfers_(new TransferList(this)),
       editorArea_(new QStackedWidget(this)), editors_(new QTabWidget(this))
 {
     tree_->setModel(model_);
@@ -150,6 +153,8 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     treeLayout->setContentsMargins(0, 0, 0, 0);
     treeLayout->setSpacing(2);
     treeLayout->addWidget(toolbar);
+    treeLayout->addWidget(pathBar_);
+    treeLayout->addWidget(pathMessage_);
     treeLayout->addWidget(banner_);
     treeLayout->addWidget(tree_, 1);
     treeLayout->addWidget(transfers_);
@@ -171,6 +176,25 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
 
     createActions();
     toolbar->addActions(actions());
+
+    // The path bar: the current folder, and a way to go to a path by typing it.
+    pathBar_->setAccessibleName(tr("Path"));
+    pathBar_->setPlaceholderText(tr("Path of a file or folder (Enter shows it)"));
+    pathBar_->setToolTip(tr("The folder of the selected item. Type a path, absolute or within /workspace, and "
+                            "press Enter to show it in the tree; Esc goes back."));
+    pathBar_->setClearButtonEnabled(true);
+    pathBar_->installEventFilter(this);
+    pathMessage_->setWordWrap(true);
+    pathMessage_->setStyleSheet(QStringLiteral("color: #cf222e; padding: 0 4px;"));
+    pathMessage_->hide();
+    connect(pathBar_, &QLineEdit::returnPressed, this, [this] { revealPath(pathBar_->text()); });
+    connect(pathBar_, &QLineEdit::textEdited, pathMessage_, &QLabel::hide);
+    connect(tree_->selectionModel(), &QItemSelectionModel::currentChanged, this, &FilesPane::updatePathBar);
+    connect(model_, &QAbstractItemModel::modelReset, this, &FilesPane::updatePathBar);
+    connect(model_, &FileTreeModel::directoryLoaded, this, [this](const QString &path) {
+        if (path == model_->rootPath())
+            updatePathBar();
+    });
 
     connect(tree_, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
         if (!model_->isDirectory(index))
@@ -260,6 +284,12 @@ bool FilesPane::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == tree_->viewport() && event->type() == QEvent::Resize)
         fitColumns();
+    if (watched == pathBar_ && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+        updatePathBar(); // back to the current folder
+        pathMessage_->hide();
+        return true;
+    }
     return SandboxPane::eventFilter(watched, event);
 }
 
@@ -282,6 +312,7 @@ void FilesPane::updateLiveState()
     const bool running = sandboxRunning();
     const bool keepEditors = !running && keepsContentWhenStopped();
     tree_->setEnabled(running);
+    pathBar_->setEnabled(running);
     for (QAction *action : actions())
         action->setEnabled(running);
     if (keepEditors) {
@@ -331,6 +362,86 @@ void FilesPane::closeWatch()
     watch_->close();
     watch_->deleteLater();
     watch_ = nullptr;
+}
+
+void FilesPane::updatePathBar()
+{
+    const QModelIndex current = tree_->currentIndex();
+    pathBar_->setText(current.isValid() ? model_->directoryFor(current) : model_->rootPath());
+}
+
+void FilesPane::showPathMessage(const QString &text)
+{
+    pathMessage_->setText(text);
+    pathMessage_->show();
+}
+
+void FilesPane::revealPath(const QString &typed)
+{
+    const QString root = model_->rootPath();
+    QString path = typed.trimmed();
+    if (path.isEmpty() || root.isEmpty())
+        return;
+    if (!path.startsWith('/'))
+        path = root + '/' + path; // relative to the tree's root
+    path = QDir::cleanPath(path);
+    pathMessage_->hide();
+    const quint64 generation = ++revealGeneration_;
+    if (path != root && !path.startsWith(root + '/')) {
+        showPathMessage(tr("Only %1 and what is in it shows here.").arg(root));
+        return;
+    }
+    api_.exists(path, this, [this, path, generation](const ApiResult &result) {
+        if (generation != revealGeneration_)
+            return;
+        if (!result.ok())
+            showPathMessage(tr("Could not check %1: %2").arg(path, result.errorMessage));
+        else if (!result.body.value("exists").toBool())
+            showPathMessage(tr("%1 does not exist.").arg(path));
+        else
+            expandTowards(path, generation, 0);
+    });
+}
+
+void FilesPane::expandTowards(const QString &path, quint64 generation, int attempt)
+{
+    if (generation != revealGeneration_)
+        return;
+    if (path == model_->rootPath()) {
+        tree_->setCurrentIndex({});
+        updatePathBar();
+        return;
+    }
+    if (const QModelIndex target = model_->indexForPath(path); target.isValid()) {
+        for (QModelIndex folder = target.parent(); folder.isValid(); folder = folder.parent())
+            tree_->expand(folder);
+        tree_->selectionModel()->setCurrentIndex(target, QItemSelectionModel::ClearAndSelect |
+                                                             QItemSelectionModel::Rows);
+        tree_->scrollTo(target);
+        return;
+    }
+    // A folder on the way is not listed yet (or not since the item appeared): the deepest
+    // one shown is listed, and then the next step is taken.
+    QString folder = path.left(path.lastIndexOf('/'));
+    while (folder != model_->rootPath() && !model_->indexForPath(folder).isValid())
+        folder = folder.left(folder.lastIndexOf('/'));
+    if (attempt > 2 * path.count('/') + 4) { // listed, and still not there: gone meanwhile
+        showPathMessage(tr("%1 does not exist.").arg(path));
+        return;
+    }
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(model_, &FileTreeModel::directoryLoaded, this,
+                          [this, connection, folder, path, generation, attempt](const QString &loaded) {
+        if (loaded != folder)
+            return;
+        disconnect(*connection);
+        expandTowards(path, generation, attempt + 1);
+    });
+    const QModelIndex folderIndex = model_->indexForPath(folder);
+    if (model_->canFetchMore(folderIndex))
+        model_->fetchMore(folderIndex);
+    else
+        model_->refreshDirectory(folder);
 }
 
 QStringList FilesPane::selectedPaths() const
