@@ -483,6 +483,96 @@ private slots:
         pane_->tree()->collapse(model()->indexForPath("/workspace/reveal"));
     }
 
+    // Issue 12: several selected items are deleted after one question that names the count.
+    void severalSelectedItemsAreDeletedAfterOneQuestion()
+    {
+        http().requestJson("POST", "/v1/sandboxes/files/api/execute",
+                           {{"command", "cd /workspace && echo 1 > several-1.txt && echo 2 > several-2.txt && "
+                                        "mkdir -p several-dir && echo 3 > several-dir/inner.txt"}});
+        const QStringList paths = {"/workspace/several-1.txt", "/workspace/several-2.txt", "/workspace/several-dir"};
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(paths.begin(), paths.end(), [this](const QString &p) { return shown(p); }), 3000);
+        pane_->tree()->expand(model()->indexForPath("/workspace/several-dir"));
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/several-dir/inner.txt"), 3000);
+        QItemSelectionModel *selection = pane_->tree()->selectionModel();
+        selection->clear();
+        // The folder's own file too: it goes with the folder, and is not counted twice.
+        for (const QString &path : paths + QStringList{"/workspace/several-dir/inner.txt"})
+            selection->select(model()->indexForPath(path), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        auto answered = test::answerNextMessageBox(this, "Cancel", "18-files-delete-several");
+        triggerAction("Delete…");
+        QVERIFY(answered->seen); // the question is modal: answered before the action returns
+        QVERIFY2(answered->text.startsWith("Delete 3 items from the sandbox?"), qPrintable(answered->text));
+        for (const QString &path : paths)
+            QVERIFY2(answered->text.contains(path), qPrintable(answered->text)); // what they are
+        answered->buttons.sort();
+        QCOMPARE(answered->buttons, QStringList({"Cancel", "Delete"}));
+        QTest::qWait(300);
+        QVERIFY(std::all_of(paths.begin(), paths.end(), [this](const QString &p) { return shown(p); }));
+
+        answered = test::answerNextMessageBox(this, "Delete");
+        triggerAction("Delete…");
+        QVERIFY(answered->seen);
+        QTRY_VERIFY_WITH_TIMEOUT(std::none_of(paths.begin(), paths.end(), [this](const QString &p) { return shown(p); }), 3000);
+        QCOMPARE(api("exists", {{"path", "/workspace/several-dir"}}).value("exists", true), false);
+        QVERIFY2(!pane_->banner()->text().contains("Could not delete"), qPrintable(pane_->banner()->text()));
+    }
+
+    // Issue 12: several selected items download into one folder, asking before anything
+    // there is replaced; dragged out, they all go.
+    void severalSelectedItemsDownloadIntoAFolder()
+    {
+        http().requestJson("POST", "/v1/sandboxes/files/api/execute",
+                           {{"command", "cd /workspace && printf A-REMOTE > multi-a.txt && printf B-REMOTE > multi-b.txt && "
+                                        "mkdir -p multi-folder && printf INNER > multi-folder/inner.txt"}});
+        const QStringList paths = {"/workspace/multi-a.txt", "/workspace/multi-b.txt", "/workspace/multi-folder"};
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(paths.begin(), paths.end(), [this](const QString &p) { return shown(p); }), 3000);
+        QTemporaryDir target;
+        const auto localText = [&target](const QString &name) {
+            QFile file(target.filePath(name));
+            return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString("(missing)");
+        };
+        QFile existing(target.filePath("multi-a.txt"));
+        QVERIFY(existing.open(QIODevice::WriteOnly));
+        existing.write("A-LOCAL");
+        existing.close();
+
+        auto answered = test::answerNextMessageBox(this, "Cancel");
+        pane_->downloadInto(paths, target.path());
+        QVERIFY(answered->seen);
+        QVERIFY2(answered->text.contains(target.filePath("multi-a.txt") + " already exists"), qPrintable(answered->text));
+        answered->buttons.sort();
+        QCOMPARE(answered->buttons, QStringList({"Cancel", "Replace", "Skip Existing"}));
+        QTest::qWait(300);
+        QCOMPARE(localText("multi-b.txt"), QString("(missing)"));
+
+        answered = test::answerNextMessageBox(this, "Skip Existing");
+        pane_->downloadInto(paths, target.path());
+        QVERIFY(answered->seen);
+        QTRY_COMPARE_WITH_TIMEOUT(localText("multi-b.txt"), QString("B-REMOTE"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(localText("multi-folder/inner.txt"), QString("INNER"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->transfers()->activeCount() == 0, 5000);
+        QCOMPARE(localText("multi-a.txt"), QString("A-LOCAL"));
+
+        answered = test::answerNextMessageBox(this, "Replace");
+        pane_->downloadInto(paths, target.path());
+        QVERIFY2(answered->text.contains("3 items already exist"), qPrintable(answered->text));
+        QTRY_COMPARE_WITH_TIMEOUT(localText("multi-a.txt"), QString("A-REMOTE"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->transfers()->activeCount() == 0, 5000);
+        screenshot(pane_.get(), "19-files-downloaded-several");
+
+        // Dragged out together, files and the folder with what is in it.
+        QModelIndexList dragged;
+        for (const QString &path : paths)
+            dragged << model()->indexForPath(path);
+        std::unique_ptr<QMimeData> mime(model()->mimeData(dragged));
+        QVERIFY(mime && mime->hasUrls());
+        const QList<QUrl> urls = mime->urls();
+        QCOMPARE(urls.size(), 3);
+        QFile inner(urls.last().toLocalFile() + "/inner.txt");
+        QVERIFY2(inner.open(QIODevice::ReadOnly), qPrintable(inner.fileName()));
+        QCOMPARE(inner.readAll(), QByteArray("INNER"));
+    }
+
     // A stopped sandbox's open files stay in view with their unsaved text.
     void unsavedTabsStayWhenTheSandboxStops()
     {

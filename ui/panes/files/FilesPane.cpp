@@ -33,6 +33,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace sandbench::ui {
 
 namespace {
@@ -40,6 +42,17 @@ namespace {
 QString fileName(const QString &path)
 {
     return path.mid(path.lastIndexOf('/') + 1);
+}
+
+// Paths whose folder is not among them too (a folder's delete or download takes its contents).
+QStringList withoutNested(const QStringList &paths)
+{
+    QStringList outer;
+    for (const QString &path : paths)
+        if (std::none_of(paths.begin(), paths.end(),
+                         [&](const QString &other) { return path.startsWith(other + '/'); }))
+            outer << path;
+    return outer;
 }
 
 QString shellQuote(const QString &text)
@@ -83,20 +96,27 @@ private:
     void fetch() const
     {
         QDir().mkpath(stagingDir_);
-        int pending = 0;
-        QEventLoop loop;
+        // Shared: a listing that answers after the wait gave up finds it still there.
+        auto listings = std::make_shared<int>(0);
         for (const QString &path : paths_) {
             const QString local = stagingDir_ + '/' + fileName(path);
-            if (pane_->model()->isDirectory(pane_->model()->indexForPath(path)))
-                continue; // folders are downloaded with Download…, not by dragging
-            ++pending;
-            pane_->download(path, local);
+            if (pane_->model()->isDirectory(pane_->model()->indexForPath(path))) {
+                ++*listings;
+                pane_->downloadFolder(path, local, [listings] { --*listings; });
+            } else {
+                pane_->download(path, local);
+            }
             urls_ << QUrl::fromLocalFile(local);
         }
-        if (pending == 0)
-            return;
-        // Each download reports through the transfer list; wait for all of them.
-        QObject::connect(pane_->transfers(), &TransferList::allFinished, &loop, &QEventLoop::quit);
+        // Each download reports through the transfer list; wait until every folder is listed
+        // and every transfer has ended.
+        QEventLoop loop;
+        QTimer check;
+        QObject::connect(&check, &QTimer::timeout, &loop, [this, listings, &loop] {
+            if (!pane_ || (*listings == 0 && pane_->transfers()->activeCount() == 0))
+                loop.quit();
+        });
+        check.start(20);
         QTimer::singleShot(std::chrono::minutes(10), &loop, &QEventLoop::quit);
         loop.exec();
     }
@@ -599,12 +619,17 @@ void FilesPane::newFolder()
 
 void FilesPane::deleteSelected()
 {
-    const QStringList paths = selectedPaths();
+    const QStringList paths = withoutNested(selectedPaths());
     if (paths.isEmpty())
         return;
     const QString what = paths.size() == 1 ? paths.first() : tr("%n items", nullptr, static_cast<int>(paths.size()));
+    // Several: one question, with the count, and what they are in the details.
+    QStringList named = paths.size() == 1 ? QStringList() : paths.mid(0, 8);
+    if (paths.size() > named.size() && !named.isEmpty())
+        named << QStringLiteral("…");
+    named << tr("This cannot be undone.");
     if (!confirmAction(this, tr("Delete"), tr("Delete %1 from the sandbox?").arg(what), tr("Delete"),
-                       tr("This cannot be undone.")))
+                       named.join('\n')))
         return;
     for (const QString &path : paths) {
         // deleteFile refuses directories (as the protocol says): those go with rm -rf.
@@ -703,31 +728,54 @@ void FilesPane::downloadSelected()
         return;
     }
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Download Into"), QDir::homePath());
-    if (folder.isEmpty())
-        return;
-    for (const QString &path : paths) {
-        if (!model_->isDirectory(model_->indexForPath(path))) {
-            download(path, folder + '/' + fileName(path));
-            continue;
-        }
-        // A folder: list it whole, then fetch every file below it.
-        api_.listFiles(path, true, this, [this, path, folder](const ApiResult &result) {
-            if (!result.ok()) {
-                banner_->showError(tr("Could not list %1: %2").arg(path, result.errorMessage));
-                return;
-            }
-            const QString base = folder + '/' + fileName(path);
-            QDir().mkpath(base);
+    if (!folder.isEmpty())
+        downloadInto(paths, folder);
+}
+
+void FilesPane::downloadInto(const QStringList &remotePaths, const QString &localFolder)
+{
+    QStringList chosen = withoutNested(remotePaths);
+    const auto localFor = [&localFolder](const QString &remote) { return localFolder + '/' + fileName(remote); };
+    QStringList existing;
+    for (const QString &remote : chosen)
+        if (QFileInfo::exists(localFor(remote)))
+            existing << localFor(remote);
+    if (!existing.isEmpty()) {
+        const ReplaceChoice choice = askReplace(this, existing, existing.size() < chosen.size());
+        if (choice == ReplaceChoice::Cancel)
+            return;
+        if (choice == ReplaceChoice::Skip)
+            chosen.removeIf([&](const QString &remote) { return existing.contains(localFor(remote)); });
+    }
+    for (const QString &remote : chosen) {
+        if (const QModelIndex index = model_->indexForPath(remote); index.isValid() && model_->isDirectory(index))
+            downloadFolder(remote, localFor(remote));
+        else
+            download(remote, localFor(remote));
+    }
+}
+
+void FilesPane::downloadFolder(const QString &remoteFolder, const QString &localFolder, std::function<void()> listed)
+{
+    // Listed whole, then every file below it fetched.
+    api_.listFiles(remoteFolder, true, this,
+                   [this, remoteFolder, localFolder, listed = std::move(listed)](const ApiResult &result) {
+        if (!result.ok()) {
+            banner_->showError(tr("Could not list %1: %2").arg(remoteFolder, result.errorMessage));
+        } else {
+            QDir().mkpath(localFolder);
             for (const QJsonValue &value : result.body.value("files").toArray()) {
                 const QJsonObject file = value.toObject();
-                const QString local = base + '/' + file.value("relativePath").toString();
+                const QString local = localFolder + '/' + file.value("relativePath").toString();
                 if (file.value("type").toString() == "directory")
                     QDir().mkpath(local);
                 else if (file.value("type").toString() == "file" && QDir().mkpath(QFileInfo(local).path()))
                     download(file.value("absolutePath").toString(), local);
             }
-        });
-    }
+        }
+        if (listed)
+            listed();
+    });
 }
 
 QMimeData *FilesPane::dragOut(const QStringList &paths)

@@ -51,6 +51,11 @@ public:
     // Existing names there are replaced only when the user agrees (Replace, Skip Existing).
     void upload(const QStringList &localPaths, const QString &targetDirectory);
     void download(const QString &remotePath, const QString &localPath);
+    // Downloads sandbox files and folders (with everything in them) into a local folder;
+    // what exists there already is replaced only when the user agrees (Replace, Skip Existing).
+    void downloadInto(const QStringList &remotePaths, const QString &localFolder);
+    // A folder, with every file below it, into localFolder; listed() runs once it is listed.
+    void downloadFolder(const QString &remoteFolder, const QString &localFolder, std::function<void()> listed = {});
     // Expands the tree down to path (listing folders as needed) and selects it; a path that
     // does not exist is said below the path bar.
     void revealPath(const QString &path);
