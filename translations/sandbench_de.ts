@@ -160,6 +160,10 @@
         <source>Clear</source>
         <translation>Leeren</translation>
     </message>
+    <message>
+        <source>[… earlier output of this command was trimmed …]</source>
+        <translation>[… frühere Ausgabe dieses Befehls wurde gekürzt …]</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::CommandsPane</name>
@@ -270,6 +274,18 @@
     <message>
         <source>Kill every running background process of this sandbox?</source>
         <translation>Alle laufenden Hintergrundprozesse dieser Sandbox zwangsweise beenden?</translation>
+    </message>
+    <message>
+        <source>Show streamed commands</source>
+        <translation>Gestreamte Befehle zeigen</translation>
+    </message>
+    <message>
+        <source>Also list the commands streamed by sandbenchctl exec or an SDK&apos;s execStream (shown in italics); they are not background processes</source>
+        <translation>Auch die Befehle auflisten, die sandbenchctl exec oder execStream eines SDK gestreamt hat (kursiv); sie sind keine Hintergrundprozesse</translation>
+    </message>
+    <message>
+        <source>The sandbox started again: %1 belonged to its earlier run. Double-click a process to follow it.</source>
+        <translation>Die Sandbox wurde neu gestartet: %1 gehörte zu ihrem früheren Lauf. Doppelklicken Sie auf einen Prozess, um ihm zu folgen.</translation>
     </message>
 </context>
 <context>
@@ -555,6 +571,26 @@ Drop files here, or use New File and New Folder.</source>
         <translation>Der Arbeitsbereich ist leer.
 Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translation>
     </message>
+    <message>
+        <source>Path</source>
+        <translation>Pfad</translation>
+    </message>
+    <message>
+        <source>Path of a file or folder (Enter shows it)</source>
+        <translation>Pfad einer Datei oder eines Ordners (Enter zeigt sie)</translation>
+    </message>
+    <message>
+        <source>The folder of the selected item. Type a path, absolute or within /workspace, and press Enter to show it in the tree; Esc goes back.</source>
+        <translation>Der Ordner des gewählten Eintrags. Geben Sie einen Pfad ein, absolut oder innerhalb von /workspace, und drücken Sie Enter, um ihn im Baum zu zeigen; Esc kehrt zurück.</translation>
+    </message>
+    <message>
+        <source>Only %1 and what is in it shows here.</source>
+        <translation>Hier erscheint nur %1 mit seinem Inhalt.</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 gibt es nicht.</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::MainWindow</name>
@@ -741,6 +777,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>%1 was destroyed: its settings were not saved.</source>
         <translation>%1 wurde gelöscht: die Einstellungen wurden nicht gespeichert.</translation>
+    </message>
+    <message>
+        <source>Sandbox</source>
+        <translation>Sandbox</translation>
     </message>
 </context>
 <context>
@@ -1112,6 +1152,12 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>Started</source>
         <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>%1
+(a streamed command, not a background process)</source>
+        <translation>%1
+(ein gestreamter Befehl, kein Hintergrundprozess)</translation>
     </message>
 </context>
 <context>

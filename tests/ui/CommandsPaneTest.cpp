@@ -9,6 +9,7 @@
 #include "panes/commands/CommandsPane.h"
 #include "widgets/CommandLog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
@@ -19,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QAction>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTest>
 #include <QTextBlock>
@@ -70,6 +72,14 @@ class CommandsPaneTest : public QObject {
         QTRY_VERIFY(!pane_->log()->hasPendingOutput()); // shown, not only received
     }
     void screenshot(QWidget *widget, const QString &name) { QVERIFY(test::saveScreenshot(widget, name)); }
+    // The row of the process list whose command is command (-1 when not listed).
+    int processRowOf(const QString &command) const
+    {
+        for (int row = 0; row < pane_->processes()->rowCount(); ++row)
+            if (pane_->processes()->index(row, ui::ProcessListModel::CommandColumn).data().toString() == command)
+                return row;
+        return -1;
+    }
 
 private slots:
     void initTestCase()
@@ -291,6 +301,107 @@ private slots:
         screenshot(pane_.get(), "22-commands-processes");
         pane_->killProcess(sleeper);
         QTRY_VERIFY_WITH_TIMEOUT(pane_->processes()->status(sleeper) != "running", 10000);
+    }
+
+    // Issue 12: the records of streamed execs (sandbenchctl exec, the SDK's execStream) are
+    // not background processes: listed only when asked for.
+    void streamedExecsAreListedOnlyWhenAsked()
+    {
+        QCheckBox *showStreamed = pane_->showStreamedCommands();
+        QVERIFY(!showStreamed->isChecked()); // hidden by default
+        const QString background = "sleep 31";
+        const QString streamed = "echo streamed-$((6*7))";
+        pane_->startProcess(QJsonObject{{"command", background}, {"sessionId", "default"}});
+        // A streamed exec, as sandbenchctl exec runs it (not in a session's shell).
+        std::string events;
+        const int status = engine_.http().stream(
+            "POST", "/v1/sandboxes/cmds/api/execute/stream",
+            client::Json{{"command", streamed.toStdString()}}.dump(), [&](std::string_view data) {
+                events.append(data);
+                return true;
+            });
+        QCOMPARE(status, 200);
+        QVERIFY2(events.find("streamed-42") != std::string::npos, events.c_str());
+        // The agent does list it, as a record that is not a background process.
+        const auto listed = engine_.http().request("GET", "/v1/sandboxes/cmds/api/process/list");
+        QVERIFY2(listed.body.find("\"background\":false") != std::string::npos, listed.body.c_str());
+        pane_->refreshProcesses();
+        QTRY_VERIFY_WITH_TIMEOUT(processRowOf(background) >= 0, 5000);
+        QTest::qWait(300);
+        pane_->refreshProcesses();
+        QTest::qWait(300);
+        QCOMPARE(processRowOf(streamed), -1);
+        showStreamed->click();
+        QTRY_VERIFY(processRowOf(streamed) >= 0);
+        QVERIFY(processRowOf(background) >= 0);
+        QVERIFY(pane_->processes()->index(processRowOf(streamed), 0).data(Qt::FontRole).value<QFont>().italic());
+        screenshot(pane_.get(), "25-commands-streamed-shown");
+        showStreamed->click();
+        QTRY_COMPARE(processRowOf(streamed), -1);
+        QVERIFY(processRowOf(background) >= 0);
+        pane_->killProcess(pane_->processes()->processId(processRowOf(background)));
+    }
+
+    // Issue 12: trimming the log never leaves a command's output without its command line.
+    void trimmingKeepsTheHeaderOfTheCommandItCutsInto()
+    {
+        ui::CommandLog log;
+        log.setMaximumLines(50);
+        log.resize(700, 400);
+        log.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&log));
+        log.beginCommand("echo short", "default");
+        log.appendOutput("short\n", false);
+        log.endCommand(0);
+        log.beginCommand("seq 200", "default");
+        QString lines;
+        for (int line = 1; line <= 200; ++line)
+            lines += QString::number(line) + '\n';
+        log.appendOutput(lines, false);
+        QTRY_VERIFY(!log.hasPendingOutput());
+        QVERIFY(log.isTrimmed());
+        QVERIFY(log.document()->blockCount() <= 50);
+        const QString text = log.toPlainText();
+        QVERIFY2(text.startsWith("$ seq 200    [default, "), qPrintable(text.left(200)));
+        QVERIFY2(text.section('\n', 1, 1).contains("earlier output of this command was trimmed"), qPrintable(text.left(200)));
+        QVERIFY(text.contains("\n200\n"));
+        QVERIFY(!text.contains("echo short"));
+        // More output of the same command: the header stays on top, once.
+        log.appendOutput("201\n202\n", false);
+        log.endCommand(0);
+        QTRY_VERIFY(!log.hasPendingOutput());
+        QVERIFY(log.toPlainText().startsWith("$ seq 200"));
+        QCOMPARE(log.toPlainText().count("$ seq 200"), 1);
+        QVERIFY(log.document()->blockCount() <= 50);
+        log.verticalScrollBar()->setValue(0); // the top, where the header is
+        QTest::qWait(100);
+        screenshot(&log, "26-commands-log-trimmed-header");
+        // A next command pushes the whole earlier block out: its header goes with it.
+        log.beginCommand("seq 59", "default");
+        log.appendOutput(lines.left(lines.indexOf("60\n")), false);
+        log.endCommand(0);
+        QTRY_VERIFY(!log.hasPendingOutput());
+        QVERIFY2(log.toPlainText().contains("$ seq 59"), qPrintable(log.toPlainText().left(200)));
+        QVERIFY(!log.toPlainText().contains("$ seq 200"));
+    }
+
+    // Issue 12: a followed process of the sandbox's earlier run is not shown as if live.
+    void theFollowPanelIsClearedWhenTheSandboxStartsAgain()
+    {
+        pane_->startProcess(QJsonObject{{"command", "echo before-restart; sleep 60"}, {"sessionId", "default"}});
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->processLog()->toPlainText().contains("before-restart"), 5000);
+        QVERIFY(!pane_->followedProcess().isEmpty());
+        QCOMPARE(engine_.http().request("POST", "/v1/sandboxes/cmds/stop").status, 200);
+        pane_->setSandboxStatus("stopped");
+        QCOMPARE(engine_.http().request("POST", "/v1/sandboxes/cmds/start").status, 200);
+        pane_->setSandboxStatus("running");
+        QTRY_VERIFY(!pane_->processLog()->hasPendingOutput());
+        const QString followed = pane_->processLog()->toPlainText();
+        QVERIFY2(!followed.contains("before-restart"), qPrintable(followed));
+        QVERIFY2(followed.contains("earlier run"), qPrintable(followed));
+        QVERIFY(pane_->followedProcess().isEmpty());
+        QTest::qWait(300);
+        screenshot(pane_.get(), "27-commands-follow-after-restart");
     }
 
     void cleanupTestCase()

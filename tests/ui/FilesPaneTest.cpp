@@ -27,6 +27,7 @@
 #include <QTest>
 #include <QAction>
 #include <QInputDialog>
+#include <QLineEdit>
 #include <QTreeView>
 #include <QElapsedTimer>
 #include <QTimer>
@@ -438,6 +439,138 @@ private slots:
         triggerAction("New File…");
         QTRY_VERIFY_WITH_TIMEOUT(pane_->editors()->tabText(pane_->editors()->currentIndex()) == "created.txt", 5000);
         QTRY_VERIFY_WITH_TIMEOUT(model()->pathOf(pane_->tree()->currentIndex()) == "/workspace/created.txt", 5000);
+    }
+
+    // Issue 12: the path bar shows the selected item's folder; a typed path is revealed
+    // (folders listed as needed), a missing one is said inline.
+    void thePathBarShowsTheFolderAndRevealsTypedPaths()
+    {
+        http().requestJson("POST", "/v1/sandboxes/files/api/execute",
+                           {{"command", "mkdir -p /workspace/reveal/deeper && echo x > /workspace/reveal/deeper/target.txt"}});
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/reveal"), 2000);
+        QVERIFY(!pane_->tree()->isExpanded(model()->indexForPath("/workspace/reveal")));
+        QLineEdit *bar = pane_->pathBar();
+        pane_->tree()->setCurrentIndex(model()->indexForPath("/workspace/hello.txt"));
+        QCOMPARE(bar->text(), QString("/workspace"));
+        bar->setFocus();
+        bar->selectAll();
+        QTest::keyClicks(bar, "reveal/deeper/target.txt"); // relative to /workspace
+        QTest::keyClick(bar, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(model()->pathOf(pane_->tree()->currentIndex()),
+                                  QString("/workspace/reveal/deeper/target.txt"), 5000);
+        QVERIFY(pane_->tree()->isExpanded(model()->indexForPath("/workspace/reveal/deeper")));
+        QCOMPARE(pane_->tree()->selectionModel()->selectedRows().size(), 1);
+        QCOMPARE(bar->text(), QString("/workspace/reveal/deeper"));
+        QVERIFY(!pane_->pathMessage()->isVisible());
+
+        // A path that does not exist: a line below the bar, no dialog, the selection stays.
+        bar->selectAll();
+        QTest::keyClicks(bar, "/workspace/reveal/missing.txt");
+        QTest::keyClick(bar, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->pathMessage()->isVisible(), 5000);
+        QVERIFY2(pane_->pathMessage()->text().contains("/workspace/reveal/missing.txt does not exist"),
+                 qPrintable(pane_->pathMessage()->text()));
+        QVERIFY(!QApplication::activeModalWidget());
+        QCOMPARE(model()->pathOf(pane_->tree()->currentIndex()), QString("/workspace/reveal/deeper/target.txt"));
+        screenshot(pane_.get(), "17-files-path-bar-missing");
+        pane_->resize(800, 560);
+        QTest::qWait(200);
+        screenshot(pane_.get(), "17b-files-path-bar-800x560");
+        pane_->resize(1100, 650);
+        QTest::keyClick(bar, Qt::Key_Escape); // back to the current folder
+        QVERIFY(!pane_->pathMessage()->isVisible());
+        QCOMPARE(bar->text(), QString("/workspace/reveal/deeper"));
+        pane_->tree()->collapse(model()->indexForPath("/workspace/reveal"));
+    }
+
+    // Issue 12: several selected items are deleted after one question that names the count.
+    void severalSelectedItemsAreDeletedAfterOneQuestion()
+    {
+        http().requestJson("POST", "/v1/sandboxes/files/api/execute",
+                           {{"command", "cd /workspace && echo 1 > several-1.txt && echo 2 > several-2.txt && "
+                                        "mkdir -p several-dir && echo 3 > several-dir/inner.txt"}});
+        const QStringList paths = {"/workspace/several-1.txt", "/workspace/several-2.txt", "/workspace/several-dir"};
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(paths.begin(), paths.end(), [this](const QString &p) { return shown(p); }), 3000);
+        pane_->tree()->expand(model()->indexForPath("/workspace/several-dir"));
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/several-dir/inner.txt"), 3000);
+        QItemSelectionModel *selection = pane_->tree()->selectionModel();
+        selection->clear();
+        // The folder's own file too: it goes with the folder, and is not counted twice.
+        for (const QString &path : paths + QStringList{"/workspace/several-dir/inner.txt"})
+            selection->select(model()->indexForPath(path), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        auto answered = test::answerNextMessageBox(this, "Cancel", "18-files-delete-several");
+        triggerAction("Delete…");
+        QVERIFY(answered->seen); // the question is modal: answered before the action returns
+        QVERIFY2(answered->text.startsWith("Delete 3 items from the sandbox?"), qPrintable(answered->text));
+        for (const QString &path : paths)
+            QVERIFY2(answered->text.contains(path), qPrintable(answered->text)); // what they are
+        answered->buttons.sort();
+        QCOMPARE(answered->buttons, QStringList({"Cancel", "Delete"}));
+        QTest::qWait(300);
+        QVERIFY(std::all_of(paths.begin(), paths.end(), [this](const QString &p) { return shown(p); }));
+
+        answered = test::answerNextMessageBox(this, "Delete");
+        triggerAction("Delete…");
+        QVERIFY(answered->seen);
+        QTRY_VERIFY_WITH_TIMEOUT(std::none_of(paths.begin(), paths.end(), [this](const QString &p) { return shown(p); }), 3000);
+        QCOMPARE(api("exists", {{"path", "/workspace/several-dir"}}).value("exists", true), false);
+        QVERIFY2(!pane_->banner()->text().contains("Could not delete"), qPrintable(pane_->banner()->text()));
+    }
+
+    // Issue 12: several selected items download into one folder, asking before anything
+    // there is replaced; dragged out, they all go.
+    void severalSelectedItemsDownloadIntoAFolder()
+    {
+        http().requestJson("POST", "/v1/sandboxes/files/api/execute",
+                           {{"command", "cd /workspace && printf A-REMOTE > multi-a.txt && printf B-REMOTE > multi-b.txt && "
+                                        "mkdir -p multi-folder && printf INNER > multi-folder/inner.txt"}});
+        const QStringList paths = {"/workspace/multi-a.txt", "/workspace/multi-b.txt", "/workspace/multi-folder"};
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(paths.begin(), paths.end(), [this](const QString &p) { return shown(p); }), 3000);
+        QTemporaryDir target;
+        const auto localText = [&target](const QString &name) {
+            QFile file(target.filePath(name));
+            return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString("(missing)");
+        };
+        QFile existing(target.filePath("multi-a.txt"));
+        QVERIFY(existing.open(QIODevice::WriteOnly));
+        existing.write("A-LOCAL");
+        existing.close();
+
+        auto answered = test::answerNextMessageBox(this, "Cancel");
+        pane_->downloadInto(paths, target.path());
+        QVERIFY(answered->seen);
+        QVERIFY2(answered->text.contains(target.filePath("multi-a.txt") + " already exists"), qPrintable(answered->text));
+        answered->buttons.sort();
+        QCOMPARE(answered->buttons, QStringList({"Cancel", "Replace", "Skip Existing"}));
+        QTest::qWait(300);
+        QCOMPARE(localText("multi-b.txt"), QString("(missing)"));
+
+        answered = test::answerNextMessageBox(this, "Skip Existing");
+        pane_->downloadInto(paths, target.path());
+        QVERIFY(answered->seen);
+        QTRY_COMPARE_WITH_TIMEOUT(localText("multi-b.txt"), QString("B-REMOTE"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(localText("multi-folder/inner.txt"), QString("INNER"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->transfers()->activeCount() == 0, 5000);
+        QCOMPARE(localText("multi-a.txt"), QString("A-LOCAL"));
+
+        answered = test::answerNextMessageBox(this, "Replace");
+        pane_->downloadInto(paths, target.path());
+        QVERIFY2(answered->text.contains("3 items already exist"), qPrintable(answered->text));
+        QTRY_COMPARE_WITH_TIMEOUT(localText("multi-a.txt"), QString("A-REMOTE"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->transfers()->activeCount() == 0, 5000);
+        screenshot(pane_.get(), "19-files-downloaded-several");
+
+        // Dragged out together, files and the folder with what is in it.
+        QModelIndexList dragged;
+        for (const QString &path : paths)
+            dragged << model()->indexForPath(path);
+        std::unique_ptr<QMimeData> mime(model()->mimeData(dragged));
+        QVERIFY(mime && mime->hasUrls());
+        const QList<QUrl> urls = mime->urls();
+        QCOMPARE(urls.size(), 3);
+        QFile inner(urls.last().toLocalFile() + "/inner.txt");
+        QVERIFY2(inner.open(QIODevice::ReadOnly), qPrintable(inner.fileName()));
+        QCOMPARE(inner.readAll(), QByteArray("INNER"));
     }
 
     // A stopped sandbox's open files stay in view with their unsaved text.

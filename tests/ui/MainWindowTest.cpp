@@ -49,6 +49,8 @@
 #include <QMenuBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
+#include <QToolButton>
 #include <QTranslator>
 
 #include <Qsci/qsciscintilla.h>
@@ -177,6 +179,43 @@ private slots:
         QTRY_VERIFY(view->commands()->log()->toPlainText().contains("exit 0 ·"));
         screenshot(window_.get(), "03b-commands");
         view->setCurrentWidget(view->files());
+    }
+
+    // Issue 12: the toolbar names its actions beside their icons, so what is disabled reads
+    // at a glance; all of them fit from the smallest window size up.
+    void theToolbarNamesItsActionsAndShowsWhichAreDisabled()
+    {
+        auto *toolbar = window_->findChild<QToolBar *>("sandboxToolBar");
+        QVERIFY(toolbar);
+        QCOMPARE(toolbar->toolButtonStyle(), Qt::ToolButtonTextBesideIcon);
+        const auto buttonFor = [toolbar](const QString &text) -> QToolButton * {
+            for (QAction *action : toolbar->actions())
+                if (action->text().remove('&') == text)
+                    return qobject_cast<QToolButton *>(toolbar->widgetForAction(action));
+            return nullptr;
+        };
+        window_->selectSandbox("gui-made");
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf("gui-made"), QString("running"), 5000);
+        QToolButton *start = buttonFor("Start");
+        QToolButton *stop = buttonFor("Stop");
+        QVERIFY(start && stop && buttonFor("Settings…") && buttonFor("Destroy…") && buttonFor("New Sandbox…"));
+        QVERIFY(!start->isEnabled() && stop->isEnabled()); // running: it can be stopped, not started
+        const QSize before = window_->size();
+        for (const QSize size : {QSize(1600, 1000), QSize(800, 560)}) {
+            window_->resize(size);
+            QTest::qWait(300);
+            for (QAction *action : toolbar->actions()) {
+                if (action->isSeparator())
+                    continue;
+                QWidget *button = toolbar->widgetForAction(action);
+                // Shown with its name, not pushed into the overflow menu.
+                QVERIFY2(button && button->isVisible(), qPrintable(action->text()));
+                QVERIFY2(button->width() > button->fontMetrics().horizontalAdvance(action->iconText()),
+                         qPrintable(action->text()));
+            }
+            screenshot(window_.get(), QStringLiteral("09-toolbar-%1x%2").arg(size.width()).arg(size.height()));
+        }
+        window_->resize(before);
     }
 
     void sandboxesMadeElsewhereAppearAndVanishLive()

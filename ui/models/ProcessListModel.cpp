@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QDateTime>
+#include <QFont>
 #include <QLocale>
 #include <QRegularExpression>
 
@@ -48,7 +49,14 @@ QVariant ProcessListModel::data(const QModelIndex &index, int role) const
         return {};
     }
     if (role == Qt::ToolTipRole && index.column() == CommandColumn)
-        return process.value("command").toString();
+        return isBackground(process) ? process.value("command").toString()
+                                     : tr("%1\n(a streamed command, not a background process)")
+                                           .arg(process.value("command").toString());
+    if (role == Qt::FontRole && !isBackground(process)) {
+        QFont font;
+        font.setItalic(true); // streamed commands, when shown, look apart
+        return font;
+    }
     if (role == Qt::ToolTipRole && index.column() == IdColumn)
         return process.value("id").toString();
     if (role != Qt::DisplayRole)
@@ -95,9 +103,11 @@ QVariant ProcessListModel::headerData(int section, Qt::Orientation orientation, 
 
 void ProcessListModel::update(const QJsonArray &processes)
 {
+    listed_ = processes;
     std::vector<QJsonObject> fresh;
     for (const QJsonValue &value : processes)
-        fresh.push_back(value.toObject());
+        if (showsStreamed_ || isBackground(value.toObject()))
+            fresh.push_back(value.toObject());
     std::sort(fresh.begin(), fresh.end(), [](const QJsonObject &a, const QJsonObject &b) {
         return a.value("startTime").toString() > b.value("startTime").toString();
     });
@@ -118,6 +128,14 @@ void ProcessListModel::update(const QJsonArray &processes)
     beginResetModel();
     processes_ = std::move(fresh);
     endResetModel();
+}
+
+void ProcessListModel::setShowsStreamedCommands(bool show)
+{
+    if (show == showsStreamed_)
+        return;
+    showsStreamed_ = show;
+    update(listed_);
 }
 
 QString ProcessListModel::processId(int row) const

@@ -1,5 +1,7 @@
 // The background processes of one sandbox (GET /api/process/list), as a table:
-// process id, pid, command, status, exit code, start time.
+// process id, pid, command, status, exit code, start time. The records of streamed
+// execs ("background": false: sandbenchctl exec, the SDK's execStream) are listed only
+// when asked for.
 #pragma once
 
 #include <QAbstractTableModel>
@@ -24,6 +26,11 @@ public:
 
     // The "processes" array of the list answer; rows are updated in place, not reset.
     void update(const QJsonArray &processes);
+    // Whether streamed execs are listed along with the background processes (not by default).
+    void setShowsStreamedCommands(bool show);
+    bool showsStreamedCommands() const { return showsStreamed_; }
+    // Records without the field predate it: they are background processes.
+    static bool isBackground(const QJsonObject &process) { return process.value("background").toBool(true); }
     QString processId(int row) const;
     int rowOf(const QString &processId) const;
     // What the Process column shows: the end of a long generated id (the tooltip has it whole).
@@ -33,7 +40,9 @@ public:
     bool hasRunning() const;
 
 private:
-    std::vector<QJsonObject> processes_; // newest first
+    std::vector<QJsonObject> processes_; // newest first, the ones shown
+    QJsonArray listed_;                  // the whole last answer: the filter changes without asking again
+    bool showsStreamed_ = false;
 };
 
 } // namespace sandbench::ui

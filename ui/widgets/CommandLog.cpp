@@ -13,6 +13,7 @@
 #include <QShortcut>
 #include <QScrollBar>
 #include <QTextBlock>
+#include <QTextDocumentFragment>
 #include <QTextCursor>
 
 #include <algorithm>
@@ -55,8 +56,7 @@ CommandLog::CommandLog(QWidget *parent)
       stderrAnsi_(std::make_unique<AnsiText>(colored(QColor(0xcf, 0x22, 0x2e)))), trimmedNote_(new QLabel(this)),
       findField_(new QLineEdit(this))
 {
-    trimmedNote_->setText(tr("Earlier output was trimmed: the log keeps the last %1 lines.")
-                              .arg(QLocale().toString(kMaximumLines)));
+    setMaximumLines(kMaximumLines);
     trimmedNote_->setStyleSheet(QStringLiteral("background: #fff8c5; color: #633c01; padding: 2px 6px;"));
     trimmedNote_->hide();
     findField_->setPlaceholderText(tr("Find (Enter: next, Shift+Enter: previous)"));
@@ -75,7 +75,6 @@ CommandLog::CommandLog(QWidget *parent)
     find->setContext(Qt::WidgetWithChildrenShortcut);
     setReadOnly(true);
     setUndoRedoEnabled(false);
-    setMaximumBlockCount(kMaximumLines);
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setLineWrapMode(QPlainTextEdit::WidgetWidth);
     setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
@@ -85,13 +84,20 @@ CommandLog::CommandLog(QWidget *parent)
 
 CommandLog::~CommandLog() = default;
 
+void CommandLog::setMaximumLines(int lines)
+{
+    maximumLines_ = std::max(lines, 10);
+    trimmedNote_->setText(tr("Earlier output was trimmed: the log keeps the last %1 lines.")
+                              .arg(QLocale().toString(maximumLines_)));
+}
+
 void CommandLog::scrollToEndIfFollowing(bool following)
 {
     if (following)
         verticalScrollBar()->setValue(verticalScrollBar()->maximum());
 }
 
-void CommandLog::insertLine(const QString &text, const QTextCharFormat &format)
+void CommandLog::insertLine(const QString &text, const QTextCharFormat &format, int lineRole)
 {
     const bool following = verticalScrollBar()->value() >= verticalScrollBar()->maximum() - 4;
     QTextCursor cursor(document());
@@ -99,7 +105,9 @@ void CommandLog::insertLine(const QString &text, const QTextCharFormat &format)
     if (cursor.block().length() > 1)
         cursor.insertBlock(); // the line so far is not empty: start a new one
     cursor.insertText(text, format);
+    cursor.block().setUserState(lineRole);
     cursor.insertBlock(); // what follows starts on a line of its own
+    cursor.block().setUserState(-1);
     lineLength_ = 0;
     scrollToEndIfFollowing(following);
 }
@@ -111,7 +119,7 @@ void CommandLog::beginCommand(const QString &command, const QString &session)
         enqueue(Piece{Piece::Line, QString()}); // a blank line between two commands' blocks
     Piece header{Piece::Line, tr("$ %1    [%2, %3]").arg(command, session, QLocale().toString(QTime::currentTime(), "HH:mm:ss"))};
     header.format = colored(QColor(0x12, 0x48, 0x8b), true);
-    header.startsCommand = true;
+    header.lineRole = HeaderLine;
     enqueue(std::move(header));
 }
 
@@ -139,6 +147,7 @@ void CommandLog::endCommand(std::optional<int> exitCode, const QString &message)
         footer.text = tr("did not complete · %1 · %2").arg(message, durationText(elapsed));
         footer.format = colored(QColor(0x9a, 0x67, 0x00), true);
     }
+    footer.lineRole = FooterLine;
     enqueue(std::move(footer));
 }
 
@@ -191,11 +200,11 @@ void CommandLog::flush()
     while (!pending_.empty() && clock.elapsed() < kFlushMillis) {
         Piece &piece = pending_.front();
         if (piece.kind == Piece::Line) {
-            if (piece.startsCommand) {
+            if (piece.lineRole == HeaderLine) {
                 stdoutAnsi_->reset();
                 stderrAnsi_->reset();
             }
-            insertLine(piece.text, piece.format);
+            insertLine(piece.text, piece.format, piece.lineRole);
             pendingSize_ -= piece.text.size();
             pending_.pop_front();
             continue;
@@ -220,14 +229,66 @@ void CommandLog::flush()
         else
             piece.text.remove(0, take);
     }
-    if (!trimmed_ && document()->blockCount() >= kMaximumLines)
-        showTrimmedNote();
+    trimToMaximum();
     scrollToEndIfFollowing(following);
+}
+
+void CommandLog::trimToMaximum()
+{
+    QTextDocument *document = this->document();
+    const int excess = document->blockCount() - maximumLines_;
+    if (excess <= 0)
+        return;
+    // The header of the command whose block the cut goes into: the nearest header above
+    // the first kept line, unless a footer (the end of a block) comes first.
+    const auto headerAbove = [document](int firstKept) {
+        if (document->findBlockByNumber(firstKept).userState() == HeaderLine)
+            return QTextBlock(); // the cut falls between two blocks
+        for (QTextBlock block = document->findBlockByNumber(firstKept - 1); block.isValid(); block = block.previous()) {
+            if (block.userState() == HeaderLine)
+                return block;
+            if (block.userState() == FooterLine)
+                break;
+        }
+        return QTextBlock();
+    };
+    int firstKept = excess;
+    QTextBlock header = headerAbove(firstKept);
+    if (header.isValid()) {
+        firstKept += 2; // room for the header and the line that says output was trimmed
+        header = headerAbove(firstKept);
+    }
+    QTextCursor cursor(document);
+    cursor.beginEditBlock();
+    QTextDocumentFragment headerLine;
+    if (header.isValid()) {
+        QTextCursor select(header);
+        select.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+        headerLine = select.selection();
+    }
+    const QTextBlock kept = document->findBlockByNumber(firstKept);
+    const int keptRole = kept.userState();
+    cursor.setPosition(kept.position(), QTextCursor::KeepAnchor);
+    cursor.removeSelectedText();
+    if (header.isValid()) {
+        // Never a command's output without its command: its header goes on top again.
+        cursor.movePosition(QTextCursor::Start);
+        cursor.insertFragment(headerLine);
+        cursor.insertBlock();
+        cursor.insertText(tr("[… earlier output of this command was trimmed …]"), colored(QColor(0x8c, 0x95, 0x9f)));
+        cursor.insertBlock();
+        document->firstBlock().setUserState(HeaderLine);
+        document->firstBlock().next().setUserState(TrimmedLine);
+        document->firstBlock().next().next().setUserState(keptRole);
+    }
+    cursor.endEditBlock();
+    if (!trimmed_)
+        showTrimmedNote();
 }
 
 void CommandLog::showTrimmedNote()
 {
-    // The document drops its first lines from now on (maximumBlockCount): never silently.
+    // The document drops its first lines from now on: never silently.
     trimmed_ = true;
     trimmedNote_->show();
     placeOverlays();

@@ -4,8 +4,9 @@
 // batches from a bounded queue, so a flood neither freezes the window nor
 // grows memory: when the queue is full the oldest queued output is skipped,
 // and the log says how much. The document keeps the last 20 000 lines; once it
-// has dropped any, a note above the text says so. Ctrl+F finds; the context menu
-// also clears.
+// has dropped any, a note above the text says so, and a command whose first
+// lines were dropped keeps its header line on top. Ctrl+F finds; the context
+// menu also clears.
 #pragma once
 
 #include <QDateTime>
@@ -40,6 +41,9 @@ public:
     bool hasPendingOutput() const { return !pending_.empty(); }
     // Whether earlier lines were dropped to keep the last kMaximumLines (the note shows).
     bool isTrimmed() const { return trimmed_; }
+    // How many lines the log keeps (kMaximumLines unless changed, e.g. by a test).
+    void setMaximumLines(int lines);
+    int maximumLines() const { return maximumLines_; }
 
     // Empties the log (and what waits to be shown).
     void clearLog();
@@ -71,13 +75,16 @@ private:
         bool isStderr = false;
         QTextCharFormat format;
         qint64 skipped = 0;
-        bool startsCommand = false; // a header: the ANSI state starts afresh
+        int lineRole = -1; // a LineRole for lines of the log's own
     };
+    // Kept in the blocks' user state, so trimming finds the header of a command it cuts into.
+    enum LineRole { HeaderLine = 1, FooterLine, TrimmedLine };
     void enqueue(Piece piece);
     void dropOldestOutput();
     void flush();
     void insertFormatted(const QString &text, bool isStderr);
-    void insertLine(const QString &text, const QTextCharFormat &format);
+    void insertLine(const QString &text, const QTextCharFormat &format, int lineRole = -1);
+    void trimToMaximum();
     void scrollToEndIfFollowing(bool following);
     void showTrimmedNote();
     void placeOverlays();
@@ -90,6 +97,7 @@ private:
     QElapsedTimer running_;
     std::unique_ptr<AnsiText> stdoutAnsi_;
     std::unique_ptr<AnsiText> stderrAnsi_;
+    int maximumLines_ = kMaximumLines;
     bool trimmed_ = false;
     QLabel *trimmedNote_;
     QLineEdit *findField_;

@@ -98,7 +98,9 @@ void MainWindow::createActions()
     stopAction_ = sandboxMenu->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), this,
                                          [this] { stopSandbox(selectedSandbox()); });
     stopAction_->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_R);
-    settingsAction_ = sandboxMenu->addAction(tr("S&ettings…"), this, [this] {
+    settingsAction_ = sandboxMenu->addAction(QIcon::fromTheme("document-properties",
+                                                              style()->standardIcon(QStyle::SP_FileDialogDetailedView)),
+                                             tr("S&ettings…"), this, [this] {
         if (const QString id = selectedSandbox(); !id.isEmpty())
             showSettingsDialog(model_->sandbox(id));
     });
@@ -128,16 +130,26 @@ void MainWindow::createActions()
 
 void MainWindow::createLayout()
 {
-    // Left: toolbar, error banner, and the list (or its empty state).
-    auto *left = new QWidget(this);
-    auto *toolbar = new QToolBar(tr("Sandboxes"), left);
+    // Across the window: the sandbox actions, named beside their icons, so what is enabled
+    // reads at a glance (a window too narrow for them moves the last ones into the toolbar's
+    // overflow menu).
+    auto *toolbar = addToolBar(tr("Sandbox"));
+    toolbar->setObjectName("sandboxToolBar");
+    toolbar->setMovable(false);
+    toolbar->setFloatable(false);
+    toolbar->toggleViewAction()->setEnabled(false); // no context menu that hides it for good
     toolbar->setIconSize(QSize(16, 16));
-    toolbar->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolbar->addAction(newAction_);
     toolbar->addSeparator();
     toolbar->addAction(startAction_);
     toolbar->addAction(stopAction_);
+    toolbar->addAction(settingsAction_);
+    toolbar->addSeparator();
     toolbar->addAction(destroyAction_);
+
+    // Left: error banner and the list (or its empty state).
+    auto *left = new QWidget(this);
     banner_ = new MessageBanner(left);
     list_ = new QListView(left);
     list_->setModel(model_);
@@ -163,7 +175,6 @@ void MainWindow::createLayout()
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->setSpacing(4);
-    leftLayout->addWidget(toolbar);
     leftLayout->addWidget(banner_);
     leftLayout->addWidget(emptyOrList_, 1);
 

@@ -9,6 +9,7 @@
 #include "widgets/Remembered.h"
 #include "widgets/Confirm.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -39,7 +40,8 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     : SandboxPane(client, sandboxId, tr("This sandbox is not running. Start it to run commands."), parent),
       api_(client, sandboxId), banner_(banner()), sessions_(new QComboBox(this)), log_(new CommandLog(this)),
       commandLine_(new QLineEdit(this)), runButton_(new QPushButton(tr("Run"), this)),
-      processes_(new ProcessListModel(this)), processTable_(new QTableView(this)), processLog_(new CommandLog(this)),
+      processes_(new ProcessListModel(this)), processTable_(new QTableView(this)),
+      showStreamed_(new QCheckBox(tr("Show streamed commands"), this)), processLog_(new CommandLog(this)),
       processPoll_(new QTimer(this))
 {
     // Sessions.
@@ -123,7 +125,16 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     auto *processLayout = new QVBoxLayout(processSide);
     processLayout->setContentsMargins(0, 0, 0, 0);
     processLayout->setSpacing(2);
-    processLayout->addWidget(new QLabel(tr("Background processes"), this));
+    // Commands streamed by sandbenchctl exec or an SDK's execStream leave a process record
+    // too; they are not background processes, so they are listed only on request.
+    showStreamed_->setToolTip(tr("Also list the commands streamed by sandbenchctl exec or an SDK's execStream "
+                                 "(shown in italics); they are not background processes"));
+    connect(showStreamed_, &QCheckBox::toggled, processes_, &ProcessListModel::setShowsStreamedCommands);
+    auto *processTitleRow = new QHBoxLayout;
+    processTitleRow->addWidget(new QLabel(tr("Background processes"), this));
+    processTitleRow->addStretch();
+    processTitleRow->addWidget(showStreamed_);
+    processLayout->addLayout(processTitleRow);
     processLayout->addWidget(processBar);
     processLayout->addWidget(processTable_, 1);
     processLog_->setPlaceholderText(tr("Double-click a process to follow its output here."));
@@ -169,6 +180,27 @@ bool CommandsPane::isRunning() const
 void CommandsPane::sandboxStarted()
 {
     refreshSessions();
+    refreshProcesses();
+    if (followedProcess_.isEmpty())
+        return;
+    // The followed process belonged to the sandbox's earlier run: its output is history,
+    // not something that goes on.
+    const QString earlier = followedProcess_;
+    stopFollowing();
+    processLog_->clearLog();
+    processLog_->appendNote(tr("The sandbox started again: %1 belonged to its earlier run. Double-click a process "
+                               "to follow it.")
+                                .arg(ProcessListModel::shortProcessId(earlier)));
+}
+
+void CommandsPane::stopFollowing()
+{
+    if (following_) {
+        following_->close();
+        following_->deleteLater();
+    }
+    following_ = nullptr;
+    followedProcess_.clear();
 }
 
 void CommandsPane::showEvent(QShowEvent *event)
@@ -384,12 +416,9 @@ void CommandsPane::followProcess(const QString &processId)
 {
     if (processId.isEmpty())
         return;
-    if (following_) {
-        following_->close();
-        following_->deleteLater();
-    }
+    stopFollowing();
     followedProcess_ = processId;
-    processLog_->clear();
+    processLog_->clearLog();
     processLog_->appendNote(tr("Output of %1:").arg(processId));
     following_ = api_.processOutput(processId, this);
     EventStream *stream = following_;

@@ -8,6 +8,7 @@
 
 #include <QPointer>
 
+class QCheckBox;
 class QComboBox;
 class QLineEdit;
 class QPushButton;
@@ -46,6 +47,8 @@ public:
     QLineEdit *commandLine() const { return commandLine_; }
     QPushButton *runButton() const { return runButton_; }
     QTableView *processTable() const { return processTable_; }
+    QCheckBox *showStreamedCommands() const { return showStreamed_; }
+    QString followedProcess() const { return followedProcess_; }
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -60,6 +63,7 @@ private:
     void showStartProcessDialog();
     QString selectedProcess() const;
     void remember(const QString &command);
+    void stopFollowing();
 
     SandboxApi api_;
     MessageBanner *banner_; // the pane's (SandboxPane::banner)
@@ -70,6 +74,7 @@ private:
     QPointer<EventStream> running_;
     ProcessListModel *processes_;
     QTableView *processTable_;
+    QCheckBox *showStreamed_;
     CommandLog *processLog_;
     QPointer<EventStream> following_;
     QString followedProcess_;

@@ -11,6 +11,7 @@
 #include "widgets/Remembered.h"
 
 #include <QEvent>
+#include <QKeyEvent>
 #include <QAction>
 #include <QDir>
 #include <QDirIterator>
@@ -19,6 +20,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSplitter>
@@ -31,6 +33,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace sandbench::ui {
 
 namespace {
@@ -38,6 +42,17 @@ namespace {
 QString fileName(const QString &path)
 {
     return path.mid(path.lastIndexOf('/') + 1);
+}
+
+// Paths whose folder is not among them too (a folder's delete or download takes its contents).
+QStringList withoutNested(const QStringList &paths)
+{
+    QStringList outer;
+    for (const QString &path : paths)
+        if (std::none_of(paths.begin(), paths.end(),
+                         [&](const QString &other) { return path.startsWith(other + '/'); }))
+            outer << path;
+    return outer;
 }
 
 QString shellQuote(const QString &text)
@@ -81,20 +96,27 @@ private:
     void fetch() const
     {
         QDir().mkpath(stagingDir_);
-        int pending = 0;
-        QEventLoop loop;
+        // Shared: a listing that answers after the wait gave up finds it still there.
+        auto listings = std::make_shared<int>(0);
         for (const QString &path : paths_) {
             const QString local = stagingDir_ + '/' + fileName(path);
-            if (pane_->model()->isDirectory(pane_->model()->indexForPath(path)))
-                continue; // folders are downloaded with Download…, not by dragging
-            ++pending;
-            pane_->download(path, local);
+            if (pane_->model()->isDirectory(pane_->model()->indexForPath(path))) {
+                ++*listings;
+                pane_->downloadFolder(path, local, [listings] { --*listings; });
+            } else {
+                pane_->download(path, local);
+            }
             urls_ << QUrl::fromLocalFile(local);
         }
-        if (pending == 0)
-            return;
-        // Each download reports through the transfer list; wait for all of them.
-        QObject::connect(pane_->transfers(), &TransferList::allFinished, &loop, &QEventLoop::quit);
+        // Each download reports through the transfer list; wait until every folder is listed
+        // and every transfer has ended.
+        QEventLoop loop;
+        QTimer check;
+        QObject::connect(&check, &QTimer::timeout, &loop, [this, listings, &loop] {
+            if (!pane_ || (*listings == 0 && pane_->transfers()->activeCount() == 0))
+                loop.quit();
+        });
+        check.start(20);
         QTimer::singleShot(std::chrono::minutes(10), &loop, &QEventLoop::quit);
         loop.exec();
     }
@@ -108,7 +130,8 @@ private:
 FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
     : SandboxPane(client, sandboxId, tr("This sandbox is not running. Start it to browse its files."), parent),
       client_(client), sandbox_(sandboxId), api_(client, sandboxId), model_(new FileTreeModel(client, this)), treeSide_(new QWidget(this)),
-      tree_(new QTreeView(this)), banner_(SandboxPane::banner()), transfers_(new TransferList(this)),
+      tree_(new QTreeView(this)), pathBar_(new QLineEdit(this)), pathMessage_(new QLabel(this)),
+      banner_(SandboxPane::banner()), transfers_(new TransferList(this)),
       editorArea_(new QStackedWidget(this)), editors_(new QTabWidget(this))
 {
     tree_->setModel(model_);
@@ -150,6 +173,8 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     treeLayout->setContentsMargins(0, 0, 0, 0);
     treeLayout->setSpacing(2);
     treeLayout->addWidget(toolbar);
+    treeLayout->addWidget(pathBar_);
+    treeLayout->addWidget(pathMessage_);
     treeLayout->addWidget(banner_);
     treeLayout->addWidget(tree_, 1);
     treeLayout->addWidget(transfers_);
@@ -171,6 +196,25 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
 
     createActions();
     toolbar->addActions(actions());
+
+    // The path bar: the current folder, and a way to go to a path by typing it.
+    pathBar_->setAccessibleName(tr("Path"));
+    pathBar_->setPlaceholderText(tr("Path of a file or folder (Enter shows it)"));
+    pathBar_->setToolTip(tr("The folder of the selected item. Type a path, absolute or within /workspace, and "
+                            "press Enter to show it in the tree; Esc goes back."));
+    pathBar_->setClearButtonEnabled(true);
+    pathBar_->installEventFilter(this);
+    pathMessage_->setWordWrap(true);
+    pathMessage_->setStyleSheet(QStringLiteral("color: #cf222e; padding: 0 4px;"));
+    pathMessage_->hide();
+    connect(pathBar_, &QLineEdit::returnPressed, this, [this] { revealPath(pathBar_->text()); });
+    connect(pathBar_, &QLineEdit::textEdited, pathMessage_, &QLabel::hide);
+    connect(tree_->selectionModel(), &QItemSelectionModel::currentChanged, this, &FilesPane::updatePathBar);
+    connect(model_, &QAbstractItemModel::modelReset, this, &FilesPane::updatePathBar);
+    connect(model_, &FileTreeModel::directoryLoaded, this, [this](const QString &path) {
+        if (path == model_->rootPath())
+            updatePathBar();
+    });
 
     connect(tree_, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
         if (!model_->isDirectory(index))
@@ -260,6 +304,12 @@ bool FilesPane::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == tree_->viewport() && event->type() == QEvent::Resize)
         fitColumns();
+    if (watched == pathBar_ && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape) {
+        updatePathBar(); // back to the current folder
+        pathMessage_->hide();
+        return true;
+    }
     return SandboxPane::eventFilter(watched, event);
 }
 
@@ -282,6 +332,7 @@ void FilesPane::updateLiveState()
     const bool running = sandboxRunning();
     const bool keepEditors = !running && keepsContentWhenStopped();
     tree_->setEnabled(running);
+    pathBar_->setEnabled(running);
     for (QAction *action : actions())
         action->setEnabled(running);
     if (keepEditors) {
@@ -331,6 +382,86 @@ void FilesPane::closeWatch()
     watch_->close();
     watch_->deleteLater();
     watch_ = nullptr;
+}
+
+void FilesPane::updatePathBar()
+{
+    const QModelIndex current = tree_->currentIndex();
+    pathBar_->setText(current.isValid() ? model_->directoryFor(current) : model_->rootPath());
+}
+
+void FilesPane::showPathMessage(const QString &text)
+{
+    pathMessage_->setText(text);
+    pathMessage_->show();
+}
+
+void FilesPane::revealPath(const QString &typed)
+{
+    const QString root = model_->rootPath();
+    QString path = typed.trimmed();
+    if (path.isEmpty() || root.isEmpty())
+        return;
+    if (!path.startsWith('/'))
+        path = root + '/' + path; // relative to the tree's root
+    path = QDir::cleanPath(path);
+    pathMessage_->hide();
+    const quint64 generation = ++revealGeneration_;
+    if (path != root && !path.startsWith(root + '/')) {
+        showPathMessage(tr("Only %1 and what is in it shows here.").arg(root));
+        return;
+    }
+    api_.exists(path, this, [this, path, generation](const ApiResult &result) {
+        if (generation != revealGeneration_)
+            return;
+        if (!result.ok())
+            showPathMessage(tr("Could not check %1: %2").arg(path, result.errorMessage));
+        else if (!result.body.value("exists").toBool())
+            showPathMessage(tr("%1 does not exist.").arg(path));
+        else
+            expandTowards(path, generation, 0);
+    });
+}
+
+void FilesPane::expandTowards(const QString &path, quint64 generation, int attempt)
+{
+    if (generation != revealGeneration_)
+        return;
+    if (path == model_->rootPath()) {
+        tree_->setCurrentIndex({});
+        updatePathBar();
+        return;
+    }
+    if (const QModelIndex target = model_->indexForPath(path); target.isValid()) {
+        for (QModelIndex folder = target.parent(); folder.isValid(); folder = folder.parent())
+            tree_->expand(folder);
+        tree_->selectionModel()->setCurrentIndex(target, QItemSelectionModel::ClearAndSelect |
+                                                             QItemSelectionModel::Rows);
+        tree_->scrollTo(target);
+        return;
+    }
+    // A folder on the way is not listed yet (or not since the item appeared): the deepest
+    // one shown is listed, and then the next step is taken.
+    QString folder = path.left(path.lastIndexOf('/'));
+    while (folder != model_->rootPath() && !model_->indexForPath(folder).isValid())
+        folder = folder.left(folder.lastIndexOf('/'));
+    if (attempt > 2 * path.count('/') + 4) { // listed, and still not there: gone meanwhile
+        showPathMessage(tr("%1 does not exist.").arg(path));
+        return;
+    }
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(model_, &FileTreeModel::directoryLoaded, this,
+                          [this, connection, folder, path, generation, attempt](const QString &loaded) {
+        if (loaded != folder)
+            return;
+        disconnect(*connection);
+        expandTowards(path, generation, attempt + 1);
+    });
+    const QModelIndex folderIndex = model_->indexForPath(folder);
+    if (model_->canFetchMore(folderIndex))
+        model_->fetchMore(folderIndex);
+    else
+        model_->refreshDirectory(folder);
 }
 
 QStringList FilesPane::selectedPaths() const
@@ -488,12 +619,17 @@ void FilesPane::newFolder()
 
 void FilesPane::deleteSelected()
 {
-    const QStringList paths = selectedPaths();
+    const QStringList paths = withoutNested(selectedPaths());
     if (paths.isEmpty())
         return;
     const QString what = paths.size() == 1 ? paths.first() : tr("%n items", nullptr, static_cast<int>(paths.size()));
+    // Several: one question, with the count, and what they are in the details.
+    QStringList named = paths.size() == 1 ? QStringList() : paths.mid(0, 8);
+    if (paths.size() > named.size() && !named.isEmpty())
+        named << QStringLiteral("…");
+    named << tr("This cannot be undone.");
     if (!confirmAction(this, tr("Delete"), tr("Delete %1 from the sandbox?").arg(what), tr("Delete"),
-                       tr("This cannot be undone.")))
+                       named.join('\n')))
         return;
     for (const QString &path : paths) {
         // deleteFile refuses directories (as the protocol says): those go with rm -rf.
@@ -592,31 +728,54 @@ void FilesPane::downloadSelected()
         return;
     }
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Download Into"), QDir::homePath());
-    if (folder.isEmpty())
-        return;
-    for (const QString &path : paths) {
-        if (!model_->isDirectory(model_->indexForPath(path))) {
-            download(path, folder + '/' + fileName(path));
-            continue;
-        }
-        // A folder: list it whole, then fetch every file below it.
-        api_.listFiles(path, true, this, [this, path, folder](const ApiResult &result) {
-            if (!result.ok()) {
-                banner_->showError(tr("Could not list %1: %2").arg(path, result.errorMessage));
-                return;
-            }
-            const QString base = folder + '/' + fileName(path);
-            QDir().mkpath(base);
+    if (!folder.isEmpty())
+        downloadInto(paths, folder);
+}
+
+void FilesPane::downloadInto(const QStringList &remotePaths, const QString &localFolder)
+{
+    QStringList chosen = withoutNested(remotePaths);
+    const auto localFor = [&localFolder](const QString &remote) { return localFolder + '/' + fileName(remote); };
+    QStringList existing;
+    for (const QString &remote : chosen)
+        if (QFileInfo::exists(localFor(remote)))
+            existing << localFor(remote);
+    if (!existing.isEmpty()) {
+        const ReplaceChoice choice = askReplace(this, existing, existing.size() < chosen.size());
+        if (choice == ReplaceChoice::Cancel)
+            return;
+        if (choice == ReplaceChoice::Skip)
+            chosen.removeIf([&](const QString &remote) { return existing.contains(localFor(remote)); });
+    }
+    for (const QString &remote : chosen) {
+        if (const QModelIndex index = model_->indexForPath(remote); index.isValid() && model_->isDirectory(index))
+            downloadFolder(remote, localFor(remote));
+        else
+            download(remote, localFor(remote));
+    }
+}
+
+void FilesPane::downloadFolder(const QString &remoteFolder, const QString &localFolder, std::function<void()> listed)
+{
+    // Listed whole, then every file below it fetched.
+    api_.listFiles(remoteFolder, true, this,
+                   [this, remoteFolder, localFolder, listed = std::move(listed)](const ApiResult &result) {
+        if (!result.ok()) {
+            banner_->showError(tr("Could not list %1: %2").arg(remoteFolder, result.errorMessage));
+        } else {
+            QDir().mkpath(localFolder);
             for (const QJsonValue &value : result.body.value("files").toArray()) {
                 const QJsonObject file = value.toObject();
-                const QString local = base + '/' + file.value("relativePath").toString();
+                const QString local = localFolder + '/' + file.value("relativePath").toString();
                 if (file.value("type").toString() == "directory")
                     QDir().mkpath(local);
                 else if (file.value("type").toString() == "file" && QDir().mkpath(QFileInfo(local).path()))
                     download(file.value("absolutePath").toString(), local);
             }
-        });
-    }
+        }
+        if (listed)
+            listed();
+    });
 }
 
 QMimeData *FilesPane::dragOut(const QStringList &paths)

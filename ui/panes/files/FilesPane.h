@@ -15,6 +15,7 @@
 
 class QAction;
 class QLabel;
+class QLineEdit;
 class QMimeData;
 class QStackedWidget;
 class QTabWidget;
@@ -50,6 +51,16 @@ public:
     // Existing names there are replaced only when the user agrees (Replace, Skip Existing).
     void upload(const QStringList &localPaths, const QString &targetDirectory);
     void download(const QString &remotePath, const QString &localPath);
+    // Downloads sandbox files and folders (with everything in them) into a local folder;
+    // what exists there already is replaced only when the user agrees (Replace, Skip Existing).
+    void downloadInto(const QStringList &remotePaths, const QString &localFolder);
+    // A folder, with every file below it, into localFolder; listed() runs once it is listed.
+    void downloadFolder(const QString &remoteFolder, const QString &localFolder, std::function<void()> listed = {});
+    // Expands the tree down to path (listing folders as needed) and selects it; a path that
+    // does not exist is said below the path bar.
+    void revealPath(const QString &path);
+    QLineEdit *pathBar() const { return pathBar_; }
+    QLabel *pathMessage() const { return pathMessage_; }
 
 protected:
     void updateLiveState() override;
@@ -67,6 +78,9 @@ private:
     void uploadWithDialog();
     void downloadSelected();
     QStringList selectedPaths() const;
+    void updatePathBar();
+    void showPathMessage(const QString &text);
+    void expandTowards(const QString &path, quint64 generation, int attempt);
     FileEditor *editorFor(const QString &path) const;
     bool closeEditor(int tab);
     QMimeData *dragOut(const QStringList &paths);
@@ -86,6 +100,9 @@ private:
     bool stoppedNoticeShown_ = false; // the banner says the sandbox is not running
     QWidget *treeSide_;
     QTreeView *tree_;
+    QLineEdit *pathBar_;
+    QLabel *pathMessage_;    // below the path bar: a typed path that cannot be shown
+    quint64 revealGeneration_ = 0; // a newer typed path replaces the one being revealed
     MessageBanner *banner_;
     TransferList *transfers_;
     QStackedWidget *editorArea_;
