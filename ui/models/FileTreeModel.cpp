@@ -6,6 +6,7 @@
 #include <QFont>
 #include <QLocale>
 #include <QMimeData>
+#include <QPointer>
 #include <QMimeDatabase>
 #include <QUrl>
 
@@ -51,12 +52,51 @@ QString joinPath(const QString &directory, const QString &name)
     return directory.endsWith('/') ? directory + name : directory + '/' + name;
 }
 
-// Directories first, then by name as people sort (case-insensitive, numbers by value).
+bool isAsciiDigit(QChar c)
+{
+    return c >= u'0' && c <= u'9';
+}
+
+// Names as people sort them: runs of digits by value (file_2 before file_10), the rest
+// without case. Locale-independent, so the order is the same on every machine.
+int naturalCompare(QStringView a, QStringView b)
+{
+    qsizetype i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (isAsciiDigit(a[i]) && isAsciiDigit(b[j])) {
+            while (i < a.size() - 1 && a[i] == u'0' && isAsciiDigit(a[i + 1]))
+                ++i; // leading zeros do not count
+            while (j < b.size() - 1 && b[j] == u'0' && isAsciiDigit(b[j + 1]))
+                ++j;
+            qsizetype endA = i, endB = j;
+            while (endA < a.size() && isAsciiDigit(a[endA]))
+                ++endA;
+            while (endB < b.size() && isAsciiDigit(b[endB]))
+                ++endB;
+            if (endA - i != endB - j)
+                return endA - i < endB - j ? -1 : 1; // fewer digits: the smaller number
+            if (const int order = a.sliced(i, endA - i).compare(b.sliced(j, endB - j)))
+                return order;
+            i = endA;
+            j = endB;
+            continue;
+        }
+        const char32_t left = a[i].toCaseFolded().unicode(), right = b[j].toCaseFolded().unicode();
+        if (left != right)
+            return left < right ? -1 : 1;
+        ++i;
+        ++j;
+    }
+    const qsizetype restA = a.size() - i, restB = b.size() - j;
+    return restA == restB ? 0 : restA < restB ? -1 : 1;
+}
+
+// Directories first, then by name as people sort (naturalCompare; ties by exact name).
 bool sortsBefore(bool aIsDirectory, const QString &aName, bool bIsDirectory, const QString &bName)
 {
     if (aIsDirectory != bIsDirectory)
         return aIsDirectory;
-    const int order = QString::compare(aName, bName, Qt::CaseInsensitive);
+    const int order = naturalCompare(aName, bName);
     return order != 0 ? order < 0 : aName < bName;
 }
 
@@ -352,7 +392,7 @@ void FileTreeModel::list(Node *directory)
     directory->loading = true;
     const QString path = directory->path;
     const quint64 generation = generation_;
-    SandboxApi(client_, sandbox_).listFiles(path, false, this, [this, path, generation](const ApiResult &result) {
+    auto answer = [this, path, generation](const ApiResult &result) {
         if (generation != generation_)
             return;
         Node *node = nodeForPath(path); // it may have gone meanwhile
@@ -366,7 +406,14 @@ void FileTreeModel::list(Node *directory)
         }
         applyListing(node, result.body.value("files").toArray());
         emit directoryLoaded(path);
-    });
+    };
+    if (lister_)
+        lister_(path, [self = QPointer<FileTreeModel>(this), answer](const ApiResult &result) {
+            if (self)
+                answer(result);
+        });
+    else
+        SandboxApi(client_, sandbox_).listFiles(path, false, this, answer);
 }
 
 void FileTreeModel::applyListing(Node *directory, const QJsonArray &files)

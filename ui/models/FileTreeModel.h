@@ -19,6 +19,7 @@
 namespace sandbench::ui {
 
 class EngineClient;
+struct ApiResult;
 
 class FileTreeModel : public QAbstractItemModel {
     Q_OBJECT
@@ -77,6 +78,11 @@ public:
     using MimeFactory = std::function<QMimeData *(const QStringList &paths)>;
     void setMimeFactory(MimeFactory factory) { mimeFactory_ = std::move(factory); }
 
+    // Where listings come from: the sandbox's /api/list-files unless set (a test answers
+    // from memory). answer may be called later, on this thread.
+    using Lister = std::function<void(const QString &path, std::function<void(const ApiResult &)> answer)>;
+    void setLister(Lister lister) { lister_ = std::move(lister); }
+
     // Whether the root's first listing has arrived (an empty tree is then an empty workspace).
     bool isRootListed() const;
 
@@ -115,6 +121,7 @@ private:
     QTimer refreshTimer_;
     QHash<quint32, QString> movedFrom_; // move cookie -> source path
     MimeFactory mimeFactory_;
+    Lister lister_;
 };
 
 } // namespace sandbench::ui
