@@ -9,6 +9,7 @@
 #include "models/SandboxListModel.h"
 #include "widgets/Confirm.h"
 #include "widgets/MessageBanner.h"
+#include "models/ProcessListModel.h"
 #include "window/MainWindow.h"
 #include "window/NewSandboxDialog.h"
 #include "window/SandboxView.h"
@@ -616,6 +617,10 @@ private slots:
                 QTest::qWait(400);
                 screenshot(window_.get(), QStringLiteral("30-pane-%1-%2").arg(pane + 1).arg(suffix));
             }
+            // The process table gives its room to the command, even at the smallest size.
+            for (auto *table : view->findChildren<QTableView *>())
+                if (table->accessibleName() == "Background processes")
+                    QVERIFY2(table->columnWidth(ui::ProcessListModel::CommandColumn) >= 90, qPrintable(suffix));
         }
         QTRY_VERIFY(view->files()->model()->indexForPath("/workspace/a-rather-long-file-name.py").isValid());
         window_->resize(before);

@@ -95,6 +95,7 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     processTable_->horizontalHeader()->resizeSection(ProcessListModel::IdColumn, 110);
     processTable_->verticalHeader()->setDefaultSectionSize(processTable_->fontMetrics().height() + 6); // compact rows
     processTable_->setAccessibleName(tr("Background processes"));
+    processTable_->viewport()->installEventFilter(this); // narrow: the command keeps the room
     auto *processBar = new QToolBar(this);
     processBar->setIconSize(QSize(16, 16));
     processBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -229,6 +230,12 @@ QString CommandsPane::currentSession() const
 
 bool CommandsPane::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == processTable_->viewport() && event->type() == QEvent::Resize) {
+        // The command comes first: on a narrow table the start time, then the pid, make room.
+        const int width = processTable_->viewport()->width();
+        processTable_->setColumnHidden(ProcessListModel::StartedColumn, width < 560);
+        processTable_->setColumnHidden(ProcessListModel::PidColumn, width < 440);
+    }
     if (watched != commandLine_ || event->type() != QEvent::KeyPress)
         return QWidget::eventFilter(watched, event);
     const auto *keyEvent = static_cast<QKeyEvent *>(event);
