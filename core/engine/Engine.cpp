@@ -72,6 +72,27 @@ Json sandboxReply(const Sandbox &sandbox)
     return {{"sandbox", sandbox.publicView()}};
 }
 
+// "?query" without one parameter (the ticket goes no further than the engine); empty when nothing is left.
+std::string queryWithout(std::string_view query, std::string_view name)
+{
+    std::string kept;
+    for (std::size_t start = 0; start <= query.size();) {
+        std::size_t end = query.find('&', start);
+        if (end == std::string_view::npos)
+            end = query.size();
+        const std::string_view pair = query.substr(start, end - start);
+        if (!pair.empty() && pair.substr(0, pair.find('=')) != name)
+            kept += (kept.empty() ? "?" : "&") + std::string(pair);
+        start = end + 1;
+    }
+    return kept;
+}
+
+Json ticketReply(const std::string &ticket)
+{
+    return {{"ticket", ticket}, {"expiresInSeconds", 30}};
+}
+
 // A stopped or unknown sandbox starts on demand, as the SDK expects, unless the client says
 // "X-Sandbench-Autostart: no" (the GUI does, so a Stop sticks while its panes are open).
 bool autostartOf(const http::Request &request)
@@ -170,7 +191,7 @@ void Engine::start()
     system::writeFileAtomic(engineFile(), engineInfo.dump() + "\n", 0600);
 }
 
-http::ServerOptions Engine::serverOptions() const
+http::ServerOptions Engine::serverOptions()
 {
     http::ServerOptions options;
     options.bodyLimit = options_.bodyLimit;
@@ -205,13 +226,47 @@ void Engine::shutdown(bool stopSandboxes)
     sandboxes_.shutdown(stopSandboxes);
 }
 
-void Engine::authorize(const bhttp::request_header<> &header) const
+void Engine::authorize(const bhttp::request_header<> &header)
 {
     if (!isLoopbackHost(header[bhttp::field::host]))
         throw ApiError("FORBIDDEN_HOST", "Requests must address the engine by a loopback host name");
     const auto auth = header[bhttp::field::authorization];
-    if (!auth.starts_with("Bearer ") || !tokensEqual(auth.substr(7), token_))
-        throw ApiError("UNAUTHORIZED", "Missing or wrong bearer token (see engine.json)");
+    if (auth.starts_with("Bearer ") && tokensEqual(auth.substr(7), token_))
+        return;
+    // A route that takes a ticket: ?ticket= stands in for the token, once.
+    const std::string_view target = header.target();
+    const auto question = target.find('?');
+    std::vector<std::string> params;
+    const http::Route *route = routes_.find(header.method(), target.substr(0, question), params);
+    if (route && route->access == http::Access::TokenOrTicket && question != std::string_view::npos) {
+        const std::string ticket = http::percentDecode(http::queryValue(target.substr(question + 1), "ticket"));
+        if (!ticket.empty() && !params.empty() && redeemTicket(ticket, params[0]))
+            return;
+    }
+    throw ApiError("UNAUTHORIZED", "Missing or wrong bearer token (see engine.json)");
+}
+
+std::string Engine::issueTicket(const std::string &sandboxId)
+{
+    constexpr std::size_t kMaxTickets = 256; // a flood of requests replaces the oldest
+    const auto now = std::chrono::steady_clock::now();
+    while (!tickets_.empty() && (tickets_.front().expires <= now || tickets_.size() >= kMaxTickets))
+        tickets_.pop_front();
+    tickets_.push_back({randomToken(), sandboxId, now + std::chrono::seconds(30)});
+    return tickets_.back().value;
+}
+
+bool Engine::redeemTicket(std::string_view ticket, const std::string &sandboxId)
+{
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = tickets_.begin(); it != tickets_.end(); ++it) {
+        if (!tokensEqual(ticket, it->value))
+            continue;
+        const bool valid = it->sandboxId == sandboxId && it->expires > now;
+        tickets_.erase(it); // used once, whatever for
+        return valid;
+    }
+    return false;
 }
 
 std::shared_ptr<Sandbox> Engine::sandboxFor(const http::RouteRequest &call)
@@ -297,21 +352,25 @@ void Engine::addRoutes()
             co_await forward(sandbox, call.request, call.responder, agentTarget, autostart);
         });
     }
-    // Terminals (/ws/pty): the WebSocket is relayed to the agent frame by frame.
+    // Terminals (/ws/pty): the WebSocket is relayed to the agent frame by frame. A browser
+    // authenticates with a ticket instead of the token.
     table.add(verb::get, "/v1/sandboxes/{id}/ws/{rest...}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         const bool autostart = autostartOf(call.request);
         auto sandbox = sandboxFor(call);
         const ActivityScope activity(*sandbox); // an open terminal keeps its sandbox awake
         co_await ensureRunning(sandbox, autostart);
-        const std::string prefix = "/v1/sandboxes/" + call.params[0];
-        co_await relayWebSocketToAgent(sandboxes_.agentSocket(*sandbox), call.request,
-                                       call.responder, std::string(call.request.target()).substr(prefix.size()));
+        const std::string agentTarget = "/ws/" + call.params[1] + queryWithout(call.query, "ticket");
+        co_await relayWebSocketToAgent(sandboxes_.agentSocket(*sandbox), call.request, call.responder, agentTarget);
+    }, http::Access::TokenOrTicket);
+    table.add(verb::post, "/v1/sandboxes/{id}/ws/ticket", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const std::string id = sandboxes_.require(call.params[0])->id;
+        co_await replySuccess(call.responder, ticketReply(issueTicket(id)));
     });
 }
 
 asio::awaitable<void> Engine::route(http::Request &request, http::Responder &responder)
 {
-    authorize(request.base()); // the server checked the header already; routes never run without it
+    // The server has called authorize() on the header (serverOptions): no route runs without it.
     const std::string target(request.target());
     const auto question = target.find('?');
     const std::string path = target.substr(0, question);

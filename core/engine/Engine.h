@@ -10,6 +10,9 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
+#include <deque>
+
 namespace sandbench::engine {
 
 namespace asio = boost::asio;
@@ -52,9 +55,14 @@ private:
                                   http::Responder &responder, std::string agentTarget, bool autostart);
     asio::awaitable<void> upload(std::shared_ptr<Sandbox> sandbox, http::Request &request,
                                  http::Responder &responder, std::string agentTarget, bool autostart);
-    http::ServerOptions serverOptions() const;
-    // Host and bearer token of a request header; throws FORBIDDEN_HOST or UNAUTHORIZED.
-    void authorize(const http::bhttp::request_header<> &header) const;
+    http::ServerOptions serverOptions();
+    // Host, and the bearer token or what the route's Access allows instead, of a request
+    // header (the server calls it before reading a body); throws FORBIDDEN_HOST or UNAUTHORIZED.
+    void authorize(const http::bhttp::request_header<> &header);
+    // One-time tickets: a browser's WebSocket cannot carry the token, so a client that has
+    // it asks for a ticket (POST .../ws/ticket), valid once, for 30 s, for that sandbox.
+    std::string issueTicket(const std::string &sandboxId);
+    bool redeemTicket(std::string_view ticket, const std::string &sandboxId);
 
     asio::io_context &io_;
     EngineOptions options_;
@@ -62,6 +70,12 @@ private:
     SandboxManager sandboxes_;
     http::RouteTable routes_;
     std::string token_;
+    struct Ticket {
+        std::string value;
+        std::string sandboxId;
+        std::chrono::steady_clock::time_point expires;
+    };
+    std::deque<Ticket> tickets_; // oldest first
     asio::ip::tcp::acceptor acceptor_;
 };
 

@@ -53,9 +53,9 @@ asio::awaitable<void> replySuccess(Responder &responder, nlohmann::json fields)
     co_await responder.send(jsonResponse(200, protocol::success(std::move(fields)), responder.keepAlive));
 }
 
-void RouteTable::add(bhttp::verb method, std::string_view pattern, RouteHandler handler)
+void RouteTable::add(bhttp::verb method, std::string_view pattern, RouteHandler handler, Access access)
 {
-    Route route{method, std::string(pattern), std::move(handler), splitPath(pattern), 0, false};
+    Route route{method, std::string(pattern), std::move(handler), access, splitPath(pattern), 0, false};
     for (std::size_t i = 0; i < route.segments.size(); ++i) {
         if (isRest(route.segments[i])) {
             if (i + 1 != route.segments.size())

@@ -29,6 +29,13 @@ struct RouteRequest {
 
 using RouteHandler = std::function<asio::awaitable<void>(RouteRequest &)>;
 
+// Who may call a route; the engine checks it on the header, before any body is read
+// (the agent, behind the engine, has no callers of its own).
+enum class Access {
+    Token,         // the engine's bearer token: every management route
+    TokenOrTicket, // or a one-time ticket in ?ticket= (a browser cannot set a WebSocket's headers)
+};
+
 // 200 with the protocol's success envelope around fields (both servers' usual answer).
 asio::awaitable<void> replySuccess(Responder &responder, nlohmann::json fields);
 
@@ -36,6 +43,7 @@ struct Route {
     bhttp::verb method;
     std::string pattern;
     RouteHandler handler;
+    Access access = Access::Token;
     std::vector<std::string> segments; // the pattern, split
     std::size_t wildcards = 0;
     bool matchesRest = false; // ends in "{name...}"
@@ -44,7 +52,7 @@ struct Route {
 class RouteTable {
 public:
     // Throws std::logic_error for a second pattern of the same shape and verb.
-    void add(bhttp::verb method, std::string_view pattern, RouteHandler handler);
+    void add(bhttp::verb method, std::string_view pattern, RouteHandler handler, Access access = Access::Token);
 
     // The route for method and path (without the query), filling params; nullptr when none.
     const Route *find(bhttp::verb method, std::string_view path, std::vector<std::string> &params) const;

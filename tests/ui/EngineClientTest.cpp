@@ -176,6 +176,38 @@ private slots:
         QCOMPARE(unauthorised.status, 401);
     }
 
+    // A browser cannot put the token on a WebSocket: it asks for a ticket with the token
+    // and passes it in the query, once, for that sandbox, and only on the terminal route.
+    void aTicketOpensOneTerminalOnce()
+    {
+        client::HttpClient http = engine_.http();
+        client::HttpClient stranger(client::EngineAddress{engine_.address().url, "wrong"});
+        const client::Json upgrade = {{"Connection", "Upgrade"}, {"Upgrade", "websocket"},
+                                      {"Sec-WebSocket-Version", "13"}, {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}};
+        auto ticketFor = [&](const std::string &id) {
+            const auto issued = http.request("POST", "/v1/sandboxes/" + id + "/ws/ticket");
+            return issued.status == 200 ? issued.json().value("ticket", "") : std::string();
+        };
+        auto upgradeWith = [&](const std::string &id, const std::string &ticket) {
+            std::vector<std::pair<std::string, std::string>> headers;
+            for (const auto &[name, value] : upgrade.items())
+                headers.emplace_back(name, value.get<std::string>());
+            return stranger.request("GET", "/v1/sandboxes/" + id + "/ws/pty?sessionId=ticketed&ticket=" + ticket, {}, headers).status;
+        };
+        QCOMPARE(stranger.request("POST", "/v1/sandboxes/term/ws/ticket").status, 401); // tickets need the token
+        QCOMPARE(http.request("POST", "/v1/sandboxes/nobody/ws/ticket").status, 404);
+        const std::string ticket = ticketFor("term");
+        QCOMPARE(ticket.size(), std::size_t(64));
+        QCOMPARE(upgradeWith("term", ticket), 101);
+        QCOMPARE(upgradeWith("term", ticket), 401); // once
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/other", "{}").status, 200);
+        QCOMPARE(upgradeWith("other", ticketFor("term")), 401); // for its sandbox only
+        const std::string unused = ticketFor("term");
+        QCOMPARE(stranger.request("GET", "/v1/sandboxes/term?ticket=" + unused).status, 401); // terminals only
+        QCOMPARE(stranger.request("GET", "/v1/sandboxes/term/api/process/list?ticket=" + unused).status, 401);
+        QCOMPARE(http.request("DELETE", "/v1/sandboxes/other").status, 200);
+    }
+
     void cleanupTestCase()
     {
         engine_.stop();
