@@ -243,6 +243,20 @@ void SandboxManager::shutdown(bool stopSandboxes)
 {
     running_ = false;
     idleTimer_.cancel();
+    // Starts still on a worker thread: what they started ends with the engine (bwrap's
+    // start is bounded by its own 10 s deadline). Their sandboxes stay "starting" on disk
+    // and are found stopped at the next start.
+    for (const auto &launch : launches_) {
+        std::unique_lock lock(launch->mutex);
+        launch->finished.wait_for(lock, std::chrono::seconds(15), [&] { return launch->done; });
+        if (!launch->result)
+            continue;
+        kill(launch->result->initPid, SIGKILL);
+        kill(launch->result->bwrapPid, SIGKILL);
+        waitpid(launch->result->bwrapPid, nullptr, 0);
+        if (launch->result->networkPid > 0)
+            kill(launch->result->networkPid, SIGKILL);
+    }
     if (stopSandboxes) {
         for (const auto &[id, sandbox] : registry_.all()) {
             if (sandbox->status == "running" || sandbox->status == "starting") {
@@ -503,18 +517,26 @@ asio::awaitable<void> SandboxManager::startSandbox(std::shared_ptr<Sandbox> sand
         }
         // bwrap sets up its namespaces (and slirp4netns attaches) on a worker thread.
         // (Named first: GCC 12 mishandles a capturing lambda inside a co_await expression.)
-        std::function<LaunchResult()> launch = [request] { return launchSandbox(request); };
+        auto pending = std::make_shared<Launch>();
+        launches_.insert(pending);
+        std::function<LaunchResult()> launch = [request, pending] {
+            std::optional<LaunchResult> result;
+            struct Done {
+                Launch &launch;
+                std::optional<LaunchResult> &result;
+                ~Done()
+                {
+                    const std::lock_guard lock(launch.mutex);
+                    launch.result = result;
+                    launch.done = true;
+                    launch.finished.notify_all();
+                }
+            } done{*pending, result};
+            result = launchSandbox(request);
+            return *result;
+        };
         const LaunchResult launched = co_await system::onWorkerThread(std::move(launch));
-        if (!running_) {
-            // The engine began shutting down meanwhile: no run may outlive it unrecorded.
-            sandbox->bwrapPid = launched.bwrapPid;
-            sandbox->initPid = launched.initPid;
-            sandbox->initStartTime = processStartTime(launched.initPid);
-            sandbox->ownChild = true;
-            sandbox->networkPid = launched.networkPid;
-            close(launched.outputFd);
-            throw std::runtime_error("the engine is shutting down");
-        }
+        launches_.erase(pending);
         if (volume) {
             // bwrap has bound the volume once the agent runs: from then on it needs no
             // host mount (and an engine that dies cannot leave one behind).

@@ -14,6 +14,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <condition_variable>
+#include <mutex>
+#include <set>
+
 namespace sandbench::engine {
 
 namespace asio = boost::asio;
@@ -94,6 +98,16 @@ private:
     // of an image whose limit was removed back out. Empty when there is none; throws when
     // the files are in an image this engine cannot open.
     std::function<std::optional<MountedVolume>()> diskImageStep(const Sandbox &sandbox, const LaunchRequest &request) const;
+
+    // A bwrap start on a worker thread, seen from the engine's thread: shutdown() waits for
+    // it and ends what it started (its result would be posted to a loop that no longer runs).
+    struct Launch {
+        std::mutex mutex;
+        std::condition_variable finished;
+        bool done = false;
+        std::optional<LaunchResult> result;
+    };
+    std::set<std::shared_ptr<Launch>> launches_;
 
     asio::io_context &io_;
     ManagerOptions options_;

@@ -9,6 +9,8 @@
 
 #include <signal.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 using namespace sandbench;
@@ -186,6 +188,48 @@ private slots:
             engine.http().request("DELETE", "/v1/sandboxes/" + id);
         }
         QVERIFY2(sawStarting, "no request was answered while a sandbox started");
+    }
+
+    void anEngineStoppedWhileASandboxStartsLeavesNothing()
+    {
+        // The start runs on a worker thread: an engine told to stop meanwhile must end what
+        // it started, not leave a sandbox that no engine knows of.
+        auto runsSomewhere = [](const std::string &id) {
+            const std::string needle = std::string("--hostname") + '\0' + id + '\0';
+            for (const auto &entry : std::filesystem::directory_iterator("/proc")) {
+                std::ifstream file(entry.path() / "cmdline", std::ios::binary);
+                const std::string cmdline((std::istreambuf_iterator<char>(file)), {});
+                if (cmdline.find(needle) != std::string::npos)
+                    return true;
+            }
+            return false;
+        };
+        test::EngineHarness own;
+        own.stopSandboxesOnExit = false; // running sandboxes would stay: one that was starting must not
+        QString error;
+        QVERIFY2(own.start(&error), qPrintable(error));
+        for (int attempt = 0; attempt < 6; ++attempt) {
+            const std::string id = "cut-short-" + std::to_string(attempt);
+            std::thread creator([&] {
+                try {
+                    QThread::msleep(100); // once the event stream below is open
+                    own.newClient().request("PUT", "/v1/sandboxes/" + id, "{}");
+                } catch (const std::exception &) {
+                    // the engine went away mid-request
+                }
+            });
+            // Stopped as soon as the start begins (then, a few ms later, on later attempts).
+            own.newClient().streamEvents("GET", "/v1/events", {}, [&](const Json &event) {
+                return !(event.value("id", "") == id && event.value("status", "") == "starting");
+            });
+            QThread::msleep(2 * attempt);
+            own.stop();
+            creator.join();
+            QTRY_VERIFY2_WITH_TIMEOUT(!runsSomewhere(id), id.c_str(), 3000);
+            QVERIFY2(own.start(&error), qPrintable(error));
+            QCOMPARE(own.http().request("DELETE", "/v1/sandboxes/" + id).status, 200);
+        }
+        own.stopSandboxesOnExit = true;
     }
 
     void autostartCanBeDeclined()

@@ -48,8 +48,10 @@ QString EngineHarness::binary(const QString &name)
 bool EngineHarness::start(QString *error)
 {
     QFile::remove(engineFile());
-    process_.start(binary("sandbenchd"), QStringList{"--listen", "127.0.0.1:0", "--state-dir", stateDir(), "--runtime-dir",
-                                                     runtime_.path(), "--stop-sandboxes-on-exit"} + extraArguments_);
+    QStringList arguments{"--listen", "127.0.0.1:0", "--state-dir", stateDir(), "--runtime-dir", runtime_.path()};
+    if (stopSandboxesOnExit)
+        arguments << "--stop-sandboxes-on-exit";
+    process_.start(binary("sandbenchd"), arguments + extraArguments_);
     if (!process_.waitForStarted(5000)) {
         if (error)
             *error = "sandbenchd did not start: " + process_.errorString();

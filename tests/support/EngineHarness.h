@@ -79,8 +79,9 @@ public:
 
     // Starts (or restarts, on the same state directory) the engine. Returns false with a message on failure.
     bool start(QString *error = nullptr);
-    // SIGTERM (sandboxes stop) or SIGKILL (sandboxes keep running).
+    // SIGTERM (sandboxes stop, unless stopSandboxesOnExit is false) or SIGKILL (they keep running).
     void stop(bool kill = false);
+    bool stopSandboxesOnExit = true;
 
     client::HttpClient &http() { return *http_; }
     client::HttpClient newClient() const { return client::HttpClient(address_); }
