@@ -4,6 +4,7 @@
 #include "system/Subprocess.h"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -38,6 +39,7 @@ std::shared_ptr<ChildProcess> ChildProcess::spawn(asio::any_io_executor executor
     child->input_ = std::move(inWrite);
     child->stdout_ = OutputReader::start(executor, outRead.release(), std::move(onStdout));
     child->stderr_ = OutputReader::start(executor, errRead.release(), std::move(onStderr));
+    child->timeoutPending_ = options.timeout.has_value(); // before anyone can await the exit
     if (options.timeout)
         asio::co_spawn(executor, child->enforceTimeout(*options.timeout, options.grace),
                        system::inBackground("child timeout"));
@@ -51,13 +53,19 @@ ChildProcess::ChildProcess(asio::any_io_executor executor, pid_t pid) : executor
 asio::awaitable<void> ChildProcess::enforceTimeout(std::chrono::milliseconds timeout, std::chrono::milliseconds grace)
 {
     auto self = shared_from_this();
-    // Signals go only while the child is unreaped (code_ empty): its pid and group are still ours.
-    if (co_await system::waitForProcessExit(pid_, timeout) || code_)
-        co_return;
-    timedOut_ = true;
-    ::kill(-pid_, SIGTERM);
-    if (!co_await system::waitForProcessExit(pid_, grace) && !code_)
+    if (!co_await system::waitForProcessExit(pid_, timeout)) {
+        timedOut_ = true;
+        ::kill(-pid_, SIGTERM);
+        // The whole group gets SIGKILL after the grace, even when the leader went at once:
+        // what it started may ignore SIGTERM. The leader stays unreaped (exitCode() leaves
+        // it to us) until then, so the group's id cannot have been reused.
+        asio::steady_timer graceTimer(executor_, grace);
+        co_await graceTimer.async_wait(asio::use_awaitable);
         ::kill(-pid_, SIGKILL);
+    }
+    timeoutPending_ = false;
+    if (code_)
+        waitpid(pid_, nullptr, 0); // exitCode() has read the status already
 }
 
 asio::awaitable<int> ChildProcess::exitCode()
@@ -66,9 +74,10 @@ asio::awaitable<int> ChildProcess::exitCode()
     if (code_)
         co_return *code_;
     co_await system::waitForProcessExit(pid_);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    // Read without reaping while a timeout may still signal the group (see enforceTimeout).
+    siginfo_t info{};
+    waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | (timeoutPending_ ? WNOWAIT : 0));
+    code_ = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
     co_return *code_;
 }
 

@@ -1,7 +1,8 @@
 // One child process of the agent, for everything that runs a program and waits for it
 // (sessionless commands, sessionless background processes, next the interpreter's
 // runners): spawned in a process group of its own with its output on pipes, handed to
-// sinks as it arrives; an optional timeout (SIGTERM to the group, SIGKILL after a grace);
+// sinks as it arrives; an optional timeout (SIGTERM to the group, SIGKILL to the group
+// after a grace, whether or not the leader has gone);
 // an awaitable exit that reaps it and takes the output it left behind.
 #pragma once
 
@@ -57,6 +58,7 @@ private:
     std::shared_ptr<OutputReader> stdout_, stderr_;
     std::optional<int> code_;
     bool timedOut_ = false;
+    bool timeoutPending_ = false; // enforceTimeout may still signal the group: it reaps
 };
 
 } // namespace sandbench::agent

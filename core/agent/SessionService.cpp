@@ -56,6 +56,13 @@ struct SessionService::Foreground {
 
 namespace {
 
+// cwd as cd's operand: a relative one is made explicit, so "-" is not $OLDPWD and
+// CDPATH is not searched.
+std::string directoryOperand(const std::string &cwd)
+{
+    return cwd.starts_with('/') ? cwd : "./" + cwd;
+}
+
 std::optional<long long> globalCommandTimeout()
 {
     const char *value = std::getenv("COMMAND_TIMEOUT_MS");
@@ -294,10 +301,10 @@ std::string SessionService::foregroundScript(const CommandRequest &request, std:
                             shellQuote(errPath) + " 3>&-; __sb_e=$?";
     std::string script = "__sb_c=" + shellQuote(request.command) + "; " + exports;
     if (request.cwd) {
-        const std::string dir = shellQuote(*request.cwd);
+        const std::string dir = shellQuote(directoryOperand(*request.cwd));
         script += "__sb_pwd=\"$PWD\"; if builtin cd -- " + dir + " 2>/dev/null; then " + run +
                   "; builtin cd -- \"$__sb_pwd\" 2>/dev/null; else builtin printf 'Failed to change directory to %s\\n' " +
-                  dir + " >" + shellQuote(errPath) + "; : >" + shellQuote(outPath) + "; __sb_e=1; fi\n";
+                  shellQuote(*request.cwd) + " >" + shellQuote(errPath) + "; : >" + shellQuote(outPath) + "; __sb_e=1; fi\n";
     } else {
         script += run + "\n";
     }
@@ -579,9 +586,10 @@ asio::awaitable<std::optional<pid_t>> SessionService::startInSession(CommandRequ
     const std::uint64_t sequence = nextSequence_++;
     std::string run = "( builtin eval \"$__sb_c\" )";
     if (request.cwd) {
-        const std::string dir = shellQuote(*request.cwd);
+        const std::string dir = shellQuote(directoryOperand(*request.cwd));
         run = "if builtin cd -- " + dir + " 2>/dev/null; then " + run +
-              "; else builtin printf 'Failed to change directory to %s\\n' " + dir + " >&2; (builtin exit 1); fi";
+              "; else builtin printf 'Failed to change directory to %s\\n' " + shellQuote(*request.cwd) +
+              " >&2; (builtin exit 1); fi";
     }
     std::string script = "__sb_c=" + shellQuote(request.command) + "\n( " + envExports(request, nullptr) + run +
                          "; builtin printf '%s' \"$?\" >" + shellQuote(target.exitCodePath) + " ) </dev/null >" +
@@ -668,7 +676,7 @@ asio::awaitable<CommandResult> SessionService::executeSessionless(CommandRequest
         child = ChildProcess::spawn(executor_, sessionlessChild(request, startingDirectory(std::nullopt)),
                                     capped(result.stdout, omitted[0]), capped(result.stderr, omitted[1]));
     } catch (const std::system_error &failure) {
-        if (request.cwd && failure.code().value() == ENOENT)
+        if (request.cwd && std::string_view(failure.what()).starts_with("chdir"))
             co_return CommandResult{1, "", "Failed to change directory to " + *request.cwd};
         throw ApiError("COMMAND_EXECUTION_ERROR", std::string("Failed to start command: ") + failure.what(),
                        {{"command", request.command}}, "command.execute");
@@ -691,9 +699,10 @@ asio::awaitable<CommandResult> SessionService::executeSessionless(CommandRequest
 ChildOptions SessionService::sessionlessChild(const CommandRequest &request, const std::string &defaultCwd) const
 {
     ChildOptions options;
-    options.argv = {"/bin/bash", "-c", request.command};
+    options.argv = {"/bin/bash", "-c", "--", request.command}; // a command may start with '-'
     options.env = environmentFor(std::map<std::string, std::string>(request.env.begin(), request.env.end()));
-    options.cwd = request.cwd.value_or(defaultCwd);
+    // A relative cwd is below the default one (as a session's cd would take it), not the agent's.
+    options.cwd = !request.cwd ? defaultCwd : request.cwd->starts_with('/') ? *request.cwd : defaultCwd + "/" + *request.cwd;
     if (request.timeoutMs) // SIGTERM to its group, SIGKILL 5 s later
         options.timeout = std::chrono::milliseconds(*request.timeoutMs);
     return options;

@@ -168,8 +168,9 @@ pid_t spawnProcess(const SpawnOptions &options)
     if (got == sizeof payload) {
         int status = 0;
         waitpid(pid, &status, 0);
+        // Named by what failed: the directory for chdir, the program otherwise.
         throw std::system_error(payload[1], std::generic_category(),
-                                std::string(stageName(payload[0])) + " " + options.argv[0]);
+                                std::string(stageName(payload[0])) + " " + (payload[0] == 2 ? options.cwd : options.argv[0]));
     }
     return pid;
 }
@@ -268,7 +269,8 @@ Completion runToCompletion(SpawnOptions options, std::chrono::milliseconds timeo
 
 std::string shellQuote(std::string_view text)
 {
-    if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@%+") ==
+    // No '=' (a first word NAME=value would be an assignment) and no '%' (a job spec).
+    if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:,@+") ==
                              std::string_view::npos)
         return std::string(text);
     std::string quoted = "'";

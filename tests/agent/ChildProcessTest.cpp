@@ -86,6 +86,26 @@ private slots:
         QVERIFY(child->timedOut());
     }
 
+    void whatTheLeaderLeftIgnoringTheTermIsKilledToo()
+    {
+        // The leader goes at SIGTERM; its child ignores it and must still end with the group.
+        std::string out;
+        auto options = bash("bash -c 'trap \"\" TERM; echo $$; exec sleep 300' & wait");
+        options.timeout = std::chrono::milliseconds(300);
+        options.grace = std::chrono::milliseconds(300);
+        auto child = spawn(std::move(options), &out);
+        for (int waited = 0; out.empty() && waited < 2000; waited += 20)
+            test::pump(io, 20);
+        QVERIFY(!out.empty());
+        const pid_t stubborn = std::stoi(out);
+        QCOMPARE(runAwait(io, child->exitCode()), 128 + SIGTERM); // at once, not after the grace
+        QVERIFY(!system::isGone(stubborn));
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+        while (!system::isGone(stubborn) && std::chrono::steady_clock::now() < deadline)
+            test::pump(io, 20);
+        QVERIFY2(system::isGone(stubborn), "the child that ignored SIGTERM outlived the timeout");
+    }
+
     void inputPipeAndExtraDescriptors()
     {
         std::string out;

@@ -151,6 +151,23 @@ private slots:
         QVERIFY(result.stderr.find("Failed to change directory to /does/not/exist") != std::string::npos);
     }
 
+    // A relative cwd is a directory's name, in a session and without one: "-" is not
+    // $OLDPWD; a file is not a directory; a command may start with '-'.
+    void oddDirectoriesAndCommandsMeanWhatTheySay()
+    {
+        QVERIFY(QDir(workspace.path()).mkpath("-"));
+        for (const std::string session : {std::string("odd"), std::string(kSessionlessId)}) {
+            const auto dash = run("pwd", session, Json{{"cwd", "-"}});
+            QVERIFY2(dash.exitCode == 0, (session + ": " + dash.stderr).c_str());
+            QCOMPARE(dash.stdout.substr(dash.stdout.rfind('/') + 1, 1), std::string("-"));
+            const auto file = run("pwd", session, Json{{"cwd", "/etc/passwd"}});
+            QCOMPARE(file.exitCode, 1);
+            QVERIFY2(file.stderr.find("Failed to change directory to /etc/passwd") != std::string::npos, file.stderr.c_str());
+        }
+        const auto option = run("--version", kSessionlessId);
+        QCOMPARE(option.exitCode, 127); // a command named "--version", not bash's option
+    }
+
     void heredocsWork()
     {
         const auto result = run("NAME=world\ncat <<EOF\nhello $NAME\nsecond line\nEOF", "heredoc");

@@ -54,6 +54,9 @@ private slots:
         QVERIFY2(exited.err.contains("exit"), qPrintable(exited.err));
         QCOMPARE(ctl({"exec", "cli", "--", "echo again"}).out, QString("again\n"));
         QCOMPARE(ctl({"exec", "cli", "--", "printf", "%s|", "a b", "c"}).out, QString("a b|c|"));
+        // Each argument is one literal word: NAME=value is a command name, not an assignment.
+        QCOMPARE(ctl({"exec", "cli", "--", "FOO=bar", "printenv", "FOO"}).exitCode, 127);
+        QCOMPARE(ctl({"exec", "cli", "--", "printf", "%s|", "%1", "a=b"}).out, QString("%1|a=b|"));
     }
 
     void execKeepsTheSessionsState()
