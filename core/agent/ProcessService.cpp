@@ -9,6 +9,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -152,8 +154,7 @@ asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(CommandReq
                            {{"command", request.command}}, "process.start");
         }
         record->pid = child->pid();
-        records_[record->id] = record;
-        order_.push_back(record->id);
+        remember(record);
         asio::co_spawn(executor_, monitor(record, child, nullptr, nullptr, {}, {}), system::inBackground("process monitor"));
     } else {
         const std::string base = config_.scratchDir + "/proc-" + std::to_string(nextFifo_++);
@@ -179,8 +180,7 @@ asio::awaitable<std::shared_ptr<ProcessRecord>> ProcessService::start(CommandReq
                 unlink(path.c_str());
             throw;
         }
-        records_[record->id] = record;
-        order_.push_back(record->id);
+        remember(record);
         asio::co_spawn(executor_, monitor(record, nullptr, out, err, target.exitCodePath, cleanup),
                        system::inBackground("process monitor"));
     }
@@ -223,6 +223,15 @@ asio::awaitable<void> ProcessService::monitor(std::shared_ptr<ProcessRecord> rec
     record->endTime = nowIso();
     record->finished = true;
     record->changed.notify();
+}
+
+void ProcessService::remember(std::shared_ptr<ProcessRecord> record)
+{
+    // A caller's id replaces an earlier record with that id, which leaves the list.
+    if (records_.count(record->id))
+        order_.erase(std::remove(order_.begin(), order_.end(), record->id), order_.end());
+    records_[record->id] = record;
+    order_.push_back(record->id);
 }
 
 std::shared_ptr<ProcessRecord> ProcessService::find(const std::string &processId) const

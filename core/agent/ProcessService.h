@@ -66,6 +66,7 @@ private:
                                   std::shared_ptr<OutputReader> out, std::shared_ptr<OutputReader> err,
                                   std::string exitCodePath, std::vector<std::string> cleanup);
     std::shared_ptr<ProcessRecord> require(const std::string &processId) const;
+    void remember(std::shared_ptr<ProcessRecord> record);
     void forgetOldRecords();
 
     asio::any_io_executor executor_;

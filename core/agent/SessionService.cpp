@@ -653,12 +653,6 @@ std::string SessionService::currentDirectory(const std::string &sessionId) const
     return config_.workspace;
 }
 
-void SessionService::adoptBackground(const std::string &sessionId, pid_t pid)
-{
-    if (auto it = sessions_.find(sessionId); it != sessions_.end())
-        it->second->background.push_back(pid);
-}
-
 asio::awaitable<CommandResult> SessionService::executeSessionless(CommandRequest request)
 {
     CommandResult result;

@@ -74,8 +74,6 @@ public:
     // Starts a command in a background subshell of the session (a snapshot of its state).
     // Returns the pid once the shell reports it (nullopt after 5 s).
     asio::awaitable<std::optional<pid_t>> startInSession(CommandRequest request, BackgroundTarget target);
-    // Records a pid as belonging to a session so deleting the session ends it.
-    void adoptBackground(const std::string &sessionId, pid_t pid);
 
     // The session shell's exported environment as KEY=VALUE entries (creating the session if needed).
     asio::awaitable<std::vector<std::string>> environmentOf(std::string sessionId);
@@ -110,8 +108,6 @@ private:
     // Ends a foreground command whose stream was abandoned (Stop), with its shell, and gives
     // the session a new shell where the old one was (reported: it had already finished).
     asio::awaitable<void> finishStopped(std::unique_ptr<Foreground> run, bool reported);
-    // The session for a foreground command, or SESSION_TERMINATED if its shell died.
-    std::shared_ptr<Session> liveSession(const CommandRequest &request);
     [[noreturn]] void throwSessionGone(const std::string &sessionId, const Session &session);
     std::string startingDirectory(const std::optional<std::string> &requested) const;
 

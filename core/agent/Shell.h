@@ -117,7 +117,6 @@ public:
     static std::shared_ptr<OutputReader> start(asio::any_io_executor executor, int fd, Sink sink);
     OutputReader(asio::any_io_executor executor, int fd, Sink sink);
     void stopAndDrain();
-    bool endOfFile() const { return endOfFile_; }
 
 private:
     asio::awaitable<void> run();

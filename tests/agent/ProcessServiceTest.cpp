@@ -113,6 +113,19 @@ private slots:
         QCOMPARE(test::errorCodeOf([&] { runAwait(io, processes->kill("sleeper")); }), std::string("COMMAND_NOT_FOUND"));
     }
 
+    void aReusedIdIsListedOnce()
+    {
+        waitFinished(start("true", kDefaultSessionId, "again"));
+        auto second = start("sleep 30", kDefaultSessionId, "again");
+        int listed = 0;
+        const Json list = processes->list("");
+        for (const auto &process : list["processes"])
+            listed += process["id"] == "again";
+        QCOMPARE(listed, 1);
+        QCOMPARE(processes->get("again")["process"]["status"].get<std::string>(), std::string("running"));
+        runAwait(io, processes->kill("again"));
+    }
+
     void stubbornProcessIsEscalatedTo137()
     {
         auto record = start("trap '' TERM; while true; do sleep 0.1; done", kSessionlessId);

@@ -28,7 +28,6 @@ public:
     void update(const QJsonArray &processes);
     // Whether streamed execs are listed along with the background processes (not by default).
     void setShowsStreamedCommands(bool show);
-    bool showsStreamedCommands() const { return showsStreamed_; }
     // Records without the field predate it: they are background processes.
     static bool isBackground(const QJsonObject &process) { return process.value("background").toBool(true); }
     QString processId(int row) const;

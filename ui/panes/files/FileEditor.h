@@ -36,7 +36,6 @@ public:
     bool saveToComputer(const QString &localPath = {});
     // The sandbox is gone (destroyed): the text stays, saving goes to this computer.
     void detach(const QString &reason);
-    bool isDetached() const { return detached_; }
     // Events from the watch stream.
     void changedInSandbox();
     void renamedTo(const QString &path);

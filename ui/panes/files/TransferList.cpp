@@ -65,8 +65,6 @@ void TransferList::track(Transfer *transfer, const QString &label)
         if (!error.isEmpty())
             item->setToolTip(0, error);
         button->setText(tr("Clear"));
-        if (active_ == 0)
-            emit allFinished();
     });
 }
 

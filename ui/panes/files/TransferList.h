@@ -19,9 +19,6 @@ public:
     void track(Transfer *transfer, const QString &label);
     int activeCount() const { return active_; }
 
-signals:
-    void allFinished();
-
 private:
     QTreeWidget *rows_;
     int active_ = 0;
