@@ -538,6 +538,14 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <translation>Herunterladen nach</translation>
     </message>
     <message>
+        <source>Could not download %1: the folder %2 cannot be created here.</source>
+        <translation>%1 konnte nicht heruntergeladen werden: Der Ordner %2 kann hier nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Could not create %1 here, so what is in it was not downloaded.</source>
+        <translation>%1 konnte hier nicht angelegt werden; sein Inhalt wurde nicht heruntergeladen.</translation>
+    </message>
+    <message>
         <source>Could not list %1: %2</source>
         <translation>%1 konnte nicht aufgelistet werden: %2</translation>
     </message>

@@ -571,6 +571,11 @@ private slots:
         QFile inner(urls.last().toLocalFile() + "/inner.txt");
         QVERIFY2(inner.open(QIODevice::ReadOnly), qPrintable(inner.fileName()));
         QCOMPARE(inner.readAll(), QByteArray("INNER"));
+
+        // A folder that cannot be made here (below a file; for a user, a read-only place)
+        // is said, never dropped silently.
+        pane_->downloadInto({"/workspace/multi-folder"}, target.filePath("multi-a.txt"));
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->banner()->text().contains("cannot be created"), 5000);
     }
 
     // A stopped sandbox's open files stay in view with their unsaved text.

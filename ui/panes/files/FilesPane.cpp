@@ -762,16 +762,25 @@ void FilesPane::downloadFolder(const QString &remoteFolder, const QString &local
                    [this, remoteFolder, localFolder, listed = std::move(listed)](const ApiResult &result) {
         if (!result.ok()) {
             banner_->showError(tr("Could not list %1: %2").arg(remoteFolder, result.errorMessage));
+        } else if (!QDir().mkpath(localFolder)) {
+            banner_->showError(tr("Could not download %1: the folder %2 cannot be created here.")
+                                   .arg(remoteFolder, localFolder));
         } else {
-            QDir().mkpath(localFolder);
+            QStringList notCreated; // folders this computer refused: their files are not fetched
             for (const QJsonValue &value : result.body.value("files").toArray()) {
                 const QJsonObject file = value.toObject();
                 const QString local = localFolder + '/' + file.value("relativePath").toString();
-                if (file.value("type").toString() == "directory")
-                    QDir().mkpath(local);
-                else if (file.value("type").toString() == "file" && QDir().mkpath(QFileInfo(local).path()))
+                const QString folder = file.value("type").toString() == "directory" ? local : QFileInfo(local).path();
+                if (!QDir().mkpath(folder)) {
+                    if (!notCreated.contains(folder))
+                        notCreated << folder;
+                } else if (file.value("type").toString() == "file") {
                     download(file.value("absolutePath").toString(), local);
+                }
             }
+            if (!notCreated.isEmpty())
+                banner_->showError(tr("Could not create %1 here, so what is in it was not downloaded.")
+                                       .arg(notCreated.join(", ")));
         }
         if (listed)
             listed();
