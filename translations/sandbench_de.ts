@@ -16,8 +16,8 @@
         <translation>Ersetzen</translation>
     </message>
     <message>
-        <source>What is there now is lost.</source>
-        <translation>Was jetzt dort ist, geht verloren.</translation>
+        <source>Files of the same name are overwritten; a folder keeps its other files.</source>
+        <translation>Gleichnamige Dateien werden überschrieben; ein Ordner behält seine übrigen Dateien.</translation>
     </message>
     <message>
         <source>Skip Existing</source>

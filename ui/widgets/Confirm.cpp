@@ -38,7 +38,8 @@ ReplaceChoice askReplace(QWidget *parent, const QStringList &existing, bool offe
     QMessageBox box(QMessageBox::Warning, Confirm::tr("Replace"), text, QMessageBox::NoButton, parent);
     if (existing.size() > 1)
         box.setDetailedText(existing.join('\n'));
-    box.setInformativeText(Confirm::tr("What is there now is lost."));
+    // Files are overwritten; folders are merged into (their other files stay).
+    box.setInformativeText(Confirm::tr("Files of the same name are overwritten; a folder keeps its other files."));
     QPushButton *replace = box.addButton(Confirm::tr("Replace"), QMessageBox::DestructiveRole);
     QPushButton *skip = offerSkip ? box.addButton(Confirm::tr("Skip Existing"), QMessageBox::AcceptRole) : nullptr;
     QPushButton *cancel = box.addButton(QMessageBox::Cancel);

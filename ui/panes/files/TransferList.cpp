@@ -41,6 +41,7 @@ void TransferList::track(Transfer *transfer, const QString &label)
     rows_->setItemWidget(item, 2, button);
     ++active_;
     show();
+    rows_->scrollToItem(item); // the newest row is the one the user just asked for
     QPointer<Transfer> guarded(transfer);
     connect(button, &QToolButton::clicked, this, [this, guarded, item] {
         if (guarded)
@@ -62,8 +63,10 @@ void TransferList::track(Transfer *transfer, const QString &label)
         bar->setRange(0, 1);
         bar->setValue(error.isEmpty() ? 1 : 0);
         bar->setFormat(error.isEmpty() ? tr("Done") : error);
-        if (!error.isEmpty())
+        if (!error.isEmpty()) {
             item->setToolTip(0, error);
+            rows_->scrollToItem(item); // a failure is never out of sight
+        }
         button->setText(tr("Clear"));
     });
 }
