@@ -462,6 +462,11 @@ private slots:
         QCOMPARE(pane_->tree()->selectionModel()->selectedRows().size(), 1);
         QCOMPARE(bar->text(), QString("/workspace/reveal/deeper"));
         QVERIFY(!pane_->pathMessage()->isVisible());
+        // The same item typed again, untidily: the bar goes back to the clean folder.
+        bar->selectAll();
+        QTest::keyClicks(bar, "/workspace/./reveal//deeper/target.txt");
+        QTest::keyClick(bar, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(bar->text(), QString("/workspace/reveal/deeper"), 5000);
 
         // A path that does not exist: a line below the bar, no dialog, the selection stays.
         bar->selectAll();

@@ -438,6 +438,7 @@ void FilesPane::expandTowards(const QString &path, quint64 generation, int attem
         tree_->selectionModel()->setCurrentIndex(target, QItemSelectionModel::ClearAndSelect |
                                                              QItemSelectionModel::Rows);
         tree_->scrollTo(target);
+        updatePathBar(); // also when it was current already: the bar shows the clean path
         return;
     }
     // A folder on the way is not listed yet (or not since the item appeared): the deepest
