@@ -168,6 +168,10 @@
 <context>
     <name>sandbench::ui::CommandsPane</name>
     <message>
+        <source>Waiting: session %1 is running an earlier command (from another client); this one starts when it ends. Stop cancels it.</source>
+        <translation>Warten: Sitzung %1 führt noch einen früheren Befehl aus (von einem anderen Client); dieser beginnt, wenn jener endet. „Stopp“ bricht ihn ab.</translation>
+    </message>
+    <message>
         <source>This sandbox is not running. Start it to run commands.</source>
         <translation>Diese Sandbox läuft nicht. Starten Sie sie, um Befehle auszuführen.</translation>
     </message>

@@ -426,6 +426,13 @@ Json streamCompleteEvent(int exitCode)
     return {{"type", "complete"}, {"exitCode", exitCode}, {"timestamp", protocol::nowIso()}};
 }
 
+Json sessionBusyEvent(const std::string &sessionId)
+{
+    return {{"type", "waiting"}, {"sessionId", sessionId},
+            {"message", "Session '" + sessionId + "' is running an earlier command; this one starts when it ends"},
+            {"timestamp", protocol::nowIso()}};
+}
+
 Json streamErrorEvent(const ApiError &error)
 {
     Json event = {{"type", "error"}, {"error", error.what()}, {"code", error.code}, {"timestamp", protocol::nowIso()}};
@@ -504,6 +511,9 @@ asio::awaitable<void> ProcessService::streamInShell(CommandRequest command, Emit
     // persist, as with /api/execute) while its output streams; the reference runs a
     // background subshell.
     if (!co_await send(commandStartEvent(command.command)))
+        co_return;
+    // Said at once, so a client does not look at silence: the command waits its turn.
+    if (sessions_.isBusy(command.sessionId) && !co_await send(sessionBusyEvent(command.sessionId)))
         co_return;
     std::optional<int> exitCode;
     Json failure;

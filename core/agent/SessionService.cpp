@@ -641,6 +641,12 @@ asio::awaitable<std::vector<std::string>> SessionService::environmentOf(std::str
     co_return env;
 }
 
+bool SessionService::isBusy(const std::string &sessionId) const
+{
+    const auto it = sessions_.find(sessionId);
+    return it != sessions_.end() && it->second->mutex.locked();
+}
+
 std::string SessionService::currentDirectory(const std::string &sessionId) const
 {
     if (auto it = sessions_.find(sessionId); it != sessions_.end() && !it->second->shell->exited()) {

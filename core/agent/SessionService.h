@@ -78,6 +78,9 @@ public:
     // The session shell's exported environment as KEY=VALUE entries (creating the session if needed).
     asio::awaitable<std::vector<std::string>> environmentOf(std::string sessionId);
 
+    // Whether the session's shell is running a command (a new one waits its turn).
+    bool isBusy(const std::string &sessionId) const;
+
     // The session shell's working directory (the workspace for sessionless or unknown sessions).
     std::string currentDirectory(const std::string &sessionId) const;
 

@@ -6,6 +6,8 @@
 #include "system/Files.h"
 #include "system/ProcessTree.h"
 
+#include <boost/asio/detached.hpp>
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -258,6 +260,29 @@ private slots:
         }
         QCOMPARE(lines, 3);
         QVERIFY(notFound);
+    }
+
+    void aStreamInABusySessionSaysItWaits()
+    {
+        CommandRequest hold;
+        hold.command = "sleep 1";
+        hold.sessionId = "busy";
+        boost::asio::co_spawn(io, [this, hold]() -> asio::awaitable<void> { co_await sessions->execute(hold); },
+                              boost::asio::detached);
+        test::pump(io, 100); // the first command holds the session
+        QVERIFY(sessions->isBusy("busy"));
+        CommandRequest next;
+        next.command = "echo after";
+        next.sessionId = "busy";
+        const auto events = collect([&](Emit send) { return processes->streamInShell(next, send); });
+        QCOMPARE(events.size(), std::size_t(4));
+        QCOMPARE(events[0]["type"].get<std::string>(), std::string("start"));
+        QCOMPARE(events[1]["type"].get<std::string>(), std::string("waiting"));
+        QCOMPARE(events[2]["data"].get<std::string>(), std::string("after\n"));
+        QCOMPARE(events[3]["type"].get<std::string>(), std::string("complete"));
+        // A free session: no such event.
+        const auto free = collect([&](Emit send) { return processes->streamInShell(next, send); });
+        QCOMPARE(free[1]["type"].get<std::string>(), std::string("stdout"));
     }
 
     void deletingSessionKillsItsProcesses()

@@ -227,6 +227,21 @@ private slots:
         QTRY_VERIFY(logText().endsWith("did not complete · stopped") || logText().contains("stopped ·"));
     }
 
+    // Another client's command holds the session: the pane says its command waits.
+    void aCommandWaitingForItsSessionSaysSo()
+    {
+        std::thread other([this] {
+            engine_.http().request("POST", "/v1/sandboxes/cmds/api/execute", R"({"command":"sleep 2"})");
+        });
+        QTest::qWait(500);
+        pane_->run("echo my-turn");
+        QTRY_VERIFY_WITH_TIMEOUT(logText().contains("Waiting: session default is running an earlier command"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!pane_->isRunning(), 10000);
+        other.join();
+        QVERIFY(logText().contains("my-turn\n"));
+        screenshot(pane_.get(), "28-commands-waiting-for-session");
+    }
+
     // Issue 12, as a new user found it: Stop ends the whole command line (the rest of a list,
     // a loop), focus returns to the command line, and each block holds exactly its own output.
     void stopEndsTheWholeLineAndBlocksNeverMix()

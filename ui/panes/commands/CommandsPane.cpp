@@ -292,6 +292,10 @@ void CommandsPane::run(const QString &text)
             *outcome = event.value("exitCode").toInt();
         else if (type == "error")
             *failure = event.value("error").toString();
+        else if (type == "waiting") // another client's command holds the session
+            log_->appendNote(tr("Waiting: session %1 is running an earlier command (from another client); this one "
+                                "starts when it ends. Stop cancels it.")
+                                 .arg(event.value("sessionId").toString()));
     });
     connect(running_, &EventStream::finished, this, [this, outcome, failure](const QString &error) {
         log_->endCommand(*outcome, failure->isEmpty() ? error : *failure);
