@@ -196,7 +196,11 @@ public:
         beast::error_code error;
         co_await stream_.socket().async_read_some(asio::buffer(&byte, 1),
                                                   asio::redirect_error(asio::use_awaitable, error));
-        keepAlive = false;
+        // Cancelled because the stream ended first: the connection is as good as before.
+        // (Closing it anyway, after a keep-alive header, made a client's next request on it
+        // fail now and then.)
+        if (error != asio::error::operation_aborted)
+            keepAlive = false;
     }
 
     asio::awaitable<std::unique_ptr<WebSocket>> acceptWebSocket(const Request &request) override
