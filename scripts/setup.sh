@@ -9,6 +9,7 @@ packages=(
   qt6-translations-l10n libqscintilla2-qt6-dev
   xvfb xauth
   bubblewrap procps python3
+  python3-ipython python3-matplotlib python3-pandas qt6-charts-dev
   slirp4netns nftables util-linux mount e2fsprogs
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
@@ -18,15 +19,20 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-if ((${#missing[@]} == 0)); then
-  exit 0
+if ((${#missing[@]} > 0)); then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-  sudo="sudo"
+# What the interpreter's Node runner loads inside the sandbox (a parser and the TypeScript
+# transpiler), pinned by its package-lock.json; the sandbox has no network to fetch them.
+runners="$(cd "$(dirname "$0")/../resources/interpreter" && pwd)"
+if [ ! -d "$runners/node_modules/sucrase" ] || [ ! -d "$runners/node_modules/acorn" ]; then
+  (cd "$runners" && npm ci --omit=dev --no-audit --no-fund --loglevel=error)
 fi
-echo "setup: installing ${missing[*]}" >&2
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

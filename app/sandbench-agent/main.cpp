@@ -31,8 +31,10 @@ int main(int argc, char **argv)
             config.workspace = argv[++i];
         else if (arg == "--scratch" && i + 1 < argc)
             config.scratchDir = argv[++i];
+        else if (arg == "--runners" && i + 1 < argc)
+            config.runnersDir = argv[++i];
         else {
-            std::cerr << "usage: sandbench-agent [--socket PATH] [--workspace DIR] [--scratch DIR]\n";
+            std::cerr << "usage: sandbench-agent [--socket PATH] [--workspace DIR] [--scratch DIR] [--runners DIR]\n";
             return 2;
         }
     }

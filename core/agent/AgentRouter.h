@@ -4,6 +4,7 @@
 #pragma once
 
 #include "agent/FileService.h"
+#include "agent/InterpreterService.h"
 #include "agent/Lifeline.h"
 #include "agent/ProcessService.h"
 #include "agent/PtyService.h"
@@ -35,6 +36,7 @@ private:
     FileService files_;
     WatchService watches_;
     PtyService ptys_;
+    InterpreterService interpreter_;
     http::RouteTable routes_;
 };
 

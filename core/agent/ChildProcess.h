@@ -46,6 +46,12 @@ public:
     // Stops reading its output after taking what is there: writers that outlive it (a
     // daemonised child, a tree being killed) are not waited for.
     void endOutput();
+    // What its stdout and stderr hold now, to their sinks (see OutputReader::takeAvailable).
+    void takeOutput()
+    {
+        stdout_->takeAvailable();
+        stderr_->takeAvailable();
+    }
     bool finished() const { return code_.has_value(); }
     bool timedOut() const { return timedOut_; }
 

@@ -27,6 +27,15 @@ void applySettings(AgentConfig &config, const nlohmann::json &settings)
         else
             throw ApiError("VALIDATION_FAILED", "sleepAfter must be a positive number of seconds or null");
     }
+    if (settings.contains("interpreterPool") && settings["interpreterPool"].is_object()) {
+        const auto &pool = settings["interpreterPool"];
+        auto size = [&pool](const char *name, std::size_t &target) {
+            if (pool.contains(name) && pool[name].is_number_unsigned() && pool[name].get<std::size_t>() <= 8)
+                target = pool[name].get<std::size_t>();
+        };
+        size("python", config.pythonPool);
+        size("javascript", config.nodePool);
+    }
 }
 
 Lifeline::Lifeline(const AgentConfig &config, std::function<void(const std::string &)> end)

@@ -117,6 +117,13 @@ public:
     static std::shared_ptr<OutputReader> start(asio::any_io_executor executor, int fd, Sink sink);
     OutputReader(asio::any_io_executor executor, int fd, Sink sink);
     void stopAndDrain();
+    // Hands the sink what is in the pipe now, without waiting: what a writer wrote
+    // before a message it sent elsewhere comes before that message.
+    void takeAvailable()
+    {
+        if (!stopped_ && !endOfFile_)
+            readAvailable();
+    }
 
 private:
     asio::awaitable<void> run();

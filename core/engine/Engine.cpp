@@ -34,6 +34,17 @@ std::string agentBesideExecutable()
     return error ? "sandbench-agent" : (self.parent_path() / "sandbench-agent").string();
 }
 
+// The build's and the installed layout alike: bin/ and share/sandbench/runners/.
+std::string runnersBesideExecutable()
+{
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error)
+        return {};
+    const auto runners = self.parent_path().parent_path() / "share" / "sandbench" / "runners";
+    return std::filesystem::is_directory(runners, error) ? runners.string() : std::string();
+}
+
 // Host header: loopback names only (DNS-rebinding defence), parsed strictly.
 bool isLoopbackHost(std::string_view host)
 {
@@ -114,12 +125,14 @@ EngineOptions withDefaults(EngineOptions options)
         options.runtimeDir = system::defaultRuntimeDir();
     if (options.agentBinary.empty())
         options.agentBinary = agentBesideExecutable();
+    if (options.runnersDir.empty())
+        options.runnersDir = runnersBesideExecutable();
     return options;
 }
 
 ManagerOptions managerOptions(const EngineOptions &options)
 {
-    return {options.stateDir, options.agentBinary, options.uidClaimsDir, options.diskImages};
+    return {options.stateDir, options.agentBinary, options.runnersDir, options.uidClaimsDir, options.diskImages};
 }
 
 } // namespace

@@ -22,6 +22,7 @@ struct EngineOptions {
     std::string stateDir;     // default: system::defaultStateDir()
     std::string runtimeDir;   // default: system::defaultRuntimeDir()
     std::string agentBinary;  // default: sandbench-agent beside this executable
+    std::string runnersDir;   // default: ../share/sandbench/runners from this executable, if there
     std::uint64_t bodyLimit = 64ull << 20;
     std::string uidClaimsDir = "/var/lib/sandbench/uid-blocks"; // root engines: who holds which uid block
     bool diskImages = true; // root engines: limits.diskMiB as a disk image (DiskImage.h); else a usage watch

@@ -272,6 +272,8 @@ std::vector<Mount> sandboxMounts(const LaunchRequest &request, const LaunchFds &
     mount(Kind::bindFd, std::to_string(fds.workspace), "/workspace");
     mount(Kind::bindFd, std::to_string(fds.home), "/root");
     mount(Kind::roBindFd, std::to_string(fds.agent), "/.sandbench/sandbench-agent");
+    if (!request.runnersDir.empty())
+        mount(Kind::roBindFd, std::to_string(fds.runners), "/.sandbench/runners");
     // What a feature adds (bucket mounts, runner resources), checked by mountProblem.
     for (const Mount &extra : request.extraMounts) {
         if (const std::string problem = mountProblem(extra); !problem.empty())
@@ -444,6 +446,12 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     system::UniqueFd markerFd{open(request.paths.marker.c_str(), O_PATH | O_CLOEXEC | O_NOFOLLOW)};
     if (workspaceFd.get() < 0 || homeFd.get() < 0 || agentFd.get() < 0 || markerFd.get() < 0)
         fail("open bind sources (" + request.agentBinary + ")", errno);
+    system::UniqueFd runnersFd;
+    if (!request.runnersDir.empty()) {
+        runnersFd.reset(open(request.runnersDir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (runnersFd.get() < 0)
+            fail("open the interpreter's runners (" + request.runnersDir + ")", errno);
+    }
 
     // Child fd layout: 0 /dev/null, 1+2 the output pipe, 3 the agent's listening socket, then LaunchFds.
     system::SpawnOptions spawn;
@@ -457,6 +465,8 @@ LaunchResult launchSandbox(const LaunchRequest &request)
                  {fds.lifeline, markerFd.get()}};
     if (request.network.egress)
         spawn.fds.emplace_back(fds.networkLifetime, lifetimeWrite.get());
+    if (runnersFd.get() >= 0)
+        spawn.fds.emplace_back(fds.runners, runnersFd.get());
     for (std::size_t i = 0; i < etcFiles.fds.size(); ++i)
         spawn.fds.emplace_back(fds.firstEtcFile + static_cast<int>(i), etcFiles.fds[i]);
     spawn.rlimits = {{RLIMIT_NPROC, request.maxProcesses}, {RLIMIT_NOFILE, 4096},

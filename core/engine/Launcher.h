@@ -48,6 +48,7 @@ struct LaunchRequest {
     SandboxPaths paths;
     std::map<std::string, std::string> envVars;
     std::string agentBinary;             // host path of sandbench-agent
+    std::string runnersDir;              // host path of the interpreter's runners; empty: none
     std::optional<uid_t> hostUid;        // run as this unprivileged uid (engine running as root)
     std::vector<std::string> hiddenPaths; // host paths to mask inside (engine state, if under a bound dir)
     unsigned long maxProcesses = 1024;
@@ -81,7 +82,7 @@ struct LaunchResult {
 // agent ends the sandbox when it has no links left (its state directory was deleted).
 struct LaunchFds {
     int seccomp = 4, info = 5, workspace = 6, home = 7, agent = 8, settings = 9, empty = 10, bootId = 11,
-        networkLifetime = 12, lifeline = 13, firstEtcFile = 14;
+        networkLifetime = 12, lifeline = 13, runners = 14, firstEtcFile = 15;
 };
 
 // The sandbox's own /etc: files generated for it (its users, hosts, hostname = id, a

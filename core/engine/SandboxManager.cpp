@@ -480,6 +480,7 @@ asio::awaitable<void> SandboxManager::startSandbox(std::shared_ptr<Sandbox> sand
     setStatus(*sandbox, "starting");
     LaunchRequest request(sandbox->id, SandboxPaths(registry_.sandboxDir(sandbox->id)), options_.agentBinary);
     request.envVars = sandbox->options.envVars;
+    request.runnersDir = options_.runnersDir;
     request.hostUid = sandbox->hostUid;
     request.hiddenPaths = hiddenPaths();
     const SandboxLimits limits = sandbox->options.limits;

@@ -25,6 +25,7 @@ namespace asio = boost::asio;
 struct ManagerOptions {
     std::string stateDir;
     std::string agentBinary;
+    std::string runnersDir; // the interpreter's runners, bound read-only into every sandbox
     std::string uidClaimsDir;
     bool diskImages = true;
 };

@@ -116,4 +116,22 @@ std::string firstExecutable(std::initializer_list<const char *> candidates)
     return {};
 }
 
+std::string findInPath(std::string_view name, std::string_view searchPath)
+{
+    if (name.find('/') != std::string_view::npos)
+        return access(std::string(name).c_str(), X_OK) == 0 ? std::string(name) : std::string();
+    while (!searchPath.empty()) {
+        const auto colon = searchPath.find(':');
+        const std::string_view dir = searchPath.substr(0, colon);
+        searchPath = colon == std::string_view::npos ? std::string_view() : searchPath.substr(colon + 1);
+        if (dir.empty())
+            continue;
+        const std::string candidate = std::string(dir) + "/" + std::string(name);
+        struct stat info {};
+        if (stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && access(candidate.c_str(), X_OK) == 0)
+            return candidate;
+    }
+    return {};
+}
+
 } // namespace sandbench::system

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sandbench::system {
 
@@ -24,6 +25,9 @@ void makeDirectories(const std::string &path, mode_t mode = 0700);
 
 // The first of candidates that is an executable file, or empty.
 std::string firstExecutable(std::initializer_list<const char *> candidates);
+
+// The program name as execvp would find it in searchPath (a PATH value); empty if none.
+std::string findInPath(std::string_view name, std::string_view searchPath);
 
 // rm -rf that never follows symlinks out of the tree.
 void removeTree(const std::string &path);

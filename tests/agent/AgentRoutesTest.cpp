@@ -170,10 +170,12 @@ private slots:
             routes << QString::fromStdString(std::string(http::bhttp::to_string(route.method)) + " " + route.pattern);
         routes.sort();
         const QStringList expected = {
-            "DELETE /api/process/kill-all", "DELETE /api/process/{id}", "GET /", "GET /api/commands",
+            "DELETE /api/contexts/{id}", "DELETE /api/process/kill-all", "DELETE /api/process/{id}", "GET /",
+            "GET /api/commands", "GET /api/contexts", "GET /api/contexts/{id}", "GET /api/interpreter/health",
             "GET /api/ping", "GET /api/process/list", "GET /api/process/{id}", "GET /api/process/{id}/logs",
             "GET /api/process/{id}/stream", "GET /api/session/list", "GET /api/version", "GET /internal/files",
-            "GET /ws/pty", "POST /api/delete", "POST /api/execute", "POST /api/execute/stream", "POST /api/exists",
+            "GET /ws/pty", "POST /api/contexts", "POST /api/contexts/{id}/interrupt", "POST /api/contexts/{id}/restart",
+            "POST /api/delete", "POST /api/execute", "POST /api/execute/code", "POST /api/execute/stream", "POST /api/exists",
             "POST /api/list-files", "POST /api/mkdir", "POST /api/move", "POST /api/process/start",
             "POST /api/read", "POST /api/read/stream", "POST /api/rename", "POST /api/session/create",
             "POST /api/session/delete", "POST /api/watch", "POST /api/watch/check", "POST /api/write",
