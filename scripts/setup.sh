@@ -9,7 +9,7 @@ packages=(
   qt6-translations-l10n libqscintilla2-qt6-dev
   xvfb xauth
   bubblewrap procps python3
-  python3-ipython python3-matplotlib python3-pandas qt6-charts-dev
+  python3-ipython python3-matplotlib python3-pandas qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev
   slirp4netns nftables util-linux mount e2fsprogs
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -109,6 +109,37 @@ EventStream *SandboxApi::executeInSession(const QString &command, const QString 
     return client_->openEvents(path("/api/execute/stream"), &body, parent);
 }
 
+void SandboxApi::codeContexts(QObject *context, Callback done) const
+{
+    client_->get(path("/api/contexts"), context, std::move(done));
+}
+
+void SandboxApi::createCodeContext(const QString &language, QObject *context, Callback done) const
+{
+    post("/api/contexts", {{"language", language}}, context, std::move(done));
+}
+
+void SandboxApi::deleteCodeContext(const QString &contextId, QObject *context, Callback done) const
+{
+    client_->call("DELETE", path("/api/contexts/" + QString::fromLatin1(QUrl::toPercentEncoding(contextId))), {}, context, std::move(done));
+}
+
+void SandboxApi::interruptCodeContext(const QString &contextId, QObject *context, Callback done) const
+{
+    post("/api/contexts/" + QString::fromLatin1(QUrl::toPercentEncoding(contextId)) + "/interrupt", {}, context, std::move(done));
+}
+
+void SandboxApi::restartCodeContext(const QString &contextId, QObject *context, Callback done) const
+{
+    post("/api/contexts/" + QString::fromLatin1(QUrl::toPercentEncoding(contextId)) + "/restart", {}, context, std::move(done));
+}
+
+EventStream *SandboxApi::runCode(const QString &contextId, const QString &code, QObject *parent) const
+{
+    const QJsonObject body{{"context_id", contextId}, {"code", code}};
+    return client_->openEvents(path("/api/execute/code"), &body, parent);
+}
+
 void SandboxApi::sessions(QObject *context, Callback done) const
 {
     client_->get(path("/api/session/list"), context, std::move(done));

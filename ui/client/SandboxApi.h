@@ -50,6 +50,15 @@ public:
     void killProcess(const QString &processId, QObject *context, Callback done) const;
     void killAllProcesses(QObject *context, Callback done) const;
 
+    // Code contexts of the interpreter (language: python, javascript, typescript).
+    void codeContexts(QObject *context, Callback done) const;
+    void createCodeContext(const QString &language, QObject *context, Callback done) const;
+    void deleteCodeContext(const QString &contextId, QObject *context, Callback done) const;
+    void interruptCodeContext(const QString &contextId, QObject *context, Callback done) const;
+    void restartCodeContext(const QString &contextId, QObject *context, Callback done) const;
+    // One cell: stdout, stderr, result, then execution_complete or error; owned by parent.
+    EventStream *runCode(const QString &contextId, const QString &code, QObject *parent) const;
+
     // Streamed transfers through /files; owned by parent.
     Transfer *upload(const QString &localPath, const QString &remotePath, QObject *parent) const;
     Transfer *download(const QString &remotePath, const QString &localPath, QObject *parent) const;

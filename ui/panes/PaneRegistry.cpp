@@ -2,6 +2,7 @@
 
 #include "panes/commands/CommandsPane.h"
 #include "panes/files/FilesPane.h"
+#include "panes/interpreter/InterpreterPane.h"
 #include "panes/overview/OverviewPane.h"
 
 #include <QCoreApplication>
@@ -29,6 +30,7 @@ const QList<PaneKind> &sandboxPanes()
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Files"), make<FilesPane>},
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Commands"), make<CommandsPane>},
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Overview"), make<OverviewPane>},
+        {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Interpreter"), make<InterpreterPane>},
     };
     return panes;
 }
