@@ -22,6 +22,9 @@ constexpr std::size_t kCodeLimit = 10 * 1024 * 1024;
 constexpr std::size_t kMessageLimit = 64 * 1024 * 1024; // one runner message (a big PNG fits)
 constexpr auto kReadyTimeout = 60s;
 constexpr auto kStopGrace = 3s; // after an interrupt the cell must end before its runner is killed
+constexpr auto kSetupTimeout = 10s;
+constexpr std::size_t kContextLimit = 20; // each holds an interpreter: tens of MB
+constexpr double kLongestTimeoutMs = 7 * 24 * 3600 * 1000.0;
 
 RunnerProgram programOf(const std::string &language)
 {
@@ -144,7 +147,7 @@ std::shared_ptr<Runner> Runner::spawn(asio::any_io_executor executor, RunnerProg
         if (auto self = weak.lock())
             self->takeMessages(bytes);
     });
-    asio::co_spawn(executor, runner->watchExit(), system::inBackground("runner exit"));
+    asio::co_spawn(executor, watchExit(runner, runner->child_), system::inBackground("runner exit"));
     return runner;
 }
 
@@ -168,7 +171,7 @@ void Runner::take(const char *stream, std::string_view bytes)
         if (stderrTail_.size() > 4096)
             stderrTail_.erase(0, stderrTail_.size() - 4096);
     }
-    if (truncated_)
+    if (truncated_ || !inCell_)
         return;
     if (bytes.size() > budget_) {
         bytes = bytes.substr(0, budget_);
@@ -183,7 +186,7 @@ void Runner::take(const char *stream, std::string_view bytes)
         pending.erase(0, complete);
         // Consecutive output of one stream is one event when nobody took the first yet.
         if (!events_.empty() && events_.back()["type"] == stream)
-            events_.back()["text"] = events_.back()["text"].get<std::string>() + text;
+            events_.back()["text"].get_ref<std::string &>().append(text);
         else
             events_.push_back({{"type", stream}, {"text", text}});
     }
@@ -204,30 +207,92 @@ void Runner::takeMessages(std::string_view bytes)
         messageLine_.erase(0, newline + 1);
         // What the cell printed before this message comes first.
         child_->takeOutput();
-        Json message = Json::parse(line, nullptr, false);
-        if (!message.is_object() || !message.contains("type") || !message["type"].is_string())
-            continue; // not ours (the cell wrote to our descriptor): ignored
-        const std::string type = message["type"];
-        if (type == "ready") {
-            ready_ = true;
-        } else if (type == "result") {
-            if (truncated_ || line.size() > budget_) {
-                if (!truncated_) {
-                    truncated_ = true;
-                    push({{"type", "stderr"}, {"text", "\n[output truncated: this cell's results passed its limit; the rest was dropped]\n"}});
-                }
-                continue;
-            }
-            budget_ -= line.size();
-        }
-        push(std::move(message));
+        takeMessage(line);
     }
     if (messageLine_.size() > kMessageLimit) {
-        messageLine_.clear();
+        std::string().swap(messageLine_); // its memory too
         push({{"type", "stderr"}, {"text", "\n[the runner sent a message over 64 MiB: it was ended]\n"}});
         kill();
     }
     changed_.notify();
+}
+
+namespace {
+
+// A runner's message as the stream sends it, with every field of the type it must have;
+// nullopt for what is not one of ours (the cell can write to the descriptor too).
+std::optional<Json> checkedMessage(const Json &message)
+{
+    if (!message.is_object() || !message.contains("type") || !message["type"].is_string())
+        return std::nullopt;
+    const std::string type = message["type"];
+    const auto text = [&message](const char *name) {
+        return message.contains(name) && message[name].is_string() ? message[name].get<std::string>() : std::string();
+    };
+    if (type == "ready" || type == "started")
+        return Json{{"type", type}};
+    if (type == "setup_done") {
+        Json checked = {{"type", type}};
+        if (message.contains("error") && message["error"].is_string())
+            checked["error"] = message["error"];
+        return checked;
+    }
+    if (type == "done") {
+        const Json &count = message.contains("execution_count") ? message["execution_count"] : Json();
+        return Json{{"type", type}, {"execution_count", count.is_number_integer() ? count.get<long long>() : 0}};
+    }
+    if (type == "error") {
+        Json traceback = Json::array();
+        if (message.contains("traceback") && message["traceback"].is_array())
+            for (const Json &line : message["traceback"])
+                traceback.push_back(line.is_string() ? line.get<std::string>() : line.dump());
+        return Json{{"type", type}, {"ename", text("ename").empty() ? "Error" : text("ename")},
+                    {"evalue", text("evalue")}, {"traceback", std::move(traceback)}};
+    }
+    if (type != "result")
+        return std::nullopt;
+    Json checked = {{"type", type}, {"metadata", Json::object()}};
+    for (const char *field : {"text", "html", "png", "jpeg", "svg", "latex", "markdown", "javascript"})
+        if (message.contains(field) && message[field].is_string())
+            checked[field] = message[field];
+    if (message.contains("json"))
+        checked["json"] = message["json"];
+    for (const char *field : {"chart", "data", "metadata"})
+        if (message.contains(field) && message[field].is_object())
+            checked[field] = message[field];
+    return checked;
+}
+
+} // namespace
+
+void Runner::takeMessage(const std::string &line)
+{
+    auto message = checkedMessage(Json::parse(line, nullptr, false));
+    if (!message)
+        return; // not ours: ignored
+    const std::string type = (*message)["type"];
+    if (type == "ready") {
+        ready_ = true;
+        return;
+    }
+    if (type == "setup_done") {
+        push(std::move(*message));
+        return;
+    }
+    if (!inCell_)
+        return; // between cells: nobody asked
+    if (type == "result") {
+        if (truncated_ || line.size() > budget_) {
+            if (!truncated_) {
+                truncated_ = true;
+                push(Json{{"type", "stderr"},
+                          {"text", "\n[output truncated: this cell's results passed its limit; the rest was dropped]\n"}});
+            }
+            return;
+        }
+        budget_ -= line.size();
+    }
+    push(std::move(*message));
 }
 
 void Runner::push(Json event)
@@ -236,14 +301,17 @@ void Runner::push(Json event)
     changed_.notify();
 }
 
-asio::awaitable<void> Runner::watchExit()
+asio::awaitable<void> Runner::watchExit(std::weak_ptr<Runner> runner, std::shared_ptr<ChildProcess> child)
 {
-    auto self = shared_from_this();
-    exitCode_ = co_await child_->exitCode();
-    child_->endOutput();
-    messages_->stopAndDrain();
-    ended_ = true;
-    changed_.notify();
+    const int code = co_await child->exitCode();
+    child->endOutput();
+    auto self = runner.lock();
+    if (!self)
+        co_return;
+    self->messages_->stopAndDrain();
+    self->exitCode_ = code;
+    self->ended_ = true;
+    self->changed_.notify();
 }
 
 asio::awaitable<bool> Runner::waitReady(std::chrono::milliseconds timeout)
@@ -289,6 +357,14 @@ void Runner::beginCell(std::size_t outputLimit)
 {
     budget_ = outputLimit;
     truncated_ = false;
+    inCell_ = true;
+    events_.clear(); // nothing of an earlier cell, nor of the time between
+}
+
+void Runner::endCell()
+{
+    inCell_ = false;
+    events_.clear();
 }
 
 void Runner::interrupt()
@@ -332,6 +408,7 @@ struct InterpreterService::Context {
     std::shared_ptr<Runner> runner;
     system::AsyncMutex turn; // one cell at a time, in arrival order
     bool busy = false, deleted = false;
+    int restarting = 0; // restarts under way: a cell sent meanwhile waits for the new runner
     std::shared_ptr<Cell> current;
 
     std::string state() const
@@ -357,6 +434,7 @@ struct InterpreterService::Cell {
     Notifier changed;
     asio::steady_timer stopTimer;
     bool finished = false, abandoned = false, timedOut = false;
+    bool started = false, interruptRequested = false; // an interrupt before the runner could take it
     void push(Json event)
     {
         events.push_back(std::move(event));
@@ -426,15 +504,28 @@ asio::awaitable<std::shared_ptr<Runner>> InterpreterService::runnerFor(const Con
     }
     const Json setup = setupRequest(context.language, context.cwd, context.env);
     co_await runner->send(setup);
+    // A runner that does not answer is ended: the wait below then ends too.
+    asio::steady_timer deadline(executor_, kSetupTimeout);
+    std::weak_ptr<Runner> weakRunner = runner;
+    deadline.async_wait([weakRunner](boost::system::error_code error) {
+        if (auto stuck = weakRunner.lock(); stuck && !error)
+            stuck->kill();
+    });
     for (;;) {
         auto event = co_await runner->next();
         if (!event)
             throw ApiError("INTERNAL_ERROR", std::string("the ") + programName(program) +
                                                  " runner ended while it was set up (" + runner->endReason() + ")");
-        if ((*event)["type"] == "setup_done")
-            break;
+        if ((*event)["type"] != "setup_done")
+            continue;
+        deadline.cancel();
+        if (event->contains("error")) {
+            runner->kill();
+            throw ApiError("VALIDATION_FAILED", "The context cannot be set up in '" + context.cwd +
+                                                    "': " + (*event)["error"].get<std::string>());
+        }
+        co_return runner;
     }
-    co_return runner;
 }
 
 Json InterpreterService::createContext(const Json &body)
@@ -446,7 +537,8 @@ Json InterpreterService::createContext(const Json &body)
                                                 "'. Supported languages: python, javascript, typescript");
     const std::string cwd = stringField(body, "cwd", config_.workspace);
     struct stat info {};
-    if (cwd.empty() || cwd.front() != '/' || stat(cwd.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+    if (cwd.empty() || cwd.front() != '/' || cwd.find('\0') != std::string::npos || stat(cwd.c_str(), &info) != 0 ||
+        !S_ISDIR(info.st_mode))
         throw ApiError("VALIDATION_FAILED", "cwd '" + cwd + "' is not a directory in the sandbox");
     Json env = Json::object();
     for (const char *name : {"env_vars", "envVars"}) {
@@ -457,7 +549,8 @@ Json InterpreterService::createContext(const Json &body)
         for (const auto &[key, value] : body[name].items()) {
             if (value.is_null())
                 continue; // the SDK's "not configured"
-            if (!value.is_string() || key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos)
+            if (!value.is_string() || key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos ||
+                value.get_ref<const std::string &>().find('\0') != std::string::npos)
                 throw ApiError("VALIDATION_FAILED", std::string(name) + " must map names to strings");
             env[key] = value;
         }
@@ -468,6 +561,17 @@ Json InterpreterService::createContext(const Json &body)
 asio::awaitable<Json> InterpreterService::create(Json body)
 {
     const Json checked = createContext(body);
+    if (contexts_.size() + creating_ >= kContextLimit)
+        throw ApiError("CONTEXT_LIMIT_REACHED",
+                       "This sandbox has " + std::to_string(kContextLimit) +
+                           " code contexts, the most it keeps (each holds an interpreter): delete one first",
+                       {}, {}, 429);
+    ++creating_;
+    struct Created { // a constructor, not aggregate initialisation (GCC 12)
+        explicit Created(std::size_t &count) : count(count) {}
+        ~Created() { --count; }
+        std::size_t &count;
+    } created(creating_);
     auto context = std::make_shared<Context>();
     context->id = newContextId();
     context->language = checked["language"];
@@ -482,12 +586,46 @@ asio::awaitable<Json> InterpreterService::create(Json body)
 
 asio::awaitable<void> InterpreterService::restart(std::shared_ptr<Context> context)
 {
+    ++context->restarting;
+    struct Restarted { // a constructor, not aggregate initialisation (GCC 12)
+        explicit Restarted(Context &c) : context(c) {}
+        ~Restarted() { --context.restarting; }
+        Context &context;
+    } restarted(*context);
     if (context->runner)
         context->runner->kill(); // a running cell ends with the runner
     auto guard = co_await context->turn.lock();
+    if (context->runner)
+        context->runner->kill(); // what an earlier restart started
     if (context->deleted)
         throw ApiError("CONTEXT_NOT_FOUND", "Code context '" + context->id + "' not found", {{"contextId", context->id}});
-    context->runner = co_await runnerFor(*context);
+    auto runner = co_await runnerFor(*context);
+    if (context->deleted) { // deleted while the new runner started
+        runner->kill();
+        throw ApiError("CONTEXT_NOT_FOUND", "Code context '" + context->id + "' not found", {{"contextId", context->id}});
+    }
+    context->runner = std::move(runner);
+}
+
+void InterpreterService::interrupt(Context &context)
+{
+    auto cell = context.current;
+    if (!cell || !context.runner)
+        return;
+    if (cell->started)
+        context.runner->interrupt();
+    else
+        cell->interruptRequested = true; // the runner takes SIGINT once it says the cell started
+}
+
+Json InterpreterService::poolSummary() const
+{
+    Json pool = Json::object();
+    for (const auto &[program, runners] : pool_) {
+        const auto ready = std::count_if(runners.begin(), runners.end(), [](const auto &runner) { return runner->ready(); });
+        pool[programName(program)] = {{"ready", ready}, {"starting", static_cast<long>(runners.size()) - ready}};
+    }
+    return pool;
 }
 
 std::shared_ptr<InterpreterService::Context> InterpreterService::require(const std::string &contextId) const
@@ -496,6 +634,29 @@ std::shared_ptr<InterpreterService::Context> InterpreterService::require(const s
     if (it == contexts_.end())
         throw ApiError("CONTEXT_NOT_FOUND", "Code context '" + contextId + "' not found", {{"contextId", contextId}});
     return it->second;
+}
+
+// Interrupts the cell when its timeout passes, and ends its runner when the interrupt
+// does not end it within the grace.
+void InterpreterService::armTimeout(const std::shared_ptr<Cell> &cell, const std::shared_ptr<Runner> &runner)
+{
+    std::weak_ptr<Runner> weakRunner = runner;
+    std::weak_ptr<Cell> weakCell = cell;
+    cell->stopTimer.expires_after(*cell->timeout);
+    cell->stopTimer.async_wait([weakRunner, weakCell](boost::system::error_code error) {
+        auto stopping = weakCell.lock();
+        if (error || !stopping || stopping->finished)
+            return;
+        stopping->timedOut = true;
+        if (auto target = weakRunner.lock()) {
+            target->interrupt();
+            stopping->stopTimer.expires_after(kStopGrace);
+            stopping->stopTimer.async_wait([weakRunner](boost::system::error_code again) {
+                if (auto runnerLeft = weakRunner.lock(); runnerLeft && !again)
+                    runnerLeft->kill();
+            });
+        }
+    });
 }
 
 asio::awaitable<void> InterpreterService::runCell(std::shared_ptr<Context> context, std::shared_ptr<Cell> cell)
@@ -507,6 +668,8 @@ asio::awaitable<void> InterpreterService::runCell(std::shared_ptr<Context> conte
         Cell &cell;
         ~Finish()
         {
+            if (context.runner)
+                context.runner->endCell();
             context.busy = false;
             context.current.reset();
             cell.finished = true;
@@ -531,26 +694,6 @@ asio::awaitable<void> InterpreterService::runCell(std::shared_ptr<Context> conte
     runner->beginCell(config_.cellOutputLimitBytes);
     const Json request = executeRequest(cell->code);
     co_await runner->send(request);
-    if (cell->timeout) {
-        std::weak_ptr<Runner> weakRunner = runner;
-        std::weak_ptr<Cell> weakCell = cell;
-        cell->stopTimer.expires_after(*cell->timeout);
-        cell->stopTimer.async_wait([this, weakRunner, weakCell](boost::system::error_code error) {
-            auto stopping = weakCell.lock();
-            if (error || !stopping || stopping->finished)
-                return;
-            stopping->timedOut = true;
-            if (auto target = weakRunner.lock()) {
-                target->interrupt();
-                // A cell that ignores the interrupt ends with its runner.
-                stopping->stopTimer.expires_after(kStopGrace);
-                stopping->stopTimer.async_wait([weakRunner](boost::system::error_code again) {
-                    if (auto runnerLeft = weakRunner.lock(); runnerLeft && !again)
-                        runnerLeft->kill();
-                });
-            }
-        });
-    }
     for (;;) {
         auto event = co_await runner->next();
         if (!event) {
@@ -564,7 +707,16 @@ asio::awaitable<void> InterpreterService::runCell(std::shared_ptr<Context> conte
             co_return;
         }
         const std::string type = (*event)["type"];
-        if (type == "stdout" || type == "stderr") {
+        if (type == "started") {
+            // SIGINT reaches the cell from now: an interrupt asked for before is sent, and
+            // the timeout counts from here. (Not a loop of its own before this one: output
+            // read together with this message may stand before it in the queue.)
+            cell->started = true;
+            if (cell->interruptRequested)
+                runner->interrupt();
+            if (cell->timeout)
+                armTimeout(cell, runner);
+        } else if (type == "stdout" || type == "stderr") {
             (*event)["timestamp"] = epochMilliseconds();
             cell->push(std::move(*event));
         } else if (type == "result") {
@@ -595,7 +747,9 @@ asio::awaitable<void> InterpreterService::execute(std::shared_ptr<Context> conte
     // The cell runs to its end whether or not this stream stays to read it.
     asio::co_spawn(executor_, runCell(context, cell), system::inBackground("interpreter cell"));
     struct Abandon {
-        Abandon(std::shared_ptr<Context> c, std::shared_ptr<Cell> e) : context(std::move(c)), cell(std::move(e)) {}
+        Abandon(InterpreterService &s, std::shared_ptr<Context> c, std::shared_ptr<Cell> e)
+            : service(s), context(std::move(c)), cell(std::move(e)) {}
+        InterpreterService &service;
         std::shared_ptr<Context> context;
         std::shared_ptr<Cell> cell;
         ~Abandon()
@@ -603,10 +757,10 @@ asio::awaitable<void> InterpreterService::execute(std::shared_ptr<Context> conte
             if (cell->finished)
                 return;
             cell->abandoned = true;
-            if (context->current == cell && context->runner)
-                context->runner->interrupt(); // the client left: stop the cell, keep the context
+            if (context->current == cell)
+                service.interrupt(*context); // the client left: stop the cell, keep the context
         }
-    } abandon(context, cell);
+    } abandon(*this, context, cell);
     for (;;) {
         while (!cell->events.empty()) {
             Json event = std::move(cell->events.front());
@@ -626,10 +780,7 @@ void InterpreterService::addRoutes(http::RouteTable &table)
     table.add(verb::get, "/api/interpreter/health", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         warm(); // a client about to use the interpreter: start the pool
         Json health = {{"status", "healthy"}};
-        Json pool = Json::object();
-        for (const auto &[program, runners] : pool_)
-            pool[programName(program)] = runners.size();
-        health["pool"] = pool;
+        health["pool"] = poolSummary();
         co_await replySuccess(call.responder, std::move(health));
     });
     table.add(verb::post, "/api/contexts", [this](http::RouteRequest &call) -> asio::awaitable<void> {
@@ -659,8 +810,7 @@ void InterpreterService::addRoutes(http::RouteTable &table)
     table.add(verb::post, "/api/contexts/{id}/interrupt", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         auto context = require(http::percentDecode(call.params[0]));
         const bool running = context->busy && context->runner;
-        if (running)
-            context->runner->interrupt();
+        interrupt(*context);
         Json reply = {{"contextId", context->id}, {"interrupted", running}};
         co_await replySuccess(call.responder, std::move(reply));
     });
@@ -686,12 +836,13 @@ void InterpreterService::addRoutes(http::RouteTable &table)
                                                     "'. Supported languages: python, javascript, typescript");
         std::optional<std::chrono::milliseconds> timeout;
         if (body.contains("timeout_ms") && !body["timeout_ms"].is_null()) {
-            if (!body["timeout_ms"].is_number() || body["timeout_ms"].get<double>() <= 0)
-                throw ApiError("VALIDATION_FAILED", "timeout_ms must be a positive number of milliseconds");
+            if (!body["timeout_ms"].is_number() || body["timeout_ms"].get<double>() < 1 ||
+                body["timeout_ms"].get<double>() > kLongestTimeoutMs)
+                throw ApiError("VALIDATION_FAILED", "timeout_ms must be a number of milliseconds from 1 to 604800000 (a week)");
             timeout = std::chrono::milliseconds(static_cast<long long>(body["timeout_ms"].get<double>()));
         }
         auto context = require(contextId);
-        if (!context->runner || !context->runner->running())
+        if (context->restarting == 0 && (!context->runner || !context->runner->running()))
             throw ApiError("INTERNAL_ERROR", "Context executor has terminated. Please delete and recreate the context.",
                            {{"contextId", contextId}, {"state", "dead"}});
         std::function<asio::awaitable<void>(Emit)> produce = [this, context, code = std::move(code),

@@ -42,18 +42,25 @@ public:
     // nullopt once it has ended and everything it said was taken.
     asio::awaitable<std::optional<Json>> next();
     // A new cell may print outputLimit bytes (results included) before the rest is dropped.
+    // Between cells (after endCell) what the runner prints or sends is dropped: a detached
+    // child or a thread that goes on printing cannot fill the agent, nor the next cell.
     void beginCell(std::size_t outputLimit);
+    void endCell();
     void interrupt(); // SIGINT to the runner's process group
     void kill();      // SIGKILL to the group
     bool running() const { return !ended_; }
+    bool ready() const { return ready_ && !ended_; }
     // Why it ended ("exit code 1", "killed by signal 9") and what it last wrote to stderr.
     std::string endReason() const;
 
 private:
     void take(const char *stream, std::string_view bytes);
     void takeMessages(std::string_view bytes);
+    void takeMessage(const std::string &line);
     void push(Json event);
-    asio::awaitable<void> watchExit();
+    // Until the process ends; holds the runner only weakly, so that dropping the last
+    // owner kills the process (the destructor) instead of keeping it alive.
+    static asio::awaitable<void> watchExit(std::weak_ptr<Runner> runner, std::shared_ptr<ChildProcess> child);
 
     asio::any_io_executor executor_;
     RunnerProgram program_;
@@ -65,7 +72,7 @@ private:
     std::deque<Json> events_;
     Notifier changed_;
     std::size_t budget_ = 0;
-    bool truncated_ = false, ready_ = false, ended_ = false, killed_ = false;
+    bool truncated_ = false, ready_ = false, ended_ = false, killed_ = false, inCell_ = false;
     int exitCode_ = 0;
 };
 
@@ -82,20 +89,25 @@ private:
     Json createContext(const Json &body);
     asio::awaitable<Json> create(Json body);
     asio::awaitable<void> restart(std::shared_ptr<Context> context);
+    // SIGINT to the context's running cell, or as soon as it has started.
+    void interrupt(Context &context);
     // A runner from the pool (or a new one), ready and set up for the context.
     asio::awaitable<std::shared_ptr<Runner>> runnerFor(const Context &context);
     void refill(RunnerProgram program);
     void warm();
     std::shared_ptr<Context> require(const std::string &contextId) const;
+    Json poolSummary() const; // per program: runners ready, and starting
     asio::awaitable<void> execute(std::shared_ptr<Context> context, std::string code,
                                   std::optional<std::chrono::milliseconds> timeout, Emit send);
     struct Cell;
     asio::awaitable<void> runCell(std::shared_ptr<Context> context, std::shared_ptr<Cell> cell);
+    static void armTimeout(const std::shared_ptr<Cell> &cell, const std::shared_ptr<Runner> &runner);
 
     asio::any_io_executor executor_;
     AgentConfig &config_;
     std::map<std::string, std::shared_ptr<Context>> contexts_;
     std::map<RunnerProgram, std::deque<std::shared_ptr<Runner>>> pool_;
+    std::size_t creating_ = 0; // contexts whose runner is being set up
     bool warmed_ = false;
 };
 

@@ -30,8 +30,9 @@ void applySettings(AgentConfig &config, const nlohmann::json &settings)
     if (settings.contains("interpreterPool") && settings["interpreterPool"].is_object()) {
         const auto &pool = settings["interpreterPool"];
         auto size = [&pool](const char *name, std::size_t &target) {
-            if (pool.contains(name) && pool[name].is_number_unsigned() && pool[name].get<std::size_t>() <= 8)
-                target = pool[name].get<std::size_t>();
+            if (pool.contains(name) && pool[name].is_number_integer() && pool[name].get<long long>() >= 0 &&
+                pool[name].get<long long>() <= 8)
+                target = static_cast<std::size_t>(pool[name].get<long long>());
         };
         size("python", config.pythonPool);
         size("javascript", config.nodePool);

@@ -368,7 +368,8 @@ std::vector<GeneratedFile> generatedEtcFiles(const std::string &sandboxId, bool 
 
 std::string agentSettings(const LaunchRequest &request)
 {
-    nlohmann::json settings = {{"envVars", request.envVars}, {"sleepAfter", nullptr}};
+    nlohmann::json settings = {{"envVars", request.envVars}, {"sleepAfter", nullptr},
+                               {"interpreterPool", request.interpreterPool}};
     if (request.sleepAfterSeconds)
         settings["sleepAfter"] = *request.sleepAfterSeconds;
     return settings.dump();

@@ -5,6 +5,8 @@
 
 #include "engine/Network.h"
 
+#include <nlohmann/json.hpp>
+
 #include <sys/types.h>
 
 #include <cstdint>
@@ -58,6 +60,7 @@ struct LaunchRequest {
     NetworkPolicy network;                      // loopback only unless egress
     std::optional<std::uint16_t> enginePort;    // refused on the host's addresses even when allowed
     std::vector<Mount> extraMounts;             // a feature's own (bucket mounts, runner resources)
+    nlohmann::json interpreterPool = nlohmann::json::object(); // {python, javascript}: warm runners
 };
 
 // What the agent reads from the settings descriptor: {envVars, sleepAfter}.

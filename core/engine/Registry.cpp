@@ -137,6 +137,18 @@ void applyOptions(SandboxOptions &options, const Json &body)
     if (body.contains("limits") && !body["limits"].is_null())
         applyLimits(options.limits, body["limits"]);
     applyNetwork(options.network, body);
+    if (body.contains("interpreterPool") && !body["interpreterPool"].is_null()) {
+        const Json &pool = body["interpreterPool"];
+        if (!pool.is_object())
+            throw ApiError("VALIDATION_FAILED", "interpreterPool must be an object like {\"python\": 1, \"javascript\": 1}");
+        for (const auto &[name, value] : pool.items()) {
+            if (name != "python" && name != "javascript")
+                throw ApiError("VALIDATION_FAILED", "interpreterPool knows python and javascript, not '" + name + "'");
+            if (!value.is_number_integer() || value.get<long long>() < 0 || value.get<long long>() > 8)
+                throw ApiError("VALIDATION_FAILED", "interpreterPool." + name + " must be a whole number from 0 to 8");
+            (name == "python" ? options.interpreterPool.python : options.interpreterPool.javascript) = value.get<int>();
+        }
+    }
     if (body.contains("sleepAfter") && !body["sleepAfter"].is_null()) {
         const auto seconds = parseDuration(body["sleepAfter"]);
         if (!seconds)
@@ -156,6 +168,7 @@ Json Sandbox::publicView() const
                  {"limits", options.limits.toJson()},
                  {"network", options.network.egress ? "egress" : "none"},
                  {"networkAllow", options.network.allow},
+                 {"interpreterPool", options.interpreterPool.toJson()},
                  {"oomKills", oomKills}};
     // A changed network applies at the next start; until then this says what is in force.
     if (activeNetwork)
@@ -176,7 +189,8 @@ Json Sandbox::stateFile() const
                   {"options", {{"envVars", options.envVars}, {"keepAlive", options.keepAlive},
                                {"sleepAfter", options.sleepAfterSeconds}, {"limits", options.limits.toJson()},
                                {"network", options.network.egress ? "egress" : "none"},
-                               {"networkAllow", options.network.allow}}},
+                               {"networkAllow", options.network.allow},
+                               {"interpreterPool", options.interpreterPool.toJson()}}},
                   {"bwrapPid", bwrapPid},
                   {"initPid", initPid},
                   {"initStartTime", initStartTime},

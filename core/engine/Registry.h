@@ -27,17 +27,26 @@ struct SandboxLimits {
     Json toJson() const;
 };
 
+// Interpreter runners each sandbox keeps started and ready (0 disables), per program.
+struct InterpreterPool {
+    int python = 1;
+    int javascript = 1; // Node: JavaScript and TypeScript contexts
+    Json toJson() const { return {{"python", python}, {"javascript", javascript}}; }
+    bool operator==(const InterpreterPool &) const = default;
+};
+
 struct SandboxOptions {
     std::map<std::string, std::string> envVars;
     bool keepAlive = false;
     long long sleepAfterSeconds = 600;
     SandboxLimits limits;
     NetworkPolicy network; // `network` ("none" | "egress") and `networkAllow` (CIDRs)
+    InterpreterPool interpreterPool;
     bool operator==(const SandboxOptions &) const = default;
 };
 
 // Applies the mutable options present in body (envVars, keepAlive, sleepAfter, limits,
-// network, networkAllow); throws ApiError on bad input.
+// network, networkAllow, interpreterPool); throws ApiError on bad input.
 void applyOptions(SandboxOptions &options, const Json &body);
 
 // "30s", "5m", "1h", "2d" or a number of seconds; nullopt when invalid.

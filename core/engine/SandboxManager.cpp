@@ -481,6 +481,7 @@ asio::awaitable<void> SandboxManager::startSandbox(std::shared_ptr<Sandbox> sand
     LaunchRequest request(sandbox->id, SandboxPaths(registry_.sandboxDir(sandbox->id)), options_.agentBinary);
     request.envVars = sandbox->options.envVars;
     request.runnersDir = options_.runnersDir;
+    request.interpreterPool = sandbox->options.interpreterPool.toJson();
     request.hostUid = sandbox->hostUid;
     request.hiddenPaths = hiddenPaths();
     const SandboxLimits limits = sandbox->options.limits;
@@ -767,6 +768,7 @@ asio::awaitable<void> SandboxManager::changeOptions(std::shared_ptr<Sandbox> san
         Json settings = agentIdleSetting(sandbox->options);
         if (body.contains("envVars") && body["envVars"].is_object())
             settings["envVars"] = body["envVars"];
+        settings["interpreterPool"] = sandbox->options.interpreterPool.toJson();
         // Not reachable or stopped: the next start applies the new settings anyway.
         try {
             co_await unlessAgentStops(sandbox, sendSettings(SandboxPaths(registry_.sandboxDir(id)).socket,

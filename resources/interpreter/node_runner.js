@@ -9,6 +9,7 @@
 'use strict';
 
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 const util = require('node:util');
 const vm = require('node:vm');
@@ -167,6 +168,7 @@ process.on('uncaughtException', (error) => writeAll(2, `Uncaught ${util.inspect(
 process.on('unhandledRejection', (error) => writeAll(2, `Unhandled rejection: ${util.inspect(error)}\n`));
 
 async function runCell(code) {
+  send({ type: 'started' }); // from now on SIGINT stops this cell
   const count = ++executionCount;
   const filename = `cell-${count}.${language === 'typescript' ? 'ts' : 'js'}`;
   let source = code;
@@ -198,10 +200,14 @@ async function runCell(code) {
 
 function handle(request) {
   if (request.type === 'setup') {
-    if (request.language === 'typescript') language = 'typescript';
-    if (request.cwd) process.chdir(request.cwd);
-    Object.assign(process.env, request.env ?? {});
-    send({ type: 'setup_done' });
+    try {
+      if (request.language === 'typescript') language = 'typescript';
+      if (request.cwd) process.chdir(request.cwd);
+      Object.assign(process.env, request.env ?? {});
+      send({ type: 'setup_done' });
+    } catch (error) {
+      send({ type: 'setup_done', error: String(error?.message ?? error) });
+    }
     return Promise.resolve();
   }
   if (request.type === 'execute') return runCell(String(request.code ?? '')).then(send);
@@ -212,7 +218,10 @@ function main() {
   context = makeContext();
   let pending = '';
   let queue = Promise.resolve();
-  const requests = fs.createReadStream(null, { fd: REQUESTS_FD, encoding: 'utf8', highWaterMark: 1 << 20 });
+  // A pipe read as a stream (not by the fs thread pool, whose blocked read would keep
+  // process.exit() in a cell from ever finishing).
+  const requests = new net.Socket({ fd: REQUESTS_FD, readable: true, writable: false });
+  requests.setEncoding('utf8');
   requests.on('data', (chunk) => {
     pending += chunk;
     for (let newline; (newline = pending.indexOf('\n')) >= 0;) {

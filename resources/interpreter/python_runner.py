@@ -6,9 +6,10 @@ the agent streams as they come. Before each message the runner flushes stdout an
 stderr, so the agent (which reads what is in those pipes before it handles a message)
 keeps everything in the order the cell produced it.
 
-Requests:  {"type": "setup", "cwd": str, "env": {str: str}}    -> {"type": "setup_done"}
-           {"type": "execute", "code": str}                   -> result* then done | error
+Requests:  {"type": "setup", "cwd": str, "env": {str: str}}    -> {"type": "setup_done", "error"?: str}
+           {"type": "execute", "code": str}                   -> started, result*, then done | error
 Messages:  {"type": "ready"}
+           {"type": "started"}  (SIGINT now reaches the cell)
            {"type": "result", "text"?, "html"?, "png"?, ..., "chart"?, "metadata": {}}
            {"type": "done", "execution_count": n}
            {"type": "error", "ename", "evalue", "traceback": [lines]}
@@ -173,10 +174,15 @@ def send_figures():
 
 
 def apply_setup(request):
-    if request.get("cwd"):
-        os.chdir(request["cwd"])
-    for name, value in (request.get("env") or {}).items():
-        os.environ[name] = value
+    """The context's directory and variables; what fails is said, not raised."""
+    try:
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
+        for name, value in (request.get("env") or {}).items():
+            os.environ[name] = value
+    except (OSError, ValueError) as error:
+        return str(error)
+    return None
 
 
 def main():
@@ -205,8 +211,8 @@ def main():
             line, pending = pending.split(b"\n", 1)
             request = json.loads(line)
             if request.get("type") == "setup":
-                apply_setup(request)
-                send({"type": "setup_done"})
+                problem = apply_setup(request)
+                send({"type": "setup_done", "error": problem} if problem else {"type": "setup_done"})
             elif request.get("type") == "execute":
                 run_cell(shell, request.get("code", ""))
 
@@ -214,6 +220,7 @@ def main():
 def run_cell(shell, code):
     shell.last_error = None
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    send({"type": "started"})  # from now on SIGINT stops this cell
     try:
         result = shell.run_cell(code, store_history=True)
         try:

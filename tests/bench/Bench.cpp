@@ -96,6 +96,40 @@ pid_t bwrapPidOf(const test::EngineHarness &engine, const std::string &id)
     return Json::parse(state.readAll().toStdString()).value("bwrapPid", 0);
 }
 
+// Waits until the sandbox's interpreter pool holds a ready runner of program (not timed).
+void waitForWarmRunner(client::HttpClient &http, const std::string &sandbox, const char *program)
+{
+    for (int i = 0; i < 600; ++i) {
+        const auto reply = http.request("GET", "/v1/sandboxes/" + sandbox + "/api/interpreter/health");
+        const Json health = Json::parse(reply.body, nullptr, false);
+        if (health.is_object() && health["pool"][program].value("ready", 0) > 0)
+            return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::fprintf(stderr, "no warm %s runner after 12 s\n", program);
+}
+
+std::string createContext(client::HttpClient &http, const std::string &sandbox, const std::string &language)
+{
+    const auto reply = http.request("POST", "/v1/sandboxes/" + sandbox + "/api/contexts",
+                                    Json{{"language", language}}.dump());
+    const Json created = Json::parse(reply.body, nullptr, false);
+    if (!created.is_object() || !created.contains("contextId")) {
+        std::fprintf(stderr, "context not created: %s\n", reply.body.c_str());
+        return {};
+    }
+    return created["contextId"];
+}
+
+// Runs a cell and reads its whole event stream; complains unless it completed.
+void runCell(client::HttpClient &http, const std::string &sandbox, const std::string &contextId, const std::string &code)
+{
+    const auto reply = http.request("POST", "/v1/sandboxes/" + sandbox + "/api/execute/code",
+                                    Json{{"context_id", contextId}, {"code", code}}.dump());
+    if (reply.body.find("execution_complete") == std::string::npos)
+        std::fprintf(stderr, "cell did not complete: %s\n", reply.body.substr(0, 300).c_str());
+}
+
 void row(const char *name, Stats stats, const char *unit = "ms")
 {
     std::printf("%-44s p50 %8.3f %s   p90 %8.3f %s\n", name, stats.p50, unit, stats.p90, unit);
@@ -295,6 +329,49 @@ int main(int argc, char **argv)
             if (line.startsWith("VmRSS:"))
                 agentRss = line.simplified().split(' ').value(1).toLong();
     }
+    // The interpreter: floors first (what a bare interpreter takes), then the engine's.
+    const Stats pythonFloor = measure(10, [&](int) { runCommand({"/usr/bin/python3", "-c", "pass"}); });
+    const Stats ipythonFloor = measure(5, [&](int) {
+        runCommand({"/usr/bin/python3", "-c",
+                    "from IPython.core.interactiveshell import InteractiveShell; InteractiveShell.instance()"});
+    });
+    const Stats pyplotFloor = measure(5, [&](int) { runCommand({"/usr/bin/python3", "-c", "import matplotlib.pyplot"}); });
+    const std::string nodeBinary = access("/usr/bin/node", X_OK) == 0 ? "/usr/bin/node" : "/usr/local/bin/node";
+    const Stats nodeFloor = measure(10, [&](int) { runCommand({nodeBinary, "-e", "0"}); });
+    http.request("PUT", "/v1/sandboxes/bench-interpreter", R"({"keepAlive":true})");
+    waitForWarmRunner(http, "bench-interpreter", "python");
+    std::vector<double> fromPool, cold, firstChart;
+    for (int i = 0; i < 10; ++i) {
+        waitForWarmRunner(http, "bench-interpreter", "python");
+        auto begin = Clock::now();
+        const std::string warmContext = createContext(http, "bench-interpreter", "python");
+        fromPool.push_back(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+        begin = Clock::now();
+        runCell(http, "bench-interpreter", warmContext, "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [1, 4, 9])\nplt.show()");
+        firstChart.push_back(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+        if (i < 4) { // the pool is empty now: this one starts cold
+            begin = Clock::now();
+            const std::string coldContext = createContext(http, "bench-interpreter", "python");
+            cold.push_back(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+            http.request("DELETE", "/v1/sandboxes/bench-interpreter/api/contexts/" + coldContext);
+        }
+        http.request("DELETE", "/v1/sandboxes/bench-interpreter/api/contexts/" + warmContext);
+    }
+    const auto statsOf = [](std::vector<double> samples) {
+        std::sort(samples.begin(), samples.end());
+        return Stats{samples[samples.size() / 2], samples[samples.size() * 9 / 10]};
+    };
+    const std::string pythonContext = createContext(http, "bench-interpreter", "python");
+    const std::string javascriptContext = createContext(http, "bench-interpreter", "javascript");
+    for (int i = 0; i < 10; ++i) {
+        runCell(http, "bench-interpreter", pythonContext, "1 + 1");
+        runCell(http, "bench-interpreter", javascriptContext, "1 + 1");
+    }
+    const Stats pythonRoundTrip = measure(200, [&](int) { runCell(http, "bench-interpreter", pythonContext, "1 + 1"); });
+    const Stats javascriptRoundTrip =
+        measure(200, [&](int) { runCell(http, "bench-interpreter", javascriptContext, "1 + 1"); });
+    http.request("DELETE", "/v1/sandboxes/bench-interpreter");
+
     long fiftyPss = 0, fiftyRss = 0;
     for (int i = 0; i < 50; ++i) {
         const std::string id = "bench-idle-" + std::to_string(i);
@@ -329,6 +406,16 @@ int main(int argc, char **argv)
                 uploadRate / cpRate);
     std::printf("%-44s %8.1f MiB/s  (%.2f of cp, target >= 0.5)\n", "download 256 MiB (GET /files, fsync'd)", downloadRate,
                 downloadRate / cpRate);
+    std::printf("\nInterpreter\n");
+    row("floor: python3 -c pass", pythonFloor);
+    row("floor: node -e 0", nodeFloor);
+    row("floor: cold IPython shell (python3 -c)", ipythonFloor);
+    row("floor: python3 -c 'import matplotlib.pyplot'", pyplotFloor);
+    row("context from the warm pool (python)", statsOf(fromPool));
+    row("context started cold (python, IPython+pyplot)", statsOf(cold));
+    row("cell '1 + 1' round trip, python", pythonRoundTrip);
+    row("cell '1 + 1' round trip, javascript", javascriptRoundTrip);
+    row("first matplotlib line chart (PNG + chart)", statsOf(firstChart));
     std::printf("\nRatios\n");
     std::printf("%-44s %8.2fx  (target <= 4x)\n", "create-to-first-exec p50 / bwrap p50", create.p50 / bwrap.p50);
     std::printf("%-44s %8.2fx\n", "warm session exec p50 / bash p50", warm.p50 / bash.p50);

@@ -313,6 +313,47 @@ describe('stopping cells', () => {
   });
 });
 
+describe('hostile cells', () => {
+  test('messages forged on the runner\'s descriptor are ignored or checked', async () => {
+    const forged = await cellEvents(python, [
+      'import os, time',
+      'os.write(4, b\'{"type":"stdout","text":1}\\n{"type":"noop","pad":"x"}\\n{"type":"done","execution_count":"x"}\\n\')',
+      'time.sleep(0.3)',
+    ].join('\n'));
+    assert.equal(forged.at(-1).type, 'execution_complete');
+    assert.equal(forged.at(-1).execution_count, 0, 'the forged done ended the cell, with a number');
+    assert.ok(forged.every((event) => event.type !== 'stdout' || typeof event.text === 'string'));
+    await sleep(500); // the real done arrives between cells: dropped
+    const next = await cellEvents(python, 'print("clean")');
+    assert.deepEqual(next.filter((event) => event.type === 'stdout').map((event) => event.text), ['clean\n']);
+    assert.equal(next.at(-1).type, 'execution_complete');
+    assert.ok(next.at(-1).execution_count > 0);
+  });
+
+  test('output printed between cells does not reach the next cell', async () => {
+    await interpreter.runCode('import threading, time\ndef chatter():\n    for _ in range(20):\n' +
+      '        print("late", flush=True)\n        time.sleep(0.05)\nthreading.Thread(target=chatter).start()',
+    { context: python });
+    await sleep(1500);
+    const next = await interpreter.runCode('print("mine")', { context: python });
+    assert.deepEqual(next.logs.stdout, ['mine\n']);
+  });
+
+  test('process.exit() in a cell ends the context, reported; setup failures are errors', async () => {
+    const doomed = await interpreter.createCodeContext({ language: 'javascript' });
+    const exited = await interpreter.runCode('process.exit(0)', { context: doomed });
+    assert.equal(exited.error.name, 'ContextDied');
+    await interpreter.deleteCodeContext(doomed.id);
+    await interpreter.runCode('import os\nos.makedirs("/workspace/locked", exist_ok=True)\nos.chmod("/workspace/locked", 0)',
+      { context: python });
+    for (const language of ['javascript', 'python'])
+      await assert.rejects(sandbox.interpreter.createCodeContext({ language, cwd: '/workspace/locked' }),
+        /cannot be set up in '\/workspace\/locked'/);
+    await assert.rejects(sandbox.interpreter.createCodeContext({ language: 'python', envVars: { A: 'x\u0000y' } }),
+      /must map names to strings/);
+  });
+});
+
 describe('contexts and errors', () => {
   test('list, delete, unknown ids, bad language, code over 10 MiB', async () => {
     const listed = await interpreter.listCodeContexts();
