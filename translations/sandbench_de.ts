@@ -94,6 +94,134 @@
         <source>Folder for Sandboxes</source>
         <translation>Ordner für Sandboxen</translation>
     </message>
+    <message numerus="yes">
+        <source>{%n keys}</source>
+        <translation>
+            <numerusform>{%n Schlüssel}</numerusform>
+            <numerusform>{%n Schlüssel}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>[%n items]</source>
+        <translation>
+            <numerusform>[%n Eintrag]</numerusform>
+            <numerusform>[%n Einträge]</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>JavaScript</source>
+        <translation>JavaScript</translation>
+    </message>
+    <message>
+        <source>TypeScript</source>
+        <translation>TypeScript</translation>
+    </message>
+    <message>
+        <source>Python</source>
+        <translation>Python</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>Werte</translation>
+    </message>
+    <message>
+        <source>%1
+bin %2: %3</source>
+        <translation>%1
+Klasse %2: %3</translation>
+    </message>
+    <message>
+        <source>row %1, column %2: %3</source>
+        <translation>Zeile %1, Spalte %2: %3</translation>
+    </message>
+    <message>
+        <source>Outliers</source>
+        <translation>Ausreißer</translation>
+    </message>
+    <message>
+        <source>%1
+max %2
+Q3 %3
+median %4
+Q1 %5
+min %6</source>
+        <translation>%1
+Max. %2
+Q3 %3
+Median %4
+Q1 %5
+Min. %6</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::CellView</name>
+    <message>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <source>Run this cell (Ctrl+Enter; Shift+Enter runs and moves to the next)</source>
+        <translation>Diese Zelle ausführen (Strg+Eingabe; Umschalt+Eingabe führt aus und geht zur nächsten)</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove this cell</source>
+        <translation>Diese Zelle entfernen</translation>
+    </message>
+    <message>
+        <source>Markdown</source>
+        <translation>Markdown</translation>
+    </message>
+    <message>
+        <source>Raw</source>
+        <translation>Roh</translation>
+    </message>
+    <message>
+        <source>
+[output truncated in this view]
+</source>
+        <translation>
+[Ausgabe in dieser Ansicht gekürzt]
+</translation>
+    </message>
+    <message>
+        <source>Traceback</source>
+        <translation>Traceback</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>The context&apos;s count of runs when this cell last ran; [*] while it runs</source>
+        <translation>Der Ausführungszähler des Kontexts beim letzten Lauf dieser Zelle; [*] während sie läuft</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::ChartView</name>
+    <message>
+        <source>Show picture</source>
+        <translation>Bild zeigen</translation>
+    </message>
+    <message>
+        <source>Wheel or drag to zoom, double-click to reset</source>
+        <translation>Mausrad oder Ziehen zum Zoomen, Doppelklick zum Zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Show chart</source>
+        <translation>Diagramm zeigen</translation>
+    </message>
+    <message>
+        <source>Switch between this chart and the picture matplotlib drew</source>
+        <translation>Zwischen diesem Diagramm und dem Bild von matplotlib wechseln</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::CodeEditor</name>
@@ -605,6 +733,181 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     </message>
 </context>
 <context>
+    <name>sandbench::ui::InterpreterPane</name>
+    <message>
+        <source>This sandbox is not running. Start it to run code.</source>
+        <translation>Diese Sandbox läuft nicht. Starten Sie sie, um Code auszuführen.</translation>
+    </message>
+    <message>
+        <source>The context the cells run in: its own interpreter, names and working directory</source>
+        <translation>Der Kontext, in dem die Zellen laufen: mit eigenem Interpreter, eigenen Namen und eigenem Arbeitsverzeichnis</translation>
+    </message>
+    <message>
+        <source>New Context</source>
+        <translation>Neuer Kontext</translation>
+    </message>
+    <message>
+        <source>Interrupt</source>
+        <translation>Unterbrechen</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Neu starten</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>End this context and its interpreter</source>
+        <translation>Diesen Kontext und seinen Interpreter beenden</translation>
+    </message>
+    <message>
+        <source>Run All</source>
+        <translation>Alle ausführen</translation>
+    </message>
+    <message>
+        <source>Add Cell</source>
+        <translation>Zelle hinzufügen</translation>
+    </message>
+    <message>
+        <source>Clear Outputs</source>
+        <translation>Ausgaben leeren</translation>
+    </message>
+    <message>
+        <source>Open Notebook…</source>
+        <translation>Notebook öffnen …</translation>
+    </message>
+    <message>
+        <source>Save Notebook…</source>
+        <translation>Notebook speichern …</translation>
+    </message>
+    <message>
+        <source>dead: restart it</source>
+        <translation>beendet: neu starten</translation>
+    </message>
+    <message>
+        <source>busy</source>
+        <translation>beschäftigt</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>im Leerlauf</translation>
+    </message>
+    <message>
+        <source>Could not list the contexts: %1</source>
+        <translation>Die Kontexte konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%1 in %2</translation>
+    </message>
+    <message>
+        <source>starting a %1 context…</source>
+        <translation>%1-Kontext wird gestartet …</translation>
+    </message>
+    <message>
+        <source>Could not start the context: %1</source>
+        <translation>Der Kontext konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not interrupt: %1</source>
+        <translation>Unterbrechen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Restart Context</source>
+        <translation>Kontext neu starten</translation>
+    </message>
+    <message>
+        <source>restarting…</source>
+        <translation>wird neu gestartet …</translation>
+    </message>
+    <message>
+        <source>Could not restart the context: %1</source>
+        <translation>Der Kontext konnte nicht neu gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>Delete Context</source>
+        <translation>Kontext löschen</translation>
+    </message>
+    <message>
+        <source>Could not delete the context: %1</source>
+        <translation>Der Kontext konnte nicht gelöscht werden: %1</translation>
+    </message>
+    <message>
+        <source>The sandbox is not running.</source>
+        <translation>Die Sandbox läuft nicht.</translation>
+    </message>
+    <message>
+        <source>The cell could not run: %1</source>
+        <translation>Die Zelle konnte nicht ausgeführt werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>%1 konnte nicht gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>%1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2</source>
+        <translation>%1 konnte nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a notebook: %2</source>
+        <translation>%1 ist kein Notebook: %2</translation>
+    </message>
+    <message>
+        <source>Save Notebook</source>
+        <translation>Notebook speichern</translation>
+    </message>
+    <message>
+        <source>Save as (a path in the sandbox):</source>
+        <translation>Speichern unter (ein Pfad in der Sandbox):</translation>
+    </message>
+    <message>
+        <source>Open Notebook</source>
+        <translation>Notebook öffnen</translation>
+    </message>
+    <message>
+        <source>Open (a path in the sandbox):</source>
+        <translation>Öffnen (ein Pfad in der Sandbox):</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Ersetzen</translation>
+    </message>
+    <message>
+        <source>Con&amp;text:</source>
+        <translation>Kon&amp;text:</translation>
+    </message>
+    <message>
+        <source>Stop the running cell; the context keeps its variables</source>
+        <translation>Die laufende Zelle anhalten; der Kontext behält seine Variablen</translation>
+    </message>
+    <message>
+        <source>A fresh interpreter for this context: its variables are lost</source>
+        <translation>Ein neuer Interpreter für diesen Kontext: seine Variablen gehen verloren</translation>
+    </message>
+    <message>
+        <source>no context yet: running a cell starts a %1 context</source>
+        <translation>noch kein Kontext: eine Zelle auszuführen startet einen %1-Kontext</translation>
+    </message>
+    <message>
+        <source>Restart the context? Its interpreter starts afresh and every variable it defined is lost.</source>
+        <translation>Den Kontext neu starten? Sein Interpreter beginnt von vorn, und jede Variable, die er definiert hat, geht verloren.</translation>
+    </message>
+    <message>
+        <source>Delete the context %1? Its interpreter ends and its variables are lost; the notebook stays.</source>
+        <translation>Den Kontext %1 löschen? Sein Interpreter endet und seine Variablen gehen verloren; das Notebook bleibt.</translation>
+    </message>
+    <message>
+        <source>Replace the cells of this pane with %1? What is not saved in a notebook file is lost.</source>
+        <translation>Die Zellen dieses Bereichs durch %1 ersetzen? Was nicht in einer Notebook-Datei gespeichert ist, geht verloren.</translation>
+    </message>
+</context>
+<context>
     <name>sandbench::ui::MainWindow</name>
     <message>
         <source>Engine: %1</source>
@@ -773,10 +1076,6 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
-    </message>
-    <message>
-        <source>Could not change the settings of %1: %2</source>
-        <translation>Die Einstellungen von %1 konnten nicht geändert werden: %2</translation>
     </message>
     <message>
         <source>S&amp;ettings…</source>
@@ -974,6 +1273,13 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>Session IDs use letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;.</source>
         <translation>Sitzungs-IDs bestehen aus Buchstaben, Ziffern, „.“, „_“ und „-“.</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::Notebook</name>
+    <message>
+        <source>This is not a Jupyter notebook of format 4 (nbformat 4).</source>
+        <translation>Dies ist kein Jupyter-Notebook im Format 4 (nbformat 4).</translation>
     </message>
 </context>
 <context>
@@ -1255,6 +1561,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>%1 (Ctrl+%2)</source>
         <translation>%1 (Strg+%2)</translation>
+    </message>
+    <message>
+        <source>Interpreter</source>
+        <translation>Interpreter</translation>
     </message>
 </context>
 <context>

@@ -370,6 +370,10 @@ int main(int argc, char **argv)
     const Stats pythonRoundTrip = measure(200, [&](int) { runCell(http, "bench-interpreter", pythonContext, "1 + 1"); });
     const Stats javascriptRoundTrip =
         measure(200, [&](int) { runCell(http, "bench-interpreter", javascriptContext, "1 + 1"); });
+    // What interpreters cost a sandbox: two contexts and the warm pool (one of each) beside them.
+    waitForWarmRunner(http, "bench-interpreter", "python");
+    waitForWarmRunner(http, "bench-interpreter", "node");
+    const auto [interpreterPss, interpreterRss] = treeMemoryKb(bwrapPidOf(engine, "bench-interpreter"));
     http.request("DELETE", "/v1/sandboxes/bench-interpreter");
 
     long fiftyPss = 0, fiftyRss = 0;
@@ -416,10 +420,17 @@ int main(int argc, char **argv)
     row("cell '1 + 1' round trip, python", pythonRoundTrip);
     row("cell '1 + 1' round trip, javascript", javascriptRoundTrip);
     row("first matplotlib line chart (PNG + chart)", statsOf(firstChart));
+    std::printf("%-44s %8.1f MB PSS, %.1f MB RSS\n", "sandbox: 2 contexts + warm pool (py, node)",
+                interpreterPss / 1024.0, interpreterRss / 1024.0);
     std::printf("\nRatios\n");
     std::printf("%-44s %8.2fx  (target <= 4x)\n", "create-to-first-exec p50 / bwrap p50", create.p50 / bwrap.p50);
     std::printf("%-44s %8.2fx\n", "warm session exec p50 / bash p50", warm.p50 / bash.p50);
     std::printf("%-44s %8.2fx\n", "warm sessionless exec p50 / bash p50", warmSessionless.p50 / bash.p50);
+    std::printf("%-44s %8.3fx\n", "context from pool p50 / cold IPython p50",
+                statsOf(fromPool).p50 / ipythonFloor.p50);
+    std::printf("%-44s %8.2fx\n", "first chart p50 / import pyplot p50", statsOf(firstChart).p50 / pyplotFloor.p50);
+    std::printf("%-44s %8.3fx\n", "python 1+1 p50 / python3 -c pass p50",
+                pythonRoundTrip.p50 / pythonFloor.p50);
     std::printf("\nMemory\n");
     std::printf("%-44s %8.1f MB  (target < 10 MB)\n", "idle agent RSS", agentRss / 1024.0);
     std::printf("%-44s %8.1f MB PSS, %.1f MB RSS\n", "one idle sandbox (bwrap+agent+shell)", onePss / 1024.0,

@@ -13,6 +13,7 @@
 #include "widgets/MessageBanner.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
@@ -221,6 +222,31 @@ private slots:
         for (ui::CellView *cell : pane_->cells())
             chartBack = chartBack || !outputsOf<ui::ChartView>(cell).isEmpty();
         QVERIFY(chartBack);
+    }
+
+    void theNotebookIsKeptForTheNextTime()
+    {
+        const QJsonObject sandbox{{"id", "interp"}, {"status", "running"}, {"createdAt", "2026-11-30T10:00:00.000Z"}};
+        pane_->showSandbox(sandbox);
+        const QString kept = pane_->keptNotebookPath();
+        QVERIFY(!kept.isEmpty());
+        QFile::remove(kept);
+        cellWith("kept_for_later = 1");
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(kept), 5000); // a moment after the edit, without asking
+        QFile file(kept);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("kept_for_later = 1"));
+
+        ui::InterpreterPane reopened(engine_.client(), "interp");
+        reopened.showSandbox(sandbox);
+        QCOMPARE(reopened.cells().size(), pane_->cells().size());
+        QCOMPARE(reopened.cells().last()->source(), QString("kept_for_later = 1"));
+        // A new sandbox of the same id starts with an empty notebook.
+        ui::InterpreterPane other(engine_.client(), "interp");
+        other.showSandbox(QJsonObject{{"id", "interp"}, {"status", "running"}, {"createdAt", "2026-12-01T00:00:00.000Z"}});
+        QCOMPARE(other.cells().size(), 1);
+        QVERIFY(other.cells().first()->source().isEmpty());
+        QFile::remove(kept);
     }
 };
 

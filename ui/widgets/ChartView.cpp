@@ -442,7 +442,7 @@ ChartView::ChartView(const QJsonObject &chart, const QByteArray &png, QWidget *p
         bar->setContentsMargins(0, 0, 0, 0);
         toggle_ = new QToolButton;
         toggle_->setText(tr("Show picture"));
-        toggle_->setToolTip(tr("Switch between the native chart and the runner's PNG"));
+        toggle_->setToolTip(tr("Switch between this chart and the picture matplotlib drew"));
         connect(toggle_, &QToolButton::clicked, this, [this] { showPicture(!showsPicture()); });
         auto *hint = new QLabel(tr("Wheel or drag to zoom, double-click to reset"));
         hint->setEnabled(false);

@@ -82,7 +82,7 @@ CellView::CellView(const QString &language, QWidget *parent)
     auto *side = new QVBoxLayout;
     counter_->setText("[ ]");
     counter_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    counter_->setToolTip(tr("Execution count: [*] while it runs"));
+    counter_->setToolTip(tr("The context's count of runs when this cell last ran; [*] while it runs"));
     side->addWidget(counter_);
     auto *run = new QToolButton;
     run->setIcon(QIcon::fromTheme("media-playback-start"));
@@ -109,6 +109,7 @@ CellView::CellView(const QString &language, QWidget *parent)
     editor_->scintilla()->installEventFilter(this);
     editor_->scintilla()->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(editor_->scintilla(), &QsciScintilla::linesChanged, this, &CellView::fitEditor);
+    connect(editor_->scintilla(), &QsciScintilla::textChanged, this, &CellView::changed);
     main->addWidget(editor_);
     outputs_->setContentsMargins(0, 0, 0, 0);
     outputs_->setSpacing(4);
@@ -208,6 +209,7 @@ void CellView::finishRun(int executionCount)
     running_ = false;
     executionCount_ = executionCount;
     counter_->setText(executionCount > 0 ? QStringLiteral("[%1]").arg(executionCount) : QStringLiteral("[ ]"));
+    emit changed();
 }
 
 void CellView::addOutput(const QJsonObject &event)

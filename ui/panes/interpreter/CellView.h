@@ -47,6 +47,7 @@ signals:
     void runRequested(sandbench::ui::CellView *cell, bool moveOn);
     void removeRequested(sandbench::ui::CellView *cell);
     void addBelowRequested(sandbench::ui::CellView *cell);
+    void changed(); // its code, outputs or counter (the pane saves the notebook a moment later)
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

@@ -7,6 +7,12 @@
 #include "widgets/MessageBanner.h"
 
 #include <QComboBox>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QStandardPaths>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QJsonArray>
@@ -41,8 +47,18 @@ QString languageTitle(const QString &language)
 InterpreterPane::InterpreterPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
     : SandboxPane(client, sandboxId, tr("This sandbox is not running. Start it to run code."), parent),
       api_(client, sandboxId), contexts_(new QComboBox(this)), state_(new QLabel(this)), scroll_(new QScrollArea(this)),
-      cellHolder_(new QWidget), cellLayout_(new QVBoxLayout(cellHolder_))
+      cellHolder_(new QWidget), cellLayout_(new QVBoxLayout(cellHolder_)), keepTimer_(new QTimer(this)), statePoll_(new QTimer(this))
 {
+    // A context can die while nobody runs anything in it (out of memory): its state is
+    // asked for now and then while the pane is in view.
+    statePoll_->setInterval(5000);
+    connect(statePoll_, &QTimer::timeout, this, [this] {
+        if (contexts_->count() > 0 && running_.isEmpty())
+            refreshContexts();
+    });
+    keepTimer_->setSingleShot(true);
+    keepTimer_->setInterval(1500);
+    connect(keepTimer_, &QTimer::timeout, this, &InterpreterPane::keepNotebookNow);
     // The context bar.
     contexts_->setMinimumContentsLength(24);
     contexts_->setToolTip(tr("The context the cells run in: its own interpreter, names and working directory"));
@@ -63,14 +79,16 @@ InterpreterPane::InterpreterPane(EngineClient *client, const QString &sandboxId,
     newButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     newButton->setPopupMode(QToolButton::InstantPopup);
     newButton->setMenu(newMenu);
-    bar->addWidget(new QLabel(tr("Context:"), this));
+    auto *contextLabel = new QLabel(tr("Con&text:"), this);
+    contextLabel->setBuddy(contexts_);
+    bar->addWidget(contextLabel);
     bar->addWidget(contexts_);
     bar->addWidget(state_);
     bar->addWidget(newButton);
     bar->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Interrupt"), this, &InterpreterPane::interruptContext)
-        ->setToolTip(tr("Stop the running cell; the context keeps its names"));
+        ->setToolTip(tr("Stop the running cell; the context keeps its variables"));
     bar->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Restart"), this, &InterpreterPane::restartContext)
-        ->setToolTip(tr("A fresh interpreter for this context: its names are lost"));
+        ->setToolTip(tr("A fresh interpreter for this context: its variables are lost"));
     bar->addAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("Delete"), this, &InterpreterPane::deleteContext)
         ->setToolTip(tr("End this context and its interpreter"));
 
@@ -107,6 +125,65 @@ InterpreterPane::InterpreterPane(EngineClient *client, const QString &sandboxId,
     updateLiveState();
 }
 
+InterpreterPane::~InterpreterPane()
+{
+    if (keepTimer_->isActive())
+        keepNotebookNow();
+}
+
+void InterpreterPane::showSandbox(const QJsonObject &sandbox)
+{
+    SandboxPane::showSandbox(sandbox);
+    const QString createdAt = sandbox.value("createdAt").toString();
+    if (createdAt.isEmpty() || createdAt == sandboxCreatedAt_)
+        return;
+    sandboxCreatedAt_ = createdAt;
+    // The notebook kept from the last time, unless something was typed here already.
+    bool typed = false;
+    for (const CellContent &cell : notebook())
+        typed = typed || !cell.source.trimmed().isEmpty();
+    QFile kept(keptNotebookPath());
+    if (typed || !kept.open(QIODevice::ReadOnly))
+        return;
+    QString language, error;
+    const auto cells = notebookFromIpynb(QJsonDocument::fromJson(kept.readAll()).object(), &language, &error);
+    if (!cells)
+        return;
+    restoring_ = true;
+    setNotebook(*cells, language);
+    restoring_ = false;
+}
+
+QString InterpreterPane::keptNotebookPath() const
+{
+    if (sandboxCreatedAt_.isEmpty())
+        return {};
+    const QByteArray key = QCryptographicHash::hash((sandboxId() + '\n' + sandboxCreatedAt_).toUtf8(),
+                                                    QCryptographicHash::Sha256).toHex().left(16);
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/notebooks/" + sandboxId() + "-" +
+           QString::fromLatin1(key) + ".ipynb";
+}
+
+void InterpreterPane::notebookChanged()
+{
+    if (!restoring_ && !sandboxCreatedAt_.isEmpty())
+        keepTimer_->start();
+}
+
+void InterpreterPane::keepNotebookNow()
+{
+    keepTimer_->stop();
+    const QString path = keptNotebookPath();
+    if (path.isEmpty())
+        return;
+    QDir().mkpath(QFileInfo(path).path());
+    QSaveFile file(path); // whole or not at all
+    if (!file.open(QIODevice::WriteOnly))
+        return;
+    file.write(QJsonDocument(notebookToIpynb(notebook(), currentLanguage())).toJson(QJsonDocument::Compact));
+    file.commit();
+}
+
 QString InterpreterPane::currentContext() const
 {
     return contexts_->currentData().toString();
@@ -132,7 +209,7 @@ void InterpreterPane::showState()
 {
     const QString state = contextState();
     if (state.isEmpty()) {
-        state_->setText(tr("none yet: the first run makes a %1 context").arg(languageTitle(language_)));
+        state_->setText(tr("no context yet: running a cell starts a %1 context").arg(languageTitle(language_)));
         return;
     }
     const QString colour = state == "dead" ? "#c0392b" : state == "busy" ? "#d68910" : "#1e8449";
@@ -143,6 +220,10 @@ void InterpreterPane::showState()
 void InterpreterPane::updateLiveState()
 {
     SandboxPane::updateLiveState();
+    if (isLive())
+        statePoll_->start();
+    else
+        statePoll_->stop();
     if (isLive() && !warmed_) {
         warmed_ = true;
         // The engine starts its warm runners at the first interpreter request: now, so
@@ -166,10 +247,20 @@ void InterpreterPane::refreshContexts(const QString &select)
     api_.codeContexts(this, [this, select](const ApiResult &result) {
         if (!result.ok())
             return banner()->showError(tr("Could not list the contexts: %1").arg(result.errorMessage));
+        const QJsonArray listed = result.body["contexts"].toArray();
+        // The same contexts as shown: only their states change (an open list stays open).
+        bool same = listed.size() == contexts_->count() && select.isEmpty();
+        for (int i = 0; same && i < listed.size(); ++i)
+            same = contexts_->itemData(i).toString() == listed[i].toObject()["id"].toString();
+        if (same) {
+            for (int i = 0; i < listed.size(); ++i)
+                contexts_->setItemData(i, listed[i].toObject()["state"].toString(), Qt::UserRole + 2);
+            return showState();
+        }
         const QString keep = select.isEmpty() ? currentContext() : select;
         QSignalBlocker blocker(contexts_);
         contexts_->clear();
-        for (const QJsonValue &value : result.body["contexts"].toArray()) {
+        for (const QJsonValue &value : listed) {
             const QJsonObject context = value.toObject();
             const QString id = context["id"].toString();
             contexts_->addItem(QStringLiteral("%1 · %2").arg(languageTitle(context["language"].toString()), id.left(8)),
@@ -234,7 +325,7 @@ void InterpreterPane::restartContext()
     if (currentContext().isEmpty())
         return;
     if (!confirmAction(this, tr("Restart Context"),
-                       tr("Restart the context? Its interpreter starts afresh and every name it defined is lost."),
+                       tr("Restart the context? Its interpreter starts afresh and every variable it defined is lost."),
                        tr("Restart")))
         return;
     state_->setText(tr("restarting…"));
@@ -251,7 +342,7 @@ void InterpreterPane::deleteContext()
     if (currentContext().isEmpty())
         return;
     if (!confirmAction(this, tr("Delete Context"),
-                       tr("Delete the context %1? Its interpreter ends and its names are lost; the notebook stays.")
+                       tr("Delete the context %1? Its interpreter ends and its variables are lost; the notebook stays.")
                            .arg(contexts_->currentText()),
                        tr("Delete")))
         return;
@@ -280,6 +371,7 @@ CellView *InterpreterPane::addCell(const QString &source, CellView *after)
     cellLayout_->insertWidget(index, cell);
     connect(cell, &CellView::runRequested, this, &InterpreterPane::runCell);
     connect(cell, &CellView::removeRequested, this, &InterpreterPane::removeCell);
+    connect(cell, &CellView::changed, this, &InterpreterPane::notebookChanged);
     connect(cell, &CellView::addBelowRequested, this,
             [this](CellView *current) { addCell({}, current)->editor()->scintilla()->setFocus(); });
     return cell;
@@ -293,6 +385,7 @@ void InterpreterPane::removeCell(CellView *cell)
         return cell->setContent({}); // the notebook keeps one cell to type in
     cell->deleteLater();
     cellLayout_->removeWidget(cell);
+    notebookChanged();
 }
 
 void InterpreterPane::runCell(CellView *cell, bool moveOn)
@@ -459,7 +552,7 @@ void InterpreterPane::askOpen()
     if (!ok || path.trimmed().isEmpty())
         return;
     if (hasWork && !confirmAction(this, tr("Open Notebook"),
-                                  tr("Replace the cells of this pane with %1? Cells not saved are lost.").arg(path),
+                                  tr("Replace the cells of this pane with %1? What is not saved in a notebook file is lost.").arg(path),
                                   tr("Replace")))
         return;
     openNotebook(path.trimmed());

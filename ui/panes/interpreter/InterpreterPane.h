@@ -1,7 +1,9 @@
 // The Interpreter pane of one sandbox: a notebook of cells run in a code context
 // (Python, JavaScript or TypeScript), each cell's outputs drawn as they stream; the
 // context bar (new, restart, interrupt, delete, and the context's state: idle, busy,
-// dead); .ipynb files opened from and saved to the sandbox.
+// dead); .ipynb files opened from and saved to the sandbox. The notebook is also kept on
+// this computer as it changes (a moment after each edit or run) and restored when the
+// pane opens again, so quitting or a crash loses no cell.
 #pragma once
 
 #include "client/SandboxApi.h"
@@ -14,6 +16,7 @@
 class QComboBox;
 class QLabel;
 class QScrollArea;
+class QTimer;
 class QVBoxLayout;
 
 namespace sandbench::ui {
@@ -47,6 +50,12 @@ public:
     void saveNotebook(const QString &path); // in the sandbox
     void openNotebook(const QString &path);
     QString notebookPath() const { return notebookPath_; }
+    // Where the notebook is kept on this computer (empty until the sandbox is known).
+    QString keptNotebookPath() const;
+    void keepNotebookNow();
+    ~InterpreterPane() override;
+
+    void showSandbox(const QJsonObject &sandbox) override;
 
 protected:
     void sandboxStarted() override;
@@ -60,6 +69,7 @@ private:
     void removeCell(CellView *cell);
     void askSave();
     void askOpen();
+    void notebookChanged();
 
     SandboxApi api_;
     QComboBox *contexts_;
@@ -73,6 +83,10 @@ private:
     QList<QPointer<CellView>> waiting_; // cells run before their context exists
     bool creating_ = false;
     bool warmed_ = false;
+    QString sandboxCreatedAt_; // with the id, names the kept notebook: a new sandbox of that id starts afresh
+    QTimer *keepTimer_;
+    QTimer *statePoll_;
+    bool restoring_ = false;
 };
 
 } // namespace sandbench::ui

@@ -126,8 +126,8 @@ QJsonObject notebookToIpynb(const QList<CellContent> &cells, const QString &lang
             const QJsonObject event = value.toObject();
             const QString type = event["type"].toString();
             // Consecutive output of one stream is one stream output, as Jupyter writes it.
-            if ((type == "stdout" || type == "stderr") && pendingStream["name"].toString() == type) {
-                pendingStream["text"] = linesOf(textOf(pendingStream["text"]) + event["text"].toString());
+            if ((type == "stdout" || type == "stderr") && pendingStream.value("name").toString() == type) {
+                pendingStream["text"] = linesOf(textOf(pendingStream.value("text")) + event["text"].toString());
                 continue;
             }
             if (!pendingStream.isEmpty())
@@ -161,7 +161,7 @@ QJsonObject notebookToIpynb(const QList<CellContent> &cells, const QString &lang
 std::optional<QList<CellContent>> notebookFromIpynb(const QJsonObject &json, QString *language, QString *error)
 {
     if (json["nbformat"].toInt() != 4 || !json["cells"].isArray()) {
-        *error = QCoreApplication::translate("sandbench::ui::Notebook", "Not a Jupyter notebook (nbformat 4).");
+        *error = QCoreApplication::translate("sandbench::ui::Notebook", "This is not a Jupyter notebook of format 4 (nbformat 4).");
         return std::nullopt;
     }
     const QJsonObject metadata = json["metadata"].toObject();
