@@ -147,6 +147,33 @@ private slots:
         QCOMPARE(client.request("GET", "/v1/sandboxes").status, 200);
     }
 
+    // The interpreter's warm pool is a sandbox option; the agent keeps that many runners ready.
+    void interpreterPoolIsASandboxOption()
+    {
+        auto &http = engine.http();
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/pool", R"({"interpreterPool":{"python":9}})").status, 400);
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/pool", R"({"interpreterPool":{"ruby":1}})").status, 400);
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/pool", R"({"interpreterPool":[1]})").status, 400);
+        const auto created = http.request("PUT", "/v1/sandboxes/pool", R"({"interpreterPool":{"python":0,"javascript":2}})");
+        QCOMPARE(created.status, 200);
+        QCOMPARE(created.json()["sandbox"]["interpreterPool"], Json({{"python", 0}, {"javascript", 2}}));
+        Json pool;
+        for (int i = 0; i < 100; ++i) {
+            const Json health = http.request("GET", "/v1/sandboxes/pool/api/interpreter/health").json();
+            QVERIFY2(health.contains("pool"), health.dump().c_str());
+            pool = health["pool"];
+            if (pool["node"].value("ready", 0) == 2)
+                break;
+            QTest::qWait(100);
+        }
+        QCOMPARE(pool["node"].value("ready", 0), 2);
+        QCOMPARE(pool["python"].value("ready", 0) + pool["python"].value("starting", 0), 0);
+        // A change reaches the running agent (PATCH), and survives in sandbox.json.
+        QCOMPARE(http.request("PATCH", "/v1/sandboxes/pool", R"({"interpreterPool":{"javascript":0}})").status, 200);
+        QCOMPARE(http.request("GET", "/v1/sandboxes/pool").json()["sandbox"]["interpreterPool"]["javascript"].get<int>(), 0);
+        QCOMPARE(http.request("DELETE", "/v1/sandboxes/pool").status, 200);
+    }
+
     void createExecStopAndLazyRestart()
     {
         auto &http = engine.http();
