@@ -22,7 +22,7 @@ AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config,
                          std::function<void(const std::string &)> onEnd)
     : config_(std::move(config)), lifeline_(config_, std::move(onEnd)), sessions_(executor, config_), processes_(executor, config_, sessions_),
       files_(config_, sessions_), watches_(executor, config_), ptys_(executor, sessions_),
-      interpreter_(executor, config_)
+      interpreter_(executor, config_), ports_(executor, processes_)
 {
     using http::bhttp::verb;
     routes_.add(verb::get, "/", [](http::RouteRequest &call) -> asio::awaitable<void> {
@@ -53,6 +53,7 @@ AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config,
     watches_.addRoutes(routes_);
     ptys_.addRoutes(routes_);
     interpreter_.addRoutes(routes_);
+    ports_.addRoutes(routes_);
 }
 
 asio::awaitable<void> AgentRouter::handle(http::Request &request, http::Responder &responder)

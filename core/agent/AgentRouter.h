@@ -5,6 +5,7 @@
 
 #include "agent/FileService.h"
 #include "agent/InterpreterService.h"
+#include "agent/PortService.h"
 #include "agent/Lifeline.h"
 #include "agent/ProcessService.h"
 #include "agent/PtyService.h"
@@ -37,6 +38,7 @@ private:
     WatchService watches_;
     PtyService ptys_;
     InterpreterService interpreter_;
+    PortService ports_;
     http::RouteTable routes_;
 };
 

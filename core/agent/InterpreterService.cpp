@@ -79,6 +79,11 @@ Json executeRequest(const std::string &code)
     return {{"type", "execute"}, {"code", code}};
 }
 
+Json languagesFound(bool python, bool node)
+{
+    return {{"python", python}, {"javascript", node}, {"typescript", node}};
+}
+
 long long epochMilliseconds()
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -779,7 +784,11 @@ void InterpreterService::addRoutes(http::RouteTable &table)
     using http::bhttp::verb;
     table.add(verb::get, "/api/interpreter/health", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         warm(); // a client about to use the interpreter: start the pool
-        Json health = {{"status", "healthy"}};
+        const std::string path = config_.baseEnv.contains("PATH") ? config_.baseEnv.at("PATH") : "/usr/bin:/bin";
+        const bool python = !system::findInPath("python3", path).empty();
+        const bool node = !system::findInPath("node", path).empty();
+        Json health = {{"status", python || node ? "healthy" : "unhealthy"}};
+        health["languages"] = languagesFound(python, node);
         health["pool"] = poolSummary();
         co_await replySuccess(call.responder, std::move(health));
     });

@@ -176,7 +176,7 @@ private slots:
             "GET /api/process/{id}/stream", "GET /api/session/list", "GET /api/version", "GET /internal/files",
             "GET /ws/pty", "POST /api/contexts", "POST /api/contexts/{id}/interrupt", "POST /api/contexts/{id}/restart",
             "POST /api/delete", "POST /api/execute", "POST /api/execute/code", "POST /api/execute/stream", "POST /api/exists",
-            "POST /api/list-files", "POST /api/mkdir", "POST /api/move", "POST /api/process/start",
+            "POST /api/list-files", "POST /api/mkdir", "POST /api/move", "POST /api/port-watch", "POST /api/process/start",
             "POST /api/read", "POST /api/read/stream", "POST /api/rename", "POST /api/session/create",
             "POST /api/session/delete", "POST /api/watch", "POST /api/watch/check", "POST /api/write",
             "POST /internal/settings", "PUT /internal/files"};

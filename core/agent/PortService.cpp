@@ -1,0 +1,153 @@
+#include "agent/PortService.h"
+
+#include "protocol/Protocol.h"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http.hpp>
+
+namespace sandbench::agent {
+
+using protocol::ApiError;
+using namespace boost::asio::experimental::awaitable_operators;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kAttemptTimeout = 5s; // one connect, or one HTTP answer
+
+unsigned unsignedField(const Json &body, const char *name, unsigned fallback, unsigned low, unsigned high)
+{
+    if (!body.contains(name) || body[name].is_null())
+        return fallback;
+    if (!body[name].is_number_integer() || body[name].get<long long>() < low || body[name].get<long long>() > high)
+        throw ApiError("VALIDATION_FAILED",
+                       std::string(name) + " must be a whole number from " + std::to_string(low) + " to " +
+                           std::to_string(high));
+    return static_cast<unsigned>(body[name].get<long long>());
+}
+
+Json portEvent(const char *type, unsigned port)
+{
+    return {{"type", type}, {"port", port}};
+}
+
+} // namespace
+
+PortWatch parsePortWatch(const Json &body)
+{
+    PortWatch watch;
+    watch.port = unsignedField(body, "port", 0, 1, 65535);
+    if (watch.port == 0)
+        throw ApiError("VALIDATION_FAILED", "port is required (1-65535)");
+    const std::string mode = body.contains("mode") && body["mode"].is_string() ? body["mode"].get<std::string>() : "http";
+    if (mode != "http" && mode != "tcp")
+        throw ApiError("VALIDATION_FAILED", "mode must be 'http' or 'tcp'");
+    watch.http = mode == "http";
+    if (body.contains("path") && !body["path"].is_null()) {
+        if (!body["path"].is_string() || body["path"].get<std::string>().empty() ||
+            body["path"].get<std::string>().front() != '/' ||
+            body["path"].get<std::string>().find_first_of(" \r\n\t") != std::string::npos)
+            throw ApiError("VALIDATION_FAILED", "path must start with '/' and hold no spaces or line breaks");
+        watch.path = body["path"];
+    }
+    watch.statusMin = unsignedField(body, "statusMin", 200, 100, 599);
+    watch.statusMax = unsignedField(body, "statusMax", 399, 100, 599);
+    if (watch.statusMin > watch.statusMax)
+        throw ApiError("VALIDATION_FAILED", "statusMin must not be above statusMax");
+    if (body.contains("processId") && !body["processId"].is_null()) {
+        if (!body["processId"].is_string())
+            throw ApiError("VALIDATION_FAILED", "processId must be a string");
+        watch.processId = body["processId"];
+    }
+    if (body.contains("interval") && !body["interval"].is_null()) {
+        if (!body["interval"].is_number())
+            throw ApiError("VALIDATION_FAILED", "interval must be a number of milliseconds");
+        watch.interval = std::chrono::milliseconds(std::clamp<long long>(body["interval"].get<long long>(), 100, 10000));
+    }
+    return watch;
+}
+
+PortService::PortService(asio::any_io_executor executor, ProcessService &processes)
+    : executor_(std::move(executor)), processes_(processes)
+{
+}
+
+asio::awaitable<std::optional<unsigned>> PortService::check(const PortWatch &request)
+{
+    namespace bhttp = boost::beast::http;
+    asio::ip::tcp::socket socket(executor_);
+    const asio::ip::tcp::endpoint endpoint(asio::ip::address_v4::loopback(), static_cast<unsigned short>(request.port));
+    asio::steady_timer deadline(executor_, kAttemptTimeout);
+    boost::system::error_code error;
+    // The sandbox's own loopback: the agent lives in its network namespace.
+    auto connected = co_await (socket.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, error)) ||
+                               deadline.async_wait(asio::use_awaitable));
+    if (connected.index() != 0 || error)
+        co_return std::nullopt;
+    if (!request.http)
+        co_return 0u;
+    bhttp::request<bhttp::empty_body> get{bhttp::verb::get, request.path, 11};
+    get.set(bhttp::field::host, "localhost:" + std::to_string(request.port));
+    get.set(bhttp::field::user_agent, "sandbench-port-watch");
+    get.set(bhttp::field::connection, "close");
+    boost::beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::empty_body> parser;
+    parser.skip(true); // the status is enough; the body is not read
+    auto answered = co_await ((bhttp::async_write(socket, get, asio::redirect_error(asio::use_awaitable, error)) &&
+                               bhttp::async_read_header(socket, buffer, parser,
+                                                        asio::redirect_error(asio::use_awaitable, error))) ||
+                              deadline.async_wait(asio::use_awaitable));
+    if (answered.index() != 0 || error)
+        co_return std::nullopt;
+    const unsigned status = parser.get().result_int();
+    if (status < request.statusMin || status > request.statusMax)
+        co_return std::nullopt;
+    co_return status;
+}
+
+asio::awaitable<void> PortService::watch(PortWatch request, Emit send)
+{
+    if (!co_await send(portEvent("watching", request.port)))
+        co_return;
+    for (;;) {
+        if (!request.processId.empty()) {
+            const auto process = processes_.find(request.processId);
+            if (!process) {
+                Json error = portEvent("error", request.port);
+                error["error"] = "Process not found";
+                co_await send(error);
+                co_return;
+            }
+            if (process->finished) {
+                Json exited = portEvent("process_exited", request.port);
+                exited["exitCode"] = process->exitCode ? Json(*process->exitCode) : Json(nullptr);
+                co_await send(exited);
+                co_return;
+            }
+        }
+        if (const auto status = co_await check(request)) {
+            Json ready = portEvent("ready", request.port);
+            if (request.http)
+                ready["statusCode"] = *status;
+            co_await send(ready);
+            co_return;
+        }
+        asio::steady_timer pause(executor_, request.interval);
+        co_await pause.async_wait(asio::use_awaitable);
+    }
+}
+
+void PortService::addRoutes(http::RouteTable &table)
+{
+    table.add(http::bhttp::verb::post, "/api/port-watch", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const PortWatch request = parsePortWatch(protocol::parseBody(call.request.body()));
+        std::function<asio::awaitable<void>(Emit)> produce = [this, request](Emit send) {
+            return watch(request, std::move(send));
+        };
+        co_await streamEvents(call.responder, std::move(produce));
+    });
+}
+
+} // namespace sandbench::agent

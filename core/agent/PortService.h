@@ -1,0 +1,40 @@
+// Ports inside the sandbox: /api/port-watch streams until a port is ready (a TCP connect,
+// or an HTTP GET answered with a status in a range), the process that should serve it
+// exits, or the client leaves.
+#pragma once
+
+#include "agent/ProcessService.h"
+#include "agent/Routes.h"
+
+namespace sandbench::agent {
+
+struct PortWatch {
+    unsigned port = 0;
+    bool http = true; // else tcp
+    std::string path = "/";
+    unsigned statusMin = 200, statusMax = 399;
+    std::string processId; // empty: none to follow
+    std::chrono::milliseconds interval{500};
+};
+
+// Validates a /api/port-watch body (VALIDATION_FAILED naming the field).
+PortWatch parsePortWatch(const Json &body);
+
+class PortService {
+public:
+    PortService(asio::any_io_executor executor, ProcessService &processes);
+
+    // /api/port-watch (SSE).
+    void addRoutes(http::RouteTable &table);
+
+    // watching, then checks every interval until ready, process_exited or error.
+    asio::awaitable<void> watch(PortWatch request, Emit send);
+    // One check of the port: nullopt when not ready; the HTTP status (0 for TCP) when ready.
+    asio::awaitable<std::optional<unsigned>> check(const PortWatch &request);
+
+private:
+    asio::any_io_executor executor_;
+    ProcessService &processes_;
+};
+
+} // namespace sandbench::agent
