@@ -1,6 +1,10 @@
 #include "agent/PortService.h"
 
 #include "protocol/Protocol.h"
+#include "system/Files.h"
+
+#include <set>
+#include <sstream>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -34,6 +38,31 @@ Json portEvent(const char *type, unsigned port)
 }
 
 } // namespace
+
+std::vector<unsigned> listeningPorts(const std::vector<std::string> &tables)
+{
+    std::set<unsigned> ports;
+    for (const std::string &table : tables) {
+        std::istringstream lines(table);
+        std::string line;
+        std::getline(lines, line); // the header
+        while (std::getline(lines, line)) {
+            // "  0: 0100007F:1F90 00000000:0000 0A ...": local address, remote, state (0A: LISTEN).
+            std::istringstream fields(line);
+            std::string slot, local, remote, state;
+            if (!(fields >> slot >> local >> remote >> state) || state != "0A")
+                continue;
+            const auto colon = local.rfind(':');
+            if (colon == std::string::npos)
+                continue;
+            try {
+                ports.insert(static_cast<unsigned>(std::stoul(local.substr(colon + 1), nullptr, 16)));
+            } catch (const std::exception &) {
+            }
+        }
+    }
+    return {ports.begin(), ports.end()};
+}
 
 PortWatch parsePortWatch(const Json &body)
 {
@@ -141,6 +170,17 @@ asio::awaitable<void> PortService::watch(PortWatch request, Emit send)
 
 void PortService::addRoutes(http::RouteTable &table)
 {
+    table.add(http::bhttp::verb::get, "/api/listening-ports", [](http::RouteRequest &call) -> asio::awaitable<void> {
+        std::vector<std::string> tables;
+        for (const char *path : {"/proc/net/tcp", "/proc/net/tcp6"})
+            if (auto text = system::readWholeFile(path))
+                tables.push_back(std::move(*text));
+        Json ports = Json::array();
+        for (const unsigned port : listeningPorts(tables))
+            ports.push_back(Json{{"port", port}});
+        Json reply = {{"ports", std::move(ports)}};
+        co_await replySuccess(call.responder, std::move(reply));
+    });
     table.add(http::bhttp::verb::post, "/api/port-watch", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         const PortWatch request = parsePortWatch(protocol::parseBody(call.request.body()));
         std::function<asio::awaitable<void>(Emit)> produce = [this, request](Emit send) {

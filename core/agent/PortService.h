@@ -17,6 +17,10 @@ struct PortWatch {
     std::chrono::milliseconds interval{500};
 };
 
+// TCP ports in the LISTEN state in a /proc/net/tcp or tcp6 table (the agent's network
+// namespace is the sandbox's), sorted, without duplicates across the two.
+std::vector<unsigned> listeningPorts(const std::vector<std::string> &tables);
+
 // Validates a /api/port-watch body (VALIDATION_FAILED naming the field).
 PortWatch parsePortWatch(const Json &body);
 
@@ -24,7 +28,8 @@ class PortService {
 public:
     PortService(asio::any_io_executor executor, ProcessService &processes);
 
-    // /api/port-watch (SSE).
+    // /api/port-watch (SSE) and /api/listening-ports (ours: the TCP ports listening in
+    // the sandbox, from its own /proc/net/tcp and tcp6).
     void addRoutes(http::RouteTable &table);
 
     // watching, then checks every interval until ready, process_exited or error.

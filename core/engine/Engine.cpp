@@ -52,15 +52,7 @@ bool isLoopbackHost(std::string_view host)
     return parsed && (parsed->name == "127.0.0.1" || parsed->name == "localhost" || parsed->name == "::1");
 }
 
-bool tokensEqual(std::string_view given, std::string_view expected)
-{
-    if (given.size() != expected.size())
-        return false;
-    unsigned char difference = 0;
-    for (std::size_t i = 0; i < given.size(); ++i)
-        difference |= static_cast<unsigned char>(given[i] ^ expected[i]);
-    return difference == 0;
-}
+using system::secretsEqual;
 
 // Builds {key: value}; GCC 12 rejects nested braced lists inside coroutines.
 Json field(const char *key, Json value)
@@ -139,7 +131,8 @@ ManagerOptions managerOptions(const EngineOptions &options)
 
 Engine::Engine(asio::io_context &io, EngineOptions options)
     : io_(io), options_(withDefaults(std::move(options))), events_(io.get_executor()),
-      sandboxes_(io, managerOptions(options_), events_), acceptor_(io)
+      sandboxes_(io, managerOptions(options_), events_),
+      previews_(sandboxes_, events_, [this] { return enginePort(); }), acceptor_(io)
 {
     addRoutes();
 }
@@ -244,7 +237,7 @@ void Engine::authorize(const bhttp::request_header<> &header)
     if (!isLoopbackHost(header[bhttp::field::host]))
         throw ApiError("FORBIDDEN_HOST", "Requests must address the engine by a loopback host name");
     const auto auth = header[bhttp::field::authorization];
-    if (auth.starts_with("Bearer ") && tokensEqual(auth.substr(7), token_))
+    if (auth.starts_with("Bearer ") && secretsEqual(auth.substr(7), token_))
         return;
     // A route that takes a ticket: ?ticket= stands in for the token, once.
     const std::string_view target = header.target();
@@ -273,7 +266,7 @@ bool Engine::redeemTicket(std::string_view ticket, const std::string &sandboxId)
 {
     const auto now = std::chrono::steady_clock::now();
     for (auto it = tickets_.begin(); it != tickets_.end(); ++it) {
-        if (!tokensEqual(ticket, it->value))
+        if (!secretsEqual(ticket, it->value))
             continue;
         const bool valid = it->sandboxId == sandboxId && it->expires > now;
         tickets_.erase(it); // used once, whatever for
@@ -375,6 +368,7 @@ void Engine::addRoutes()
         const std::string agentTarget = "/ws/" + call.params[1] + queryWithout(call.query, "ticket");
         co_await relayWebSocketToAgent(sandboxes_.agentSocket(*sandbox), call.request, call.responder, agentTarget);
     }, http::Access::TokenOrTicket);
+    previews_.addRoutes(table);
     table.add(verb::post, "/v1/sandboxes/{id}/ws/ticket", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         const std::string id = sandboxes_.require(call.params[0])->id;
         co_await replySuccess(call.responder, ticketReply(issueTicket(id)));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "engine/EventBus.h"
+#include "engine/PreviewService.h"
 #include "engine/SandboxManager.h"
 #include "http/HttpServer.h"
 #include "http/RouteTable.h"
@@ -69,6 +70,7 @@ private:
     EngineOptions options_;
     EventBus events_;
     SandboxManager sandboxes_;
+    PreviewService previews_;
     http::RouteTable routes_;
     std::string token_;
     struct Ticket {

@@ -196,6 +196,10 @@ Json Sandbox::stateFile() const
                   {"initStartTime", initStartTime},
                   {"egressAttached", egressAttached},
                   {"diskImageMiB", diskImageMiB}};
+    Json ports = Json::array();
+    for (const auto &[port, exposed] : exposedPorts)
+        ports.push_back({{"port", port}, {"token", exposed.token}, {"name", exposed.name}, {"exposedAt", exposed.exposedAt}});
+    state["exposedPorts"] = std::move(ports);
     if (hostUid)
         state["hostUid"] = *hostUid;
     if (!lastError.empty())
@@ -233,6 +237,13 @@ void Registry::load()
         sandbox->diskImageMiB = state.value("diskImageMiB", std::uint64_t{0});
         if (state.contains("hostUid"))
             sandbox->hostUid = state["hostUid"].get<uid_t>();
+        for (const Json &entry : state.value("exposedPorts", Json::array())) {
+            if (!entry.is_object() || !entry.contains("port") || !entry["port"].is_number_unsigned() ||
+                !entry.contains("token") || !entry["token"].is_string())
+                continue;
+            sandbox->exposedPorts[entry["port"].get<unsigned>()] =
+                ExposedPort{entry["token"], entry.value("name", ""), entry.value("exposedAt", "")};
+        }
         try {
             applyOptions(sandbox->options, state.value("options", Json::object()));
         } catch (const std::exception &) {

@@ -55,9 +55,18 @@ std::optional<long long> parseDuration(const Json &value);
 // 1-63 characters of [a-z0-9-], not starting or ending with '-'.
 bool isValidSandboxId(std::string_view id);
 
+// A port exposed as a preview URL: http://{port}-{id}-{token}.localhost:{enginePort}/.
+struct ExposedPort {
+    std::string token; // [a-z0-9_]{1,16}; a secret: kept in sandbox.json (0600), never in events
+    std::string name;
+    std::string exposedAt;
+    bool operator==(const ExposedPort &) const = default;
+};
+
 struct Sandbox {
     std::string id;
     SandboxOptions options;
+    std::map<unsigned, ExposedPort> exposedPorts; // by port; kept across stops and engine restarts
     std::string status = "stopped"; // stopped | starting | running | failed
     std::string createdAt;
     std::string lastError;

@@ -59,6 +59,8 @@ public:
     // PATCH: saves the new options, then applies what can change while running (cgroup
     // limits, the network filter, the agent's envVars and idle settings).
     asio::awaitable<void> changeOptions(std::shared_ptr<Sandbox> sandbox, Json body);
+    // Writes the sandbox's state now (exposed ports); throws like Registry::save.
+    void persist(Sandbox &sandbox) { registry_.save(sandbox); }
     // The agent stopped answering mid-request: its run ends as failed (the next request starts it anew).
     void markAgentFailed(Sandbox &sandbox, const std::string &reason);
 

@@ -47,4 +47,14 @@ std::string randomText(std::size_t length, std::string_view alphabet)
     return text;
 }
 
+bool secretsEqual(std::string_view given, std::string_view expected)
+{
+    if (given.size() != expected.size())
+        return false;
+    unsigned char difference = 0;
+    for (std::size_t i = 0; i < given.size(); ++i)
+        difference |= static_cast<unsigned char>(given[i] ^ expected[i]);
+    return difference == 0;
+}
+
 } // namespace sandbench::system

@@ -18,6 +18,9 @@ std::string hexOf(const unsigned char *data, std::size_t size);
 // ids, temporary names), never secrets (use randomBytes for those).
 std::string randomText(std::size_t length, std::string_view alphabet = "0123456789abcdef");
 
+// Compares a secret (token, ticket) in time that does not depend on where they differ.
+bool secretsEqual(std::string_view given, std::string_view expected);
+
 // FNV-1a, 64 bits: short stable names derived from text (never for secrets).
 std::uint64_t stableHash(std::string_view text);
 

@@ -171,7 +171,7 @@ private slots:
         routes.sort();
         const QStringList expected = {
             "DELETE /api/contexts/{id}", "DELETE /api/process/kill-all", "DELETE /api/process/{id}", "GET /",
-            "GET /api/commands", "GET /api/contexts", "GET /api/contexts/{id}", "GET /api/interpreter/health",
+            "GET /api/commands", "GET /api/contexts", "GET /api/contexts/{id}", "GET /api/interpreter/health", "GET /api/listening-ports",
             "GET /api/ping", "GET /api/process/list", "GET /api/process/{id}", "GET /api/process/{id}/logs",
             "GET /api/process/{id}/stream", "GET /api/session/list", "GET /api/version", "GET /internal/files",
             "GET /ws/pty", "POST /api/contexts", "POST /api/contexts/{id}/interrupt", "POST /api/contexts/{id}/restart",

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <thread>
 
 using namespace sandbench;
@@ -172,6 +173,59 @@ private slots:
         QCOMPARE(http.request("PATCH", "/v1/sandboxes/pool", R"({"interpreterPool":{"javascript":0}})").status, 200);
         QCOMPARE(http.request("GET", "/v1/sandboxes/pool").json()["sandbox"]["interpreterPool"]["javascript"].get<int>(), 0);
         QCOMPARE(http.request("DELETE", "/v1/sandboxes/pool").status, 200);
+    }
+
+    // Preview URLs: ports exposed with the SDK's rules, kept in sandbox.json (0600).
+    void portsAreExposedKeptAndRevoked()
+    {
+        auto &http = engine.http();
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/ports", "{}").status, 200);
+        engine.exec("ports", "nohup python3 -m http.server 8080 --bind 127.0.0.1 >/dev/null 2>&1 &");
+        for (const char *bad : {R"({"port":3000})", R"({"port":80})", R"({"port":70000})", R"({"port":"8080"})", "{}"}) {
+            const auto refused = http.request("POST", "/v1/sandboxes/ports/ports", bad);
+            QCOMPARE(refused.status, 400);
+            QCOMPARE(refused.json()["code"].get<std::string>(), std::string("INVALID_PORT"));
+        }
+        QVERIFY(http.request("POST", "/v1/sandboxes/ports/ports", R"({"port":3000})").json()["message"].get<std::string>().find("3000") !=
+                std::string::npos);
+        QCOMPARE(http.request("POST", "/v1/sandboxes/ports/ports", R"({"port":8080,"token":"Upper"})").status, 400);
+        QCOMPARE(http.request("POST", "/v1/sandboxes/ports/ports", R"({"port":8080,"token":"seventeen_chars_x"})").status, 400);
+
+        const auto exposed = http.request("POST", "/v1/sandboxes/ports/ports", R"({"port":8080,"name":"site"})");
+        QCOMPARE(exposed.status, 200);
+        const std::string url = exposed.json()["url"];
+        QVERIFY2(std::regex_match(url, std::regex(R"(http://8080-ports-[a-z0-9_]{16}\.localhost:\d+/)")), url.c_str());
+        // Again without a token: the same URL; with one: rotated; another port's token: refused.
+        QCOMPARE(http.request("POST", "/v1/sandboxes/ports/ports", R"({"port":8080})").json()["url"].get<std::string>(), url);
+        QCOMPARE(http.request("POST", "/v1/sandboxes/ports/ports", R"({"port":9090,"token":"other"})").status, 200);
+        const auto taken = http.request("POST", "/v1/sandboxes/ports/ports", R"({"port":8080,"token":"other"})");
+        QCOMPARE(taken.status, 409);
+        QCOMPARE(taken.json()["code"].get<std::string>(), std::string("TOKEN_IN_USE"));
+        const auto rotated = http.request("POST", "/v1/sandboxes/ports/ports", R"({"port":8080,"token":"fresh_1"})");
+        QCOMPARE(rotated.json()["url"].get<std::string>().find("8080-ports-fresh_1.localhost:"), std::size_t{7});
+
+        Json listed;
+        for (int i = 0; i < 50; ++i) { // the server may still be starting
+            listed = http.request("GET", "/v1/sandboxes/ports/ports").json();
+            if (listed["ports"][0].value("listening", false))
+                break;
+            QTest::qWait(100);
+        }
+        QCOMPARE(listed["ports"].size(), std::size_t{2});
+        QCOMPARE(listed["ports"][0]["name"].get<std::string>(), std::string("site"));
+        QCOMPARE(listed["ports"][0]["listening"].get<bool>(), true);
+        QCOMPARE(listed["ports"][1]["listening"].get<bool>(), false);
+
+        QCOMPARE(http.request("DELETE", "/v1/sandboxes/ports/ports/9090").status, 200);
+        QCOMPARE(http.request("DELETE", "/v1/sandboxes/ports/ports/9090").status, 200); // revoking twice is fine
+        QCOMPARE(http.request("DELETE", "/v1/sandboxes/ports/ports/22").status, 400);
+        QFile state(engine.stateDir() + "/sandboxes/ports/sandbox.json");
+        QVERIFY(state.open(QIODevice::ReadOnly));
+        const QByteArray saved = state.readAll();
+        QVERIFY(saved.contains("fresh_1"));
+        QVERIFY(!saved.contains("\"other\""));
+        QCOMPARE(QFileInfo(state).permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+        QCOMPARE(http.request("DELETE", "/v1/sandboxes/ports").status, 200);
     }
 
     void createExecStopAndLazyRestart()

@@ -1,0 +1,230 @@
+#include "engine/PreviewService.h"
+
+#include "engine/AgentLink.h"
+#include "protocol/Protocol.h"
+#include "system/Identifiers.h"
+
+namespace sandbench::engine {
+
+using protocol::ApiError;
+using http::bhttp::verb;
+
+namespace {
+
+constexpr std::size_t kNameLimit = 64;
+
+bool isTokenCharacter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// 16 characters of [a-z0-9_] from 12 random bytes (96 bits), as the SDK makes them.
+std::string newToken()
+{
+    static constexpr std::string_view alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_";
+    unsigned char bytes[16];
+    system::randomBytes(bytes, sizeof bytes, "a preview token");
+    std::string token;
+    for (unsigned char byte : bytes)
+        token += alphabet[byte % alphabet.size()];
+    return token;
+}
+
+unsigned portParameter(const std::string &text)
+{
+    if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos)
+        throw ApiError("INVALID_PORT", "Invalid port number: " + text + ". Must be 1024-65535, excluding 3000 "
+                                                                        "(sandbox control plane).", {}, {}, 400);
+    const long long port = std::stoll(text);
+    if (const std::string problem = portProblem(port); !problem.empty())
+        throw ApiError("INVALID_PORT", problem, {{"port", port}}, {}, 400);
+    return static_cast<unsigned>(port);
+}
+
+Json portsEvent(const Sandbox &sandbox)
+{
+    Json ports = Json::array();
+    for (const auto &[port, exposed] : sandbox.exposedPorts)
+        ports.push_back({{"port", port}, {"name", exposed.name}});
+    return {{"type", "sandbox.ports"}, {"id", sandbox.id}, {"ports", std::move(ports)}, {"timestamp", protocol::nowIso()}};
+}
+
+} // namespace
+
+std::string portProblem(long long port)
+{
+    if (port >= 1024 && port <= 65535 && port != 3000)
+        return {};
+    return "Invalid port number: " + std::to_string(port) +
+           ". Must be 1024-65535, excluding 3000 (sandbox control plane).";
+}
+
+std::string tokenProblem(std::string_view token)
+{
+    if (token.empty() || token.size() > 16 || !std::all_of(token.begin(), token.end(), isTokenCharacter))
+        return "Invalid token: use 1 to 16 characters of a-z, 0-9 and _";
+    return {};
+}
+
+std::optional<PreviewHost> parsePreviewHost(std::string_view host)
+{
+    const auto parsed = http::parseHostHeader(host);
+    if (!parsed || !parsed->name.ends_with(".localhost"))
+        return std::nullopt;
+    const std::string label = parsed->name.substr(0, parsed->name.size() - std::string_view(".localhost").size());
+    const auto firstHyphen = label.find('-');
+    const auto lastHyphen = label.rfind('-');
+    if (firstHyphen == std::string::npos || lastHyphen <= firstHyphen + 1)
+        return std::nullopt;
+    PreviewHost preview;
+    const std::string port = label.substr(0, firstHyphen);
+    if (port.size() < 4 || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    preview.port = static_cast<unsigned>(std::stoul(port));
+    preview.sandboxId = label.substr(firstHyphen + 1, lastHyphen - firstHyphen - 1);
+    preview.token = label.substr(lastHyphen + 1);
+    if (!portProblem(preview.port).empty() || !isValidSandboxId(preview.sandboxId) || !tokenProblem(preview.token).empty())
+        return std::nullopt;
+    return preview;
+}
+
+PreviewService::PreviewService(SandboxManager &sandboxes, EventBus &events, std::function<std::uint16_t()> enginePort)
+    : sandboxes_(sandboxes), events_(events), enginePort_(std::move(enginePort))
+{
+}
+
+std::string PreviewService::urlOf(const Sandbox &sandbox, unsigned port) const
+{
+    return "http://" + std::to_string(port) + "-" + sandbox.id + "-" + sandbox.exposedPorts.at(port).token +
+           ".localhost:" + std::to_string(enginePort_()) + "/";
+}
+
+std::shared_ptr<Sandbox> PreviewService::authorize(const PreviewHost &host) const
+{
+    const auto it = sandboxes_.all().find(host.sandboxId);
+    if (it == sandboxes_.all().end())
+        return nullptr;
+    const auto exposed = it->second->exposedPorts.find(host.port);
+    if (exposed == it->second->exposedPorts.end() || !system::secretsEqual(host.token, exposed->second.token))
+        return nullptr;
+    return it->second;
+}
+
+Json PreviewService::expose(Sandbox &sandbox, const Json &body)
+{
+    if (!body.contains("port") || !body["port"].is_number_integer())
+        throw ApiError("INVALID_PORT", "port is required: a whole number from 1024 to 65535, not 3000", {}, {}, 400);
+    const long long port = body["port"].get<long long>();
+    if (const std::string problem = portProblem(port); !problem.empty())
+        throw ApiError("INVALID_PORT", problem, {{"port", port}}, {}, 400);
+    std::optional<std::string> token, name;
+    if (body.contains("token") && !body["token"].is_null()) {
+        if (!body["token"].is_string() || !tokenProblem(body["token"].get<std::string>()).empty())
+            throw ApiError("INVALID_TOKEN", tokenProblem(body["token"].is_string() ? body["token"].get<std::string>() : ""),
+                           {}, {}, 400);
+        token = body["token"].get<std::string>();
+        for (const auto &[other, exposed] : sandbox.exposedPorts)
+            if (other != port && exposed.token == *token)
+                throw ApiError("TOKEN_IN_USE", "Token '" + *token + "' is already in use by port " + std::to_string(other),
+                               {{"port", other}}, {}, 409);
+    }
+    if (body.contains("name") && !body["name"].is_null()) {
+        if (!body["name"].is_string() || body["name"].get<std::string>().size() > kNameLimit ||
+            !protocol::isValidUtf8(body["name"].get<std::string>()))
+            throw ApiError("VALIDATION_FAILED", "name must be text of at most 64 bytes", {}, {}, 400);
+        name = body["name"].get<std::string>();
+    }
+    const auto before = sandbox.exposedPorts;
+    auto &exposed = sandbox.exposedPorts[static_cast<unsigned>(port)];
+    // Exposing again keeps the URL unless a token is given (which rotates it).
+    if (token)
+        exposed.token = *token;
+    else if (exposed.token.empty())
+        exposed.token = newToken();
+    if (name)
+        exposed.name = *name;
+    if (exposed.exposedAt.empty())
+        exposed.exposedAt = protocol::nowIso();
+    try {
+        sandboxes_.persist(sandbox);
+    } catch (...) {
+        sandbox.exposedPorts = before; // not on disk: not exposed
+        throw;
+    }
+    publishPorts(sandbox);
+    return {{"url", urlOf(sandbox, static_cast<unsigned>(port))}, {"port", port}, {"name", exposed.name}};
+}
+
+void PreviewService::unexpose(Sandbox &sandbox, unsigned port)
+{
+    const auto it = sandbox.exposedPorts.find(port);
+    if (it == sandbox.exposedPorts.end())
+        return; // revoking twice is no error
+    const ExposedPort removed = it->second;
+    sandbox.exposedPorts.erase(it);
+    try {
+        sandboxes_.persist(sandbox);
+    } catch (...) {
+        sandbox.exposedPorts[port] = removed;
+        throw;
+    }
+    publishPorts(sandbox);
+}
+
+Json PreviewService::list(const Sandbox &sandbox, const std::vector<unsigned> &listening) const
+{
+    Json ports = Json::array();
+    for (const auto &[port, exposed] : sandbox.exposedPorts) {
+        Json entry = {{"port", port}, {"name", exposed.name}, {"url", urlOf(sandbox, port)},
+                      {"exposedAt", exposed.exposedAt}};
+        entry["listening"] = sandbox.status == "running"
+                                 ? Json(std::find(listening.begin(), listening.end(), port) != listening.end())
+                                 : Json(nullptr);
+        ports.push_back(std::move(entry));
+    }
+    Json unexposed = Json::array();
+    for (const unsigned port : listening)
+        if (!sandbox.exposedPorts.contains(port) && portProblem(port).empty())
+            unexposed.push_back(port);
+    return {{"ports", std::move(ports)}, {"listeningNotExposed", std::move(unexposed)}};
+}
+
+void PreviewService::publishPorts(const Sandbox &sandbox)
+{
+    events_.publish(portsEvent(sandbox));
+}
+
+void PreviewService::addRoutes(http::RouteTable &table)
+{
+    table.add(verb::post, "/v1/sandboxes/{id}/ports", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = sandboxes_.require(call.params[0]);
+        co_await http::replySuccess(call.responder, expose(*sandbox, protocol::parseBody(call.request.body())));
+    });
+    table.add(verb::get, "/v1/sandboxes/{id}/ports", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = sandboxes_.require(call.params[0]);
+        std::vector<unsigned> listening;
+        if (sandbox->status == "running") {
+            // What listens inside the sandbox, from its agent (nothing is started for this).
+            try {
+                const auto [status, answer] =
+                    co_await callAgent(sandboxes_.agentSocket(*sandbox), verb::get, "/api/listening-ports", Json());
+                if (status == 200)
+                    for (const Json &entry : answer.value("ports", Json::array()))
+                        if (entry.contains("port") && entry["port"].is_number_unsigned())
+                            listening.push_back(entry["port"].get<unsigned>());
+            } catch (const std::exception &) {
+                // An agent that does not answer: the ports are listed without their state.
+            }
+        }
+        co_await http::replySuccess(call.responder, list(*sandbox, listening));
+    });
+    table.add(verb::delete_, "/v1/sandboxes/{id}/ports/{port}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = sandboxes_.require(call.params[0]);
+        const unsigned port = portParameter(call.params[1]);
+        unexpose(*sandbox, port);
+        Json reply = {{"port", port}};
+        co_await http::replySuccess(call.responder, std::move(reply));
+    });
+}
+
+} // namespace sandbench::engine

@@ -1,0 +1,54 @@
+// Preview URLs: a sandbox's port exposed at http://{port}-{id}-{token}.localhost:{enginePort}/
+// (POST, GET, DELETE /v1/sandboxes/{id}/ports[/{port}]). Exposed ports and their tokens
+// are kept with the sandbox (sandbox.json, mode 0600) across stops and engine restarts.
+// The relay of preview requests into the sandbox comes with the preview router.
+#pragma once
+
+#include "engine/EventBus.h"
+#include "engine/SandboxManager.h"
+#include "http/RouteTable.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sandbench::engine {
+
+// Why a port cannot be exposed (the SDK's words), or empty: 1024-65535, not 3000.
+std::string portProblem(long long port);
+// Why a custom token cannot be used, or empty: 1-16 characters of [a-z0-9_].
+std::string tokenProblem(std::string_view token);
+
+// The parts of a preview host "{port}-{sandboxId}-{token}.localhost[:p]" (the sandbox id
+// may hold hyphens; the token is what follows the last one); nullopt for any other host.
+struct PreviewHost {
+    unsigned port = 0;
+    std::string sandboxId;
+    std::string token;
+};
+std::optional<PreviewHost> parsePreviewHost(std::string_view host);
+
+class PreviewService {
+public:
+    PreviewService(SandboxManager &sandboxes, EventBus &events, std::function<std::uint16_t()> enginePort);
+
+    void addRoutes(http::RouteTable &table);
+
+    // The sandbox a preview host opens, when its token is the port's current one (compared
+    // in constant time); nullptr otherwise, with no hint which part was wrong.
+    std::shared_ptr<Sandbox> authorize(const PreviewHost &host) const;
+    std::string urlOf(const Sandbox &sandbox, unsigned port) const;
+
+private:
+    Json expose(Sandbox &sandbox, const Json &body);
+    Json list(const Sandbox &sandbox, const std::vector<unsigned> &listening) const;
+    void unexpose(Sandbox &sandbox, unsigned port);
+    void publishPorts(const Sandbox &sandbox);
+
+    SandboxManager &sandboxes_;
+    EventBus &events_;
+    std::function<std::uint16_t()> enginePort_;
+};
+
+} // namespace sandbench::engine
