@@ -125,12 +125,6 @@
         <translation>Werte</translation>
     </message>
     <message>
-        <source>%1
-bin %2: %3</source>
-        <translation>%1
-Klasse %2: %3</translation>
-    </message>
-    <message>
         <source>row %1, column %2: %3</source>
         <translation>Zeile %1, Spalte %2: %3</translation>
     </message>
@@ -151,6 +145,16 @@ Q3 %3
 Median %4
 Q1 %5
 Min. %6</translation>
+    </message>
+    <message>
+        <source>%1
+bin %2–%3: %4</source>
+        <translation>%1
+Klasse %2–%3: %4</translation>
+    </message>
+    <message>
+        <source>values %1 to %2</source>
+        <translation>Werte %1 bis %2</translation>
     </message>
 </context>
 <context>
@@ -180,14 +184,6 @@ Min. %6</translation>
         <translation>Roh</translation>
     </message>
     <message>
-        <source>
-[output truncated in this view]
-</source>
-        <translation>
-[Ausgabe in dieser Ansicht gekürzt]
-</translation>
-    </message>
-    <message>
         <source>Traceback</source>
         <translation>Traceback</translation>
     </message>
@@ -202,6 +198,18 @@ Min. %6</translation>
     <message>
         <source>The context&apos;s count of runs when this cell last ran; [*] while it runs</source>
         <translation>Der Ausführungszähler des Kontexts beim letzten Lauf dieser Zelle; [*] während sie läuft</translation>
+    </message>
+    <message>
+        <source>
+[the notebook keeps no more of this cell&apos;s output]
+</source>
+        <translation>
+[das Notebook behält nicht mehr von der Ausgabe dieser Zelle]
+</translation>
+    </message>
+    <message>
+        <source>%1 earlier lines are not shown here; the notebook keeps them</source>
+        <translation>%1 frühere Zeilen werden hier nicht gezeigt; das Notebook behält sie</translation>
     </message>
 </context>
 <context>
@@ -835,10 +843,6 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <translation>Der Kontext konnte nicht gelöscht werden: %1</translation>
     </message>
     <message>
-        <source>The sandbox is not running.</source>
-        <translation>Die Sandbox läuft nicht.</translation>
-    </message>
-    <message>
         <source>The cell could not run: %1</source>
         <translation>Die Zelle konnte nicht ausgeführt werden: %1</translation>
     </message>
@@ -891,10 +895,6 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <translation>Ein neuer Interpreter für diesen Kontext: seine Variablen gehen verloren</translation>
     </message>
     <message>
-        <source>no context yet: running a cell starts a %1 context</source>
-        <translation>noch kein Kontext: eine Zelle auszuführen startet einen %1-Kontext</translation>
-    </message>
-    <message>
         <source>Restart the context? Its interpreter starts afresh and every variable it defined is lost.</source>
         <translation>Den Kontext neu starten? Sein Interpreter beginnt von vorn, und jede Variable, die er definiert hat, geht verloren.</translation>
     </message>
@@ -905,6 +905,30 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>Replace the cells of this pane with %1? What is not saved in a notebook file is lost.</source>
         <translation>Die Zellen dieses Bereichs durch %1 ersetzen? Was nicht in einer Notebook-Datei gespeichert ist, geht verloren.</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>noch keiner</translation>
+    </message>
+    <message>
+        <source>Running a cell starts a %1 context; New Context starts one of any language</source>
+        <translation>Eine Zelle auszuführen startet einen %1-Kontext; „Neuer Kontext“ startet einen in jeder Sprache</translation>
+    </message>
+    <message>
+        <source>The sandbox is not running: start it (Start in the toolbar, Ctrl+R) to run cells.</source>
+        <translation>Die Sandbox läuft nicht: Starten Sie sie (Starten in der Werkzeugleiste, Strg+R), um Zellen auszuführen.</translation>
+    </message>
+    <message>
+        <source>The cell&apos;s output ended before the cell did (the engine went away).</source>
+        <translation>Die Ausgabe der Zelle endete vor der Zelle (die Engine ist weg).</translation>
+    </message>
+    <message>
+        <source>The sandbox stopped while the cell ran.</source>
+        <translation>Die Sandbox wurde angehalten, während die Zelle lief.</translation>
+    </message>
+    <message>
+        <source>it is not valid JSON (%1 at character %2)</source>
+        <translation>es ist kein gültiges JSON (%1 bei Zeichen %2)</translation>
     </message>
 </context>
 <context>

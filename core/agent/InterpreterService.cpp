@@ -60,8 +60,11 @@ Json errorEvent(const std::string &ename, const std::string &evalue, Json traceb
 
 Json runnerErrorEvent(const Json &message)
 {
-    return errorEvent(message.value("ename", "Error"), message.value("evalue", ""),
-                      message.value("traceback", Json::array()));
+    Json event = errorEvent(message.value("ename", "Error"), message.value("evalue", ""),
+                            message.value("traceback", Json::array()));
+    if (message.contains("execution_count"))
+        event["execution_count"] = message["execution_count"]; // ours: the cell did run
+    return event;
 }
 
 Json completeEvent(const Json &message)
@@ -251,8 +254,11 @@ std::optional<Json> checkedMessage(const Json &message)
         if (message.contains("traceback") && message["traceback"].is_array())
             for (const Json &line : message["traceback"])
                 traceback.push_back(line.is_string() ? line.get<std::string>() : line.dump());
-        return Json{{"type", type}, {"ename", text("ename").empty() ? "Error" : text("ename")},
-                    {"evalue", text("evalue")}, {"traceback", std::move(traceback)}};
+        Json checked = {{"type", type}, {"ename", text("ename").empty() ? "Error" : text("ename")},
+                        {"evalue", text("evalue")}, {"traceback", std::move(traceback)}};
+        if (message.contains("execution_count") && message["execution_count"].is_number_integer())
+            checked["execution_count"] = message["execution_count"];
+        return checked;
     }
     if (type != "result")
         return std::nullopt;
@@ -708,7 +714,14 @@ asio::awaitable<void> InterpreterService::runCell(std::shared_ptr<Context> conte
             if (cell->timedOut)
                 evalue = "Execution timed out after " + std::to_string(cell->timeout->count()) +
                          " ms and did not stop when interrupted; " + evalue;
-            cell->push(errorEvent(cell->timedOut ? "TimeoutError" : "ContextDied", evalue));
+            // Ended on purpose: said so, not as a crash.
+            if (context->deleted)
+                cell->push(errorEvent("ContextDeleted", "The context was deleted while this cell ran."));
+            else if (context->restarting > 0)
+                cell->push(errorEvent("ContextRestarted",
+                                      "The context was restarted while this cell ran: its variables are gone."));
+            else
+                cell->push(errorEvent(cell->timedOut ? "TimeoutError" : "ContextDied", evalue));
             co_return;
         }
         const std::string type = (*event)["type"];

@@ -303,6 +303,18 @@ describe('stopping cells', () => {
     await interpreter.deleteCodeContext(doomed.id);
   });
 
+  test('a cell running when its context is restarted or deleted says so, not that it crashed', async () => {
+    const busy = await interpreter.createCodeContext({ language: 'python' });
+    let running = interpreter.runCode('import time\ntime.sleep(30)', { context: busy });
+    await sleep(500);
+    assert.equal((await contextRoute(busy.id, 'restart')).status, 200);
+    assert.equal((await running).error.name, 'ContextRestarted');
+    running = interpreter.runCode('import time\ntime.sleep(30)', { context: busy });
+    await sleep(500);
+    await interpreter.deleteCodeContext(busy.id);
+    assert.equal((await running).error.name, 'ContextDeleted');
+  });
+
   test('an output flood is truncated with a marker; the runner stays usable', async () => {
     const flood = await interpreter.runCode('import sys\nfor _ in range(400):\n    sys.stdout.write("y" * 100000 + "\\n")',
       { context: python });

@@ -15,6 +15,8 @@
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QLabel>
+#include <QLegendMarker>
+#include <QPixmap>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QPieSeries>
@@ -210,17 +212,23 @@ void addHistogram(QChart *chart, const QJsonObject &data)
     const QJsonArray histograms = data["data"].toArray();
     if (!histograms.isEmpty()) {
         const QJsonArray edges = histograms.first()["edges"].toArray();
-        for (int i = 0; i + 1 < edges.size(); ++i)
-            bins << QStringLiteral("%1–%2").arg(numberText(edges[i].toDouble()), numberText(edges[i + 1].toDouble()));
+        // Short labels, and on many bins only every k-th (the others blank, kept unique).
+        const int count = static_cast<int>(edges.size()) - 1;
+        const int every = std::max(1, (count + 7) / 8);
+        for (int i = 0; i < count; ++i)
+            bins << (i % every == 0 ? QString::number(edges[i].toDouble(), 'g', 3) : QString(i + 1, QChar(0x200B)));
     }
     for (const QJsonValue &histogram : histograms) {
         auto *set = new QBarSet(histogram["label"].toString());
         for (const QJsonValue &count : histogram["counts"].toArray())
             set->append(count.toDouble());
-        QObject::connect(set, &QBarSet::hovered, set, [set, bins](bool over, int index) {
+        const QJsonArray edges = histogram["edges"].toArray();
+        QObject::connect(set, &QBarSet::hovered, set, [set, edges](bool over, int index) {
             if (!over)
                 return QToolTip::hideText();
-            showTip(QObject::tr("%1\nbin %2: %3").arg(set->label(), bins.value(index), numberText(set->at(index))));
+            showTip(QObject::tr("%1\nbin %2–%3: %4")
+                        .arg(set->label(), numberText(edges[index].toDouble()), numberText(edges[index + 1].toDouble()),
+                             numberText(set->at(index))));
         });
         series->append(set);
     }
@@ -228,6 +236,8 @@ void addHistogram(QChart *chart, const QJsonObject &data)
     auto *xAxis = new QBarCategoryAxis;
     xAxis->setCategories(bins);
     xAxis->setTitleText(data["x_label"].toString());
+    if (bins.size() > 8)
+        xAxis->setLabelsAngle(-90); // upright, a narrow bin still has room for its edge
     QAbstractAxis *yAxis = valueAxis(data["y_scale"].toString(), data["y_label"].toString());
     chart->addAxis(xAxis, Qt::AlignBottom);
     chart->addAxis(yAxis, Qt::AlignLeft);
@@ -254,8 +264,33 @@ void addPie(QChart *chart, const QJsonObject &data)
     chart->addSeries(series);
 }
 
-// No heatmap series in Qt Charts: square markers in colour bands (viridis-like), one
-// scatter series per band, sized to fill their cell as the view resizes.
+// A colour for share (0..1) on a viridis-like ramp.
+QColor rampColour(double share)
+{
+    static const QList<QColor> stops = {QColor("#440154"), QColor("#482878"), QColor("#3e4989"), QColor("#31688e"),
+                                        QColor("#26828e"), QColor("#1f9e89"), QColor("#35b779"), QColor("#6ece58"),
+                                        QColor("#b5de2b"), QColor("#fde725")};
+    const double position = std::clamp(share, 0.0, 1.0) * (stops.size() - 1);
+    const int low = static_cast<int>(position);
+    const int high = std::min(low + 1, static_cast<int>(stops.size()) - 1);
+    const double t = position - low;
+    const QColor a = stops[low], b = stops[high];
+    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t, a.greenF() + (b.greenF() - a.greenF()) * t,
+                            a.blueF() + (b.blueF() - a.blueF()) * t);
+}
+
+// Whole-number ticks for cell indices, about ten of them.
+void indexTicks(QValueAxis *axis, int count)
+{
+    axis->setRange(-0.5, count - 0.5);
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    axis->setTickInterval(std::max(1, (count + 9) / 10));
+    axis->setLabelFormat("%d");
+}
+
+// Qt Charts has no heatmap series: the cells are an image painted as the plot area's
+// background (touching cells at any size), with invisible markers on top for the tooltips.
 void addHeatmap(QChart *chart, const QJsonObject &data)
 {
     const QJsonArray rows = data["data"].toObject()["values"].toArray();
@@ -269,54 +304,51 @@ void addHeatmap(QChart *chart, const QJsonObject &data)
                 high = std::max(high, value.toDouble());
             }
     }
-    static const QList<QColor> bands = {QColor("#440154"), QColor("#482878"), QColor("#3e4989"), QColor("#31688e"),
-                                        QColor("#26828e"), QColor("#1f9e89"), QColor("#35b779"), QColor("#6ece58"),
-                                        QColor("#b5de2b"), QColor("#fde725")};
-    QList<QScatterSeries *> series;
-    for (int band = 0; band < bands.size(); ++band) {
-        auto *squares = new QScatterSeries;
-        squares->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-        squares->setColor(bands[band]);
-        squares->setBorderColor(bands[band]);
-        const double from = low + (high - low) * band / bands.size();
-        squares->setName(QStringLiteral("≥ %1").arg(numberText(from)));
-        series << squares;
-    }
+    QImage cells(std::max(columns, 1), std::max(static_cast<int>(rows.size()), 1), QImage::Format_ARGB32);
+    cells.fill(Qt::transparent); // masked cells stay empty
+    auto *hover = new QScatterSeries;
+    hover->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    hover->setColor(Qt::transparent);
+    hover->setBorderColor(Qt::transparent);
     for (int y = 0; y < rows.size(); ++y) {
         const QJsonArray row = rows[y].toArray();
         for (int x = 0; x < row.size(); ++x) {
             if (!row[x].isDouble())
                 continue;
-            const double share = high > low ? (row[x].toDouble() - low) / (high - low) : 0.0;
-            const int band = std::min(static_cast<int>(share * bands.size()), static_cast<int>(bands.size()) - 1);
-            series[band]->append(x, y);
+            cells.setPixelColor(x, y, rampColour(high > low ? (row[x].toDouble() - low) / (high - low) : 0.0));
+            hover->append(x, y);
         }
     }
     auto *xAxis = new QValueAxis;
-    xAxis->setRange(-0.5, columns - 0.5);
+    indexTicks(xAxis, columns);
     xAxis->setTitleText(data["x_label"].toString());
     auto *yAxis = new QValueAxis;
-    yAxis->setRange(-0.5, rows.size() - 0.5);
+    indexTicks(yAxis, static_cast<int>(rows.size()));
     yAxis->setReverse(true); // row 0 on top, as imshow draws it
     yAxis->setTitleText(data["y_label"].toString());
     chart->addAxis(xAxis, Qt::AlignBottom);
     chart->addAxis(yAxis, Qt::AlignLeft);
-    for (QScatterSeries *squares : series) {
-        chart->addSeries(squares);
-        squares->attachAxis(xAxis);
-        squares->attachAxis(yAxis);
-        QObject::connect(squares, &QXYSeries::hovered, squares, [rows](const QPointF &point, bool over) {
-            if (!over)
-                return QToolTip::hideText();
-            const int x = qRound(point.x()), y = qRound(point.y());
-            showTip(QObject::tr("row %1, column %2: %3").arg(y).arg(x).arg(numberText(rows[y].toArray()[x].toDouble())));
-        });
-    }
-    // Markers as big as a cell, whatever the size of the view.
-    QObject::connect(chart, &QChart::plotAreaChanged, chart, [series, rows, columns](const QRectF &area) {
-        const double size = std::max(2.0, std::min(area.width() / std::max(columns, 1), area.height() / std::max<qsizetype>(rows.size(), 1)));
-        for (QScatterSeries *squares : series)
-            squares->setMarkerSize(size);
+    chart->addSeries(hover);
+    hover->attachAxis(xAxis);
+    hover->attachAxis(yAxis);
+    hover->setName(QObject::tr("values %1 to %2").arg(numberText(low), numberText(high)));
+    xAxis->setGridLineVisible(false); // lines across the cells would look like cell borders
+    yAxis->setGridLineVisible(false);
+    QObject::connect(hover, &QXYSeries::hovered, hover, [rows](const QPointF &point, bool over) {
+        if (!over)
+            return QToolTip::hideText();
+        const int x = qRound(point.x()), y = qRound(point.y());
+        showTip(QObject::tr("row %1, column %2: %3").arg(y).arg(x).arg(numberText(rows[y].toArray()[x].toDouble())));
+    });
+    chart->setPlotAreaBackgroundVisible(true);
+    const int rowCount = static_cast<int>(rows.size());
+    QObject::connect(chart, &QChart::plotAreaChanged, chart, [chart, hover, cells, columns, rowCount](const QRectF &area) {
+        if (area.width() < 1 || area.height() < 1)
+            return;
+        QBrush brush(QPixmap::fromImage(cells.scaled(area.size().toSize(), Qt::IgnoreAspectRatio, Qt::FastTransformation)));
+        brush.setTransform(QTransform::fromTranslate(area.left(), area.top()));
+        chart->setPlotAreaBackgroundBrush(brush);
+        hover->setMarkerSize(std::max(2.0, std::min(area.width() / std::max(columns, 1), area.height() / std::max(rowCount, 1))));
     });
 }
 
@@ -348,6 +380,8 @@ void addBoxes(QChart *chart, const QJsonObject &data)
             outliers->append(i, outlier.toDouble());
     }
     chart->addSeries(series);
+    for (QLegendMarker *marker : chart->legend()->markers(series))
+        marker->setVisible(false); // the boxes need no legend; outliers do
     auto *xAxis = new QBarCategoryAxis;
     xAxis->setCategories(labels);
     xAxis->setTitleText(data["x_label"].toString());
@@ -363,6 +397,18 @@ void addBoxes(QChart *chart, const QJsonObject &data)
     } else {
         delete outliers;
     }
+    // The value axis spans whiskers and outliers alike (the boxes alone would hide outliers).
+    double low = std::numeric_limits<double>::max(), high = std::numeric_limits<double>::lowest();
+    for (const QJsonValue &box : boxes) {
+        low = std::min(low, box["min"].toDouble());
+        high = std::max(high, box["max"].toDouble());
+        for (const QJsonValue &outlier : box["outliers"].toArray()) {
+            low = std::min(low, outlier.toDouble());
+            high = std::max(high, outlier.toDouble());
+        }
+    }
+    if (low <= high)
+        yAxis->setRange(low - (high - low) * 0.05, high + (high - low) * 0.05);
 }
 
 QChart *buildChart(const QJsonObject &data)
@@ -382,12 +428,23 @@ QChart *buildChart(const QJsonObject &data)
         addHeatmap(chart, data);
     else if (type == "box_and_whisker")
         addBoxes(chart, data);
+    // Readable ticks with some room around the data (not for the heatmap's cell indices).
+    if (type != "heatmap")
+        for (QAbstractAxis *axis : chart->axes())
+            if (auto *values = qobject_cast<QValueAxis *>(axis)) {
+                const double span = values->max() - values->min();
+                if (type == "line" || type == "scatter")
+                    values->setRange(values->min() - span * 0.04, values->max() + span * 0.04);
+                values->applyNiceNumbers();
+                values->setLabelFormat("%.4g");
+            }
     // A legend only says something when there are several series or named ones.
     bool named = false;
     for (QAbstractSeries *series : chart->series())
         named = named || (!series->name().isEmpty() && !series->name().startsWith("Line ") &&
                           !series->name().startsWith("Series "));
-    chart->legend()->setVisible(type == "pie" || type == "heatmap" || chart->series().size() > 1 || named);
+    chart->legend()->setVisible(type == "pie" || type == "heatmap" || (type == "box_and_whisker" && chart->series().size() > 1) ||
+                                (type != "box_and_whisker" && (chart->series().size() > 1 || named)));
     return chart;
 }
 
@@ -481,17 +538,21 @@ void ChartView::applyPalette()
 {
     const bool dark = palette().color(QPalette::Window).lightness() < 128;
     for (QChartView *view : views_) {
-        // A theme recolours the series: keep the heatmap's bands.
-        QList<QPair<QScatterSeries *, QColor>> kept;
+        // A theme recolours the series and the plot area: the heatmap's keep theirs.
+        QList<QScatterSeries *> heatmapHover;
         for (QAbstractSeries *series : view->chart()->series())
-            if (auto *squares = qobject_cast<QScatterSeries *>(series);
-                squares && squares->markerShape() == QScatterSeries::MarkerShapeRectangle)
-                kept.append({squares, squares->color()});
+            if (auto *squares = qobject_cast<QScatterSeries *>(series); squares && squares->color() == Qt::transparent)
+                heatmapHover << squares;
+        const QBrush plotArea = view->chart()->plotAreaBackgroundBrush();
         view->chart()->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
         view->chart()->setBackgroundBrush(palette().color(QPalette::Base));
-        for (const auto &[squares, colour] : kept) {
-            squares->setColor(colour);
-            squares->setBorderColor(colour);
+        if (!heatmapHover.isEmpty()) {
+            view->chart()->setPlotAreaBackgroundBrush(plotArea);
+            view->chart()->setPlotAreaBackgroundVisible(true);
+        }
+        for (QScatterSeries *squares : heatmapHover) {
+            squares->setColor(Qt::transparent);
+            squares->setBorderColor(Qt::transparent);
         }
     }
 }

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QPainter>
 #include <QPlainTextEdit>
+#include <QTimer>
 #include <QScrollBar>
 #include <QSvgRenderer>
 #include <QTextBrowser>
@@ -26,6 +27,8 @@ namespace {
 
 // HTML and markdown from a cell, inert: no scripts (QTextBrowser runs none), no links
 // followed, and no resource loaded from anywhere (file://, network or data the page names).
+// As tall as its document at its width (up to 520 px, then it scrolls), measured again
+// whenever the width changes: the height is right once the layout has placed it.
 class InertDocumentView : public QTextBrowser {
 public:
     InertDocumentView()
@@ -33,17 +36,28 @@ public:
         setOpenLinks(false);
         setOpenExternalLinks(false);
         setFrameShape(QFrame::NoFrame);
-        setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+        document()->setDefaultStyleSheet("table { border-collapse: collapse; } th, td { padding: 2px 8px; }");
     }
     QVariant loadResource(int, const QUrl &) override { return {}; }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QTextBrowser::resizeEvent(event);
+        document()->setTextWidth(viewport()->width());
+        const int height = static_cast<int>(document()->size().height()) + 2 * frameWidth() + 4;
+        const int wanted = std::min(std::max(height, fontMetrics().height() + 8), 520);
+        if (wanted != this->height())
+            setFixedHeight(wanted);
+    }
 };
 
-// A text widget as tall as its text, up to a limit (then it scrolls).
-void fitHeight(QTextEdit *view, int limit = 480)
+// A plain text output as tall as its lines (up to 24, then it scrolls).
+void fitLines(QPlainTextEdit *view)
 {
-    view->document()->setTextWidth(view->viewport()->width() > 50 ? view->viewport()->width() : 800);
-    const int height = static_cast<int>(view->document()->size().height()) + 2 * view->frameWidth() + 6;
-    view->setFixedHeight(std::min(std::max(height, view->fontMetrics().height() + 8), limit));
+    const int lines = std::min(view->document()->blockCount(), 24);
+    view->setFixedHeight(lines * view->fontMetrics().lineSpacing() +
+                         static_cast<int>(2 * view->document()->documentMargin()) + 2 * view->frameWidth() + 4);
 }
 
 QString fileNameFor(const QString &language)
@@ -74,8 +88,11 @@ QTreeWidgetItem *jsonItem(const QString &key, const QJsonValue &value)
 
 CellView::CellView(const QString &language, QWidget *parent)
     : QFrame(parent), language_(language), counter_(new QLabel), kindLabel_(new QLabel), editor_(new CodeEditor),
-      outputArea_(new QWidget), outputs_(new QVBoxLayout(outputArea_))
+      outputArea_(new QWidget), outputs_(new QVBoxLayout(outputArea_)), flushTimer_(new QTimer(this))
 {
+    flushTimer_->setSingleShot(true);
+    flushTimer_->setInterval(40);
+    connect(flushTimer_, &QTimer::timeout, this, &CellView::flushStream);
     setFrameShape(QFrame::StyledPanel);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -108,6 +125,7 @@ CellView::CellView(const QString &language, QWidget *parent)
     editor_->setText({}, fileNameFor(language));
     editor_->scintilla()->installEventFilter(this);
     editor_->scintilla()->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    editor_->scintilla()->setAutoIndent(true);
     connect(editor_->scintilla(), &QsciScintilla::linesChanged, this, &CellView::fitEditor);
     connect(editor_->scintilla(), &QsciScintilla::textChanged, this, &CellView::changed);
     main->addWidget(editor_);
@@ -121,7 +139,7 @@ CellView::CellView(const QString &language, QWidget *parent)
 void CellView::fitEditor()
 {
     QsciScintilla *scintilla = editor_->scintilla();
-    const int lines = std::max(scintilla->lines(), 2);
+    const int lines = std::max(scintilla->lines(), 1);
     const int lineHeight = scintilla->textHeight(0) > 0 ? scintilla->textHeight(0) : fontMetrics().height();
     editor_->setFixedHeight(std::min(lines, 40) * lineHeight + 2 * scintilla->frameWidth() + 8 +
                             (scintilla->horizontalScrollBar()->isVisible() ? scintilla->horizontalScrollBar()->height() : 0));
@@ -166,7 +184,10 @@ void CellView::setLanguage(const QString &language)
 
 CellContent CellView::content() const
 {
-    return {kind_, editor_->text(), executionCount_, events_};
+    QJsonArray outputs = events_;
+    if (!streamRun_.isEmpty())
+        outputs.append(QJsonObject{{"type", streamName_}, {"text", streamRun_}});
+    return {kind_, editor_->text(), executionCount_, outputs};
 }
 
 void CellView::setContent(const CellContent &content)
@@ -190,10 +211,15 @@ void CellView::clearOutputs()
         delete item;
     }
     events_ = {};
+    flushTimer_->stop();
     stream_ = nullptr;
+    streamNote_ = nullptr;
     streamName_.clear();
-    shownText_ = 0;
-    textTruncated_ = false;
+    streamPending_.clear();
+    streamRun_.clear();
+    streamLines_ = 0;
+    keptText_ = 0;
+    keptTruncated_ = false;
     ansi_.reset();
 }
 
@@ -206,6 +232,7 @@ void CellView::beginRun()
 
 void CellView::finishRun(int executionCount)
 {
+    flushStream();
     running_ = false;
     executionCount_ = executionCount;
     counter_->setText(executionCount > 0 ? QStringLiteral("[%1]").arg(executionCount) : QStringLiteral("[ ]"));
@@ -215,8 +242,11 @@ void CellView::finishRun(int executionCount)
 void CellView::addOutput(const QJsonObject &event)
 {
     const QString type = event["type"].toString();
-    if (type != "stdout" && type != "stderr" && type != "result" && type != "error")
+    if (type == "stdout" || type == "stderr")
+        return appendStream(type, event["text"].toString());
+    if (type != "result" && type != "error" && type != "note")
         return;
+    closeStreamRun(); // output after this starts a new text block
     events_.append(event);
     render(event);
 }
@@ -224,9 +254,14 @@ void CellView::addOutput(const QJsonObject &event)
 void CellView::render(const QJsonObject &event)
 {
     const QString type = event["type"].toString();
-    if (type == "stdout" || type == "stderr")
-        return appendStream(type, event["text"].toString());
-    stream_ = nullptr; // output after this starts a new text block
+    if (type == "note") { // said by the pane, not the interpreter (the stream ended early...)
+        auto *note = new QLabel(event["text"].toString());
+        note->setObjectName("noteOutput");
+        note->setWordWrap(true);
+        note->setEnabled(false);
+        outputs_->addWidget(note);
+        return;
+    }
     QWidget *widget = type == "error" ? errorWidget(event) : resultWidget(event);
     if (widget)
         outputs_->addWidget(widget);
@@ -234,37 +269,86 @@ void CellView::render(const QJsonObject &event)
 
 void CellView::appendStream(const QString &stream, const QString &text)
 {
-    if (textTruncated_)
-        return;
-    QString shown = text;
-    if (shownText_ + shown.size() > kShownTextLimit) {
-        shown = shown.left(kShownTextLimit - shownText_) + tr("\n[output truncated in this view]\n");
-        textTruncated_ = true;
+    if (streamName_ != stream)
+        closeStreamRun();
+    streamName_ = stream;
+    if (!keptTruncated_) {
+        if (keptText_ + text.size() > kKeptText) {
+            streamRun_ += text.left(kKeptText - keptText_) + tr("\n[the notebook keeps no more of this cell's output]\n");
+            keptTruncated_ = true;
+        } else {
+            streamRun_ += text;
+        }
+        keptText_ += text.size();
     }
-    shownText_ += shown.size();
-    if (!stream_ || streamName_ != stream) {
-        stream_ = new QTextEdit;
+    streamPending_ += text;
+    streamLines_ += text.count('\n');
+    // Drawn a moment later, together: a flood of small pieces is one insertion per frame.
+    if (!flushTimer_->isActive())
+        flushTimer_->start();
+}
+
+void CellView::flushStream()
+{
+    flushTimer_->stop();
+    if (streamPending_.isEmpty())
+        return;
+    if (!stream_) {
+        auto *box = new QWidget;
+        auto *layout = new QVBoxLayout(box);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->setSpacing(0);
+        streamNote_ = new QLabel;
+        streamNote_->setEnabled(false);
+        streamNote_->hide();
+        layout->addWidget(streamNote_);
+        stream_ = new QPlainTextEdit;
         stream_->setReadOnly(true);
         stream_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
         stream_->setFrameShape(QFrame::NoFrame);
-        stream_->setLineWrapMode(QTextEdit::WidgetWidth);
-        stream_->setObjectName(stream == "stderr" ? "stderrOutput" : "stdoutOutput");
-        if (stream == "stderr") {
+        stream_->setMaximumBlockCount(kShownLines);
+        stream_->setObjectName(streamName_ == "stderr" ? "stderrOutput" : "stdoutOutput");
+        if (streamName_ == "stderr") {
             QPalette tinted = stream_->palette();
             const bool dark = palette().color(QPalette::Window).lightness() < 128;
             tinted.setColor(QPalette::Base, dark ? QColor(70, 30, 30) : QColor(255, 236, 236));
             stream_->setPalette(tinted);
         }
-        streamName_ = stream;
+        layout->addWidget(stream_);
         ansi_.reset();
-        outputs_->addWidget(stream_);
+        outputs_->addWidget(box);
+    }
+    // More lines than are shown: only the last ones are drawn at all.
+    QString text = std::move(streamPending_);
+    streamPending_.clear();
+    if (text.count('\n') > kShownLines) {
+        qsizetype cut = text.size();
+        for (int lines = 0; lines <= kShownLines && cut > 0; ++lines)
+            cut = text.lastIndexOf('\n', cut - 1);
+        text = text.mid(cut + 1);
     }
     QTextCursor cursor(stream_->document());
     cursor.movePosition(QTextCursor::End);
-    ansi_.feed(shown, [&cursor](const QString &run, const QTextCharFormat &format) { cursor.insertText(run, format); });
-    fitHeight(stream_);
-    if (stream_->verticalScrollBar()->isVisible())
-        stream_->verticalScrollBar()->setValue(stream_->verticalScrollBar()->maximum());
+    ansi_.feed(text, [&cursor](const QString &run, const QTextCharFormat &format) { cursor.insertText(run, format); });
+    const int shown = stream_->document()->blockCount();
+    if (streamLines_ > shown) {
+        streamNote_->setText(tr("%1 earlier lines are not shown here; the notebook keeps them").arg(streamLines_ - shown + 1));
+        streamNote_->show();
+    }
+    fitLines(stream_);
+    stream_->verticalScrollBar()->setValue(stream_->verticalScrollBar()->maximum());
+}
+
+void CellView::closeStreamRun()
+{
+    flushStream();
+    if (!streamRun_.isEmpty())
+        events_.append(QJsonObject{{"type", streamName_}, {"text", streamRun_}});
+    stream_ = nullptr;
+    streamNote_ = nullptr;
+    streamName_.clear();
+    streamRun_.clear();
+    streamLines_ = 0;
 }
 
 QWidget *CellView::errorWidget(const QJsonObject &event)
@@ -274,8 +358,10 @@ QWidget *CellView::errorWidget(const QJsonObject &event)
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
     auto *header = new QHBoxLayout;
-    auto *title = new QLabel(QStringLiteral("<b>%1</b>: %2")
-                                 .arg(event["ename"].toString().toHtmlEscaped(), event["evalue"].toString().toHtmlEscaped()));
+    const QString evalue = event["evalue"].toString();
+    auto *title = new QLabel(evalue.isEmpty() ? QStringLiteral("<b>%1</b>").arg(event["ename"].toString().toHtmlEscaped())
+                                              : QStringLiteral("<b>%1</b>: %2")
+                                                    .arg(event["ename"].toString().toHtmlEscaped(), evalue.toHtmlEscaped()));
     title->setTextFormat(Qt::RichText);
     title->setWordWrap(true);
     title->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -323,7 +409,7 @@ QWidget *CellView::resultWidget(const QJsonObject &event)
         auto *view = new InertDocumentView;
         view->setObjectName("htmlOutput");
         view->setHtml(event["html"].toString());
-        fitHeight(view, 520);
+        view->setFixedHeight(120); // until its first resize measures it
         return view;
     }
     for (const char *format : {"png", "jpeg"}) {
@@ -359,7 +445,7 @@ QWidget *CellView::resultWidget(const QJsonObject &event)
         auto *view = new InertDocumentView;
         view->setObjectName("markdownOutput");
         view->setMarkdown(event["markdown"].toString());
-        fitHeight(view, 520);
+        view->setFixedHeight(80);
         return view;
     }
     if (event.contains("json") && !event["text"].isString()) {
@@ -394,13 +480,13 @@ QWidget *CellView::resultWidget(const QJsonObject &event)
         tree->setMinimumHeight(std::min(60 + 22 * tree->topLevelItemCount(), 260));
         return tree;
     }
-    auto *view = new QTextEdit;
+    auto *view = new QPlainTextEdit;
     view->setObjectName("textOutput");
     view->setReadOnly(true);
     view->setFrameShape(QFrame::NoFrame);
     view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     view->setPlainText(text);
-    fitHeight(view);
+    fitLines(view);
     return view;
 }
 

@@ -13,7 +13,8 @@
 #include <QPointer>
 
 class QLabel;
-class QTextEdit;
+class QPlainTextEdit;
+class QTimer;
 class QToolButton;
 class QVBoxLayout;
 
@@ -40,8 +41,10 @@ public:
     void clearOutputs();
     QWidget *outputArea() const { return outputArea_; }
 
-    // Shown text of a cell is bounded (the agent bounds what it sends, too).
-    static constexpr qsizetype kShownTextLimit = 2 * 1024 * 1024;
+    // A cell's printed text shows its last kShownLines lines (a flood stays cheap to draw)
+    // and the notebook keeps up to kKeptText characters of it (the agent sends 16 MiB at most).
+    static constexpr int kShownLines = 2000;
+    static constexpr qsizetype kKeptText = 2 * 1024 * 1024;
 
 signals:
     void runRequested(sandbench::ui::CellView *cell, bool moveOn);
@@ -55,6 +58,8 @@ protected:
 private:
     void render(const QJsonObject &event);
     void appendStream(const QString &stream, const QString &text);
+    void flushStream();      // the text that came since the last flush, into its view
+    void closeStreamRun();   // the current run of printed text becomes one event
     void fitEditor();
     QWidget *resultWidget(const QJsonObject &event);
     QWidget *errorWidget(const QJsonObject &event);
@@ -69,11 +74,18 @@ private:
     QJsonArray events_;
     int executionCount_ = 0;
     bool running_ = false;
-    QPointer<QTextEdit> stream_; // the text widget the current run of output goes to
+    // The current run of printed text (one stream, until another output comes): its view,
+    // what is not drawn yet, all of it for the notebook, and how many lines it had.
+    QPointer<QPlainTextEdit> stream_;
+    QPointer<QLabel> streamNote_;
     QString streamName_;
+    QString streamPending_;
+    QString streamRun_;
+    qint64 streamLines_ = 0;
+    QTimer *flushTimer_;
     AnsiText ansi_;
-    qsizetype shownText_ = 0;
-    bool textTruncated_ = false;
+    qsizetype keptText_ = 0;
+    bool keptTruncated_ = false;
 };
 
 } // namespace sandbench::ui

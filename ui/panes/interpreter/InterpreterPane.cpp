@@ -60,7 +60,8 @@ InterpreterPane::InterpreterPane(EngineClient *client, const QString &sandboxId,
     keepTimer_->setInterval(1500);
     connect(keepTimer_, &QTimer::timeout, this, &InterpreterPane::keepNotebookNow);
     // The context bar.
-    contexts_->setMinimumContentsLength(24);
+    contexts_->setMinimumContentsLength(12);
+    contexts_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     contexts_->setToolTip(tr("The context the cells run in: its own interpreter, names and working directory"));
     connect(contexts_, &QComboBox::currentIndexChanged, this, [this] {
         for (CellView *cell : cells())
@@ -85,12 +86,15 @@ InterpreterPane::InterpreterPane(EngineClient *client, const QString &sandboxId,
     bar->addWidget(contexts_);
     bar->addWidget(state_);
     bar->addWidget(newButton);
-    bar->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Interrupt"), this, &InterpreterPane::interruptContext)
-        ->setToolTip(tr("Stop the running cell; the context keeps its variables"));
-    bar->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Restart"), this, &InterpreterPane::restartContext)
-        ->setToolTip(tr("A fresh interpreter for this context: its variables are lost"));
-    bar->addAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("Delete"), this, &InterpreterPane::deleteContext)
-        ->setToolTip(tr("End this context and its interpreter"));
+    interruptAction_ = bar->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Interrupt"), this,
+                                      &InterpreterPane::interruptContext);
+    interruptAction_->setToolTip(tr("Stop the running cell; the context keeps its variables"));
+    restartAction_ = bar->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Restart"), this,
+                                    &InterpreterPane::restartContext);
+    restartAction_->setToolTip(tr("A fresh interpreter for this context: its variables are lost"));
+    deleteAction_ = bar->addAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("Delete"), this,
+                                   &InterpreterPane::deleteContext);
+    deleteAction_->setToolTip(tr("End this context and its interpreter"));
 
     // The notebook bar.
     auto *notebookBar = new QToolBar(this);
@@ -106,6 +110,10 @@ InterpreterPane::InterpreterPane(EngineClient *client, const QString &sandboxId,
                            &InterpreterPane::askOpen);
     notebookBar->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("Save Notebook…"), this,
                            &InterpreterPane::askSave);
+    notebookBar->addSeparator();
+    notebookFile_ = new QLabel(this);
+    notebookFile_->setEnabled(false);
+    notebookBar->addWidget(notebookFile_);
 
     cellLayout_->setContentsMargins(4, 4, 4, 4);
     cellLayout_->setSpacing(8);
@@ -208,10 +216,19 @@ QString InterpreterPane::contextState() const
 void InterpreterPane::showState()
 {
     const QString state = contextState();
+    const bool context = !currentContext().isEmpty();
+    interruptAction_->setEnabled(context && state == "busy");
+    restartAction_->setEnabled(context);
+    deleteAction_->setEnabled(context);
+    notebookFile_->setText(notebookPath_.isEmpty() ? QString() : QFileInfo(notebookPath_).fileName());
+    notebookFile_->setToolTip(notebookPath_);
     if (state.isEmpty()) {
-        state_->setText(tr("no context yet: running a cell starts a %1 context").arg(languageTitle(language_)));
+        state_->setText(tr("none yet"));
+        state_->setToolTip(tr("Running a cell starts a %1 context; New Context starts one of any language")
+                               .arg(languageTitle(language_)));
         return;
     }
+    state_->setToolTip({});
     const QString colour = state == "dead" ? "#c0392b" : state == "busy" ? "#d68910" : "#1e8449";
     const QString text = state == "dead" ? tr("dead: restart it") : state == "busy" ? tr("busy") : tr("idle");
     state_->setText(QStringLiteral("<span style='color:%1'>●</span> %2").arg(colour, text.toHtmlEscaped()));
@@ -220,6 +237,11 @@ void InterpreterPane::showState()
 void InterpreterPane::updateLiveState()
 {
     SandboxPane::updateLiveState();
+    if (!sandboxRunning() && contexts_->count() > 0) {
+        // A stopped sandbox has no contexts left: the next run after a start makes one.
+        contexts_->clear();
+        showState();
+    }
     if (isLive())
         statePoll_->start();
     else
@@ -236,6 +258,7 @@ void InterpreterPane::updateLiveState()
 void InterpreterPane::sandboxStarted()
 {
     // Contexts did not survive the stop: the notebook stays, its counters say nothing now.
+    banner()->hide();
     warmed_ = false;
     running_.clear();
     contexts_->clear();
@@ -400,7 +423,7 @@ void InterpreterPane::runCell(CellView *cell, bool moveOn)
     if (!cell->isCode() || cell->isRunning())
         return;
     if (!sandboxRunning())
-        return banner()->showError(tr("The sandbox is not running."));
+        return banner()->showError(tr("The sandbox is not running: start it (Start in the toolbar, Ctrl+R) to run cells."));
     banner()->hide();
     cell->beginRun();
     runWhenReady(cell);
@@ -431,15 +454,21 @@ void InterpreterPane::start(CellView *cell)
         }
         guard->addOutput(event);
         if (type == "error") {
-            guard->finishRun(0);
+            guard->finishRun(event["execution_count"].toInt());
             if (event["ename"].toString() == "ContextDied")
                 refreshContexts(contextId);
         }
     });
     connect(stream, &EventStream::finished, this, [this, guard, stream](const QString &error) {
         if (guard) {
-            if (guard->isRunning())
+            if (guard->isRunning()) {
+                // The stream ended before the cell did.
+                guard->addOutput(QJsonObject{{"type", "note"},
+                                             {"text", sandboxRunning() ? tr("The cell's output ended before the cell did "
+                                                                           "(the engine went away).")
+                                                                        : tr("The sandbox stopped while the cell ran.")}});
                 guard->finishRun(0);
+            }
             if (running_.value(guard) == stream)
                 running_.remove(guard);
             if (!error.isEmpty())
@@ -509,22 +538,36 @@ void InterpreterPane::saveNotebook(const QString &path)
             return banner()->showError(tr("Could not save %1: %2").arg(path, result.errorMessage));
         notebookPath_ = path;
         banner()->showInfo(tr("Saved %1.").arg(path));
+        showState();
     });
 }
 
-void InterpreterPane::openNotebook(const QString &path)
+void InterpreterPane::openNotebook(const QString &path, bool askFirst)
 {
-    api_.read(path, this, [this, path](const ApiResult &result) {
+    api_.read(path, this, [this, path, askFirst](const ApiResult &result) {
         if (!result.ok())
             return banner()->showError(tr("Could not open %1: %2").arg(path, result.errorMessage));
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(result.body["content"].toString().toUtf8(), &parseError);
         QString language, error;
-        const auto contents = document.isObject() ? notebookFromIpynb(document.object(), &language, &error)
-                                                  : std::nullopt;
+        if (parseError.error != QJsonParseError::NoError)
+            error = tr("it is not valid JSON (%1 at character %2)").arg(parseError.errorString()).arg(parseError.offset);
+        const auto contents = error.isEmpty() && document.isObject()
+                                  ? notebookFromIpynb(document.object(), &language, &error)
+                                  : std::nullopt;
         if (!contents)
-            return banner()->showError(tr("%1 is not a notebook: %2")
-                                           .arg(path, error.isEmpty() ? parseError.errorString() : error));
+            return banner()->showError(tr("%1 is not a notebook: %2").arg(path, error));
+        // Asked once the file is known to be a notebook: nothing is replaced for a typo.
+        bool hasWork = false;
+        for (const CellContent &cell : notebook())
+            hasWork = hasWork || !cell.source.trimmed().isEmpty();
+        if (askFirst && hasWork &&
+            !confirmAction(this, tr("Open Notebook"),
+                           tr("Replace the cells of this pane with %1? What is not saved in a notebook file is lost.")
+                               .arg(path),
+                           tr("Replace")))
+            return;
+        banner()->hide();
         notebookPath_ = path;
         setNotebook(*contents, language);
     });
@@ -542,20 +585,12 @@ void InterpreterPane::askSave()
 
 void InterpreterPane::askOpen()
 {
-    bool hasWork = false;
-    for (const CellContent &cell : notebook())
-        hasWork = hasWork || !cell.source.trimmed().isEmpty();
     bool ok = false;
     const QString path = QInputDialog::getText(this, tr("Open Notebook"), tr("Open (a path in the sandbox):"),
                                                QLineEdit::Normal,
                                                notebookPath_.isEmpty() ? "/workspace/notebook.ipynb" : notebookPath_, &ok);
-    if (!ok || path.trimmed().isEmpty())
-        return;
-    if (hasWork && !confirmAction(this, tr("Open Notebook"),
-                                  tr("Replace the cells of this pane with %1? What is not saved in a notebook file is lost.").arg(path),
-                                  tr("Replace")))
-        return;
-    openNotebook(path.trimmed());
+    if (ok && !path.trimmed().isEmpty())
+        openNotebook(path.trimmed(), true);
 }
 
 } // namespace sandbench::ui

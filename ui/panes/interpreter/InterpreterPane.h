@@ -13,6 +13,7 @@
 #include <QHash>
 #include <QPointer>
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QScrollArea;
@@ -48,7 +49,8 @@ public:
     QList<CellContent> notebook() const;
     void setNotebook(const QList<CellContent> &cells, const QString &language);
     void saveNotebook(const QString &path); // in the sandbox
-    void openNotebook(const QString &path);
+    // askFirst: a notebook with typed cells asks before they are replaced.
+    void openNotebook(const QString &path, bool askFirst = false);
     QString notebookPath() const { return notebookPath_; }
     // Where the notebook is kept on this computer (empty until the sandbox is known).
     QString keptNotebookPath() const;
@@ -74,6 +76,10 @@ private:
     SandboxApi api_;
     QComboBox *contexts_;
     QLabel *state_;
+    QLabel *notebookFile_ = nullptr;
+    QAction *interruptAction_ = nullptr;
+    QAction *restartAction_ = nullptr;
+    QAction *deleteAction_ = nullptr;
     QScrollArea *scroll_;
     QWidget *cellHolder_;
     QVBoxLayout *cellLayout_;
