@@ -176,6 +176,15 @@ private slots:
         pane_->resize(1100, 900);
     }
 
+    void fitsANarrowWindow()
+    {
+        QVERIFY2(pane_->minimumSizeHint().width() <= 780, qPrintable(QString::number(pane_->minimumSizeHint().width())));
+        pane_->resize(800, 560);
+        QTest::qWait(200);
+        QVERIFY(test::saveScreenshot(pane_.get(), "43-interpreter-narrow"));
+        pane_->resize(1100, 900);
+    }
+
     void aDataFrameIsATable()
     {
         ui::CellView *cell = cellWith("import pandas as pd\npd.DataFrame({'name': ['x', 'y'], 'n': [1, 2]})");
