@@ -568,7 +568,7 @@ private slots:
         window_->selectSandbox("keys");
         window_->activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(window_.get()));
-        auto *list = window_->findChild<QListView *>();
+        auto *list = window_->findChild<QListView *>("sandboxList"); // not a combo box's popup list
         list->setFocus();
         QTest::keyClick(list, Qt::Key_2, Qt::ControlModifier);
         QTRY_COMPARE(window_->currentView()->currentWidget(), static_cast<QWidget *>(window_->currentView()->commands()));

@@ -152,6 +152,7 @@ void MainWindow::createLayout()
     auto *left = new QWidget(this);
     banner_ = new MessageBanner(left);
     list_ = new QListView(left);
+    list_->setObjectName("sandboxList");
     list_->setModel(model_);
     list_->setItemDelegate(new SandboxRowDelegate(list_));
     list_->setUniformItemSizes(true);
