@@ -106,6 +106,11 @@ int main(int argc, char **argv)
     serverOptions.streamsBody = [](const http::bhttp::request_header<> &header) {
         return header.method() == http::bhttp::verb::put && header.target().starts_with("/internal/files");
     };
+    // The engine's preview relay: connections to a port inside the sandbox.
+    serverOptions.claimsTunnel = &agent::PortService::claimsTunnel;
+    serverOptions.tunnel = [&router](http::bhttp::request_header<> header, std::unique_ptr<http::RawConnection> engine) {
+        return router.ports().tunnel(std::move(header), std::move(engine));
+    };
     http::serve(acceptor, [&router](http::Request &request, http::Responder &responder) {
         return router.handle(request, responder);
     }, serverOptions);

@@ -25,6 +25,7 @@ public:
     Lifeline &lifeline() { return lifeline_; }
     SessionService &sessions() { return sessions_; }
     ProcessService &processes() { return processes_; }
+    PortService &ports() { return ports_; }
 
     const http::RouteTable &routes() const { return routes_; }
 

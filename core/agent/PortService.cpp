@@ -168,6 +168,53 @@ asio::awaitable<void> PortService::watch(PortWatch request, Emit send)
     }
 }
 
+bool PortService::claimsTunnel(const http::bhttp::request_header<> &header)
+{
+    return header.method() == http::bhttp::verb::get && header.target().starts_with("/internal/tunnel?");
+}
+
+asio::awaitable<void> PortService::tunnel(http::bhttp::request_header<> header, std::unique_ptr<http::RawConnection> engine)
+{
+    const std::string_view target = header.target();
+    const std::string text = http::queryValue(target.substr(target.find('?') + 1), "port");
+    unsigned port = 0;
+    if (!text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos)
+        port = static_cast<unsigned>(std::stoul(text));
+    if (port == 0 || port > 65535) {
+        co_await engine->writeAll(asio::buffer(http::plainHttpResponse(400, "text/plain", "port must be 1-65535\n")));
+        co_return engine->close();
+    }
+    // 127.0.0.1, then ::1 (a dev server on "localhost" may listen on either).
+    asio::ip::tcp::socket service(executor_);
+    bool connected = false;
+    for (const auto &address : {asio::ip::address(asio::ip::address_v4::loopback()),
+                                asio::ip::address(asio::ip::address_v6::loopback())}) {
+        boost::system::error_code error;
+        service = asio::ip::tcp::socket(executor_);
+        asio::steady_timer deadline(executor_, kAttemptTimeout);
+        auto attempt = co_await (service.async_connect({address, static_cast<unsigned short>(port)},
+                                                       asio::redirect_error(asio::use_awaitable, error)) ||
+                                 deadline.async_wait(asio::use_awaitable));
+        if (attempt.index() == 0 && !error) {
+            connected = true;
+            break;
+        }
+    }
+    if (!connected) {
+        co_await engine->writeAll(asio::buffer(http::plainHttpResponse(502, "text/plain", "not listening\n")));
+        co_return engine->close();
+    }
+    boost::system::error_code ignored;
+    service.set_option(asio::ip::tcp::no_delay(true), ignored);
+    auto relay = http::rawConnection(std::move(service));
+    const std::string ready = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+    if (!co_await engine->writeAll(asio::buffer(ready)))
+        co_return;
+    if (!engine->buffered.empty() && !co_await relay->writeAll(asio::buffer(engine->buffered)))
+        co_return;
+    co_await http::splice(*engine, *relay);
+}
+
 void PortService::addRoutes(http::RouteTable &table)
 {
     table.add(http::bhttp::verb::get, "/api/listening-ports", [](http::RouteRequest &call) -> asio::awaitable<void> {

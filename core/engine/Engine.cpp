@@ -70,6 +70,37 @@ struct ActivityScope {
     void touch() { sandbox.lastActivity = std::chrono::steady_clock::now(); }
 };
 
+// The answer to a preview host that no exposed port's token opens (as the SDK's proxy words it).
+std::string previewRefusal()
+{
+    ApiError refusal("INVALID_TOKEN", "Access denied: Invalid token or port not exposed", Json::object(), {}, 404);
+    Json body = refusal.envelope();
+    body["error"] = refusal.what();
+    return http::plainHttpResponse(404, "application/json", body.dump());
+}
+
+// A small page for a browser: the port does not answer yet (502), or the sandbox cannot
+// start (503). It reloads itself every 2 s, so it turns into the app once it listens.
+std::string previewUnavailable(unsigned status, const std::string &sandboxId, unsigned port, const std::string &why)
+{
+    auto escape = [](std::string text) {
+        std::string escaped;
+        for (const char c : text)
+            escaped += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
+        return escaped;
+    };
+    const std::string title = status == 502 ? "Port " + std::to_string(port) + " is not listening yet"
+                                            : "Sandbox " + sandboxId + " cannot start";
+    const std::string detail = status == 502 ? "Nothing listens on port " + std::to_string(port) + " in sandbox " +
+                                                   sandboxId + ". This page reloads by itself every 2 seconds."
+                                             : why;
+    const std::string page = "<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" "
+                             "content=\"2\"><title>" + escape(title) + "</title></head><body style=\"font-family:"
+                             "sans-serif;margin:3em\"><h1>" + escape(title) + "</h1><p>" + escape(detail) +
+                             "</p></body></html>\n";
+    return http::plainHttpResponse(status, "text/html; charset=utf-8", page);
+}
+
 Json sandboxReply(const Sandbox &sandbox)
 {
     return {{"sandbox", sandbox.publicView()}};
@@ -208,6 +239,14 @@ http::ServerOptions Engine::serverOptions()
     options.firstRequestTimeout = std::chrono::seconds(10);
     options.maxLargeBodies = 4;
     options.authorize = [this](const bhttp::request_header<> &header) { authorize(header); };
+    // Preview hosts ({port}-{id}-{token}.localhost) never reach the API: their connection
+    // is relayed into the sandbox, and only the port's token lets it through.
+    options.claimsTunnel = [](const bhttp::request_header<> &header) {
+        return parsePreviewHost(header[bhttp::field::host]).has_value();
+    };
+    options.tunnel = [this](bhttp::request_header<> header, std::unique_ptr<http::RawConnection> client) {
+        return preview(std::move(header), std::move(client));
+    };
     // Uploads to /v1/sandboxes/{id}/files stream through; everything else is read whole.
     options.streamsBody = [](const bhttp::request_header<> &header) {
         if (header.method() != bhttp::verb::put)
@@ -387,6 +426,57 @@ asio::awaitable<void> Engine::route(http::Request &request, http::Responder &res
     if (routes_.knowsPath(path))
         throw ApiError("METHOD_NOT_ALLOWED", "Method " + std::string(request.method_string()) + " not allowed on " + path);
     throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
+}
+
+asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::unique_ptr<http::RawConnection> client)
+{
+    const auto host = parsePreviewHost(header[bhttp::field::host]);
+    auto sandbox = host ? previews_.authorize(*host) : nullptr;
+    if (!sandbox) {
+        // Wrong, revoked or rotated token, unknown port or sandbox: one answer for all.
+        co_await client->writeAll(asio::buffer(previewRefusal()));
+        co_return client->close();
+    }
+    const ActivityScope activity(*sandbox); // an open preview keeps its sandbox awake
+    std::string failure;
+    try {
+        co_await sandboxes_.ensureRunning(sandbox); // a stopped sandbox starts, as the SDK's does
+    } catch (const std::exception &error) {
+        failure = error.what();
+    }
+    if (!failure.empty()) {
+        co_await client->writeAll(asio::buffer(previewUnavailable(503, sandbox->id, host->port, failure)));
+        co_return client->close();
+    }
+    asio::local::stream_protocol::socket agentSocket(io_);
+    boost::system::error_code error;
+    co_await agentSocket.async_connect(sandboxes_.agentSocket(*sandbox), asio::redirect_error(asio::use_awaitable, error));
+    auto tunnel = http::rawConnection(std::move(agentSocket));
+    const std::string open = "GET /internal/tunnel?port=" + std::to_string(host->port) + " HTTP/1.1\r\nHost: agent\r\n\r\n";
+    std::string answer;
+    if (!error && co_await tunnel->writeAll(asio::buffer(open))) {
+        // The agent's answer head: 200 once connected, 502 when nothing listens.
+        char chunk[4096];
+        while (answer.find("\r\n\r\n") == std::string::npos && answer.size() < 16384) {
+            const std::size_t got = co_await tunnel->readSome(asio::buffer(chunk));
+            if (got == 0)
+                break;
+            answer.append(chunk, got);
+        }
+    }
+    const auto headEnd = answer.find("\r\n\r\n");
+    if (headEnd == std::string::npos || !answer.starts_with("HTTP/1.1 200")) {
+        co_await client->writeAll(asio::buffer(previewUnavailable(502, sandbox->id, host->port, {})));
+        tunnel->close();
+        co_return client->close();
+    }
+    // The client's request as it came (its Host the preview host), then both ways.
+    const std::string first = client->header + client->buffered;
+    if (!co_await tunnel->writeAll(asio::buffer(first)))
+        co_return client->close();
+    if (const std::string early = answer.substr(headEnd + 4); !early.empty())
+        co_await client->writeAll(asio::buffer(early));
+    co_await http::splice(*client, *tunnel);
 }
 
 asio::awaitable<void> Engine::ensureRunning(std::shared_ptr<Sandbox> sandbox, bool autostart)

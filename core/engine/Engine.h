@@ -58,6 +58,9 @@ private:
     asio::awaitable<void> upload(std::shared_ptr<Sandbox> sandbox, http::Request &request,
                                  http::Responder &responder, std::string agentTarget, bool autostart);
     http::ServerOptions serverOptions();
+    // A request to a preview host (handed over whole): checked against the exposed port's
+    // token, then relayed byte for byte into the sandbox's network through its agent.
+    asio::awaitable<void> preview(http::bhttp::request_header<> header, std::unique_ptr<http::RawConnection> client);
     // Host, and the bearer token or what the route's Access allows instead, of a request
     // header (the server calls it before reading a body); throws FORBIDDEN_HOST or UNAUTHORIZED.
     void authorize(const http::bhttp::request_header<> &header);

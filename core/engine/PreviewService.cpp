@@ -68,10 +68,20 @@ std::string tokenProblem(std::string_view token)
 
 std::optional<PreviewHost> parsePreviewHost(std::string_view host)
 {
-    const auto parsed = http::parseHostHeader(host);
-    if (!parsed || !parsed->name.ends_with(".localhost"))
+    // Parsed here, not by http::parseHostHeader: tokens may hold '_', which host names may not.
+    if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
+        const std::string_view port = host.substr(colon + 1);
+        if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos)
+            return std::nullopt;
+        host = host.substr(0, colon);
+    }
+    std::string name(host);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!name.ends_with(".localhost") || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-.") != std::string::npos)
         return std::nullopt;
-    const std::string label = parsed->name.substr(0, parsed->name.size() - std::string_view(".localhost").size());
+    const std::string label = name.substr(0, name.size() - std::string_view(".localhost").size());
+    if (label.find('.') != std::string::npos)
+        return std::nullopt;
     const auto firstHyphen = label.find('-');
     const auto lastHyphen = label.rfind('-');
     if (firstHyphen == std::string::npos || lastHyphen <= firstHyphen + 1)

@@ -1,4 +1,6 @@
 #include "http/HttpServer.h"
+
+#include <sstream>
 #include "system/AsyncMutex.h"
 #include "system/Background.h"
 
@@ -341,6 +343,15 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
         if (error) {
             co_await sendPlainError(stream, 400, "VALIDATION_FAILED", "Malformed HTTP request: " + error.message());
             break;
+        }
+        if (options.claimsTunnel && options.claimsTunnel(headerParser.get())) {
+            auto raw = rawConnection(stream.release_socket());
+            std::ostringstream header;
+            header << headerParser.get().base(); // start line, fields and the blank line
+            raw->header = header.str();
+            raw->buffered = beast::buffers_to_string(buffer.data());
+            co_await options.tunnel(headerParser.release().base(), std::move(raw));
+            co_return;
         }
         if (options.authorize) {
             std::optional<protocol::ApiError> refusal;

@@ -3,6 +3,8 @@
 // serves TCP (engine) and unix sockets (agent).
 #pragma once
 
+#include "http/RawConnection.h"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -98,6 +100,11 @@ struct ServerOptions {
     // Requests for which this returns true reach the handler with an empty body, to be
     // read piece by piece with Responder::readBody (large uploads); no size limit applies.
     std::function<bool(const bhttp::request_header<> &)> streamsBody;
+    // Requests whose header claimsTunnel claims leave HTTP: the connection goes to tunnel
+    // whole (that header and what was read after it included), before authorize: the
+    // tunnel decides who may pass (the engine's preview URLs, the agent's port relay).
+    std::function<bool(const bhttp::request_header<> &)> claimsTunnel;
+    std::function<asio::awaitable<void>(bhttp::request_header<>, std::unique_ptr<RawConnection>)> tunnel;
 };
 
 // Accept loops; each runs until the acceptor is closed.

@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 
 #include <signal.h>
 
@@ -16,6 +17,29 @@
 
 using namespace sandbench;
 using client::Json;
+
+// One request written by hand (any Host header), read until the server closes; the whole answer.
+std::string rawRequest(quint16 port, const std::string &request)
+{
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    socket.connect({boost::asio::ip::address_v4::loopback(), port});
+    boost::asio::write(socket, boost::asio::buffer(request));
+    std::string answer;
+    char chunk[65536];
+    boost::system::error_code error;
+    while (!error) {
+        const std::size_t got = socket.read_some(boost::asio::buffer(chunk), error);
+        answer.append(chunk, got);
+    }
+    return answer;
+}
+
+std::string previewGet(quint16 enginePort, const std::string &host, const std::string &path = "/")
+{
+    return rawRequest(enginePort, "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + std::to_string(enginePort) +
+                                      "\r\nConnection: close\r\n\r\n");
+}
 
 class EngineApiTest : public QObject {
     Q_OBJECT
@@ -226,6 +250,72 @@ private slots:
         QVERIFY(!saved.contains("\"other\""));
         QCOMPARE(QFileInfo(state).permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
         QCOMPARE(http.request("DELETE", "/v1/sandboxes/ports").status, 200);
+    }
+
+    // Preview URLs reach the exposed port in the sandbox's own network, and nothing else.
+    void previewHostsReachTheSandboxesPortOnly()
+    {
+        auto &http = engine.http();
+        const auto port = static_cast<quint16>(engine.port());
+        QCOMPARE(http.request("PUT", "/v1/sandboxes/preview", "{}").status, 200);
+        // A server that answers with the Host it saw and the path it was asked for.
+        http.requestJson("POST", "/v1/sandboxes/preview/api/write", Json{{"path", "/workspace/echo.py"}, {"content",
+            "import http.server\n"
+            "class Echo(http.server.BaseHTTPRequestHandler):\n"
+            "    def do_GET(self):\n"
+            "        body = ('host=' + self.headers['Host'] + ' path=' + self.path).encode()\n"
+            "        self.send_response(200); self.send_header('Content-Length', str(len(body))); self.end_headers()\n"
+            "        self.wfile.write(body)\n"
+            "http.server.HTTPServer(('127.0.0.1', 8088), Echo).serve_forever()\n"}});
+        http.requestJson("POST", "/v1/sandboxes/preview/api/process/start",
+                         Json{{"command", "python3 /workspace/echo.py"}, {"processId", "echo"}});
+        QCOMPARE(http.request("POST", "/v1/sandboxes/preview/ports", R"({"port":8088,"token":"tok_a"})").status, 200);
+        const std::string host = "8088-preview-tok_a.localhost";
+        std::string answer;
+        for (int i = 0; i < 50 && answer.find("200 OK") == std::string::npos; ++i) {
+            answer = previewGet(port, host, "/v1/sandboxes?x=1");
+            QTest::qWait(100);
+        }
+        QVERIFY2(answer.find("HTTP/1.0 200 OK") == 0, answer.c_str());
+        // The service sees the preview host, and /v1/... on a preview host is its own path.
+        QVERIFY2(answer.find("host=" + host + ":" + std::to_string(port) + " path=/v1/sandboxes?x=1") != std::string::npos,
+                 answer.c_str());
+
+        // Wrong token, a port not exposed, a rotated and a revoked token: one 404, no hint.
+        for (const std::string &wrong : {"8088-preview-tok_b.localhost", "8089-preview-tok_a.localhost",
+                                         "8088-nosuchbox-tok_a.localhost"}) {
+            const std::string refused = previewGet(port, wrong);
+            QVERIFY2(refused.find("HTTP/1.1 404") == 0, refused.c_str());
+            QVERIFY(refused.find("INVALID_TOKEN") != std::string::npos);
+        }
+        QCOMPARE(http.request("POST", "/v1/sandboxes/preview/ports", R"({"port":8088,"token":"tok_c"})").status, 200);
+        QVERIFY(previewGet(port, host).find("HTTP/1.1 404") == 0);
+        QVERIFY(previewGet(port, "8088-preview-tok_c.localhost").find("200 OK") != std::string::npos);
+        QCOMPARE(http.request("DELETE", "/v1/sandboxes/preview/ports/8088").status, 200);
+        QVERIFY(previewGet(port, "8088-preview-tok_c.localhost").find("HTTP/1.1 404") == 0);
+
+        // The engine's own port, seen from inside the sandbox, is the sandbox's loopback:
+        // nothing listens there (502), the engine is never reached.
+        QCOMPARE(http.request("POST", "/v1/sandboxes/preview/ports",
+                              Json{{"port", port}, {"token", "engine"}}.dump()).status, 200);
+        const std::string engineThrough = previewGet(port, std::to_string(port) + "-preview-engine.localhost", "/v1/health");
+        QVERIFY2(engineThrough.find("HTTP/1.1 502") == 0, engineThrough.c_str());
+        QVERIFY(engineThrough.find("is not listening yet") != std::string::npos);
+        QVERIFY(engineThrough.find("version") == std::string::npos);
+        // Requests with a preview host never reach the API, whatever token they carry.
+        const std::string withToken = rawRequest(port, "GET /v1/sandboxes HTTP/1.1\r\nHost: 8088-preview-zzz.localhost:" +
+                                                           std::to_string(port) + "\r\nAuthorization: Bearer " +
+                                                           engine.address().token + "\r\nConnection: close\r\n\r\n");
+        QVERIFY2(withToken.find("HTTP/1.1 404") == 0, withToken.c_str());
+
+        // A stopped sandbox starts for its preview.
+        QCOMPARE(http.request("POST", "/v1/sandboxes/preview/ports", R"({"port":8088,"token":"tok_d"})").status, 200);
+        QCOMPARE(http.request("POST", "/v1/sandboxes/preview/stop").status, 200);
+        const std::string afterStop = previewGet(port, "8088-preview-tok_d.localhost");
+        QVERIFY2(afterStop.find("HTTP/1.1 502") == 0, afterStop.c_str()); // started; the server did not come back
+        QCOMPARE(http.request("GET", "/v1/sandboxes/preview").json()["sandbox"]["status"].get<std::string>(),
+                 std::string("running"));
+        QCOMPARE(http.request("DELETE", "/v1/sandboxes/preview").status, 200);
     }
 
     void createExecStopAndLazyRestart()

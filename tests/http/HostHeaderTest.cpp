@@ -1,5 +1,6 @@
 // The strict Host header parser behind the engine's DNS-rebinding defence (and,
 // next, the preview router): loopback names pass, look-alikes do not.
+#include "engine/PreviewService.h"
 #include "http/HttpServer.h"
 
 #include <QtTest>
@@ -10,6 +11,24 @@ class HostHeaderTest : public QObject {
     Q_OBJECT
 
 private slots:
+    // Preview hosts: {port}-{sandboxId}-{token}.localhost[:port], the id may hold hyphens.
+    void previewHostsAreSplitStrictly()
+    {
+        using sandbench::engine::parsePreviewHost;
+        auto preview = parsePreviewHost("8080-my-box-tok_1.localhost:7070");
+        QVERIFY(preview);
+        QCOMPARE(preview->port, 8080u);
+        QCOMPARE(preview->sandboxId, std::string("my-box"));
+        QCOMPARE(preview->token, std::string("tok_1"));
+        QVERIFY(parsePreviewHost("8080-BOX-TOK.LOCALHOST")); // host names are case-insensitive
+        for (const char *wrong : {"localhost:7070", "127.0.0.1", "8080-box.localhost", "8080-box-.localhost",
+                                  "3000-box-tok.localhost", "80-box-tok.localhost", "70000-box-tok.localhost",
+                                  "8080-box-tok.localhost.evil.com", "evil.8080-box-tok.localhost",
+                                  "8080-box-tok.localhost:x", "8080-box-tok!.localhost", "8080--tok.localhost",
+                                  "8080-box-seventeen_chars_xx.localhost"})
+            QVERIFY2(!parsePreviewHost(wrong), wrong);
+    }
+
     void namesAddressesAndPortsAreSplit()
     {
         auto parsed = parseHostHeader("localhost:7070");

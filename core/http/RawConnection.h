@@ -1,0 +1,44 @@
+// A connection handed over whole: the byte stream under HTTP, for relays that pass
+// everything through (preview URLs: HTTP/1.1 with any body, WebSocket upgrades). The
+// server hands one over when ServerOptions::tunnel claims a request's header.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+
+#include <memory>
+#include <string>
+
+namespace sandbench::http {
+
+namespace asio = boost::asio;
+
+class RawConnection {
+public:
+    virtual ~RawConnection() = default;
+    // Some bytes into data; 0 at the end of the peer's stream or on an error.
+    virtual asio::awaitable<std::size_t> readSome(asio::mutable_buffer data) = 0;
+    // All of data; false when the connection is gone.
+    virtual asio::awaitable<bool> writeAll(asio::const_buffer data) = 0;
+    virtual void shutdownSend() = 0;
+    virtual void close() = 0;
+
+    // Set by the server for a connection it hands over: the request header it read,
+    // written out again, and the bytes it had already read after that header.
+    std::string header;
+    std::string buffered;
+};
+
+std::unique_ptr<RawConnection> rawConnection(asio::ip::tcp::socket socket);
+std::unique_ptr<RawConnection> rawConnection(asio::local::stream_protocol::socket socket);
+
+// Copies both ways until both sides have ended (each end of stream is passed on as a
+// half-close, so a request body that ends does not cut off the answer).
+asio::awaitable<void> splice(RawConnection &first, RawConnection &second);
+
+// "HTTP/1.1 <status> <reason>" with a body, Content-Length and Connection: close.
+std::string plainHttpResponse(unsigned status, const std::string &contentType, const std::string &body);
+
+} // namespace sandbench::http
