@@ -36,21 +36,38 @@ const char *programName(RunnerProgram program)
     return program == RunnerProgram::python ? "python" : "node";
 }
 
-std::string newContextId()
+using protocol::optionalString;
+
+// python3 or node as the sandbox's PATH finds it; empty when it is not there.
+std::string findProgram(const AgentConfig &config, const char *name)
 {
-    const std::string hex = system::randomText(32);
-    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-4" + hex.substr(13, 3) + "-a" + hex.substr(17, 3) + "-" +
-           hex.substr(20, 12);
+    const auto path = config.baseEnv.find("PATH");
+    return system::findInPath(name, path == config.baseEnv.end() ? std::string("/usr/bin:/bin") : path->second);
 }
 
-std::string stringField(const Json &body, const char *name, const std::string &fallback = {})
+ApiError unsupportedLanguage(const std::string &language)
 {
-    if (!body.contains(name) || body[name].is_null())
-        return fallback;
-    if (!body[name].is_string())
-        throw ApiError("VALIDATION_FAILED", std::string(name) + " must be a string");
-    return body[name].get<std::string>();
+    return ApiError("VALIDATION_FAILED",
+                    "Unsupported language '" + language + "'. Supported languages: python, javascript, typescript");
 }
+
+ApiError contextNotFound(const std::string &contextId)
+{
+    return ApiError("CONTEXT_NOT_FOUND", "Code context '" + contextId + "' not found", {{"contextId", contextId}});
+}
+
+// Counts something under way for as long as it lives (a constructor, not aggregate
+// initialisation inside a coroutine: GCC 12).
+class UnderWay {
+public:
+    explicit UnderWay(std::size_t &count) : count_(count) { ++count_; }
+    ~UnderWay() { --count_; }
+    UnderWay(const UnderWay &) = delete;
+    UnderWay &operator=(const UnderWay &) = delete;
+
+private:
+    std::size_t &count_;
+};
 
 // Events built outside coroutines (GCC 12, see docs/design.md).
 Json errorEvent(const std::string &ename, const std::string &evalue, Json traceback = Json::array())
@@ -110,9 +127,8 @@ std::optional<std::string> canonicalLanguage(std::string_view language)
 
 std::shared_ptr<Runner> Runner::spawn(asio::any_io_executor executor, RunnerProgram program, const AgentConfig &config)
 {
-    const auto path = config.baseEnv.contains("PATH") ? config.baseEnv.at("PATH") : std::string("/usr/bin:/bin");
     const bool python = program == RunnerProgram::python;
-    const std::string binary = system::findInPath(python ? "python3" : "node", path);
+    const std::string binary = findProgram(config, python ? "python3" : "node");
     if (binary.empty()) {
         if (python)
             throw ApiError("PYTHON_NOT_AVAILABLE",
@@ -339,8 +355,6 @@ asio::awaitable<bool> Runner::waitReady(std::chrono::milliseconds timeout)
     while (!ready_ && !ended_ && !expired)
         co_await changed_.wait();
     deadline.cancel();
-    // The ready message is no event of a cell.
-    std::erase_if(events_, [](const Json &event) { return event["type"] == "ready"; });
     co_return ready_ && !ended_;
 }
 
@@ -418,15 +432,15 @@ struct InterpreterService::Context {
     std::string createdAt;
     std::shared_ptr<Runner> runner;
     system::AsyncMutex turn; // one cell at a time, in arrival order
-    bool busy = false, deleted = false;
-    int restarting = 0; // restarts under way: a cell sent meanwhile waits for the new runner
-    std::shared_ptr<Cell> current;
+    bool deleted = false;
+    std::size_t restarting = 0; // restarts under way: a cell sent meanwhile waits for the new runner
+    std::shared_ptr<Cell> current; // the cell running now, if any
 
     std::string state() const
     {
         if (!runner || !runner->running())
             return "dead";
-        return busy ? "busy" : "idle";
+        return current ? "busy" : "idle";
     }
     Json created() const { return {{"contextId", id}, {"language", language}, {"cwd", cwd}}; }
     Json summary() const
@@ -451,6 +465,7 @@ struct InterpreterService::Cell {
         events.push_back(std::move(event));
         changed.notify();
     }
+    std::string timedOutText() const { return "Execution timed out after " + std::to_string(timeout->count()) + " ms"; }
 };
 
 InterpreterService::InterpreterService(asio::any_io_executor executor, AgentConfig &config)
@@ -541,12 +556,11 @@ asio::awaitable<std::shared_ptr<Runner>> InterpreterService::runnerFor(const Con
 
 Json InterpreterService::createContext(const Json &body)
 {
-    const std::string requested = stringField(body, "language", "python");
+    const std::string requested = optionalString(body, "language", "python");
     const auto language = canonicalLanguage(requested);
     if (!language)
-        throw ApiError("VALIDATION_FAILED", "Unsupported language '" + requested +
-                                                "'. Supported languages: python, javascript, typescript");
-    const std::string cwd = stringField(body, "cwd", config_.workspace);
+        throw unsupportedLanguage(requested);
+    const std::string cwd = optionalString(body, "cwd", config_.workspace);
     struct stat info {};
     if (cwd.empty() || cwd.front() != '/' || cwd.find('\0') != std::string::npos || stat(cwd.c_str(), &info) != 0 ||
         !S_ISDIR(info.st_mode))
@@ -577,14 +591,9 @@ asio::awaitable<Json> InterpreterService::create(Json body)
                        "This sandbox has " + std::to_string(kContextLimit) +
                            " code contexts, the most it keeps (each holds an interpreter): delete one first",
                        {}, {}, 429);
-    ++creating_;
-    struct Created { // a constructor, not aggregate initialisation (GCC 12)
-        explicit Created(std::size_t &count) : count(count) {}
-        ~Created() { --count; }
-        std::size_t &count;
-    } created(creating_);
+    const UnderWay creating(creating_);
     auto context = std::make_shared<Context>();
-    context->id = newContextId();
+    context->id = system::randomUuid();
     context->language = checked["language"];
     context->cwd = checked["cwd"];
     context->env = checked["env"].get<std::map<std::string, std::string>>();
@@ -597,23 +606,18 @@ asio::awaitable<Json> InterpreterService::create(Json body)
 
 asio::awaitable<void> InterpreterService::restart(std::shared_ptr<Context> context)
 {
-    ++context->restarting;
-    struct Restarted { // a constructor, not aggregate initialisation (GCC 12)
-        explicit Restarted(Context &c) : context(c) {}
-        ~Restarted() { --context.restarting; }
-        Context &context;
-    } restarted(*context);
+    const UnderWay restarting(context->restarting);
     if (context->runner)
         context->runner->kill(); // a running cell ends with the runner
     auto guard = co_await context->turn.lock();
     if (context->runner)
         context->runner->kill(); // what an earlier restart started
     if (context->deleted)
-        throw ApiError("CONTEXT_NOT_FOUND", "Code context '" + context->id + "' not found", {{"contextId", context->id}});
+        throw contextNotFound(context->id);
     auto runner = co_await runnerFor(*context);
     if (context->deleted) { // deleted while the new runner started
         runner->kill();
-        throw ApiError("CONTEXT_NOT_FOUND", "Code context '" + context->id + "' not found", {{"contextId", context->id}});
+        throw contextNotFound(context->id);
     }
     context->runner = std::move(runner);
 }
@@ -643,7 +647,7 @@ std::shared_ptr<InterpreterService::Context> InterpreterService::require(const s
 {
     const auto it = contexts_.find(contextId);
     if (it == contexts_.end())
-        throw ApiError("CONTEXT_NOT_FOUND", "Code context '" + contextId + "' not found", {{"contextId", contextId}});
+        throw contextNotFound(contextId);
     return it->second;
 }
 
@@ -681,7 +685,6 @@ asio::awaitable<void> InterpreterService::runCell(std::shared_ptr<Context> conte
         {
             if (context.runner)
                 context.runner->endCell();
-            context.busy = false;
             context.current.reset();
             cell.finished = true;
             cell.stopTimer.cancel();
@@ -700,7 +703,6 @@ asio::awaitable<void> InterpreterService::runCell(std::shared_ptr<Context> conte
                               "Context executor has terminated. Please delete and recreate the context (or restart it)."));
         co_return;
     }
-    context->busy = true;
     context->current = cell;
     runner->beginCell(config_.cellOutputLimitBytes);
     const Json request = executeRequest(cell->code);
@@ -712,8 +714,7 @@ asio::awaitable<void> InterpreterService::runCell(std::shared_ptr<Context> conte
                                  " runner ended while the cell ran (" + runner->endReason() +
                                  "). Its state is lost: restart the context, or delete and recreate it.";
             if (cell->timedOut)
-                evalue = "Execution timed out after " + std::to_string(cell->timeout->count()) +
-                         " ms and did not stop when interrupted; " + evalue;
+                evalue = cell->timedOutText() + " and did not stop when interrupted; " + evalue;
             // Ended on purpose: said so, not as a crash.
             if (context->deleted)
                 cell->push(errorEvent("ContextDeleted", "The context was deleted while this cell ran."));
@@ -748,7 +749,7 @@ asio::awaitable<void> InterpreterService::runCell(std::shared_ptr<Context> conte
             Json error = runnerErrorEvent(*event);
             if (cell->timedOut) {
                 error["ename"] = "TimeoutError";
-                error["evalue"] = "Execution timed out after " + std::to_string(cell->timeout->count()) + " ms";
+                error["evalue"] = cell->timedOutText();
             }
             cell->push(std::move(error));
             co_return;
@@ -797,9 +798,8 @@ void InterpreterService::addRoutes(http::RouteTable &table)
     using http::bhttp::verb;
     table.add(verb::get, "/api/interpreter/health", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         warm(); // a client about to use the interpreter: start the pool
-        const std::string path = config_.baseEnv.contains("PATH") ? config_.baseEnv.at("PATH") : "/usr/bin:/bin";
-        const bool python = !system::findInPath("python3", path).empty();
-        const bool node = !system::findInPath("node", path).empty();
+        const bool python = !findProgram(config_, "python3").empty();
+        const bool node = !findProgram(config_, "node").empty();
         Json health = {{"status", python || node ? "healthy" : "unhealthy"}};
         health["languages"] = languagesFound(python, node);
         health["pool"] = poolSummary();
@@ -831,7 +831,7 @@ void InterpreterService::addRoutes(http::RouteTable &table)
     });
     table.add(verb::post, "/api/contexts/{id}/interrupt", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         auto context = require(http::percentDecode(call.params[0]));
-        const bool running = context->busy && context->runner;
+        const bool running = context->current && context->runner;
         interrupt(*context);
         Json reply = {{"contextId", context->id}, {"interrupted", running}};
         co_await replySuccess(call.responder, std::move(reply));
@@ -845,7 +845,7 @@ void InterpreterService::addRoutes(http::RouteTable &table)
         if (call.request.body().size() > kCodeLimit + 64 * 1024)
             throw ApiError("VALIDATION_FAILED", "The code is larger than 10 MiB", {}, {}, 413);
         const Json body = protocol::parseBody(call.request.body());
-        const std::string contextId = stringField(body, "context_id");
+        const std::string contextId = optionalString(body, "context_id");
         if (contextId.empty())
             throw ApiError("VALIDATION_FAILED", "context_id is required");
         if (!body.contains("code") || !body["code"].is_string())
@@ -853,9 +853,8 @@ void InterpreterService::addRoutes(http::RouteTable &table)
         std::string code = body["code"];
         if (code.size() > kCodeLimit)
             throw ApiError("VALIDATION_FAILED", "The code is larger than 10 MiB", {}, {}, 413);
-        if (const std::string language = stringField(body, "language"); !language.empty() && !canonicalLanguage(language))
-            throw ApiError("VALIDATION_FAILED", "Unsupported language '" + language +
-                                                    "'. Supported languages: python, javascript, typescript");
+        if (const std::string language = optionalString(body, "language"); !language.empty() && !canonicalLanguage(language))
+            throw unsupportedLanguage(language);
         std::optional<std::chrono::milliseconds> timeout;
         if (body.contains("timeout_ms") && !body["timeout_ms"].is_null()) {
             if (!body["timeout_ms"].is_number() || body["timeout_ms"].get<double>() < 1 ||

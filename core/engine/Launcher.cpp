@@ -77,17 +77,6 @@ std::string readAvailable(int fd, std::size_t maxBytes)
 }
 
 // A random version-4 UUID and a newline, as /proc/sys/kernel/random/boot_id reads.
-std::string randomUuid()
-{
-    unsigned char bytes[16];
-    system::randomBytes(bytes, sizeof bytes, "a boot id");
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const std::string hex = system::hexOf(bytes, sizeof bytes);
-    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-           hex.substr(20) + "\n";
-}
-
 bool isSymlink(const std::string &path)
 {
     struct stat info{};
@@ -427,7 +416,7 @@ LaunchResult launchSandbox(const LaunchRequest &request)
     system::UniqueFd devNull{open("/dev/null", O_RDONLY | O_CLOEXEC)};
     system::UniqueFd settingsFd{sealedDescriptor("sandbench-settings", agentSettings(request))};
     system::UniqueFd emptyFd{sealedDescriptor("sandbench-empty", "")};
-    system::UniqueFd bootIdFd{sealedDescriptor("sandbench-boot-id", randomUuid())};
+    system::UniqueFd bootIdFd{sealedDescriptor("sandbench-boot-id", system::randomUuid() + "\n")};
     struct FdList {
         std::vector<int> fds;
         ~FdList() { for (int fd : fds) close(fd); }

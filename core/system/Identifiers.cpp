@@ -57,4 +57,15 @@ bool secretsEqual(std::string_view given, std::string_view expected)
     return difference == 0;
 }
 
+std::string randomUuid()
+{
+    unsigned char bytes[16];
+    randomBytes(bytes, sizeof bytes, "a UUID");
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const std::string hex = hexOf(bytes, sizeof bytes);
+    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+           hex.substr(20);
+}
+
 } // namespace sandbench::system

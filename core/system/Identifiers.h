@@ -18,6 +18,9 @@ std::string hexOf(const unsigned char *data, std::size_t size);
 // ids, temporary names), never secrets (use randomBytes for those).
 std::string randomText(std::size_t length, std::string_view alphabet = "0123456789abcdef");
 
+// A random (version 4) UUID in its usual text form, lower case.
+std::string randomUuid();
+
 // Compares a secret (token, ticket) in time that does not depend on where they differ.
 bool secretsEqual(std::string_view given, std::string_view expected);
 

@@ -88,6 +88,21 @@ QAbstractAxis *valueAxis(const QString &scale, const QString &title)
     return axis;
 }
 
+// Categories along x (with the chart's x label), values up y: added, and series attached.
+QAbstractAxis *attachCategoryAxes(QChart *chart, QAbstractSeries *series, const QStringList &categories,
+                                  const QJsonObject &data)
+{
+    auto *xAxis = new QBarCategoryAxis;
+    xAxis->setCategories(categories);
+    xAxis->setTitleText(data["x_label"].toString());
+    QAbstractAxis *yAxis = valueAxis(data["y_scale"].toString(), data["y_label"].toString());
+    chart->addAxis(xAxis, Qt::AlignBottom);
+    chart->addAxis(yAxis, Qt::AlignLeft);
+    series->attachAxis(xAxis);
+    series->attachAxis(yAxis);
+    return yAxis;
+}
+
 // Line and scatter points: x as numbers, dates (ISO text) or categories.
 void addXYSeries(QChart *chart, const QJsonObject &data, bool scatter)
 {
@@ -194,14 +209,7 @@ void addBars(QChart *chart, const QJsonObject &data)
         series->append(set);
     }
     chart->addSeries(series);
-    auto *xAxis = new QBarCategoryAxis;
-    xAxis->setCategories(categories);
-    xAxis->setTitleText(data["x_label"].toString());
-    QAbstractAxis *yAxis = valueAxis(data["y_scale"].toString(), data["y_label"].toString());
-    chart->addAxis(xAxis, Qt::AlignBottom);
-    chart->addAxis(yAxis, Qt::AlignLeft);
-    series->attachAxis(xAxis);
-    series->attachAxis(yAxis);
+    attachCategoryAxes(chart, series, categories, data);
 }
 
 void addHistogram(QChart *chart, const QJsonObject &data)
@@ -233,16 +241,9 @@ void addHistogram(QChart *chart, const QJsonObject &data)
         series->append(set);
     }
     chart->addSeries(series);
-    auto *xAxis = new QBarCategoryAxis;
-    xAxis->setCategories(bins);
-    xAxis->setTitleText(data["x_label"].toString());
-    if (bins.size() > 8)
-        xAxis->setLabelsAngle(-90); // upright, a narrow bin still has room for its edge
-    QAbstractAxis *yAxis = valueAxis(data["y_scale"].toString(), data["y_label"].toString());
-    chart->addAxis(xAxis, Qt::AlignBottom);
-    chart->addAxis(yAxis, Qt::AlignLeft);
-    series->attachAxis(xAxis);
-    series->attachAxis(yAxis);
+    attachCategoryAxes(chart, series, bins, data);
+    if (bins.size() > 8) // upright, a narrow bin still has room for its edge
+        chart->axes(Qt::Horizontal).first()->setLabelsAngle(-90);
 }
 
 void addPie(QChart *chart, const QJsonObject &data)
@@ -382,17 +383,10 @@ void addBoxes(QChart *chart, const QJsonObject &data)
     chart->addSeries(series);
     for (QLegendMarker *marker : chart->legend()->markers(series))
         marker->setVisible(false); // the boxes need no legend; outliers do
-    auto *xAxis = new QBarCategoryAxis;
-    xAxis->setCategories(labels);
-    xAxis->setTitleText(data["x_label"].toString());
-    QAbstractAxis *yAxis = valueAxis(data["y_scale"].toString(), data["y_label"].toString());
-    chart->addAxis(xAxis, Qt::AlignBottom);
-    chart->addAxis(yAxis, Qt::AlignLeft);
-    series->attachAxis(xAxis);
-    series->attachAxis(yAxis);
+    QAbstractAxis *yAxis = attachCategoryAxes(chart, series, labels, data);
     if (outliers->count() > 0) {
         chart->addSeries(outliers);
-        outliers->attachAxis(xAxis);
+        outliers->attachAxis(chart->axes(Qt::Horizontal).first());
         outliers->attachAxis(yAxis);
     } else {
         delete outliers;

@@ -101,20 +101,19 @@ CellView::CellView(const QString &language, QWidget *parent)
     counter_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     counter_->setToolTip(tr("The context's count of runs when this cell last ran; [*] while it runs"));
     side->addWidget(counter_);
-    auto *run = new QToolButton;
-    run->setIcon(QIcon::fromTheme("media-playback-start"));
-    run->setText(tr("Run"));
-    run->setToolTip(tr("Run this cell (Ctrl+Enter; Shift+Enter runs and moves to the next)"));
-    run->setAutoRaise(true);
-    connect(run, &QToolButton::clicked, this, [this] { emit runRequested(this, false); });
-    side->addWidget(run);
-    auto *remove = new QToolButton;
-    remove->setIcon(QIcon::fromTheme("edit-delete"));
-    remove->setText(tr("Remove"));
-    remove->setToolTip(tr("Remove this cell"));
-    remove->setAutoRaise(true);
-    connect(remove, &QToolButton::clicked, this, [this] { emit removeRequested(this); });
-    side->addWidget(remove);
+    const auto addButton = [this, side](const char *icon, const QString &text, const QString &tip) {
+        auto *button = new QToolButton;
+        button->setIcon(QIcon::fromTheme(icon));
+        button->setText(text);
+        button->setToolTip(tip);
+        button->setAutoRaise(true);
+        side->addWidget(button);
+        return button;
+    };
+    connect(addButton("media-playback-start", tr("Run"), tr("Run this cell (Ctrl+Enter; Shift+Enter runs and moves to the next)")),
+            &QToolButton::clicked, this, [this] { emit runRequested(this, false); });
+    connect(addButton("edit-delete", tr("Remove"), tr("Remove this cell")), &QToolButton::clicked, this,
+            [this] { emit removeRequested(this); });
     side->addWidget(kindLabel_);
     kindLabel_->hide();
     side->addStretch();

@@ -147,11 +147,8 @@ void InterpreterPane::showSandbox(const QJsonObject &sandbox)
         return;
     sandboxCreatedAt_ = createdAt;
     // The notebook kept from the last time, unless something was typed here already.
-    bool typed = false;
-    for (const CellContent &cell : notebook())
-        typed = typed || !cell.source.trimmed().isEmpty();
     QFile kept(keptNotebookPath());
-    if (typed || !kept.open(QIODevice::ReadOnly))
+    if (hasTypedCells() || !kept.open(QIODevice::ReadOnly))
         return;
     QString language, error;
     const auto cells = notebookFromIpynb(QJsonDocument::fromJson(kept.readAll()).object(), &language, &error);
@@ -283,16 +280,8 @@ void InterpreterPane::refreshContexts(const QString &select)
         const QString keep = select.isEmpty() ? currentContext() : select;
         QSignalBlocker blocker(contexts_);
         contexts_->clear();
-        for (const QJsonValue &value : listed) {
-            const QJsonObject context = value.toObject();
-            const QString id = context["id"].toString();
-            contexts_->addItem(QStringLiteral("%1 · %2").arg(languageTitle(context["language"].toString()), id.left(8)),
-                               id);
-            const int row = contexts_->count() - 1;
-            contexts_->setItemData(row, context["language"].toString(), Qt::UserRole + 1);
-            contexts_->setItemData(row, context["state"].toString(), Qt::UserRole + 2);
-            contexts_->setItemData(row, tr("%1 in %2").arg(id, context["cwd"].toString()), Qt::ToolTipRole);
-        }
+        for (const QJsonValue &value : listed)
+            addContextItem(value.toObject());
         const int index = contexts_->findData(keep);
         contexts_->setCurrentIndex(index >= 0 ? index : (contexts_->count() > 0 ? 0 : -1));
         blocker.unblock();
@@ -300,6 +289,24 @@ void InterpreterPane::refreshContexts(const QString &select)
             cell->setLanguage(currentLanguage());
         showState();
     });
+}
+
+void InterpreterPane::addContextItem(const QJsonObject &context)
+{
+    const QString id = context["id"].toString();
+    contexts_->addItem(QStringLiteral("%1 · %2").arg(languageTitle(context["language"].toString()), id.left(8)), id);
+    const int row = contexts_->count() - 1;
+    contexts_->setItemData(row, context["language"].toString(), Qt::UserRole + 1);
+    contexts_->setItemData(row, context["state"].toString(), Qt::UserRole + 2);
+    contexts_->setItemData(row, tr("%1 in %2").arg(id, context["cwd"].toString()), Qt::ToolTipRole);
+}
+
+bool InterpreterPane::hasTypedCells() const
+{
+    for (const CellContent &cell : notebook())
+        if (!cell.source.trimmed().isEmpty())
+            return true;
+    return false;
 }
 
 void InterpreterPane::createContext(const QString &language)
@@ -319,12 +326,9 @@ void InterpreterPane::createContext(const QString &language)
             showState();
             return banner()->showError(tr("Could not start the context: %1").arg(result.errorMessage));
         }
-        const QString id = result.body["contextId"].toString();
-        contexts_->addItem(QStringLiteral("%1 · %2").arg(languageTitle(result.body["language"].toString()), id.left(8)), id);
-        const int row = contexts_->count() - 1;
-        contexts_->setItemData(row, result.body["language"].toString(), Qt::UserRole + 1);
-        contexts_->setItemData(row, "idle", Qt::UserRole + 2);
-        contexts_->setCurrentIndex(row);
+        addContextItem({{"id", result.body["contextId"]}, {"language", result.body["language"]}, {"state", "idle"},
+                        {"cwd", result.body["cwd"]}});
+        contexts_->setCurrentIndex(contexts_->count() - 1);
         const auto waiting = waiting_;
         waiting_.clear();
         for (const auto &cell : waiting)
@@ -558,10 +562,7 @@ void InterpreterPane::openNotebook(const QString &path, bool askFirst)
         if (!contents)
             return banner()->showError(tr("%1 is not a notebook: %2").arg(path, error));
         // Asked once the file is known to be a notebook: nothing is replaced for a typo.
-        bool hasWork = false;
-        for (const CellContent &cell : notebook())
-            hasWork = hasWork || !cell.source.trimmed().isEmpty();
-        if (askFirst && hasWork &&
+        if (askFirst && hasTypedCells() &&
             !confirmAction(this, tr("Open Notebook"),
                            tr("Replace the cells of this pane with %1? What is not saved in a notebook file is lost.")
                                .arg(path),
@@ -573,24 +574,24 @@ void InterpreterPane::openNotebook(const QString &path, bool askFirst)
     });
 }
 
-void InterpreterPane::askSave()
+QString InterpreterPane::askPath(const QString &title, const QString &label)
 {
     bool ok = false;
-    const QString path = QInputDialog::getText(this, tr("Save Notebook"), tr("Save as (a path in the sandbox):"),
-                                               QLineEdit::Normal,
+    const QString path = QInputDialog::getText(this, title, label, QLineEdit::Normal,
                                                notebookPath_.isEmpty() ? "/workspace/notebook.ipynb" : notebookPath_, &ok);
-    if (ok && !path.trimmed().isEmpty())
-        saveNotebook(path.trimmed());
+    return ok ? path.trimmed() : QString();
+}
+
+void InterpreterPane::askSave()
+{
+    if (const QString path = askPath(tr("Save Notebook"), tr("Save as (a path in the sandbox):")); !path.isEmpty())
+        saveNotebook(path);
 }
 
 void InterpreterPane::askOpen()
 {
-    bool ok = false;
-    const QString path = QInputDialog::getText(this, tr("Open Notebook"), tr("Open (a path in the sandbox):"),
-                                               QLineEdit::Normal,
-                                               notebookPath_.isEmpty() ? "/workspace/notebook.ipynb" : notebookPath_, &ok);
-    if (ok && !path.trimmed().isEmpty())
-        openNotebook(path.trimmed(), true);
+    if (const QString path = askPath(tr("Open Notebook"), tr("Open (a path in the sandbox):")); !path.isEmpty())
+        openNotebook(path, true);
 }
 
 } // namespace sandbench::ui

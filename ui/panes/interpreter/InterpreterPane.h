@@ -69,6 +69,10 @@ private:
     void start(CellView *cell);
     void showState();
     void removeCell(CellView *cell);
+    void addContextItem(const QJsonObject &context); // {id, language, state, cwd}
+    bool hasTypedCells() const;
+    // A path in the sandbox for the notebook (empty when cancelled).
+    QString askPath(const QString &title, const QString &label);
     void askSave();
     void askOpen();
     void notebookChanged();
