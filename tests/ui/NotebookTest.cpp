@@ -18,7 +18,8 @@ private slots:
         cell.executionCount = 3;
         cell.outputs = {QJsonObject{{"type", "stdout"}, {"text", "a\n"}}, QJsonObject{{"type", "stdout"}, {"text", "b\n"}},
                         QJsonObject{{"type", "result"}, {"text", "1"}, {"png", "AAAA"}, {"chart", QJsonObject{{"type", "line"}}}},
-                        QJsonObject{{"type", "error"}, {"ename", "E"}, {"evalue", "v"}, {"traceback", QJsonArray{"t"}}}};
+                        QJsonObject{{"type", "error"}, {"ename", "E"}, {"evalue", "v"}, {"traceback", QJsonArray{"t"}}},
+                        QJsonObject{{"type", "note"}, {"text", "The sandbox stopped while the cell ran."}}};
         ui::CellContent note;
         note.kind = "markdown";
         note.source = "# Title";

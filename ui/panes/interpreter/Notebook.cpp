@@ -125,6 +125,8 @@ QJsonObject notebookToIpynb(const QList<CellContent> &cells, const QString &lang
         for (const QJsonValue &value : cell.outputs) {
             const QJsonObject event = value.toObject();
             const QString type = event["type"].toString();
+            if (type != "stdout" && type != "stderr" && type != "result" && type != "error")
+                continue; // the pane's own notes ("the sandbox stopped...") are no cell output
             // Consecutive output of one stream is one stream output, as Jupyter writes it.
             if ((type == "stdout" || type == "stderr") && pendingStream.value("name").toString() == type) {
                 pendingStream["text"] = linesOf(textOf(pendingStream.value("text")) + event["text"].toString());
