@@ -218,6 +218,7 @@ void Engine::start()
     }
     token_ = randomToken();
     sandboxes_.start(enginePort());
+    previews_.followListeningPorts();
 
     http::serve(acceptor_, [this](http::Request &request, http::Responder &responder) {
         return route(request, responder);

@@ -3,6 +3,9 @@
 #include "engine/AgentLink.h"
 #include "protocol/Protocol.h"
 #include "system/Identifiers.h"
+#include "system/Background.h"
+
+#include <boost/asio/co_spawn.hpp>
 
 namespace sandbench::engine {
 
@@ -47,6 +50,22 @@ Json portsEvent(const Sandbox &sandbox)
     for (const auto &[port, exposed] : sandbox.exposedPorts)
         ports.push_back({{"port", port}, {"name", exposed.name}});
     return {{"type", "sandbox.ports"}, {"id", sandbox.id}, {"ports", std::move(ports)}, {"timestamp", protocol::nowIso()}};
+}
+
+Json portList(const std::vector<unsigned> &ports)
+{
+    Json list = Json::array();
+    for (const unsigned port : ports)
+        list.push_back(port);
+    return list;
+}
+
+// Those of `ports` that are not in `others` (both sorted).
+std::vector<unsigned> portsNotIn(const std::vector<unsigned> &ports, const std::vector<unsigned> &others)
+{
+    std::vector<unsigned> result;
+    std::set_difference(ports.begin(), ports.end(), others.begin(), others.end(), std::back_inserter(result));
+    return result;
 }
 
 } // namespace
@@ -204,6 +223,61 @@ void PreviewService::publishPorts(const Sandbox &sandbox)
     events_.publish(portsEvent(sandbox));
 }
 
+asio::awaitable<std::optional<std::vector<unsigned>>> PreviewService::askListeningPorts(std::shared_ptr<Sandbox> sandbox)
+{
+    // What listens inside the sandbox, from its agent (nothing is started for this).
+    try {
+        const auto [status, answer] =
+            co_await callAgent(sandboxes_.agentSocket(*sandbox), verb::get, "/api/listening-ports", Json());
+        if (status != 200)
+            co_return std::nullopt;
+        std::vector<unsigned> ports;
+        for (const Json &entry : answer.value("ports", Json::array()))
+            if (entry.contains("port") && entry["port"].is_number_unsigned())
+                ports.push_back(entry["port"].get<unsigned>());
+        std::sort(ports.begin(), ports.end());
+        co_return ports;
+    } catch (const std::exception &) {
+        co_return std::nullopt;
+    }
+}
+
+void PreviewService::followListeningPorts()
+{
+    sandboxes_.everySecond([this] {
+        for (const auto &[id, sandbox] : sandboxes_.all()) {
+            if (sandbox->status != "running")
+                setListeningPorts(*sandbox, {}); // a stopped sandbox listens on nothing
+            else if (!sandbox->askingListeningPorts)
+                asio::co_spawn(sandboxes_.io(), updateListeningPorts(sandbox), system::inBackground("listening ports"));
+        }
+    });
+}
+
+asio::awaitable<void> PreviewService::updateListeningPorts(std::shared_ptr<Sandbox> sandbox)
+{
+    sandbox->askingListeningPorts = true;
+    struct Done {
+        Sandbox &sandbox;
+        explicit Done(Sandbox &s) : sandbox(s) {}
+        ~Done() { sandbox.askingListeningPorts = false; }
+    } done(*sandbox);
+    auto ports = co_await askListeningPorts(sandbox);
+    if (ports && sandbox->status == "running" && sandboxes_.isCurrent(sandbox))
+        setListeningPorts(*sandbox, std::move(*ports));
+}
+
+void PreviewService::setListeningPorts(Sandbox &sandbox, std::vector<unsigned> ports)
+{
+    if (ports == sandbox.listeningPorts)
+        return;
+    Json event = {{"type", "sandbox.listening"}, {"id", sandbox.id}, {"ports", portList(ports)},
+                  {"opened", portList(portsNotIn(ports, sandbox.listeningPorts))},
+                  {"closed", portList(portsNotIn(sandbox.listeningPorts, ports))}, {"timestamp", protocol::nowIso()}};
+    sandbox.listeningPorts = std::move(ports);
+    events_.publish(std::move(event));
+}
+
 void PreviewService::addRoutes(http::RouteTable &table)
 {
     table.add(verb::post, "/v1/sandboxes/{id}/ports", [this](http::RouteRequest &call) -> asio::awaitable<void> {
@@ -214,17 +288,9 @@ void PreviewService::addRoutes(http::RouteTable &table)
         auto sandbox = sandboxes_.require(call.params[0]);
         std::vector<unsigned> listening;
         if (sandbox->status == "running") {
-            // What listens inside the sandbox, from its agent (nothing is started for this).
-            try {
-                const auto [status, answer] =
-                    co_await callAgent(sandboxes_.agentSocket(*sandbox), verb::get, "/api/listening-ports", Json());
-                if (status == 200)
-                    for (const Json &entry : answer.value("ports", Json::array()))
-                        if (entry.contains("port") && entry["port"].is_number_unsigned())
-                            listening.push_back(entry["port"].get<unsigned>());
-            } catch (const std::exception &) {
-                // An agent that does not answer: the ports are listed without their state.
-            }
+            // An agent that does not answer: the ports are listed without their state.
+            if (auto asked = co_await askListeningPorts(sandbox))
+                listening = std::move(*asked);
         }
         co_await http::replySuccess(call.responder, list(*sandbox, listening));
     });

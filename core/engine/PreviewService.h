@@ -1,7 +1,8 @@
 // Preview URLs: a sandbox's port exposed at http://{port}-{id}-{token}.localhost:{enginePort}/
 // (POST, GET, DELETE /v1/sandboxes/{id}/ports[/{port}]). Exposed ports and their tokens
 // are kept with the sandbox (sandbox.json, mode 0600) across stops and engine restarts.
-// The relay of preview requests into the sandbox comes with the preview router.
+// Ports that start or stop listening inside a running sandbox are published as
+// sandbox.listening events (the agent is asked once a second), so clients can offer them.
 #pragma once
 
 #include "engine/EventBus.h"
@@ -34,6 +35,8 @@ public:
     PreviewService(SandboxManager &sandboxes, EventBus &events, std::function<std::uint16_t()> enginePort);
 
     void addRoutes(http::RouteTable &table);
+    // Starts the once-a-second look at every running sandbox's listening ports.
+    void followListeningPorts();
 
     // The sandbox a preview host opens, when its token is the port's current one (compared
     // in constant time); nullptr otherwise, with no hint which part was wrong.
@@ -45,6 +48,10 @@ private:
     Json list(const Sandbox &sandbox, const std::vector<unsigned> &listening) const;
     void unexpose(Sandbox &sandbox, unsigned port);
     void publishPorts(const Sandbox &sandbox);
+    // The TCP ports listening inside the sandbox, from its agent; nullopt when it does not answer.
+    asio::awaitable<std::optional<std::vector<unsigned>>> askListeningPorts(std::shared_ptr<Sandbox> sandbox);
+    asio::awaitable<void> updateListeningPorts(std::shared_ptr<Sandbox> sandbox);
+    void setListeningPorts(Sandbox &sandbox, std::vector<unsigned> ports);
 
     SandboxManager &sandboxes_;
     EventBus &events_;

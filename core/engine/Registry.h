@@ -79,6 +79,8 @@ struct Sandbox {
     int activeRequests = 0;
     std::uint64_t oomKills = 0; // in the current run, from the sandbox's memory cgroup
     bool measuringDisk = false; // a disk usage measurement is under way
+    std::vector<unsigned> listeningPorts; // TCP ports listening inside, as last seen (current run)
+    bool askingListeningPorts = false;    // a look at them is under way
     pid_t networkPid = 0;       // slirp4netns, our child, while this run has egress
     bool egressAttached = false; // this run has slirp4netns (saved: a re-adopted run too)
     std::optional<NetworkPolicy> activeNetwork; // the policy in force in the current run

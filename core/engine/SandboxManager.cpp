@@ -704,6 +704,8 @@ asio::awaitable<void> SandboxManager::sleepIdleSandboxes()
             co_return;
         const auto now = std::chrono::steady_clock::now();
         reportOutOfMemoryKills();
+        for (const auto &work : everySecond_)
+            work();
         if (++ticks % 5 == 0)
             watchDiskUsage();
         std::vector<std::shared_ptr<Sandbox>> idle;

@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <set>
 
@@ -70,6 +71,11 @@ public:
 
     static Json statusEvent(const Sandbox &sandbox);
 
+    // Work to run once a second on the engine's thread while the engine runs (the watches
+    // of other services: ports that start listening).
+    void everySecond(std::function<void()> work) { everySecond_.push_back(std::move(work)); }
+    asio::io_context &io() { return io_; }
+
 private:
     // Runs under the sandbox's lifecycle lock; the disk image and bwrap off the engine's thread.
     asio::awaitable<void> startSandbox(std::shared_ptr<Sandbox> sandbox);
@@ -118,6 +124,7 @@ private:
     Registry registry_;
     std::uint16_t enginePort_ = 0;
     asio::steady_timer idleTimer_;
+    std::vector<std::function<void()>> everySecond_;
     bool running_ = false;
     int stateLock_ = -1; // flock on stateDir/engine.lock, held while this engine lives
     std::optional<SandboxCgroups> cgroups_;

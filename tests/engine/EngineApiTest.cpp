@@ -252,6 +252,38 @@ private slots:
         QCOMPARE(http.request("DELETE", "/v1/sandboxes/ports").status, 200);
     }
 
+    // A port that starts or stops listening inside a sandbox is announced on the event stream.
+    void listeningPortsAreAnnounced()
+    {
+        QCOMPARE(engine.http().request("PUT", "/v1/sandboxes/listens", "{}").status, 200);
+        std::vector<Json> seen;
+        std::thread trigger([this] {
+            QThread::msleep(300);
+            auto http = engine.newClient();
+            http.requestJson("POST", "/v1/sandboxes/listens/api/process/start",
+                             Json{{"command", "python3 -m http.server 8123 --bind 127.0.0.1"}, {"processId", "web"}});
+            QThread::msleep(2500);
+            http.request("DELETE", "/v1/sandboxes/listens/api/process/web");
+            QThread::msleep(2500);
+            http.request("PUT", "/v1/sandboxes/listens-done", "{}"); // ends the wait if nothing came
+        });
+        auto client = engine.newClient();
+        client.streamEvents("GET", "/v1/events", {}, [&](const Json &event) {
+            if (event.value("type", "") == "sandbox.listening" && event.value("id", "") == "listens")
+                seen.push_back(event);
+            const bool closed = !seen.empty() && seen.back()["closed"] == Json::array({8123});
+            return !closed && event.value("id", "") != "listens-done";
+        });
+        trigger.join();
+        QVERIFY(seen.size() >= 2);
+        QCOMPARE(seen.front()["opened"], Json::array({8123}));
+        QCOMPARE(seen.front()["ports"], Json::array({8123}));
+        QCOMPARE(seen.back()["closed"], Json::array({8123}));
+        QCOMPARE(seen.back()["ports"], Json::array());
+        QCOMPARE(engine.http().request("DELETE", "/v1/sandboxes/listens").status, 200);
+        engine.http().request("DELETE", "/v1/sandboxes/listens-done");
+    }
+
     // Preview URLs reach the exposed port in the sandbox's own network, and nothing else.
     void previewHostsReachTheSandboxesPortOnly()
     {
