@@ -5,6 +5,7 @@
 #include "Translations.h"
 #include "client/EngineClient.h"
 #include "client/HttpClient.h"
+#include "panes/ports/PreviewTab.h"
 #include "system/Locations.h"
 #include "window/MainWindow.h"
 
@@ -104,6 +105,7 @@ int fail(const QString &message)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN); // a client that leaves mid-transfer must not end the embedded engine
+    ui::prepareWebEngine();
     QApplication app(argc, argv);
     QApplication::setApplicationName("Sandbench");
     QApplication::setOrganizationName("Sandbench");

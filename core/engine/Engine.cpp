@@ -477,6 +477,11 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
         co_return client->close();
     if (const std::string early = answer.substr(headEnd + 4); !early.empty())
         co_await client->writeAll(asio::buffer(early));
+    std::function<void()> closeBoth = [&client, &tunnel] {
+        client->close();
+        tunnel->close();
+    };
+    const OpenPreview registered(previews_, sandbox->id, host->port, host->token, std::move(closeBoth));
     co_await http::splice(*client, *tunnel);
 }
 

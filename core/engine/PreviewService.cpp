@@ -117,6 +117,30 @@ std::optional<PreviewHost> parsePreviewHost(std::string_view host)
     return preview;
 }
 
+OpenPreview::OpenPreview(PreviewService &service, std::string sandboxId, unsigned port, std::string token,
+                         std::function<void()> close)
+    : service_(service), sandboxId_(std::move(sandboxId)), port_(port), token_(std::move(token)), close_(std::move(close))
+{
+    service_.openPreviews_.insert(this);
+}
+
+OpenPreview::~OpenPreview()
+{
+    service_.openPreviews_.erase(this);
+}
+
+void PreviewService::closeRevokedPreviews(const Sandbox &sandbox, unsigned port)
+{
+    const auto exposed = sandbox.exposedPorts.find(port);
+    std::vector<OpenPreview *> revoked;
+    for (OpenPreview *open : openPreviews_)
+        if (open->sandboxId_ == sandbox.id && open->port_ == port &&
+            (exposed == sandbox.exposedPorts.end() || exposed->second.token != open->token_))
+            revoked.push_back(open);
+    for (OpenPreview *open : revoked)
+        open->close_(); // its relay ends, and the OpenPreview with it
+}
+
 PreviewService::PreviewService(SandboxManager &sandboxes, EventBus &events, std::function<std::uint16_t()> enginePort)
     : sandboxes_(sandboxes), events_(events), enginePort_(std::move(enginePort))
 {
@@ -180,6 +204,7 @@ Json PreviewService::expose(Sandbox &sandbox, const Json &body)
         sandbox.exposedPorts = before; // not on disk: not exposed
         throw;
     }
+    closeRevokedPreviews(sandbox, static_cast<unsigned>(port)); // a rotated token
     publishPorts(sandbox);
     return {{"url", urlOf(sandbox, static_cast<unsigned>(port))}, {"port", port}, {"name", exposed.name}};
 }
@@ -197,6 +222,7 @@ void PreviewService::unexpose(Sandbox &sandbox, unsigned port)
         sandbox.exposedPorts[port] = removed;
         throw;
     }
+    closeRevokedPreviews(sandbox, port);
     publishPorts(sandbox);
 }
 

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,27 @@ struct PreviewHost {
 };
 std::optional<PreviewHost> parsePreviewHost(std::string_view host);
 
+class PreviewService;
+
+// An open preview connection, registered while it lasts: unexposing its port or rotating
+// the port's token closes it at once (a browser's kept-alive connection included).
+class OpenPreview {
+public:
+    OpenPreview(PreviewService &service, std::string sandboxId, unsigned port, std::string token,
+                std::function<void()> close);
+    ~OpenPreview();
+    OpenPreview(const OpenPreview &) = delete;
+    OpenPreview &operator=(const OpenPreview &) = delete;
+
+private:
+    friend class PreviewService;
+    PreviewService &service_;
+    std::string sandboxId_;
+    unsigned port_;
+    std::string token_;
+    std::function<void()> close_;
+};
+
 class PreviewService {
 public:
     PreviewService(SandboxManager &sandboxes, EventBus &events, std::function<std::uint16_t()> enginePort);
@@ -44,6 +66,9 @@ public:
     std::string urlOf(const Sandbox &sandbox, unsigned port) const;
 
 private:
+    friend class OpenPreview;
+    // Closes the sandbox's open previews of port that its current token (if any) no longer opens.
+    void closeRevokedPreviews(const Sandbox &sandbox, unsigned port);
     Json expose(Sandbox &sandbox, const Json &body);
     Json list(const Sandbox &sandbox, const std::vector<unsigned> &listening) const;
     void unexpose(Sandbox &sandbox, unsigned port);
@@ -56,6 +81,7 @@ private:
     SandboxManager &sandboxes_;
     EventBus &events_;
     std::function<std::uint16_t()> enginePort_;
+    std::set<OpenPreview *> openPreviews_;
 };
 
 } // namespace sandbench::engine

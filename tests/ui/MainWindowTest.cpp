@@ -57,6 +57,10 @@
 #include <Qsci/qsciscintilla.h>
 
 #include <signal.h>
+#include "panes/ports/PortsPane.h"
+#include "panes/ports/PreviewTab.h"
+
+#include <QPushButton>
 #include <sys/stat.h>
 
 #include <memory>
@@ -123,6 +127,9 @@ class MainWindowTest : public QObject {
                 return true;
         return false;
     }
+
+public:
+    static void initMain() { ui::prepareWebEngine(); } // before QTEST_MAIN's QApplication
 
 private slots:
     void initTestCase()
@@ -597,6 +604,35 @@ private slots:
     }
 
     // Every pane at the smallest size the window supports, and at a large one: looked at.
+    // A server that starts listening in the selected sandbox is offered in the window's
+    // banner; Open exposes it and shows its preview in the Ports pane.
+    void aPortThatStartsListeningIsOffered()
+    {
+        auto api = http();
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/offers", "{}").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("offers") >= 0, 2000);
+        window_->selectSandbox("offers");
+        QTRY_VERIFY(window_->currentView());
+        api.requestJson("POST", "/v1/sandboxes/offers/api/process/start",
+                        client::Json{{"command", "python3 -m http.server 5173 --bind 127.0.0.1"}});
+        QTRY_VERIFY_WITH_TIMEOUT(bannerSays("Port 5173 is listening in offers."), 15000);
+        screenshot(window_.get(), "12-port-offered");
+        QPushButton *open = nullptr;
+        for (auto *button : window_->findChildren<QPushButton *>())
+            if (button->text() == "Open" && button->isVisible())
+                open = button;
+        QVERIFY(open);
+        open->click();
+        auto *ports = window_->currentView()->pane<ui::PortsPane>();
+        QTRY_COMPARE_WITH_TIMEOUT(window_->currentView()->currentWidget(), static_cast<QWidget *>(ports), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(ports->previews().size(), 1, 10000);
+        QVERIFY(ports->isExposed(5173));
+        QTRY_COMPARE_WITH_TIMEOUT(ports->previews().first()->page()->title(), QString("Directory listing for /"), 20000);
+        QTest::qWait(300);
+        screenshot(window_.get(), "13-port-preview");
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/offers").status, 200);
+    }
+
     void everyPaneAtTheSmallestAndALargeSize()
     {
         auto api = http();

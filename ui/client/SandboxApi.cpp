@@ -180,6 +180,24 @@ void SandboxApi::killAllProcesses(QObject *context, Callback done) const
     client_->call("DELETE", path("/api/process/kill-all"), {}, context, std::move(done));
 }
 
+void SandboxApi::ports(QObject *context, Callback done) const
+{
+    client_->get(path("/ports"), context, std::move(done));
+}
+
+void SandboxApi::exposePort(int port, const QString &name, QObject *context, Callback done) const
+{
+    QJsonObject body{{"port", port}};
+    if (!name.isEmpty())
+        body["name"] = name;
+    post("/ports", body, context, std::move(done));
+}
+
+void SandboxApi::unexposePort(int port, QObject *context, Callback done) const
+{
+    client_->call("DELETE", path("/ports/%1").arg(port), {}, context, std::move(done));
+}
+
 Transfer *SandboxApi::upload(const QString &localPath, const QString &remotePath, QObject *parent) const
 {
     return client_->upload(sandboxId_, localPath, remotePath, parent);

@@ -59,6 +59,12 @@ public:
     // One cell: stdout, stderr, result, then execution_complete or error; owned by parent.
     EventStream *runCode(const QString &contextId, const QString &code, QObject *parent) const;
 
+    // Exposed ports: {ports: [{port, name, url, exposedAt, listening}], listeningNotExposed: [port]}.
+    void ports(QObject *context, Callback done) const;
+    // Exposes port (1024-65535, not 3000) at a preview URL: {url, port, name}. Again: the same URL.
+    void exposePort(int port, const QString &name, QObject *context, Callback done) const;
+    void unexposePort(int port, QObject *context, Callback done) const; // its URL stops working at once
+
     // Streamed transfers through /files; owned by parent.
     Transfer *upload(const QString &localPath, const QString &remotePath, QObject *parent) const;
     Transfer *download(const QString &remotePath, const QString &localPath, QObject *parent) const;

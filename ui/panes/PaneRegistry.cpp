@@ -4,6 +4,7 @@
 #include "panes/files/FilesPane.h"
 #include "panes/interpreter/InterpreterPane.h"
 #include "panes/overview/OverviewPane.h"
+#include "panes/ports/PortsPane.h"
 
 #include <QCoreApplication>
 
@@ -31,6 +32,7 @@ const QList<PaneKind> &sandboxPanes()
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Commands"), make<CommandsPane>},
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Overview"), make<OverviewPane>},
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Interpreter"), make<InterpreterPane>},
+        {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Ports"), make<PortsPane>},
     };
     return panes;
 }

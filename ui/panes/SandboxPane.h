@@ -34,6 +34,9 @@ public:
     // status; panes that show more override it and call the base.
     virtual void showSandbox(const QJsonObject &sandbox);
     void setSandboxStatus(const QString &status);
+    // An engine event about this sandbox (GET /v1/events, e.g. sandbox.ports or
+    // sandbox.listening), for panes that follow one; status changes come as showSandbox.
+    virtual void sandboxEvent(const QJsonObject &event) { Q_UNUSED(event); }
 
 signals:
     void startRequested(); // "Start" on the stopped page

@@ -2,7 +2,9 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 namespace sandbench::ui {
 
@@ -19,9 +21,18 @@ MessageBanner::MessageBanner(QWidget *parent) : QFrame(parent), label_(new QLabe
     close->setAutoRaise(true);
     close->setToolTip(tr("Dismiss"));
     connect(close, &QToolButton::clicked, this, &QWidget::hide);
+    close->setObjectName("dismiss");
+    // The text, with the message's actions on a row below it (room for the text in a
+    // narrow column), and the close button on the right.
+    actionRow_ = new QHBoxLayout;
+    actionRow_->setContentsMargins(0, 0, 0, 0);
+    actionRow_->addStretch();
+    auto *column = new QVBoxLayout;
+    column->addWidget(label_);
+    column->addLayout(actionRow_);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 4, 4, 4);
-    layout->addWidget(label_, 1);
+    layout->addLayout(column, 1);
     layout->addWidget(close, 0, Qt::AlignTop);
     hide();
 }
@@ -36,6 +47,18 @@ void MessageBanner::showInfo(const QString &text)
     showMessage(text, QColor(0xe8, 0xf1, 0xfb), QColor(0x8a, 0xb4, 0xe0));
 }
 
+void MessageBanner::addAction(const QString &text, std::function<void()> act)
+{
+    auto *button = new QPushButton(text, this);
+    button->setStyleSheet(QStringLiteral("color: #1f2328;"));
+    connect(button, &QPushButton::clicked, this, [this, act = std::move(act)] {
+        hide();
+        act();
+    });
+    actionRow_->insertWidget(actionRow_->count() - 1, button);
+    actions_ << button;
+}
+
 QString MessageBanner::text() const
 {
     return label_->text();
@@ -48,6 +71,9 @@ void MessageBanner::showMessage(const QString &text, const QColor &background, c
                                  "#messageBanner QLabel { color: #1f2328; }")
                       .arg(background.name(), border.name()));
     label_->setText(text);
+    for (QWidget *action : std::as_const(actions_))
+        action->deleteLater(); // perhaps the button whose click shows this message
+    actions_.clear();
     show();
 }
 

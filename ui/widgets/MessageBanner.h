@@ -1,9 +1,13 @@
 // An inline message strip for errors shown where they happened (no modal storms):
-// hidden until show*() is called, closable, and replaced by the next message.
+// hidden until show*() is called, closable, and replaced by the next message. A message
+// may offer actions (buttons after the text) that also dismiss it.
 #pragma once
 
 #include <QFrame>
 
+#include <functional>
+
+class QHBoxLayout;
 class QLabel;
 
 namespace sandbench::ui {
@@ -14,11 +18,15 @@ public:
     explicit MessageBanner(QWidget *parent = nullptr);
     void showError(const QString &text);
     void showInfo(const QString &text);
+    // A button for the message shown last (gone with the next message).
+    void addAction(const QString &text, std::function<void()> act);
     QString text() const;
 
 private:
     void showMessage(const QString &text, const QColor &background, const QColor &border);
     QLabel *label_;
+    QHBoxLayout *actionRow_;
+    QList<QWidget *> actions_;
 };
 
 } // namespace sandbench::ui

@@ -217,6 +217,8 @@ void MainWindow::connectEvents()
     connect(events_, &EventStream::event, this, [this](const QJsonObject &event) {
         if (event.value("type").toString() == "sandbox.oom")
             banner_->showError(event.value("message").toString());
+        if (SandboxView *view = views_.value(event.value("id").toString()))
+            view->deliverEvent(event);
     });
     connect(events_, &EventStream::finished, this, [this](const QString &error) {
         connection_->setText(error.isEmpty() ? tr("Engine connection closed; reconnecting…")
@@ -297,6 +299,7 @@ void MainWindow::updateSelection()
         connect(view, &SandboxView::startRequested, this, &MainWindow::startSandbox);
         connect(view, &SandboxView::stopRequested, this, &MainWindow::stopSandbox);
         connect(view, &SandboxView::settingsRequested, this, &MainWindow::showSettingsDialog);
+        connect(view, &SandboxView::portOffered, this, &MainWindow::offerPort);
         views_.insert(id, view);
         right_->addWidget(view);
         view->setEngineLimits(engineLimits_);
@@ -304,6 +307,20 @@ void MainWindow::updateSelection()
     }
     right_->setCurrentWidget(view);
     setWindowTitle(QStringLiteral("%1 — Sandbench").arg(id));
+}
+
+void MainWindow::offerPort(const QString &sandboxId, int port)
+{
+    banner_->showInfo(tr("Port %1 is listening in %2.").arg(port).arg(sandboxId));
+    const auto expose = [this, sandboxId, port](bool preview) {
+        if (SandboxView *view = views_.value(sandboxId)) {
+            if (preview)
+                selectSandbox(sandboxId);
+            view->exposePort(port, preview);
+        }
+    };
+    banner_->addAction(tr("Expose"), [expose] { expose(false); });
+    banner_->addAction(tr("Open"), [expose] { expose(true); });
 }
 
 void MainWindow::showNewSandboxDialog()

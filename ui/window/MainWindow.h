@@ -46,6 +46,8 @@ public:
     void stopSandbox(const QString &id);
     // The sandbox's settings in the New Sandbox dialog, saved with PATCH.
     void showSettingsDialog(const QJsonObject &sandbox);
+    // A port that started listening: a notice with Expose and Open (a preview in the Ports pane).
+    void offerPort(const QString &sandboxId, int port);
     void destroySandbox(const QString &id);
     // Destroy of the selected sandbox, after asking (the action behind Ctrl+Del).
     void confirmDestroy();

@@ -4,6 +4,7 @@
 #include "panes/commands/CommandsPane.h"
 #include "panes/files/FilesPane.h"
 #include "panes/overview/OverviewPane.h"
+#include "panes/ports/PortsPane.h"
 
 namespace sandbench::ui {
 
@@ -22,6 +23,8 @@ SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget
         connect(overviewPane, &OverviewPane::stopRequested, this, [this] { emit stopRequested(sandboxId_); });
         connect(overviewPane, &OverviewPane::settingsRequested, this, &SandboxView::settingsRequested);
     }
+    if (PortsPane *ports = pane<PortsPane>())
+        connect(ports, &PortsPane::portOffered, this, [this](int port) { emit portOffered(sandboxId_, port); });
 }
 
 OverviewPane *SandboxView::overview() const { return pane<OverviewPane>(); }
@@ -43,10 +46,26 @@ void SandboxView::showPane(int index)
         pane->setFocus(Qt::ShortcutFocusReason);
 }
 
+void SandboxView::exposePort(int port, bool preview)
+{
+    PortsPane *ports = pane<PortsPane>();
+    if (!ports)
+        return;
+    if (preview)
+        showPane(indexOf(ports));
+    ports->exposePort(port, {}, preview);
+}
+
 void SandboxView::setEngineLimits(const QJsonObject &limits)
 {
     if (OverviewPane *overviewPane = overview())
         overviewPane->setEngineLimits(limits);
+}
+
+void SandboxView::deliverEvent(const QJsonObject &event)
+{
+    for (SandboxPane *pane : panes_)
+        pane->sandboxEvent(event);
 }
 
 void SandboxView::update(const QJsonObject &sandbox)

@@ -22,6 +22,8 @@ public:
     QString sandboxId() const { return sandboxId_; }
     // The engine's latest view of the sandbox (status, options), for every pane.
     void update(const QJsonObject &sandbox);
+    // An engine event about this sandbox, for every pane.
+    void deliverEvent(const QJsonObject &event);
     // Which limits the engine enforces on this host (GET /v1/health "limits").
     void setEngineLimits(const QJsonObject &limits);
 
@@ -43,11 +45,15 @@ public:
     static QStringList paneNames();
     // Shows pane `index` and gives it the focus.
     void showPane(int index);
+    // Exposes a port of the sandbox; with preview, shows it in the Ports pane.
+    void exposePort(int port, bool preview);
 
 signals:
     void startRequested(const QString &sandboxId);
     void stopRequested(const QString &sandboxId);
     void settingsRequested(const QJsonObject &sandbox);
+    // A port started listening in the sandbox and is not exposed (the Ports pane saw it).
+    void portOffered(const QString &sandboxId, int port);
 
 private:
     QString sandboxId_;

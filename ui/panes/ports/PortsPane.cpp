@@ -1,0 +1,424 @@
+#include "panes/ports/PortsPane.h"
+
+#include "panes/ports/PreviewTab.h"
+#include "widgets/Confirm.h"
+#include "widgets/MessageBanner.h"
+#include "widgets/Remembered.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDesktopServices>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStyle>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QWebEngineDownloadRequest>
+
+namespace sandbench::ui {
+
+namespace {
+
+enum Column { PortColumn, NameColumn, StateColumn, UrlColumn };
+constexpr int kPortRole = Qt::UserRole;
+
+// The engine's rule for ports that can be exposed (1024-65535, not its control port 3000).
+bool isExposable(int port)
+{
+    return port >= 1024 && port <= 65535 && port != 3000;
+}
+
+QString tabTitle(const QJsonObject &entry)
+{
+    const QString name = entry.value("name").toString();
+    const int port = entry.value("port").toInt();
+    return name.isEmpty() ? QString::number(port) : QStringLiteral("%1 (%2)").arg(name).arg(port);
+}
+
+} // namespace
+
+PortsPane::PortsPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
+    : SandboxPane(client, sandboxId, tr("This sandbox is not running. Start it to reach the services in it."), parent),
+      api_(client, sandboxId), list_(new QTreeWidget(this)), tabs_(new QTabWidget(this)),
+      previewArea_(new QStackedWidget(this))
+{
+    list_->setObjectName("portList");
+    list_->setAccessibleName(tr("Ports"));
+    list_->setHeaderLabels({tr("Port"), tr("Name"), tr("State"), tr("Preview URL")});
+    list_->setRootIsDecorated(false);
+    list_->setUniformRowHeights(true);
+    list_->setAllColumnsShowFocus(true);
+    list_->header()->setStretchLastSection(true);
+    list_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    list_->header()->setSectionResizeMode(UrlColumn, QHeaderView::Stretch);
+    list_->setContextMenuPolicy(Qt::ActionsContextMenu);
+
+    auto *bar = new QToolBar(this);
+    bar->setIconSize(QSize(16, 16));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    exposeAction_ = bar->addAction(style()->standardIcon(QStyle::SP_FileDialogNewFolder), tr("Expose Port…"), this,
+                                   &PortsPane::askToExpose);
+    exposeAction_->setToolTip(tr("Give a port of the sandbox a preview URL"));
+    openAction_ = bar->addAction(style()->standardIcon(QStyle::SP_DesktopIcon), tr("Preview"), this,
+                                 [this] { openPreview(selectedPort()); });
+    openAction_->setToolTip(tr("Open the port's preview in a tab below (double-click a port)"));
+    browserAction_ = bar->addAction(QIcon::fromTheme("internet-web-browser"), tr("Open in Browser"), this,
+                                    [this] { openInBrowser(urlOf(selectedPort())); });
+    copyAction_ = bar->addAction(style()->standardIcon(QStyle::SP_FileLinkIcon), tr("Copy URL"), this,
+                                 [this] { copyUrl(selectedPort()); });
+    unexposeAction_ = bar->addAction(style()->standardIcon(QStyle::SP_DialogCancelButton), tr("Unexpose"), this,
+                                     [this] { unexposePort(selectedPort()); });
+    unexposeAction_->setToolTip(tr("Revoke the preview URL: it stops working at once"));
+    for (QAction *action : {openAction_, browserAction_, copyAction_, unexposeAction_})
+        list_->addAction(action);
+    connect(list_, &QTreeWidget::currentItemChanged, this, &PortsPane::updateActions);
+    connect(list_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
+        const int port = item->data(PortColumn, kPortRole).toInt();
+        if (isExposed(port))
+            openPreview(port);
+        else
+            exposePort(port, {}, true);
+    });
+
+    tabs_->setObjectName("previewTabs");
+    tabs_->setTabsClosable(true);
+    tabs_->setDocumentMode(true);
+    tabs_->setMovable(true);
+    connect(tabs_, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        QWidget *tab = tabs_->widget(index);
+        tabs_->removeTab(index);
+        delete tab;
+        previewArea_->setCurrentIndex(tabs_->count() == 0 ? 0 : 1);
+    });
+    previewArea_->addWidget(hintLabel(tr("Double-click an exposed port to preview it here. Ports that start "
+                                         "listening in the sandbox appear in the list by themselves."),
+                                      this));
+    previewArea_->addWidget(tabs_);
+
+    auto *top = new QWidget(this);
+    auto *topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(bar);
+    topLayout->addWidget(list_, 1);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(top);
+    splitter->addWidget(previewArea_);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+    rememberSplitter(splitter, "ports/splitter", {160, 480});
+
+    auto *layout = new QVBoxLayout(livePage());
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(banner());
+    layout->addWidget(splitter, 1);
+    updateActions();
+    updateLiveState();
+}
+
+PortsPane::~PortsPane()
+{
+    qDeleteAll(previews()); // their pages go before the profile
+}
+
+QList<PreviewTab *> PortsPane::previews() const
+{
+    QList<PreviewTab *> all;
+    for (int i = 0; i < tabs_->count(); ++i)
+        all << static_cast<PreviewTab *>(tabs_->widget(i));
+    return all;
+}
+
+QUrl PortsPane::urlOf(int port) const
+{
+    return QUrl(exposed_.value(port).value("url").toString());
+}
+
+int PortsPane::selectedPort() const
+{
+    const QTreeWidgetItem *item = list_->currentItem();
+    return item ? item->data(PortColumn, kPortRole).toInt() : 0;
+}
+
+void PortsPane::updateActions()
+{
+    const int port = selectedPort();
+    const bool exposed = isExposed(port);
+    exposeAction_->setEnabled(sandboxRunning());
+    for (QAction *action : {openAction_, browserAction_, copyAction_, unexposeAction_})
+        action->setEnabled(exposed);
+}
+
+void PortsPane::refresh()
+{
+    if (!sandboxRunning())
+        return;
+    api_.ports(this, [this](const ApiResult &result) {
+        if (!result.ok()) {
+            banner()->showError(tr("Could not list the ports: %1").arg(result.errorMessage));
+            return;
+        }
+        showPorts(result.body);
+    });
+}
+
+void PortsPane::showPorts(const QJsonObject &answer)
+{
+    const int selected = selectedPort();
+    QHash<int, QJsonObject> exposed;
+    for (const QJsonValue &value : answer.value("ports").toArray())
+        exposed.insert(value.toObject().value("port").toInt(), value.toObject());
+    listeningNotExposed_.clear();
+    for (const QJsonValue &value : answer.value("listeningNotExposed").toArray())
+        listeningNotExposed_ << value.toInt();
+
+    // Previews follow their port: a new token moves them, an unexposed port closes them.
+    for (PreviewTab *tab : previews()) {
+        const int index = tabs_->indexOf(tab);
+        if (!exposed.contains(tab->port())) {
+            tabs_->removeTab(index);
+            delete tab;
+            continue;
+        }
+        const QUrl base(exposed[tab->port()].value("url").toString());
+        if (base != tab->base())
+            tab->rebase(base);
+        tabs_->setTabText(index, tabTitle(exposed[tab->port()]));
+    }
+    previewArea_->setCurrentIndex(tabs_->count() == 0 ? 0 : 1);
+    exposed_ = exposed;
+
+    list_->clear();
+    QList<int> ports = exposed_.keys();
+    std::sort(ports.begin(), ports.end());
+    const QColor muted = palette().color(QPalette::Disabled, QPalette::Text);
+    for (const int port : std::as_const(ports)) {
+        const QJsonObject &entry = exposed_[port];
+        const bool listening = entry.value("listening").toBool();
+        auto *item = new QTreeWidgetItem(list_, {QString::number(port), entry.value("name").toString(),
+                                                 listening ? tr("Listening") : tr("Not listening"),
+                                                 entry.value("url").toString()});
+        item->setToolTip(UrlColumn, entry.value("url").toString());
+        if (!listening)
+            item->setForeground(StateColumn, muted);
+        item->setData(PortColumn, kPortRole, port);
+    }
+    for (const int port : std::as_const(listeningNotExposed_)) {
+        auto *item = new QTreeWidgetItem(list_, {QString::number(port), QString(), tr("Listening, not exposed"),
+                                                 tr("Double-click to expose")});
+        item->setForeground(UrlColumn, muted);
+        item->setData(PortColumn, kPortRole, port);
+    }
+    // The port selected before, else the first: the actions always have a port to act on.
+    list_->setCurrentItem(list_->topLevelItem(0));
+    for (int row = 0; row < list_->topLevelItemCount(); ++row)
+        if (list_->topLevelItem(row)->data(PortColumn, kPortRole).toInt() == selected)
+            list_->setCurrentItem(list_->topLevelItem(row));
+    updateActions();
+}
+
+void PortsPane::askToExpose()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Expose Port"));
+    auto *port = new QSpinBox(&dialog);
+    port->setRange(1024, 65535);
+    const int selected = selectedPort();
+    port->setValue(selected ? selected : listeningNotExposed_.value(0, 8080));
+    auto *name = new QLineEdit(&dialog);
+    name->setMaxLength(64);
+    name->setPlaceholderText(tr("Optional, e.g. web"));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Expose"));
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *form = new QFormLayout(&dialog);
+    form->addRow(tr("&Port:"), port);
+    form->addRow(tr("&Name:"), name);
+    form->addRow(buttons);
+    if (dialog.exec() == QDialog::Accepted)
+        exposePort(port->value(), name->text().trimmed(), true);
+}
+
+void PortsPane::exposePort(int port, const QString &name, bool openAfter)
+{
+    api_.exposePort(port, name, this, [this, port, openAfter](const ApiResult &result) {
+        if (!result.ok()) {
+            banner()->showError(tr("Could not expose port %1: %2").arg(port).arg(result.errorMessage));
+            return;
+        }
+        // Listed at once (the sandbox.ports event that follows lists it again).
+        QJsonObject entry = exposed_.value(port);
+        entry["port"] = port;
+        entry["url"] = result.body.value("url");
+        entry["name"] = result.body.value("name");
+        entry["listening"] = listeningNotExposed_.contains(port) || entry.value("listening").toBool();
+        exposed_.insert(port, entry);
+        listeningNotExposed_.removeAll(port);
+        QJsonArray ports, listening;
+        for (const QJsonObject &each : std::as_const(exposed_))
+            ports.append(each);
+        for (const int other : std::as_const(listeningNotExposed_))
+            listening.append(other);
+        showPorts({{"ports", ports}, {"listeningNotExposed", listening}});
+        if (openAfter)
+            openPreview(port);
+    });
+}
+
+void PortsPane::unexposePort(int port, bool askFirst)
+{
+    if (!isExposed(port))
+        return;
+    if (askFirst &&
+        !confirmAction(this, tr("Unexpose Port"),
+                       tr("Unexpose port %1? Its preview URL stops working at once, for everyone who has it.").arg(port),
+                       tr("Unexpose")))
+        return;
+    api_.unexposePort(port, this, [this, port](const ApiResult &result) {
+        if (!result.ok()) {
+            banner()->showError(tr("Could not unexpose port %1: %2").arg(port).arg(result.errorMessage));
+            return;
+        }
+        refresh();
+    });
+}
+
+PreviewProfile *PortsPane::profile()
+{
+    if (!profile_) {
+        profile_ = new PreviewProfile(sandboxId(), client()->baseUrl().port(), this);
+        connect(profile_, &QWebEngineProfile::downloadRequested, this, &PortsPane::download);
+    }
+    return profile_;
+}
+
+PreviewTab *PortsPane::openPreview(int port)
+{
+    if (!isExposed(port))
+        return nullptr;
+    for (PreviewTab *tab : previews()) {
+        if (tab->port() == port) {
+            tabs_->setCurrentWidget(tab);
+            return tab;
+        }
+    }
+    PreviewTab *tab = addPreview(port, urlOf(port));
+    tab->load(urlOf(port));
+    return tab;
+}
+
+PreviewTab *PortsPane::addPreview(int port, const QUrl &url)
+{
+    auto *tab = new PreviewTab(profile(), port, url, tabs_);
+    const int index = tabs_->addTab(tab, tabTitle(exposed_.value(port)));
+    tabs_->setCurrentIndex(index);
+    previewArea_->setCurrentIndex(1);
+    connect(tab, &PreviewTab::titleChanged, this, [this, tab](const QString &title) {
+        tabs_->setTabToolTip(tabs_->indexOf(tab), title);
+    });
+    connect(tab, &PreviewTab::openInBrowserRequested, this, &PortsPane::openInBrowser);
+    connect(tab, &PreviewTab::navigationRefused, this, [this](const QUrl &url) {
+        banner()->showInfo(tr("The preview only shows this sandbox's exposed ports; %1 was not opened here.")
+                               .arg(url.toDisplayString()));
+        if (url.scheme() == "http" || url.scheme() == "https")
+            banner()->addAction(tr("Open in Browser"), [this, url] { openInBrowser(url); });
+    });
+    // A link that opens a new window: a new tab of the same port.
+    tab->page()->openWindow = [this, port, url]() -> QWebEnginePage * { return addPreview(port, url)->page(); };
+    return tab;
+}
+
+void PortsPane::copyUrl(int port)
+{
+    if (!isExposed(port))
+        return;
+    QApplication::clipboard()->setText(urlOf(port).toString());
+    banner()->showInfo(tr("Copied the preview URL of port %1. Whoever has it can reach the port while it is exposed.")
+                           .arg(port));
+}
+
+void PortsPane::openInBrowser(const QUrl &url)
+{
+    if (url.isValid() && !QDesktopServices::openUrl(url))
+        banner()->showError(tr("Could not start the system's web browser for %1").arg(url.toString()));
+}
+
+void PortsPane::download(QWebEngineDownloadRequest *request)
+{
+    const QString suggested =
+        QDir(QStandardPaths::writableLocation(QStandardPaths::DownloadLocation)).filePath(request->downloadFileName());
+    const QString path = chooseDownloadPath ? chooseDownloadPath(suggested)
+                                            : QFileDialog::getSaveFileName(this, tr("Save Download"), suggested);
+    if (path.isEmpty()) {
+        request->cancel();
+        return;
+    }
+    const QFileInfo target(path);
+    request->setDownloadDirectory(target.absolutePath());
+    request->setDownloadFileName(target.fileName());
+    connect(request, &QWebEngineDownloadRequest::isFinishedChanged, this, [this, request, path, target] {
+        if (request->state() == QWebEngineDownloadRequest::DownloadCompleted)
+            banner()->showInfo(tr("Downloaded %1").arg(QDir::toNativeSeparators(path)));
+        else if (request->state() == QWebEngineDownloadRequest::DownloadInterrupted)
+            banner()->showError(tr("The download of %1 failed: %2").arg(target.fileName(), request->interruptReasonString()));
+    });
+    request->accept();
+}
+
+void PortsPane::sandboxEvent(const QJsonObject &event)
+{
+    const QString type = event.value("type").toString();
+    if (type == "sandbox.ports") {
+        refresh();
+    } else if (type == "sandbox.listening") {
+        refresh();
+        for (const QJsonValue &value : event.value("opened").toArray()) {
+            const int port = value.toInt();
+            // A service that (re)starts: its previews load it now instead of the 502 page.
+            for (PreviewTab *tab : previews())
+                if (tab->port() == port)
+                    tab->reload();
+            if (isExposable(port) && !isExposed(port) && !offered_.contains(port)) {
+                offered_.insert(port);
+                emit portOffered(port);
+            }
+        }
+    }
+}
+
+void PortsPane::sandboxStarted()
+{
+    offered_.clear();
+    for (PreviewTab *tab : previews())
+        tab->resume();
+}
+
+void PortsPane::updateLiveState()
+{
+    SandboxPane::updateLiveState();
+    const bool running = sandboxRunning();
+    if (running && !wasRunning_)
+        refresh();
+    if (!running && wasRunning_) {
+        // Stopped: previews go blank, or their reloads would start the sandbox again.
+        for (PreviewTab *tab : previews())
+            tab->suspend();
+    }
+    wasRunning_ = running;
+    updateActions();
+}
+
+} // namespace sandbench::ui
