@@ -24,6 +24,10 @@ public:
     virtual asio::awaitable<bool> writeAll(asio::const_buffer data) = 0;
     virtual void shutdownSend() = 0;
     virtual void close() = 0;
+    // For splice(2): the socket's descriptor (-1 when there is none, or after close()) and a
+    // wait until it can be read or written (false when it never will).
+    virtual int descriptor() { return -1; }
+    virtual asio::awaitable<bool> waitUntil(bool readable) { co_return false; }
 
     // Set by the server for a connection it hands over: the request header it read,
     // written out again, and the bytes it had already read after that header.
@@ -35,7 +39,8 @@ std::unique_ptr<RawConnection> rawConnection(asio::ip::tcp::socket socket);
 std::unique_ptr<RawConnection> rawConnection(asio::local::stream_protocol::socket socket);
 
 // Copies both ways until both sides have ended (each end of stream is passed on as a
-// half-close, so a request body that ends does not cut off the answer).
+// half-close, so a request body that ends does not cut off the answer). Between two
+// sockets the bytes move through a pipe with splice(2), never through user space.
 asio::awaitable<void> splice(RawConnection &first, RawConnection &second);
 
 // "HTTP/1.1 <status> <reason>" with a body, Content-Length and Connection: close.
