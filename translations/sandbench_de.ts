@@ -1117,6 +1117,18 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>Sandbox</source>
         <translation>Sandbox</translation>
     </message>
+    <message>
+        <source>Port %1 is listening in %2.</source>
+        <translation>Port %1 lauscht in %2.</translation>
+    </message>
+    <message>
+        <source>Expose</source>
+        <translation>Freigeben</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::MessageBanner</name>
@@ -1470,6 +1482,180 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     </message>
 </context>
 <context>
+    <name>sandbench::ui::PortsPane</name>
+    <message>
+        <source>This sandbox is not running. Start it to reach the services in it.</source>
+        <translation>Diese Sandbox läuft nicht. Starten Sie sie, um ihre Dienste zu erreichen.</translation>
+    </message>
+    <message>
+        <source>Ports</source>
+        <translation>Ports</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Preview URL</source>
+        <translation>Vorschau-URL</translation>
+    </message>
+    <message>
+        <source>Expose Port…</source>
+        <translation>Port freigeben…</translation>
+    </message>
+    <message>
+        <source>Give a port of the sandbox a preview URL</source>
+        <translation>Einem Port der Sandbox eine Vorschau-URL geben</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>Open the port&apos;s preview in a tab below (double-click a port)</source>
+        <translation>Die Vorschau des Ports in einem Tab darunter öffnen (Doppelklick auf einen Port)</translation>
+    </message>
+    <message>
+        <source>Open in Browser</source>
+        <translation>Im Browser öffnen</translation>
+    </message>
+    <message>
+        <source>Copy URL</source>
+        <translation>URL kopieren</translation>
+    </message>
+    <message>
+        <source>Unexpose</source>
+        <translation>Freigabe aufheben</translation>
+    </message>
+    <message>
+        <source>Revoke the preview URL: it stops working at once</source>
+        <translation>Die Vorschau-URL widerrufen: Sie funktioniert sofort nicht mehr</translation>
+    </message>
+    <message>
+        <source>Double-click an exposed port to preview it here. Ports that start listening in the sandbox appear in the list by themselves.</source>
+        <translation>Doppelklicken Sie auf einen freigegebenen Port, um ihn hier anzusehen. Ports, auf denen in der Sandbox etwas zu lauschen beginnt, erscheinen von selbst in der Liste.</translation>
+    </message>
+    <message>
+        <source>Could not list the ports: %1</source>
+        <translation>Die Ports konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source>Listening</source>
+        <translation>Lauscht</translation>
+    </message>
+    <message>
+        <source>Not listening</source>
+        <translation>Lauscht nicht</translation>
+    </message>
+    <message>
+        <source>Listening, not exposed</source>
+        <translation>Lauscht, nicht freigegeben</translation>
+    </message>
+    <message>
+        <source>Double-click to expose</source>
+        <translation>Doppelklicken zum Freigeben</translation>
+    </message>
+    <message>
+        <source>Expose Port</source>
+        <translation>Port freigeben</translation>
+    </message>
+    <message>
+        <source>Optional, e.g. web</source>
+        <translation>Optional, z. B. web</translation>
+    </message>
+    <message>
+        <source>Expose</source>
+        <translation>Freigeben</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Could not expose port %1: %2</source>
+        <translation>Port %1 konnte nicht freigegeben werden: %2</translation>
+    </message>
+    <message>
+        <source>Unexpose Port</source>
+        <translation>Freigabe aufheben</translation>
+    </message>
+    <message>
+        <source>Unexpose port %1? Its preview URL stops working at once, for everyone who has it.</source>
+        <translation>Freigabe von Port %1 aufheben? Seine Vorschau-URL funktioniert sofort nicht mehr, für alle, die sie haben.</translation>
+    </message>
+    <message>
+        <source>Could not unexpose port %1: %2</source>
+        <translation>Die Freigabe von Port %1 konnte nicht aufgehoben werden: %2</translation>
+    </message>
+    <message>
+        <source>The preview only shows this sandbox&apos;s exposed ports; %1 was not opened here.</source>
+        <translation>Die Vorschau zeigt nur die freigegebenen Ports dieser Sandbox; %1 wurde hier nicht geöffnet.</translation>
+    </message>
+    <message>
+        <source>Copied the preview URL of port %1. Whoever has it can reach the port while it is exposed.</source>
+        <translation>Die Vorschau-URL von Port %1 wurde kopiert. Wer sie hat, erreicht den Port, solange er freigegeben ist.</translation>
+    </message>
+    <message>
+        <source>Could not start the system&apos;s web browser for %1</source>
+        <translation>Der Webbrowser des Systems konnte für %1 nicht gestartet werden</translation>
+    </message>
+    <message>
+        <source>Save Download</source>
+        <translation>Download speichern</translation>
+    </message>
+    <message>
+        <source>Downloaded %1</source>
+        <translation>%1 heruntergeladen</translation>
+    </message>
+    <message>
+        <source>The download of %1 failed: %2</source>
+        <translation>Der Download von %1 ist fehlgeschlagen: %2</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::PreviewTab</name>
+    <message>
+        <source>Back (Alt+Left)</source>
+        <translation>Zurück (Alt+Links)</translation>
+    </message>
+    <message>
+        <source>Forward (Alt+Right)</source>
+        <translation>Vor (Alt+Rechts)</translation>
+    </message>
+    <message>
+        <source>Reload (F5)</source>
+        <translation>Neu laden (F5)</translation>
+    </message>
+    <message>
+        <source>A path, like /index.html, or this port&apos;s preview URL</source>
+        <translation>Ein Pfad wie /index.html oder die Vorschau-URL dieses Ports</translation>
+    </message>
+    <message>
+        <source>Open in Browser</source>
+        <translation>Im Browser öffnen</translation>
+    </message>
+    <message>
+        <source>Open this page in the system&apos;s web browser</source>
+        <translation>Diese Seite im Webbrowser des Systems öffnen</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Gestoppt</translation>
+    </message>
+</context>
+<context>
     <name>sandbench::ui::ProcessListModel</name>
     <message>
         <source>Process</source>
@@ -1589,6 +1775,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>Interpreter</source>
         <translation>Interpreter</translation>
+    </message>
+    <message>
+        <source>Ports</source>
+        <translation>Ports</translation>
     </message>
 </context>
 <context>
