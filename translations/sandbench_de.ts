@@ -1287,6 +1287,14 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>“%1” is too wide: allow at most a /8.</source>
         <translation>„%1“ ist zu weit: höchstens ein /8 erlauben.</translation>
     </message>
+    <message>
+        <source>Opening a preview URL starts it when stopped</source>
+        <translation>Eine Vorschau-URL startet sie, wenn sie angehalten ist</translation>
+    </message>
+    <message>
+        <source>Off: a preview of a stopped sandbox says so instead, and the sandbox stays stopped</source>
+        <translation>Aus: Die Vorschau einer angehaltenen Sandbox sagt das stattdessen, und die Sandbox bleibt angehalten</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::NewSessionDialog</name>

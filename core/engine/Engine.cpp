@@ -90,7 +90,7 @@ std::string previewUnavailable(unsigned status, const std::string &sandboxId, un
         return escaped;
     };
     const std::string title = status == 502 ? "Port " + std::to_string(port) + " is not listening yet"
-                                            : "Sandbox " + sandboxId + " cannot start";
+                                            : "Sandbox " + sandboxId + " is not running";
     const std::string detail = status == 502 ? "Nothing listens on port " + std::to_string(port) + " in sandbox " +
                                                    sandboxId + ". This page reloads by itself every 2 seconds."
                                              : why;
@@ -440,10 +440,15 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
     }
     const ActivityScope activity(*sandbox); // an open preview keeps its sandbox awake
     std::string failure;
-    try {
-        co_await sandboxes_.ensureRunning(sandbox); // a stopped sandbox starts, as the SDK's does
-    } catch (const std::exception &error) {
-        failure = error.what();
+    if (!sandbox->options.previewAutostart && sandbox->status != "running") {
+        failure = "Sandbox " + sandbox->id + " is " + sandbox->status + ", and its previews do not start it "
+                  "(previewAutostart is off). This page reloads by itself once it runs.";
+    } else {
+        try {
+            co_await sandboxes_.ensureRunning(sandbox); // a stopped sandbox starts, as the SDK's does
+        } catch (const std::exception &error) {
+            failure = error.what();
+        }
     }
     if (!failure.empty()) {
         co_await client->writeAll(asio::buffer(previewUnavailable(503, sandbox->id, host->port, failure)));

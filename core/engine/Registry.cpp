@@ -134,6 +134,7 @@ void applyOptions(SandboxOptions &options, const Json &body)
     if (body.contains("envVars") && !body["envVars"].is_null())
         protocol::applyEnvChanges(options.envVars, body["envVars"], "envVars");
     options.keepAlive = protocol::optionalBool(body, "keepAlive", options.keepAlive);
+    options.previewAutostart = protocol::optionalBool(body, "previewAutostart", options.previewAutostart);
     if (body.contains("limits") && !body["limits"].is_null())
         applyLimits(options.limits, body["limits"]);
     applyNetwork(options.network, body);
@@ -169,6 +170,7 @@ Json Sandbox::publicView() const
                  {"network", options.network.egress ? "egress" : "none"},
                  {"networkAllow", options.network.allow},
                  {"interpreterPool", options.interpreterPool.toJson()},
+                 {"previewAutostart", options.previewAutostart},
                  {"oomKills", oomKills}};
     // A changed network applies at the next start; until then this says what is in force.
     if (activeNetwork)
@@ -190,7 +192,8 @@ Json Sandbox::stateFile() const
                                {"sleepAfter", options.sleepAfterSeconds}, {"limits", options.limits.toJson()},
                                {"network", options.network.egress ? "egress" : "none"},
                                {"networkAllow", options.network.allow},
-                               {"interpreterPool", options.interpreterPool.toJson()}}},
+                               {"interpreterPool", options.interpreterPool.toJson()},
+                               {"previewAutostart", options.previewAutostart}}},
                   {"bwrapPid", bwrapPid},
                   {"initPid", initPid},
                   {"initStartTime", initStartTime},

@@ -42,11 +42,12 @@ struct SandboxOptions {
     SandboxLimits limits;
     NetworkPolicy network; // `network` ("none" | "egress") and `networkAllow` (CIDRs)
     InterpreterPool interpreterPool;
+    bool previewAutostart = true; // a preview request starts the sandbox when it is stopped
     bool operator==(const SandboxOptions &) const = default;
 };
 
 // Applies the mutable options present in body (envVars, keepAlive, sleepAfter, limits,
-// network, networkAllow, interpreterPool); throws ApiError on bad input.
+// network, networkAllow, interpreterPool, previewAutostart); throws ApiError on bad input.
 void applyOptions(SandboxOptions &options, const Json &body);
 
 // "30s", "5m", "1h", "2d" or a number of seconds; nullopt when invalid.

@@ -347,6 +347,15 @@ private slots:
         QVERIFY2(afterStop.find("HTTP/1.1 502") == 0, afterStop.c_str()); // started; the server did not come back
         QCOMPARE(http.request("GET", "/v1/sandboxes/preview").json()["sandbox"]["status"].get<std::string>(),
                  std::string("running"));
+        // Unless its previewAutostart is off: then a page says so, and it stays stopped.
+        QCOMPARE(http.request("PATCH", "/v1/sandboxes/preview", R"({"previewAutostart":false})").status, 200);
+        QCOMPARE(http.request("POST", "/v1/sandboxes/preview/stop").status, 200);
+        const std::string kept = previewGet(port, "8088-preview-tok_d.localhost");
+        QVERIFY2(kept.find("HTTP/1.1 503") == 0 && kept.find("previewAutostart is off") != std::string::npos, kept.c_str());
+        const Json stopped = http.request("GET", "/v1/sandboxes/preview").json()["sandbox"];
+        QCOMPARE(stopped["status"].get<std::string>(), std::string("stopped"));
+        QCOMPARE(stopped["previewAutostart"].get<bool>(), false);
+        QCOMPARE(http.request("PATCH", "/v1/sandboxes/preview", R"({"previewAutostart":"no"})").status, 400);
         QCOMPARE(http.request("DELETE", "/v1/sandboxes/preview").status, 200);
     }
 

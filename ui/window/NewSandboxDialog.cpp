@@ -56,6 +56,7 @@ bool NewSandboxDialog::isValidId(const QString &text)
 
 NewSandboxDialog::NewSandboxDialog(QWidget *parent)
     : QDialog(parent), id_(new QLineEdit(this)), env_(new EnvironmentTable(this)), keepAlive_(new QCheckBox(this)),
+      previewAutostart_(new QCheckBox(this)),
       sleepAfter_(new QLineEdit(this)), memory_(new QSpinBox(this)), cpus_(new QDoubleSpinBox(this)),
       pids_(new QSpinBox(this)), network_(new QComboBox(this)), networkAllow_(new QLineEdit(this)),
       problem_(new QLabel(this)),
@@ -80,6 +81,9 @@ NewSandboxDialog::NewSandboxDialog(QWidget *parent)
     id_->setToolTip(tr("Lower-case letters, digits and dashes; at most 63 characters"));
 
     keepAlive_->setText(tr("Keep running while idle"));
+    previewAutostart_->setText(tr("Opening a preview URL starts it when stopped"));
+    previewAutostart_->setToolTip(tr("Off: a preview of a stopped sandbox says so instead, and the sandbox stays stopped"));
+    previewAutostart_->setChecked(true);
     sleepAfter_->setPlaceholderText(tr("default (10m)"));
     sleepAfter_->setToolTip(tr("Idle time before the sandbox sleeps: 30s, 10m, 1h, 1d"));
     problem_->setStyleSheet(QStringLiteral("color: #cf222e;"));
@@ -123,6 +127,7 @@ NewSandboxDialog::NewSandboxDialog(QWidget *parent)
     envLabel->setBuddy(env_->table());
     form->addRow(envLabel, env_);
     form->addRow(QString(), keepAlive_);
+    form->addRow(QString(), previewAutostart_);
     form->addRow(tr("&Sleep after:"), sleepAfter_);
     auto *limitsLabel = new QLabel(tr("&Memory:"), this);
     limitsLabel->setBuddy(memory_);
@@ -167,6 +172,7 @@ void NewSandboxDialog::showSettingsOf(const QJsonObject &sandbox)
     for (auto it = env.begin(); it != env.end(); ++it)
         env_->addVariable(it.key(), it.value().toString());
     keepAlive_->setChecked(sandbox.value("keepAlive").toBool());
+    previewAutostart_->setChecked(sandbox.value("previewAutostart").toBool(true));
     const int sleepAfter = sandbox.value("sleepAfter").toInt();
     editedSleepAfter_ = sleepAfter % 3600 == 0 ? QStringLiteral("%1h").arg(sleepAfter / 3600)
                         : sleepAfter % 60 == 0 ? QStringLiteral("%1m").arg(sleepAfter / 60)
@@ -202,6 +208,8 @@ QJsonObject NewSandboxDialog::requestBody() const
         body.insert("keepAlive", true);
     else if (!sleepAfter_->text().isEmpty())
         body.insert("sleepAfter", sleepAfter_->text());
+    if (!previewAutostart_->isChecked())
+        body.insert("previewAutostart", false);
     QJsonObject limits;
     if (memory_->value() != kDefaultMemoryMiB)
         limits.insert("memoryMiB", memory_->value());
@@ -240,6 +248,8 @@ QJsonObject NewSandboxDialog::changedSettings() const
         body.insert("keepAlive", keepAlive_->isChecked());
     if (!keepAlive_->isChecked() && !sleepAfter_->text().isEmpty() && sleepAfter_->text() != editedSleepAfter_)
         body.insert("sleepAfter", sleepAfter_->text());
+    if (previewAutostart_->isChecked() != editing_.value("previewAutostart").toBool(true))
+        body.insert("previewAutostart", previewAutostart_->isChecked());
     const QJsonObject limitsBefore = editing_.value("limits").toObject();
     QJsonObject limits;
     if (memory_->value() != limitsBefore.value("memoryMiB").toInt(kDefaultMemoryMiB))

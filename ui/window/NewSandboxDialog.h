@@ -50,6 +50,7 @@ private:
     QLineEdit *id_;
     EnvironmentTable *env_;
     QCheckBox *keepAlive_;
+    QCheckBox *previewAutostart_;
     QLineEdit *sleepAfter_;
     QSpinBox *memory_;
     QDoubleSpinBox *cpus_;
