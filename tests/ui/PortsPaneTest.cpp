@@ -11,7 +11,10 @@
 #include "panes/ports/PreviewTab.h"
 #include "widgets/MessageBanner.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
@@ -164,6 +167,36 @@ private slots:
         // The page's own preview host works as before.
         tab->reload();
         QVERIFY(titleBecomes(tab, "Hello Preview"));
+    }
+
+    // A download from a preview lands where the user chose (here: the chooser a dialog would be).
+    void downloadsGoWhereTheUserChooses()
+    {
+        auto http = engine_.http();
+        http.requestJson("POST", "/v1/sandboxes/ports-ui/api/write",
+                         client::Json{{"path", "/workspace/site8080/report.csv"}, {"content", "a,b\n1,2\n"}});
+        QTemporaryDir target;
+        QString suggested;
+        pane_->chooseDownloadPath = [&](const QString &offered) {
+            suggested = offered;
+            return target.filePath("saved.csv");
+        };
+        ui::PreviewTab *tab = pane_->previews().first();
+        evaluate(tab, "const a = document.createElement('a'); a.href = '/report.csv'; a.download = 'report.csv'; "
+                      "document.body.appendChild(a); a.click(); 1");
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(target.filePath("saved.csv")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->banner()->text().contains("Downloaded"), 5000);
+        QFile saved(target.filePath("saved.csv"));
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QCOMPARE(saved.readAll(), QByteArray("a,b\n1,2\n"));
+        QVERIFY2(suggested.endsWith("report.csv"), qPrintable(suggested));
+        // Cancelled in the dialog: nothing is written.
+        pane_->chooseDownloadPath = [](const QString &) { return QString(); };
+        evaluate(tab, "const b = document.createElement('a'); b.href = '/report.csv'; b.download = 'again.csv'; "
+                      "document.body.appendChild(b); b.click(); 1");
+        QTest::qWait(1000);
+        QCOMPARE(QDir(target.path()).entryList(QDir::Files), QStringList{"saved.csv"});
+        pane_->chooseDownloadPath = nullptr;
     }
 
     void stoppedSandboxBlanksPreviews()
