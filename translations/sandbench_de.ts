@@ -1129,6 +1129,14 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
+    <message>
+        <source>Port %1 of %2 is exposed at %3</source>
+        <translation>Port %1 von %2 ist freigegeben unter %3</translation>
+    </message>
+    <message>
+        <source>Copy URL</source>
+        <translation>URL kopieren</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::MessageBanner</name>
@@ -1492,10 +1500,6 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
 <context>
     <name>sandbench::ui::PortsPane</name>
     <message>
-        <source>This sandbox is not running. Start it to reach the services in it.</source>
-        <translation>Diese Sandbox läuft nicht. Starten Sie sie, um ihre Dienste zu erreichen.</translation>
-    </message>
-    <message>
         <source>Ports</source>
         <translation>Ports</translation>
     </message>
@@ -1542,10 +1546,6 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>Unexpose</source>
         <translation>Freigabe aufheben</translation>
-    </message>
-    <message>
-        <source>Revoke the preview URL: it stops working at once</source>
-        <translation>Die Vorschau-URL widerrufen: Sie funktioniert sofort nicht mehr</translation>
     </message>
     <message>
         <source>Double-click an exposed port to preview it here. Ports that start listening in the sandbox appear in the list by themselves.</source>
@@ -1600,10 +1600,6 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <translation>Freigabe aufheben</translation>
     </message>
     <message>
-        <source>Unexpose port %1? Its preview URL stops working at once, for everyone who has it.</source>
-        <translation>Freigabe von Port %1 aufheben? Seine Vorschau-URL funktioniert sofort nicht mehr, für alle, die sie haben.</translation>
-    </message>
-    <message>
         <source>Could not unexpose port %1: %2</source>
         <translation>Die Freigabe von Port %1 konnte nicht aufgehoben werden: %2</translation>
     </message>
@@ -1630,6 +1626,42 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>The download of %1 failed: %2</source>
         <translation>Der Download von %1 ist fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Revoke the preview URL: it stops working at once (Delete)</source>
+        <translation>Die Vorschau-URL widerrufen: Sie funktioniert sofort nicht mehr (Entf)</translation>
+    </message>
+    <message>
+        <source>Copy the preview URL (Ctrl+C)</source>
+        <translation>Die Vorschau-URL kopieren (Strg+C)</translation>
+    </message>
+    <message>
+        <source>Close Preview</source>
+        <translation>Vorschau schließen</translation>
+    </message>
+    <message>
+        <source>Sandbox stopped</source>
+        <translation>Sandbox angehalten</translation>
+    </message>
+    <message>
+        <source>Port 3000 is the sandbox&apos;s control port and cannot be exposed.</source>
+        <translation>Port 3000 ist der Steuerport der Sandbox und kann nicht freigegeben werden.</translation>
+    </message>
+    <message>
+        <source>Port %1 cannot be exposed: use a port from 1024 to 65535.</source>
+        <translation>Port %1 kann nicht freigegeben werden: Verwenden Sie einen Port von 1024 bis 65535.</translation>
+    </message>
+    <message>
+        <source>Unexpose port %1? Its preview URL stops working at once, for everyone who has it, and its preview tabs here close.</source>
+        <translation>Freigabe von Port %1 aufheben? Seine Vorschau-URL funktioniert sofort nicht mehr, für alle, die sie haben, und seine Vorschau-Tabs hier werden geschlossen.</translation>
+    </message>
+    <message>
+        <source>At most %1 previews are open at once; close one to open another.</source>
+        <translation>Höchstens %1 Vorschauen sind gleichzeitig offen; schließen Sie eine, um eine weitere zu öffnen.</translation>
+    </message>
+    <message>
+        <source>%1 is the sandbox&apos;s own loopback, and port %2 is not exposed: expose it to follow the link.</source>
+        <translation>%1 ist das eigene Loopback der Sandbox, und Port %2 ist nicht freigegeben: Geben Sie ihn frei, um dem Link zu folgen.</translation>
     </message>
 </context>
 <context>
@@ -1659,8 +1691,8 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <translation>Diese Seite im Webbrowser des Systems öffnen</translation>
     </message>
     <message>
-        <source>Stopped</source>
-        <translation>Gestoppt</translation>
+        <source>The sandbox is stopped. This preview comes back when it starts.</source>
+        <translation>Die Sandbox ist angehalten. Diese Vorschau kehrt zurück, wenn sie startet.</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,9 @@
 #include "system/Identifiers.h"
 #include "system/Locations.h"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -16,6 +19,7 @@ namespace sandbench::engine {
 
 using protocol::ApiError;
 namespace bhttp = http::bhttp;
+using namespace boost::asio::experimental::awaitable_operators;
 using http::replySuccess;
 
 namespace {
@@ -438,6 +442,20 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
         co_await client->writeAll(asio::buffer(previewRefusal()));
         co_return client->close();
     }
+    // Each open preview holds descriptors (client, agent, two pipes): a ceiling per sandbox
+    // and for the engine keeps a flood of them from starving the API and state writes.
+    if (const std::string full = previews_.capacityProblem(sandbox->id); !full.empty()) {
+        co_await client->writeAll(asio::buffer(previewUnavailable(503, sandbox->id, host->port, full)));
+        co_return client->close();
+    }
+    // Registered from here on, so an unexpose or rotation while the sandbox starts counts.
+    std::unique_ptr<http::RawConnection> tunnel;
+    std::function<void()> closeBoth = [&client, &tunnel] {
+        client->close();
+        if (tunnel)
+            tunnel->close();
+    };
+    const OpenPreview registered(previews_, sandbox->id, host->port, host->token, std::move(closeBoth));
     const ActivityScope activity(*sandbox); // an open preview keeps its sandbox awake
     std::string failure;
     if (!sandbox->options.previewAutostart && sandbox->status != "running") {
@@ -450,6 +468,8 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
             failure = error.what();
         }
     }
+    if (registered.revoked())
+        co_return; // closed while the sandbox started
     if (!failure.empty()) {
         co_await client->writeAll(asio::buffer(previewUnavailable(503, sandbox->id, host->port, failure)));
         co_return client->close();
@@ -457,19 +477,26 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
     asio::local::stream_protocol::socket agentSocket(io_);
     boost::system::error_code error;
     co_await agentSocket.async_connect(sandboxes_.agentSocket(*sandbox), asio::redirect_error(asio::use_awaitable, error));
-    auto tunnel = http::rawConnection(std::move(agentSocket));
+    tunnel = http::rawConnection(std::move(agentSocket));
     const std::string open = "GET /internal/tunnel?port=" + std::to_string(host->port) + " HTTP/1.1\r\nHost: agent\r\n\r\n";
     std::string answer;
     if (!error && co_await tunnel->writeAll(asio::buffer(open))) {
-        // The agent's answer head: 200 once connected, 502 when nothing listens.
-        char chunk[4096];
-        while (answer.find("\r\n\r\n") == std::string::npos && answer.size() < 16384) {
-            const std::size_t got = co_await tunnel->readSome(asio::buffer(chunk));
-            if (got == 0)
-                break;
-            answer.append(chunk, got);
-        }
+        // The agent's answer head: 200 once connected, 502 when nothing listens; at most
+        // 15 s (its connect attempts take up to 10).
+        asio::steady_timer deadline(io_, std::chrono::seconds(15));
+        auto readAnswer = [&tunnel, &answer]() -> asio::awaitable<void> {
+            char chunk[4096];
+            while (answer.find("\r\n\r\n") == std::string::npos && answer.size() < 16384) {
+                const std::size_t got = co_await tunnel->readSome(asio::buffer(chunk));
+                if (got == 0)
+                    break;
+                answer.append(chunk, got);
+            }
+        };
+        co_await (readAnswer() || deadline.async_wait(asio::use_awaitable));
     }
+    if (registered.revoked())
+        co_return;
     const auto headEnd = answer.find("\r\n\r\n");
     if (headEnd == std::string::npos || !answer.starts_with("HTTP/1.1 200")) {
         co_await client->writeAll(asio::buffer(previewUnavailable(502, sandbox->id, host->port, {})));
@@ -482,12 +509,14 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
         co_return client->close();
     if (const std::string early = answer.substr(headEnd + 4); !early.empty())
         co_await client->writeAll(asio::buffer(early));
-    std::function<void()> closeBoth = [&client, &tunnel] {
-        client->close();
-        tunnel->close();
-    };
-    const OpenPreview registered(previews_, sandbox->id, host->port, host->token, std::move(closeBoth));
-    co_await http::splice(*client, *tunnel);
+    if (registered.revoked())
+        co_return;
+    // Quiet for an hour, or for a minute once one side has ended (a client gone while the
+    // service stays silent), the relay ends.
+    http::SpliceLimits limits;
+    limits.idle = std::chrono::hours(1);
+    limits.halfClosedIdle = std::chrono::seconds(60);
+    co_await http::splice(*client, *tunnel, limits);
 }
 
 asio::awaitable<void> Engine::ensureRunning(std::shared_ptr<Sandbox> sandbox, bool autostart)

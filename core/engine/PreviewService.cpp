@@ -7,6 +7,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 
+#include <sys/resource.h>
+
 namespace sandbench::engine {
 
 using protocol::ApiError;
@@ -15,6 +17,7 @@ using http::bhttp::verb;
 namespace {
 
 constexpr std::size_t kNameLimit = 64;
+constexpr std::size_t kListedPorts = 256; // listening ports reported per sandbox
 
 bool isTokenCharacter(char c)
 {
@@ -137,8 +140,10 @@ void PreviewService::closeRevokedPreviews(const Sandbox &sandbox, unsigned port)
         if (open->sandboxId_ == sandbox.id && open->port_ == port &&
             (exposed == sandbox.exposedPorts.end() || exposed->second.token != open->token_))
             revoked.push_back(open);
-    for (OpenPreview *open : revoked)
+    for (OpenPreview *open : revoked) {
+        open->revoked_ = true;
         open->close_(); // its relay ends, and the OpenPreview with it
+    }
 }
 
 PreviewService::PreviewService(SandboxManager &sandboxes, EventBus &events, std::function<std::uint16_t()> enginePort)
@@ -150,6 +155,25 @@ std::string PreviewService::urlOf(const Sandbox &sandbox, unsigned port) const
 {
     return "http://" + std::to_string(port) + "-" + sandbox.id + "-" + sandbox.exposedPorts.at(port).token +
            ".localhost:" + std::to_string(enginePort_()) + "/";
+}
+
+std::string PreviewService::capacityProblem(const std::string &sandboxId) const
+{
+    // About six descriptors each; the engine keeps a quarter of its limit for everything else.
+    static const std::size_t engineLimit = [] {
+        rlimit files{};
+        const std::size_t descriptors = getrlimit(RLIMIT_NOFILE, &files) == 0 ? files.rlim_cur : 1024;
+        return std::max<std::size_t>(16, descriptors * 3 / 4 / 6);
+    }();
+    const auto sameSandbox = std::count_if(openPreviews_.begin(), openPreviews_.end(),
+                                           [&](const OpenPreview *open) { return open->sandboxId_ == sandboxId; });
+    if (static_cast<std::size_t>(sameSandbox) >= kPreviewsPerSandbox)
+        return "Sandbox " + sandboxId + " has " + std::to_string(kPreviewsPerSandbox) +
+               " preview connections open, as many as it may. Close some and reload.";
+    if (openPreviews_.size() >= engineLimit)
+        return "The engine has " + std::to_string(openPreviews_.size()) +
+               " preview connections open, as many as its file descriptors allow. Close some and reload.";
+    return {};
 }
 
 std::shared_ptr<Sandbox> PreviewService::authorize(const PreviewHost &host) const
@@ -257,11 +281,16 @@ asio::awaitable<std::optional<std::vector<unsigned>>> PreviewService::askListeni
             co_await callAgent(sandboxes_.agentSocket(*sandbox), verb::get, "/api/listening-ports", Json());
         if (status != 200)
             co_return std::nullopt;
+        // Only ports that could be exposed, and at most kListedPorts of them: a sandbox that
+        // listens on thousands must not make every event and listing that large.
         std::vector<unsigned> ports;
         for (const Json &entry : answer.value("ports", Json::array()))
-            if (entry.contains("port") && entry["port"].is_number_unsigned())
+            if (entry.contains("port") && entry["port"].is_number_unsigned() &&
+                portProblem(entry["port"].get<long long>()).empty())
                 ports.push_back(entry["port"].get<unsigned>());
         std::sort(ports.begin(), ports.end());
+        if (ports.size() > kListedPorts)
+            ports.resize(kListedPorts);
         co_return ports;
     } catch (const std::exception &) {
         co_return std::nullopt;

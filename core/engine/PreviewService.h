@@ -40,6 +40,7 @@ public:
     OpenPreview(PreviewService &service, std::string sandboxId, unsigned port, std::string token,
                 std::function<void()> close);
     ~OpenPreview();
+    bool revoked() const { return revoked_; } // closed by an unexpose or a rotation
     OpenPreview(const OpenPreview &) = delete;
     OpenPreview &operator=(const OpenPreview &) = delete;
 
@@ -50,6 +51,7 @@ private:
     unsigned port_;
     std::string token_;
     std::function<void()> close_;
+    bool revoked_ = false;
 };
 
 class PreviewService {
@@ -64,6 +66,10 @@ public:
     // in constant time); nullptr otherwise, with no hint which part was wrong.
     std::shared_ptr<Sandbox> authorize(const PreviewHost &host) const;
     std::string urlOf(const Sandbox &sandbox, unsigned port) const;
+    // Why another preview connection cannot open now (too many open for the sandbox or
+    // the engine), or empty.
+    std::string capacityProblem(const std::string &sandboxId) const;
+    static constexpr std::size_t kPreviewsPerSandbox = 256;
 
 private:
     friend class OpenPreview;

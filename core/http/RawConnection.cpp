@@ -2,6 +2,8 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/status.hpp>
@@ -61,14 +63,27 @@ private:
     Socket socket_;
 };
 
+// What the watchdog of a relay looks at: when bytes last moved, and how many directions ended.
+struct Activity {
+    std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+    int ended = 0;
+    void moved() { last = std::chrono::steady_clock::now(); }
+};
+
 // One direction: what from says goes to to, then to learns that from has finished.
-asio::awaitable<void> copy(RawConnection &from, RawConnection &to)
+asio::awaitable<void> copy(RawConnection &from, RawConnection &to, Activity &activity)
 {
+    struct Ended {
+        Activity &activity;
+        explicit Ended(Activity &a) : activity(a) {}
+        ~Ended() { ++activity.ended; }
+    } ended(activity);
     std::string chunk(256 * 1024, '\0');
     for (;;) {
         const std::size_t got = co_await from.readSome(asio::buffer(chunk));
         if (got == 0)
             break;
+        activity.moved();
         if (!co_await to.writeAll(asio::buffer(chunk.data(), got))) {
             from.close(); // the other side is gone: so is this direction
             co_return;
@@ -79,13 +94,18 @@ asio::awaitable<void> copy(RawConnection &from, RawConnection &to)
 
 // The same through a pipe with splice(2): the kernel moves the pages from one socket to
 // the other, which at least doubles a preview's throughput (two copies fewer per relay).
-asio::awaitable<void> spliceCopy(RawConnection &from, RawConnection &to)
+asio::awaitable<void> spliceCopy(RawConnection &from, RawConnection &to, Activity &activity)
 {
     int pipe[2];
     if (::pipe2(pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
-        co_await copy(from, to);
+        co_await copy(from, to, activity);
         co_return;
     }
+    struct Ended {
+        Activity &activity;
+        explicit Ended(Activity &a) : activity(a) {}
+        ~Ended() { ++activity.ended; }
+    } ended(activity);
     struct Pipe {
         int read, write;
         Pipe(int r, int w) : read(r), write(w) {}
@@ -105,6 +125,7 @@ asio::awaitable<void> spliceCopy(RawConnection &from, RawConnection &to)
                 continue;
             break; // reset or closed: passed on as the end
         }
+        activity.moved();
         // The pipe was empty: it now holds exactly `moved` bytes, all for `to`.
         for (ssize_t left = moved; left > 0;) {
             const ssize_t sent = ::splice(ends.read, nullptr, to.descriptor(), nullptr, static_cast<std::size_t>(left), kFlags);
@@ -123,6 +144,31 @@ asio::awaitable<void> spliceCopy(RawConnection &from, RawConnection &to)
     to.shutdownSend();
 }
 
+// Closes both connections when the relay has been quiet for too long (which ends it).
+asio::awaitable<void> watchRelay(RawConnection &first, RawConnection &second, Activity &activity, SpliceLimits limits)
+{
+    asio::steady_timer tick(co_await asio::this_coro::executor);
+    for (;;) {
+        tick.expires_after(std::chrono::seconds(1));
+        co_await tick.async_wait(asio::use_awaitable);
+        const auto quiet = std::chrono::steady_clock::now() - activity.last;
+        if ((limits.idle.count() > 0 && quiet >= limits.idle) ||
+            (limits.halfClosedIdle.count() > 0 && activity.ended > 0 && quiet >= limits.halfClosedIdle)) {
+            first.close();
+            second.close();
+            co_return;
+        }
+    }
+}
+
+asio::awaitable<void> relayBothWays(RawConnection &first, RawConnection &second, Activity &activity)
+{
+    if (first.descriptor() >= 0 && second.descriptor() >= 0)
+        co_await (spliceCopy(first, second, activity) && spliceCopy(second, first, activity));
+    else
+        co_await (copy(first, second, activity) && copy(second, first, activity));
+}
+
 } // namespace
 
 std::unique_ptr<RawConnection> rawConnection(asio::ip::tcp::socket socket)
@@ -135,12 +181,13 @@ std::unique_ptr<RawConnection> rawConnection(asio::local::stream_protocol::socke
     return std::make_unique<SocketConnection<asio::local::stream_protocol::socket>>(std::move(socket));
 }
 
-asio::awaitable<void> splice(RawConnection &first, RawConnection &second)
+asio::awaitable<void> splice(RawConnection &first, RawConnection &second, SpliceLimits limits)
 {
-    if (first.descriptor() >= 0 && second.descriptor() >= 0)
-        co_await (spliceCopy(first, second) && spliceCopy(second, first));
+    Activity activity;
+    if (limits.idle.count() > 0 || limits.halfClosedIdle.count() > 0)
+        co_await (relayBothWays(first, second, activity) || watchRelay(first, second, activity, limits));
     else
-        co_await (copy(first, second) && copy(second, first));
+        co_await relayBothWays(first, second, activity);
     first.close();
     second.close();
 }

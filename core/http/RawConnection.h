@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -41,7 +42,14 @@ std::unique_ptr<RawConnection> rawConnection(asio::local::stream_protocol::socke
 // Copies both ways until both sides have ended (each end of stream is passed on as a
 // half-close, so a request body that ends does not cut off the answer). Between two
 // sockets the bytes move through a pipe with splice(2), never through user space.
-asio::awaitable<void> splice(RawConnection &first, RawConnection &second);
+// When to give up on a relay (zero: never): no byte either way for `idle`, or for
+// `halfClosedIdle` once one side has ended its stream (a client that went away while the
+// other side stays silent would otherwise hold both forever).
+struct SpliceLimits {
+    std::chrono::seconds idle{0};
+    std::chrono::seconds halfClosedIdle{0};
+};
+asio::awaitable<void> splice(RawConnection &first, RawConnection &second, SpliceLimits limits = {});
 
 // "HTTP/1.1 <status> <reason>" with a body, Content-Length and Connection: close.
 std::string plainHttpResponse(unsigned status, const std::string &contentType, const std::string &body);

@@ -1,9 +1,20 @@
-// The strict Host header parser behind the engine's DNS-rebinding defence (and,
-// next, the preview router): loopback names pass, look-alikes do not.
+// The strict Host header parser behind the engine's DNS-rebinding defence and the
+// preview router (loopback names pass, look-alikes do not), and the preview relay's
+// byte splice and its limits.
 #include "engine/PreviewService.h"
 #include "http/HttpServer.h"
+#include "http/RawConnection.h"
 
 #include <QtTest>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/connect_pair.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include <chrono>
 
 using sandbench::http::parseHostHeader;
 
@@ -46,6 +57,49 @@ private slots:
         QVERIFY(parsed);
         QCOMPARE(parsed->name, std::string("localhost"));
         QCOMPARE(parseHostHeader("8080-demo-tok.localhost:7070")->name, std::string("8080-demo-tok.localhost"));
+    }
+
+    // A relay passes bytes both ways (through splice(2)); once one side has ended and the
+    // other stays silent past halfClosedIdle, both are closed and the relay is done.
+    void aRelayEndsWhenOneSideLeftAndTheOtherIsSilent()
+    {
+        namespace asio = boost::asio;
+        using Socket = asio::local::stream_protocol::socket;
+        asio::io_context io;
+        Socket client(io), clientEnd(io), service(io), serviceEnd(io);
+        asio::local::connect_pair(client, clientEnd);
+        asio::local::connect_pair(service, serviceEnd);
+        auto first = sandbench::http::rawConnection(std::move(clientEnd));
+        auto second = sandbench::http::rawConnection(std::move(service));
+        bool done = false;
+        sandbench::http::SpliceLimits limits;
+        limits.halfClosedIdle = std::chrono::seconds(1);
+        asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+            co_await sandbench::http::splice(*first, *second, limits);
+            done = true;
+        }, asio::detached);
+        // Bytes both ways.
+        asio::write(client, asio::buffer(std::string("ping")));
+        std::string seen(4, '\0');
+        io.run_for(std::chrono::milliseconds(100));
+        asio::read(serviceEnd, asio::buffer(seen));
+        QCOMPARE(seen, std::string("ping"));
+        asio::write(serviceEnd, asio::buffer(std::string("pong")));
+        io.run_for(std::chrono::milliseconds(100));
+        asio::read(client, asio::buffer(seen));
+        QCOMPARE(seen, std::string("pong"));
+        // The client leaves; the service says nothing more.
+        client.close();
+        const auto left = std::chrono::steady_clock::now();
+        while (!done && std::chrono::steady_clock::now() - left < std::chrono::seconds(5))
+            io.run_for(std::chrono::milliseconds(50));
+        QVERIFY(done);
+        QVERIFY(std::chrono::steady_clock::now() - left >= std::chrono::milliseconds(900));
+        // The service's end is closed too (it reads the end of the stream).
+        boost::system::error_code error;
+        char byte;
+        serviceEnd.read_some(asio::buffer(&byte, 1), error);
+        QCOMPARE(error, boost::system::error_code(asio::error::eof));
     }
 
     void lookAlikesAreRefused()

@@ -18,7 +18,9 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
+#include <QTcpServer>
 #include <QTreeWidget>
+#include <QUdpSocket>
 #include <QWebEngineView>
 
 #include <memory>
@@ -121,7 +123,7 @@ private slots:
         QCOMPARE(evaluate(tab, "document.querySelector('h1').textContent"), QString("Served from the sandbox"));
         QVERIFY(ui::isPreviewUrl(tab->url(), "ports-ui", engine_.client()->baseUrl().port()));
         QCOMPARE(stateOf(8080), QString("Listening"));
-        QCOMPARE(pane_->previewTabs()->tabText(0), QString("site (8080)"));
+        QCOMPARE(pane_->previewTabs()->tabText(0), QString::fromUtf8("Hello Preview · 8080")); // the page says what it is
         QTest::qWait(300); // the first paint
         QVERIFY(test::saveScreenshot(pane_.get(), "ports-pane-preview"));
     }
@@ -199,15 +201,58 @@ private slots:
         pane_->chooseDownloadPath = nullptr;
     }
 
-    void stoppedSandboxBlanksPreviews()
+    // Stopped, the list and its URLs stay; previews are put away (nothing reloads them,
+    // which would start the sandbox again) and come back with the sandbox.
+    void stoppedSandboxPutsPreviewsAway()
     {
         ui::PreviewTab *tab = pane_->previews().first();
         const QUrl shown = tab->url();
         pane_->setSandboxStatus("stopped"); // as the window says it (no real stop: the page must not restart it)
-        QVERIFY(titleBecomes(tab, "Stopped"));
+        QVERIFY(tab->isSuspended());
+        QVERIFY(pane_->portList()->isVisible());
         QCOMPARE(tab->url(), shown);
+        QVERIFY(!tab->view()->isVisible());
         pane_->setSandboxStatus("running");
+        QVERIFY(!tab->isSuspended());
         QVERIFY(titleBecomes(tab, "Hello Preview"));
+        // Back goes to what was shown before, never to a placeholder.
+        QCOMPARE(tab->url(), shown);
+    }
+
+    // A dev server's own links (http://localhost:PORT/...) lead to that port's preview.
+    void loopbackLinksBecomePreviews()
+    {
+        ui::PreviewTab *tab = pane_->previews().first();
+        evaluate(tab, "location.href = 'http://localhost:8080/index.html?from=loopback'; 1");
+        QTRY_VERIFY_WITH_TIMEOUT(tab->url().query() == "from=loopback", 10000);
+        QVERIFY(ui::isPreviewUrl(tab->url(), "ports-ui", engine_.client()->baseUrl().port()));
+        QVERIFY(titleBecomes(tab, "Hello Preview"));
+    }
+
+    // WebRTC makes connections of its own, which no request filter sees: pages do not get it.
+    void pagesHaveNoWebRtc()
+    {
+        QUdpSocket stun;
+        QVERIFY(stun.bind(QHostAddress::LocalHost, 0));
+        QTcpServer turn;
+        QVERIFY(turn.listen(QHostAddress::LocalHost, 0));
+        ui::PreviewTab *tab = pane_->previews().first();
+        QCOMPARE(evaluate(tab, "typeof RTCPeerConnection + ' ' + typeof webkitRTCPeerConnection"),
+                 QString("undefined undefined"));
+        // Not through a fresh frame either.
+        const QString attempt = QStringLiteral(
+            "(() => { const f = document.createElement('iframe'); document.body.appendChild(f);"
+            " const P = f.contentWindow.RTCPeerConnection || window[window.length - 1].RTCPeerConnection;"
+            " if (!P) return 'none';"
+            " const c = new P({iceServers: [{urls: 'stun:127.0.0.1:%1'}, {urls: 'turn:127.0.0.1:%2?transport=tcp',"
+            " username: 'u', credential: 'p'}]}); c.createDataChannel('x');"
+            " c.createOffer().then((o) => c.setLocalDescription(o)); return 'made'; })()")
+                                    .arg(stun.localPort())
+                                    .arg(turn.serverPort());
+        const QString made = evaluate(tab, attempt);
+        QTest::qWait(2000);
+        QVERIFY2(!stun.hasPendingDatagrams(), qPrintable(made));
+        QVERIFY2(!turn.hasPendingConnections(), qPrintable(made));
     }
 
     void unexposingClosesThePreview()

@@ -14,6 +14,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QLabel>
 #include <QListView>
@@ -300,6 +301,14 @@ void MainWindow::updateSelection()
         connect(view, &SandboxView::stopRequested, this, &MainWindow::stopSandbox);
         connect(view, &SandboxView::settingsRequested, this, &MainWindow::showSettingsDialog);
         connect(view, &SandboxView::portOffered, this, &MainWindow::offerPort);
+        connect(view, &SandboxView::portExposed, this, [this](const QString &sandboxId, int port, const QUrl &url) {
+            // The notice that offered this port turns into where it now is.
+            if (!banner_->isVisible() || offeredPort_ != qMakePair(sandboxId, port))
+                return;
+            offeredPort_ = {};
+            banner_->showInfo(tr("Port %1 of %2 is exposed at %3").arg(port).arg(sandboxId, url.toString()));
+            banner_->addAction(tr("Copy URL"), [url] { QApplication::clipboard()->setText(url.toString()); });
+        });
         views_.insert(id, view);
         right_->addWidget(view);
         view->setEngineLimits(engineLimits_);
@@ -312,6 +321,7 @@ void MainWindow::updateSelection()
 void MainWindow::offerPort(const QString &sandboxId, int port)
 {
     banner_->showInfo(tr("Port %1 is listening in %2.").arg(port).arg(sandboxId));
+    offeredPort_ = qMakePair(sandboxId, port);
     const auto expose = [this, sandboxId, port](bool preview) {
         if (SandboxView *view = views_.value(sandboxId)) {
             if (preview)

@@ -98,6 +98,7 @@ private:
     QAction *stopAction_ = nullptr;
     QAction *destroyAction_ = nullptr;
     QAction *settingsAction_ = nullptr;
+    QPair<QString, int> offeredPort_; // the port the banner offers (sandbox, port)
 };
 
 } // namespace sandbench::ui

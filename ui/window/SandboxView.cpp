@@ -24,7 +24,11 @@ SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget
         connect(overviewPane, &OverviewPane::settingsRequested, this, &SandboxView::settingsRequested);
     }
     if (PortsPane *ports = pane<PortsPane>())
+    {
         connect(ports, &PortsPane::portOffered, this, [this](int port) { emit portOffered(sandboxId_, port); });
+        connect(ports, &PortsPane::portExposed, this,
+                [this](int port, const QUrl &url) { emit portExposed(sandboxId_, port, url); });
+    }
 }
 
 OverviewPane *SandboxView::overview() const { return pane<OverviewPane>(); }

@@ -54,6 +54,7 @@ signals:
     void settingsRequested(const QJsonObject &sandbox);
     // A port started listening in the sandbox and is not exposed (the Ports pane saw it).
     void portOffered(const QString &sandboxId, int port);
+    void portExposed(const QString &sandboxId, int port, const QUrl &url);
 
 private:
     QString sandboxId_;

@@ -16,7 +16,9 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLineEdit>
+#include <QLabel>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -41,17 +43,30 @@ bool isExposable(int port)
     return port >= 1024 && port <= 65535 && port != 3000;
 }
 
-QString tabTitle(const QJsonObject &entry)
+// A URL on the sandbox's own loopback (what a dev server prints: http://localhost:5173/).
+bool isLoopback(const QUrl &url)
+{
+    const QString host = url.host();
+    return (url.scheme() == "http" || url.scheme() == "ws") &&
+           (host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "0.0.0.0");
+}
+
+constexpr int kMostPreviews = 20; // tabs per sandbox: a page cannot open windows without end
+
+// "site (8080)", or the page's title when it has one: "Dashboard · 8080".
+QString tabTitle(const QJsonObject &entry, const QString &pageTitle = {})
 {
     const QString name = entry.value("name").toString();
     const int port = entry.value("port").toInt();
+    if (!pageTitle.isEmpty() && !pageTitle.startsWith(QStringLiteral("http")))
+        return QStringLiteral("%1 · %2").arg(pageTitle.left(28)).arg(port);
     return name.isEmpty() ? QString::number(port) : QStringLiteral("%1 (%2)").arg(name).arg(port);
 }
 
 } // namespace
 
 PortsPane::PortsPane(EngineClient *client, const QString &sandboxId, QWidget *parent)
-    : SandboxPane(client, sandboxId, tr("This sandbox is not running. Start it to reach the services in it."), parent),
+    : SandboxPane(client, sandboxId, QString(), parent), // the ports and their URLs show in any status
       api_(client, sandboxId), list_(new QTreeWidget(this)), tabs_(new QTabWidget(this)),
       previewArea_(new QStackedWidget(this))
 {
@@ -72,8 +87,12 @@ PortsPane::PortsPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     exposeAction_ = bar->addAction(style()->standardIcon(QStyle::SP_FileDialogNewFolder), tr("Expose Port…"), this,
                                    &PortsPane::askToExpose);
     exposeAction_->setToolTip(tr("Give a port of the sandbox a preview URL"));
-    openAction_ = bar->addAction(style()->standardIcon(QStyle::SP_DesktopIcon), tr("Preview"), this,
-                                 [this] { openPreview(selectedPort()); });
+    openAction_ = bar->addAction(style()->standardIcon(QStyle::SP_DesktopIcon), tr("Preview"), this, [this] {
+        if (isExposed(selectedPort()))
+            openPreview(selectedPort());
+        else
+            exposePort(selectedPort(), {}, true);
+    });
     openAction_->setToolTip(tr("Open the port's preview in a tab below (double-click a port)"));
     browserAction_ = bar->addAction(QIcon::fromTheme("internet-web-browser"), tr("Open in Browser"), this,
                                     [this] { openInBrowser(urlOf(selectedPort())); });
@@ -81,9 +100,14 @@ PortsPane::PortsPane(EngineClient *client, const QString &sandboxId, QWidget *pa
                                  [this] { copyUrl(selectedPort()); });
     unexposeAction_ = bar->addAction(style()->standardIcon(QStyle::SP_DialogCancelButton), tr("Unexpose"), this,
                                      [this] { unexposePort(selectedPort()); });
-    unexposeAction_->setToolTip(tr("Revoke the preview URL: it stops working at once"));
-    for (QAction *action : {openAction_, browserAction_, copyAction_, unexposeAction_})
+    unexposeAction_->setToolTip(tr("Revoke the preview URL: it stops working at once (Delete)"));
+    unexposeAction_->setShortcut(QKeySequence::Delete);
+    copyAction_->setShortcut(QKeySequence::Copy);
+    copyAction_->setToolTip(tr("Copy the preview URL (Ctrl+C)"));
+    for (QAction *action : {openAction_, browserAction_, copyAction_, unexposeAction_}) {
+        action->setShortcutContext(Qt::WidgetShortcut); // on the list only
         list_->addAction(action);
+    }
     connect(list_, &QTreeWidget::currentItemChanged, this, &PortsPane::updateActions);
     connect(list_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
         const int port = item->data(PortColumn, kPortRole).toInt();
@@ -103,6 +127,14 @@ PortsPane::PortsPane(EngineClient *client, const QString &sandboxId, QWidget *pa
         delete tab;
         previewArea_->setCurrentIndex(tabs_->count() == 0 ? 0 : 1);
     });
+    auto *closeTab = new QAction(tr("Close Preview"), tabs_);
+    closeTab->setShortcut(QKeySequence::Close);
+    closeTab->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(closeTab, &QAction::triggered, this, [this] {
+        if (tabs_->count() > 0)
+            emit tabs_->tabCloseRequested(tabs_->currentIndex());
+    });
+    tabs_->addAction(closeTab);
     previewArea_->addWidget(hintLabel(tr("Double-click an exposed port to preview it here. Ports that start "
                                          "listening in the sandbox appear in the list by themselves."),
                                       this));
@@ -156,15 +188,14 @@ void PortsPane::updateActions()
 {
     const int port = selectedPort();
     const bool exposed = isExposed(port);
-    exposeAction_->setEnabled(sandboxRunning());
-    for (QAction *action : {openAction_, browserAction_, copyAction_, unexposeAction_})
+    exposeAction_->setEnabled(true);
+    openAction_->setEnabled(port != 0); // a listening port is exposed first
+    for (QAction *action : {browserAction_, copyAction_, unexposeAction_})
         action->setEnabled(exposed);
 }
 
 void PortsPane::refresh()
 {
-    if (!sandboxRunning())
-        return;
     api_.ports(this, [this](const ApiResult &result) {
         if (!result.ok()) {
             banner()->showError(tr("Could not list the ports: %1").arg(result.errorMessage));
@@ -195,7 +226,7 @@ void PortsPane::showPorts(const QJsonObject &answer)
         const QUrl base(exposed[tab->port()].value("url").toString());
         if (base != tab->base())
             tab->rebase(base);
-        tabs_->setTabText(index, tabTitle(exposed[tab->port()]));
+        tabs_->setTabText(index, tabTitle(exposed[tab->port()], tab->page()->title()));
     }
     previewArea_->setCurrentIndex(tabs_->count() == 0 ? 0 : 1);
     exposed_ = exposed;
@@ -207,8 +238,10 @@ void PortsPane::showPorts(const QJsonObject &answer)
     for (const int port : std::as_const(ports)) {
         const QJsonObject &entry = exposed_[port];
         const bool listening = entry.value("listening").toBool();
-        auto *item = new QTreeWidgetItem(list_, {QString::number(port), entry.value("name").toString(),
-                                                 listening ? tr("Listening") : tr("Not listening"),
+        const QString state = entry.value("listening").isNull() ? tr("Sandbox stopped")
+                              : listening                        ? tr("Listening")
+                                                                 : tr("Not listening");
+        auto *item = new QTreeWidgetItem(list_, {QString::number(port), entry.value("name").toString(), state,
                                                  entry.value("url").toString()});
         item->setToolTip(UrlColumn, entry.value("url").toString());
         if (!listening)
@@ -234,19 +267,38 @@ void PortsPane::askToExpose()
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Expose Port"));
     auto *port = new QSpinBox(&dialog);
-    port->setRange(1024, 65535);
+    port->setRange(1, 99999); // what is typed stays; the rule is checked below, in words
     const int selected = selectedPort();
     port->setValue(selected ? selected : listeningNotExposed_.value(0, 8080));
     auto *name = new QLineEdit(&dialog);
     name->setMaxLength(64);
     name->setPlaceholderText(tr("Optional, e.g. web"));
+    if (isExposed(port->value()))
+        name->setText(exposed_.value(port->value()).value("name").toString());
+    auto *problem = new QLabel(&dialog);
+    problem->setStyleSheet(QStringLiteral("color: #cf222e;"));
+    problem->setWordWrap(true);
+    problem->hide();
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Expose"));
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        const int chosen = port->value();
+        if (!isExposable(chosen)) {
+            problem->setText(chosen == 3000 ? tr("Port 3000 is the sandbox's control port and cannot be exposed.")
+                                            : tr("Port %1 cannot be exposed: use a port from 1024 to 65535.").arg(chosen));
+            problem->show();
+            port->setFocus();
+            port->selectAll();
+            return;
+        }
+        dialog.accept();
+    });
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    connect(port, &QSpinBox::valueChanged, problem, &QWidget::hide);
     auto *form = new QFormLayout(&dialog);
     form->addRow(tr("&Port:"), port);
     form->addRow(tr("&Name:"), name);
+    form->addRow(problem);
     form->addRow(buttons);
     if (dialog.exec() == QDialog::Accepted)
         exposePort(port->value(), name->text().trimmed(), true);
@@ -273,6 +325,10 @@ void PortsPane::exposePort(int port, const QString &name, bool openAfter)
         for (const int other : std::as_const(listeningNotExposed_))
             listening.append(other);
         showPorts({{"ports", ports}, {"listeningNotExposed", listening}});
+        for (int row = 0; row < list_->topLevelItemCount(); ++row)
+            if (list_->topLevelItem(row)->data(PortColumn, kPortRole).toInt() == port)
+                list_->setCurrentItem(list_->topLevelItem(row));
+        emit portExposed(port, urlOf(port));
         if (openAfter)
             openPreview(port);
     });
@@ -284,7 +340,8 @@ void PortsPane::unexposePort(int port, bool askFirst)
         return;
     if (askFirst &&
         !confirmAction(this, tr("Unexpose Port"),
-                       tr("Unexpose port %1? Its preview URL stops working at once, for everyone who has it.").arg(port),
+                       tr("Unexpose port %1? Its preview URL stops working at once, for everyone who has it, "
+                          "and its preview tabs here close.").arg(port),
                        tr("Unexpose")))
         return;
     api_.unexposePort(port, this, [this, port](const ApiResult &result) {
@@ -316,28 +373,54 @@ PreviewTab *PortsPane::openPreview(int port)
         }
     }
     PreviewTab *tab = addPreview(port, urlOf(port));
-    tab->load(urlOf(port));
+    if (tab)
+        tab->load(urlOf(port));
     return tab;
 }
 
 PreviewTab *PortsPane::addPreview(int port, const QUrl &url)
 {
+    if (tabs_->count() >= kMostPreviews) {
+        banner()->showInfo(tr("At most %1 previews are open at once; close one to open another.").arg(kMostPreviews));
+        return nullptr;
+    }
     auto *tab = new PreviewTab(profile(), port, url, tabs_);
     const int index = tabs_->addTab(tab, tabTitle(exposed_.value(port)));
     tabs_->setCurrentIndex(index);
     previewArea_->setCurrentIndex(1);
     connect(tab, &PreviewTab::titleChanged, this, [this, tab](const QString &title) {
         tabs_->setTabToolTip(tabs_->indexOf(tab), title);
+        tabs_->setTabText(tabs_->indexOf(tab), tabTitle(exposed_.value(tab->port()), title));
     });
     connect(tab, &PreviewTab::openInBrowserRequested, this, &PortsPane::openInBrowser);
     connect(tab, &PreviewTab::navigationRefused, this, [this](const QUrl &url) {
+        if (isLoopback(url)) {
+            banner()->showInfo(tr("%1 is the sandbox's own loopback, and port %2 is not exposed: expose it to "
+                                  "follow the link.").arg(url.toDisplayString()).arg(url.port(80)));
+            if (isExposable(url.port(80)))
+                banner()->addAction(tr("Expose"), [this, url] { exposePort(url.port(80), {}, true); });
+            return;
+        }
         banner()->showInfo(tr("The preview only shows this sandbox's exposed ports; %1 was not opened here.")
                                .arg(url.toDisplayString()));
         if (url.scheme() == "http" || url.scheme() == "https")
             banner()->addAction(tr("Open in Browser"), [this, url] { openInBrowser(url); });
     });
     // A link that opens a new window: a new tab of the same port.
-    tab->page()->openWindow = [this, port, url]() -> QWebEnginePage * { return addPreview(port, url)->page(); };
+    tab->page()->openWindow = [this, port, url]() -> QWebEnginePage * {
+        PreviewTab *opened = addPreview(port, url);
+        return opened ? opened->page() : nullptr;
+    };
+    // A link to localhost:PORT in the sandbox is that port's preview, when it is exposed.
+    tab->page()->previewOfLoopback = [this](const QUrl &target) -> QUrl {
+        if (!isLoopback(target) || !isExposed(target.port(80)))
+            return {};
+        QUrl preview = urlOf(target.port(80));
+        preview.setPath(target.path());
+        preview.setQuery(target.query());
+        preview.setFragment(target.fragment());
+        return preview;
+    };
     return tab;
 }
 
@@ -352,21 +435,35 @@ void PortsPane::copyUrl(int port)
 
 void PortsPane::openInBrowser(const QUrl &url)
 {
-    if (url.isValid() && !QDesktopServices::openUrl(url))
-        banner()->showError(tr("Could not start the system's web browser for %1").arg(url.toString()));
+    if (!url.isValid() || QDesktopServices::openUrl(url))
+        return;
+    banner()->showError(tr("Could not start the system's web browser for %1").arg(url.toString()));
+    banner()->addAction(tr("Copy URL"), [url] { QApplication::clipboard()->setText(url.toString()); });
 }
 
 void PortsPane::download(QWebEngineDownloadRequest *request)
 {
-    const QString suggested =
-        QDir(QStandardPaths::writableLocation(QStandardPaths::DownloadLocation)).filePath(request->downloadFileName());
+    // One question at a time: a page asking for more while one is open gets nothing.
+    if (askingForDownload_) {
+        request->cancel();
+        return;
+    }
+    QString folder = QSettings().value("ports/downloadFolder").toString();
+    if (folder.isEmpty() || !QDir(folder).exists())
+        folder = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
+    if (folder.isEmpty() || !QDir(folder).exists())
+        folder = QDir::homePath();
+    const QString suggested = QDir(folder).filePath(request->downloadFileName());
+    askingForDownload_ = true;
     const QString path = chooseDownloadPath ? chooseDownloadPath(suggested)
                                             : QFileDialog::getSaveFileName(this, tr("Save Download"), suggested);
+    askingForDownload_ = false;
     if (path.isEmpty()) {
         request->cancel();
         return;
     }
     const QFileInfo target(path);
+    QSettings().setValue("ports/downloadFolder", target.absolutePath());
     request->setDownloadDirectory(target.absolutePath());
     request->setDownloadFileName(target.fileName());
     connect(request, &QWebEngineDownloadRequest::isFinishedChanged, this, [this, request, path, target] {
@@ -385,6 +482,7 @@ void PortsPane::sandboxEvent(const QJsonObject &event)
         refresh();
     } else if (type == "sandbox.listening") {
         refresh();
+        bool offeredNow = false;
         for (const QJsonValue &value : event.value("opened").toArray()) {
             const int port = value.toInt();
             // A service that (re)starts: its previews load it now instead of the 502 page.
@@ -393,7 +491,9 @@ void PortsPane::sandboxEvent(const QJsonObject &event)
                     tab->reload();
             if (isExposable(port) && !isExposed(port) && !offered_.contains(port)) {
                 offered_.insert(port);
-                emit portOffered(port);
+                if (!offeredNow) // one notice per event, however many ports opened
+                    emit portOffered(port);
+                offeredNow = true;
             }
         }
     }
@@ -410,8 +510,10 @@ void PortsPane::updateLiveState()
 {
     SandboxPane::updateLiveState();
     const bool running = sandboxRunning();
-    if (running && !wasRunning_)
-        refresh();
+    if (status() != listedStatus_ && !status().isEmpty()) {
+        listedStatus_ = status();
+        refresh(); // the listening state changes with it
+    }
     if (!running && wasRunning_) {
         // Stopped: previews go blank, or their reloads would start the sandbox again.
         for (PreviewTab *tab : previews())

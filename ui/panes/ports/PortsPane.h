@@ -52,6 +52,7 @@ public:
 signals:
     // A port started listening inside the sandbox and is not exposed (once per port and run).
     void portOffered(int port);
+    void portExposed(int port, const QUrl &url);
 
 protected:
     void updateLiveState() override;
@@ -76,6 +77,8 @@ private:
     QList<int> listeningNotExposed_;
     QSet<int> offered_;                 // in this run of the sandbox
     bool wasRunning_ = false;
+    QString listedStatus_; // the status the list was last fetched in
+    bool askingForDownload_ = false;
 };
 
 } // namespace sandbench::ui

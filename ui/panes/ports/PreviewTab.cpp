@@ -7,7 +7,11 @@
 #include <QRegularExpression>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <QWebEngineScript>
+#include <QWebEngineScriptCollection>
 #include <QWebEngineSettings>
+#include <QStackedWidget>
+#include <QLabel>
 #include <QWebEngineUrlRequestInterceptor>
 #include <QWebEngineView>
 
@@ -38,6 +42,11 @@ void prepareWebEngine()
     QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     if (::geteuid() == 0 && !qEnvironmentVariableIsSet("QTWEBENGINE_DISABLE_SANDBOX"))
         qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
+    // WebRTC opens UDP and TCP of its own, which no request interceptor sees: without a
+    // proxy this policy leaves it no way out (the pages also lose RTCPeerConnection).
+    QByteArray flags = qgetenv("QTWEBENGINE_CHROMIUM_FLAGS");
+    flags += " --force-webrtc-ip-handling-policy --webrtc-ip-handling-policy=disable_non_proxied_udp";
+    qputenv("QTWEBENGINE_CHROMIUM_FLAGS", flags.trimmed());
 }
 
 bool isPreviewUrl(const QUrl &url, const QString &sandboxId, int enginePort)
@@ -60,13 +69,30 @@ PreviewProfile::PreviewProfile(const QString &sandboxId, int enginePort, QObject
     web->setAttribute(QWebEngineSettings::LocalContentCanAccessRemoteUrls, false);
     web->setAttribute(QWebEngineSettings::LocalStorageEnabled, true); // per origin, in memory
     web->setAttribute(QWebEngineSettings::JavascriptCanAccessClipboard, false);
-    web->setAttribute(QWebEngineSettings::JavascriptCanOpenWindows, true); // through PreviewPage::createWindow
+    web->setAttribute(QWebEngineSettings::JavascriptCanOpenWindows, false); // popups only from a click
+    web->setAttribute(QWebEngineSettings::WebRTCPublicInterfacesOnly, true);
     web->setAttribute(QWebEngineSettings::AllowWindowActivationFromJavaScript, false);
     web->setAttribute(QWebEngineSettings::PluginsEnabled, false);
     web->setAttribute(QWebEngineSettings::ScreenCaptureEnabled, false);
     web->setAttribute(QWebEngineSettings::AllowRunningInsecureContent, false);
     web->setAttribute(QWebEngineSettings::AllowGeolocationOnInsecureOrigins, false);
     setUrlRequestInterceptor(new PreviewGate(this));
+    // WebRTC's connections bypass the interceptor: the pages do not get it at all.
+    QWebEngineScript noWebRtc;
+    noWebRtc.setName(QStringLiteral("sandbench-no-webrtc"));
+    noWebRtc.setInjectionPoint(QWebEngineScript::DocumentCreation);
+    noWebRtc.setWorldId(QWebEngineScript::MainWorld);
+    noWebRtc.setRunsOnSubFrames(true);
+    noWebRtc.setSourceCode(QStringLiteral(
+        "(() => { const names = ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel', "
+        "'RTCRtpSender', 'RTCRtpReceiver', 'RTCIceCandidate', 'RTCSessionDescription'];"
+        " const off = (w) => { for (const n of names) { try { Object.defineProperty(w, n, {value: undefined, "
+        "writable: false, configurable: false}); } catch (e) {} } };"
+        " off(window);"
+        " const frame = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');"
+        " Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {configurable: false, get() {"
+        " const w = frame.get.call(this); if (w) off(w); return w; }}); })();"));
+    scripts()->insert(noWebRtc);
 }
 
 bool PreviewProfile::allows(const QUrl &url) const
@@ -89,8 +115,15 @@ bool PreviewPage::acceptNavigationRequest(const QUrl &url, NavigationType type, 
 {
     if (profile_->allows(url))
         return QWebEnginePage::acceptNavigationRequest(url, type, isMainFrame);
-    if (isMainFrame)
-        emit navigationRefused(url);
+    if (!isMainFrame)
+        return false;
+    // A link to the sandbox's own loopback (http://localhost:8080/...) means that port's
+    // preview: followed there when it is exposed.
+    if (const QUrl preview = previewOfLoopback ? previewOfLoopback(url) : QUrl(); preview.isValid()) {
+        QMetaObject::invokeMethod(this, [this, preview] { load(preview); }, Qt::QueuedConnection);
+        return false;
+    }
+    emit navigationRefused(url);
     return false;
 }
 
@@ -102,9 +135,15 @@ QWebEnginePage *PreviewPage::createWindow(WebWindowType type)
 
 PreviewTab::PreviewTab(PreviewProfile *profile, int port, const QUrl &base, QWidget *parent)
     : QWidget(parent), port_(port), base_(base), page_(new PreviewPage(profile, this)),
-      view_(new QWebEngineView(this)), address_(new QLineEdit(this))
+      view_(new QWebEngineView(this)), address_(new QLineEdit(this)), pages_(new QStackedWidget(this))
 {
     view_->setPage(page_);
+    auto *stopped = new QLabel(tr("The sandbox is stopped. This preview comes back when it starts."), this);
+    stopped->setAlignment(Qt::AlignCenter);
+    stopped->setWordWrap(true);
+    stopped->setEnabled(false); // the palette's muted text
+    pages_->addWidget(view_);
+    pages_->addWidget(stopped);
     auto *bar = new QToolBar(this);
     bar->setIconSize(QSize(16, 16));
     QAction *back = view_->pageAction(QWebEnginePage::Back);
@@ -140,7 +179,7 @@ PreviewTab::PreviewTab(PreviewProfile *profile, int port, const QUrl &base, QWid
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(bar);
-    layout->addWidget(view_, 1);
+    layout->addWidget(pages_, 1);
     address_->setText(base.toString());
 }
 
@@ -152,19 +191,20 @@ PreviewTab::~PreviewTab()
 
 QUrl PreviewTab::url() const
 {
-    return suspendedUrl_.isValid() ? suspendedUrl_ : page_->url().isEmpty() ? base_ : page_->url();
+    return page_->url().isEmpty() ? base_ : page_->url();
 }
 
 void PreviewTab::load(const QUrl &url)
 {
-    suspendedUrl_ = QUrl();
+    if (suspended_)
+        return;
     address_->setText(url.toString());
     view_->load(url);
 }
 
 void PreviewTab::reload()
 {
-    if (suspendedUrl_.isValid())
+    if (suspended_)
         return;
     if (page_->url().isEmpty())
         load(base_);
@@ -180,31 +220,44 @@ void PreviewTab::rebase(const QUrl &base)
     next.setQuery(current.query());
     next.setFragment(current.fragment());
     base_ = base;
-    if (suspendedUrl_.isValid())
-        suspendedUrl_ = next;
-    else
-        load(next);
+    rebased_ = next;
+    if (!suspended_)
+        load(std::exchange(rebased_, QUrl()));
 }
 
 void PreviewTab::suspend()
 {
-    if (suspendedUrl_.isValid())
+    if (suspended_)
         return;
-    suspendedUrl_ = url();
-    view_->setHtml(QStringLiteral("<!doctype html><title>%1</title>").arg(tr("Stopped")));
+    suspended_ = true;
+    // Discarded keeps the history and the URL but nothing runs or loads (a reload would
+    // start the sandbox again); only a hidden page can be discarded.
+    pages_->setCurrentIndex(1);
+    page_->triggerAction(QWebEnginePage::Stop);
+    if (page_->lifecycleState() == QWebEnginePage::LifecycleState::Active && !page_->url().isEmpty())
+        page_->setLifecycleState(QWebEnginePage::LifecycleState::Discarded);
 }
 
 void PreviewTab::resume()
 {
-    if (!suspendedUrl_.isValid())
+    if (!suspended_)
         return;
-    load(std::exchange(suspendedUrl_, QUrl()));
+    suspended_ = false;
+    pages_->setCurrentIndex(0);
+    if (rebased_.isValid())
+        load(std::exchange(rebased_, QUrl()));
+    else if (page_->lifecycleState() != QWebEnginePage::LifecycleState::Active)
+        page_->setLifecycleState(QWebEnginePage::LifecycleState::Active); // loads the page again
+    else
+        reload();
 }
 
 void PreviewTab::navigateToTyped()
 {
+    // A URL when it says its scheme; anything else is a path on this port ("index.html").
     const QString typed = address_->text().trimmed();
-    QUrl target = typed.startsWith('/') ? base_.resolved(QUrl(typed)) : QUrl::fromUserInput(typed);
+    QUrl target = typed.contains(QStringLiteral("://")) ? QUrl(typed)
+                                                       : base_.resolved(QUrl(typed.startsWith('/') ? typed : '/' + typed));
     if (!page_->profile() || !static_cast<PreviewProfile *>(page_->profile())->allows(target)) {
         emit navigationRefused(target);
         address_->setText(url().toString());

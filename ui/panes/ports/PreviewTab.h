@@ -13,6 +13,7 @@
 #include <functional>
 
 class QLineEdit;
+class QStackedWidget;
 class QWebEngineView;
 
 namespace sandbench::ui {
@@ -44,6 +45,8 @@ class PreviewPage : public QWebEnginePage {
 public:
     PreviewPage(PreviewProfile *profile, QObject *parent);
     std::function<QWebEnginePage *()> openWindow; // a page in a new tab, or nullptr
+    // The preview URL for a link to the sandbox's own loopback (localhost:PORT), or invalid.
+    std::function<QUrl(const QUrl &)> previewOfLoopback;
 
 signals:
     void navigationRefused(const QUrl &url);
@@ -72,10 +75,11 @@ public:
     void reload();
     // The port's URL changed (its token was rotated): the same path at the new URL.
     void rebase(const QUrl &base);
-    // The sandbox stopped: a blank page, so nothing asks the engine to start it again;
-    // resume() loads what was shown.
+    // The sandbox stopped: the page is discarded behind a notice (nothing reloads, which
+    // would start it again; the history stays); resume() shows it again.
     void suspend();
     void resume();
+    bool isSuspended() const { return suspended_; }
 
 signals:
     void titleChanged(const QString &title);
@@ -87,10 +91,12 @@ private:
 
     int port_;
     QUrl base_;
-    QUrl suspendedUrl_;
+    QUrl rebased_; // where a rotated token moves the page once it resumes
+    bool suspended_ = false;
     PreviewPage *page_;
     QWebEngineView *view_;
     QLineEdit *address_;
+    QStackedWidget *pages_; // the view, or the notice while the sandbox is stopped
 };
 
 } // namespace sandbench::ui
