@@ -204,15 +204,14 @@ asio::awaitable<void> PortService::tunnel(http::bhttp::request_header<> header, 
         co_await engine->writeAll(asio::buffer(http::plainHttpResponse(502, "text/plain", "not listening\n")));
         co_return engine->close();
     }
+    // The connected socket goes to the engine, which relays the client to it itself: one
+    // hop less than a relay here (the socket stays in the sandbox's network namespace).
     boost::system::error_code ignored;
     service.set_option(asio::ip::tcp::no_delay(true), ignored);
-    auto relay = http::rawConnection(std::move(service));
     const std::string ready = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
-    if (!co_await engine->writeAll(asio::buffer(ready)))
-        co_return;
-    if (!engine->buffered.empty() && !co_await relay->writeAll(asio::buffer(engine->buffered)))
-        co_return;
-    co_await http::splice(*engine, *relay);
+    co_await http::sendWithDescriptor(*engine, ready, service.native_handle());
+    service.close(ignored);
+    engine->close();
 }
 
 void PortService::addRoutes(http::RouteTable &table)

@@ -37,9 +37,9 @@ public:
     // One check of the port: nullopt when not ready; the HTTP status (0 for TCP) when ready.
     asio::awaitable<std::optional<unsigned>> check(const PortWatch &request);
 
-    // The engine's relay into the sandbox's network (GET /internal/tunnel?port=N, handed
-    // over whole): connects to the port on the sandbox's loopback, answers 200 and passes
-    // bytes both ways, or answers 502 when nothing listens there.
+    // The engine's way into the sandbox's network (GET /internal/tunnel?port=N, handed over
+    // whole): connects to the port on the sandbox's loopback and answers 200 with the
+    // connected socket attached (SCM_RIGHTS), or 502 when nothing listens there.
     static bool claimsTunnel(const http::bhttp::request_header<> &header);
     asio::awaitable<void> tunnel(http::bhttp::request_header<> header, std::unique_ptr<http::RawConnection> engine);
 

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -81,6 +82,32 @@ std::string previewRefusal()
     Json body = refusal.envelope();
     body["error"] = refusal.what();
     return http::plainHttpResponse(404, "application/json", body.dump());
+}
+
+// The socket the agent handed over, as a connection: only a TCP stream socket is taken
+// (the agent is inside the sandbox; what it passes is checked, never trusted).
+std::unique_ptr<http::RawConnection> serviceConnection(asio::io_context &io, int descriptor)
+{
+    if (descriptor < 0)
+        return nullptr;
+    int type = 0, domain = 0;
+    socklen_t size = sizeof type;
+    const bool stream = getsockopt(descriptor, SOL_SOCKET, SO_TYPE, &type, &size) == 0 && type == SOCK_STREAM;
+    size = sizeof domain;
+    const bool inet = getsockopt(descriptor, SOL_SOCKET, SO_DOMAIN, &domain, &size) == 0 &&
+                      (domain == AF_INET || domain == AF_INET6);
+    if (!stream || !inet) {
+        ::close(descriptor);
+        return nullptr;
+    }
+    asio::ip::tcp::socket socket(io);
+    boost::system::error_code error;
+    socket.assign(domain == AF_INET ? asio::ip::tcp::v4() : asio::ip::tcp::v6(), descriptor, error);
+    if (error) {
+        ::close(descriptor);
+        return nullptr;
+    }
+    return http::rawConnection(std::move(socket));
 }
 
 // A small page for a browser: the port does not answer yet (502), or the sandbox cannot
@@ -449,13 +476,15 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
         co_return client->close();
     }
     // Registered from here on, so an unexpose or rotation while the sandbox starts counts.
-    std::unique_ptr<http::RawConnection> tunnel;
-    std::function<void()> closeBoth = [&client, &tunnel] {
+    std::unique_ptr<http::RawConnection> tunnel, service;
+    std::function<void()> closeAll = [&client, &tunnel, &service] {
         client->close();
         if (tunnel)
             tunnel->close();
+        if (service)
+            service->close();
     };
-    const OpenPreview registered(previews_, sandbox->id, host->port, host->token, std::move(closeBoth));
+    const OpenPreview registered(previews_, sandbox->id, host->port, host->token, std::move(closeAll));
     const ActivityScope activity(*sandbox); // an open preview keeps its sandbox awake
     std::string failure;
     if (!sandbox->options.previewAutostart && sandbox->status != "running") {
@@ -474,20 +503,22 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
         co_await client->writeAll(asio::buffer(previewUnavailable(503, sandbox->id, host->port, failure)));
         co_return client->close();
     }
+    // The agent connects to the port inside the sandbox and hands the socket over.
     asio::local::stream_protocol::socket agentSocket(io_);
     boost::system::error_code error;
     co_await agentSocket.async_connect(sandboxes_.agentSocket(*sandbox), asio::redirect_error(asio::use_awaitable, error));
     tunnel = http::rawConnection(std::move(agentSocket));
     const std::string open = "GET /internal/tunnel?port=" + std::to_string(host->port) + " HTTP/1.1\r\nHost: agent\r\n\r\n";
     std::string answer;
+    int passed = -1;
     if (!error && co_await tunnel->writeAll(asio::buffer(open))) {
-        // The agent's answer head: 200 once connected, 502 when nothing listens; at most
-        // 15 s (its connect attempts take up to 10).
+        // The answer head: 200 with the socket attached, or 502 when nothing listens; at
+        // most 15 s (the agent's connect attempts take up to 10).
         asio::steady_timer deadline(io_, std::chrono::seconds(15));
-        auto readAnswer = [&tunnel, &answer]() -> asio::awaitable<void> {
+        auto readAnswer = [&tunnel, &answer, &passed]() -> asio::awaitable<void> {
             char chunk[4096];
             while (answer.find("\r\n\r\n") == std::string::npos && answer.size() < 16384) {
-                const std::size_t got = co_await tunnel->readSome(asio::buffer(chunk));
+                const std::size_t got = co_await http::readSomeWithDescriptor(*tunnel, asio::buffer(chunk), passed);
                 if (got == 0)
                     break;
                 answer.append(chunk, got);
@@ -495,20 +526,18 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
         };
         co_await (readAnswer() || deadline.async_wait(asio::use_awaitable));
     }
+    tunnel->close();
+    service = serviceConnection(io_, passed); // nullptr unless it is a TCP socket
     if (registered.revoked())
         co_return;
-    const auto headEnd = answer.find("\r\n\r\n");
-    if (headEnd == std::string::npos || !answer.starts_with("HTTP/1.1 200")) {
+    if (!answer.starts_with("HTTP/1.1 200") || !service) {
         co_await client->writeAll(asio::buffer(previewUnavailable(502, sandbox->id, host->port, {})));
-        tunnel->close();
         co_return client->close();
     }
     // The client's request as it came (its Host the preview host), then both ways.
     const std::string first = client->header + client->buffered;
-    if (!co_await tunnel->writeAll(asio::buffer(first)))
+    if (!co_await service->writeAll(asio::buffer(first)))
         co_return client->close();
-    if (const std::string early = answer.substr(headEnd + 4); !early.empty())
-        co_await client->writeAll(asio::buffer(early));
     if (registered.revoked())
         co_return;
     // Quiet for an hour, or for a minute once one side has ended (a client gone while the
@@ -516,7 +545,7 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
     http::SpliceLimits limits;
     limits.idle = std::chrono::hours(1);
     limits.halfClosedIdle = std::chrono::seconds(60);
-    co_await http::splice(*client, *tunnel, limits);
+    co_await http::splice(*client, *service, limits);
 }
 
 asio::awaitable<void> Engine::ensureRunning(std::shared_ptr<Sandbox> sandbox, bool autostart)

@@ -9,9 +9,11 @@
 #include <boost/beast/http/status.hpp>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace sandbench::http {
 
@@ -190,6 +192,65 @@ asio::awaitable<void> splice(RawConnection &first, RawConnection &second, Splice
         co_await relayBothWays(first, second, activity);
     first.close();
     second.close();
+}
+
+asio::awaitable<bool> sendWithDescriptor(RawConnection &over, std::string_view bytes, int descriptor)
+{
+    for (;;) {
+        iovec data{const_cast<char *>(bytes.data()), bytes.size()};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+        msghdr message{};
+        message.msg_iov = &data;
+        message.msg_iovlen = 1;
+        message.msg_control = control;
+        message.msg_controllen = sizeof control;
+        cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(header), &descriptor, sizeof(int));
+        const ssize_t sent = ::sendmsg(over.descriptor(), &message, MSG_NOSIGNAL);
+        if (sent == static_cast<ssize_t>(bytes.size()))
+            co_return true;
+        if (sent < 0 && errno == EINTR)
+            continue;
+        if (sent < 0 && errno == EAGAIN && co_await over.waitUntil(false))
+            continue;
+        co_return false; // a short first message would split the answer from its descriptor
+    }
+}
+
+asio::awaitable<std::size_t> readSomeWithDescriptor(RawConnection &from, asio::mutable_buffer data, int &descriptor)
+{
+    for (;;) {
+        iovec into{data.data(), data.size()};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+        msghdr message{};
+        message.msg_iov = &into;
+        message.msg_iovlen = 1;
+        message.msg_control = control;
+        message.msg_controllen = sizeof control;
+        const ssize_t got = ::recvmsg(from.descriptor(), &message, MSG_CMSG_CLOEXEC);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0 && errno == EAGAIN && co_await from.waitUntil(true))
+            continue;
+        if (got <= 0)
+            co_return 0;
+        // More descriptors than fit are closed by the kernel (MSG_CTRUNC); one is kept.
+        for (cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+            if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS ||
+                header->cmsg_len < CMSG_LEN(sizeof(int)))
+                continue;
+            int received = -1;
+            std::memcpy(&received, CMSG_DATA(header), sizeof(int));
+            if (descriptor < 0)
+                descriptor = received;
+            else
+                ::close(received);
+        }
+        co_return static_cast<std::size_t>(got);
+    }
 }
 
 std::string plainHttpResponse(unsigned status, const std::string &contentType, const std::string &body)

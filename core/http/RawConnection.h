@@ -11,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace sandbench::http {
 
@@ -28,7 +29,7 @@ public:
     // For splice(2): the socket's descriptor (-1 when there is none, or after close()) and a
     // wait until it can be read or written (false when it never will).
     virtual int descriptor() { return -1; }
-    virtual asio::awaitable<bool> waitUntil(bool readable) { co_return false; }
+    virtual asio::awaitable<bool> waitUntil(bool /*readable*/) { co_return false; }
 
     // Set by the server for a connection it hands over: the request header it read,
     // written out again, and the bytes it had already read after that header.
@@ -50,6 +51,12 @@ struct SpliceLimits {
     std::chrono::seconds halfClosedIdle{0};
 };
 asio::awaitable<void> splice(RawConnection &first, RawConnection &second, SpliceLimits limits = {});
+
+// Over a Unix socket connection: bytes with a descriptor attached (SCM_RIGHTS), and their
+// reading; a received descriptor is set in `descriptor` (close-on-exec), at most one is
+// taken. How the agent hands the engine a socket it connected inside the sandbox.
+asio::awaitable<bool> sendWithDescriptor(RawConnection &over, std::string_view bytes, int descriptor);
+asio::awaitable<std::size_t> readSomeWithDescriptor(RawConnection &from, asio::mutable_buffer data, int &descriptor);
 
 // "HTTP/1.1 <status> <reason>" with a body, Content-Length and Connection: close.
 std::string plainHttpResponse(unsigned status, const std::string &contentType, const std::string &body);

@@ -136,6 +136,101 @@ void row(const char *name, Stats stats, const char *unit = "ms")
     std::printf("%-44s p50 %8.3f %s   p90 %8.3f %s\n", name, stats.p50, unit, stats.p90, unit);
 }
 
+// Previews: the same Python client (tests/support/servers/preview_probe.py) asks the same
+// server once directly inside the sandbox and once from outside through the preview URL.
+struct PreviewFigures {
+    Stats directKeepAlive, previewKeepAlive, directFresh, previewFresh, directWebSocket, previewWebSocket;
+    double directDownload = 0, previewDownload = 0; // MiB/s, medians
+};
+
+double medianOf(std::vector<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.empty() ? 0 : values[values.size() / 2];
+}
+
+PreviewFigures measurePreviews(test::EngineHarness &engine)
+{
+    auto &http = engine.http();
+    const std::string sandboxless = "__DISABLE_SESSION__";
+    http.request("PUT", "/v1/sandboxes/bench-preview", R"({"keepAlive":true})");
+    for (const char *name : {"preview_probe.py", "websocket-echo.js"}) {
+        QFile source(QStringLiteral(SANDBENCH_TEST_SERVERS "/") + name);
+        source.open(QIODevice::ReadOnly);
+        http.requestJson("POST", "/v1/sandboxes/bench-preview/api/write",
+                         Json{{"path", std::string("/workspace/") + name}, {"content", source.readAll().toStdString()}});
+    }
+    http.requestJson("POST", "/v1/sandboxes/bench-preview/api/process/start",
+                     Json{{"command", "python3 /workspace/preview_probe.py serve 8081"}});
+    http.requestJson("POST", "/v1/sandboxes/bench-preview/api/process/start",
+                     Json{{"command", "node /workspace/websocket-echo.js 8765"}});
+    auto previewHost = [&](unsigned port) {
+        const Json exposed = http.requestJson("POST", "/v1/sandboxes/bench-preview/ports", Json{{"port", port}}).json();
+        const std::string url = exposed.value("url", "");
+        return url.substr(7, url.find('/', 7) - 7); // http://{host}/
+    };
+    const std::string httpHost = previewHost(8081), wsHost = previewHost(8765);
+    for (const unsigned port : {8081u, 8765u})
+        http.requestJson("POST", "/v1/sandboxes/bench-preview/api/port-watch", Json{{"port", port}, {"mode", "tcp"}});
+    const std::string probe = "python3 /workspace/preview_probe.py ";
+    auto inside = [&](const std::string &arguments) {
+        const Json result = engine.exec("bench-preview", probe + arguments, Json{{"sessionId", sandboxless}});
+        const Json parsed = Json::parse(result.value("stdout", ""), nullptr, false);
+        if (!parsed.is_object())
+            std::fprintf(stderr, "preview probe inside failed: %s\n", result.dump().c_str());
+        return parsed.is_object() ? parsed : Json::object();
+    };
+    const std::string enginePort = std::to_string(engine.port());
+    // The same interpreter as inside (/usr is the host's), never a shim that PATH may find first.
+    auto outside = [&](const QStringList &arguments) {
+        QProcess process;
+        process.start("/usr/bin/python3", QStringList{QStringLiteral(SANDBENCH_TEST_SERVERS "/preview_probe.py")} + arguments);
+        process.waitForFinished(120000);
+        const Json parsed = Json::parse(process.readAllStandardOutput().toStdString(), nullptr, false);
+        if (!parsed.is_object())
+            std::fprintf(stderr, "preview probe outside failed: %s\n", process.readAllStandardError().constData());
+        return parsed.is_object() ? parsed : Json::object();
+    };
+    auto statsFrom = [](const Json &probed) { return Stats{probed.value("p50_ms", 0.0), probed.value("p90_ms", 0.0)}; };
+    const QString port = QString::fromStdString(enginePort);
+    const Stats directKeepAlive = statsFrom(inside("latency 127.0.0.1 8081 127.0.0.1:8081 500 keepalive"));
+    const Stats previewKeepAlive = statsFrom(outside({"latency", "127.0.0.1", port, QString::fromStdString(httpHost), "500", "keepalive"}));
+    const Stats directFresh = statsFrom(inside("latency 127.0.0.1 8081 127.0.0.1:8081 300 fresh"));
+    const Stats previewFresh = statsFrom(outside({"latency", "127.0.0.1", port, QString::fromStdString(httpHost), "300", "fresh"}));
+    const Stats directWebSocket = statsFrom(inside("websocket 127.0.0.1 8765 127.0.0.1:8765 500"));
+    const Stats previewWebSocket = statsFrom(outside({"websocket", "127.0.0.1", port, QString::fromStdString(wsHost), "500"}));
+    std::vector<double> directDownloads, previewDownloads;
+    for (int round = 0; round < 5; ++round) { // medians of five: one 256 MiB run is noisy here
+        directDownloads.push_back(inside("download 127.0.0.1 8081 127.0.0.1:8081 268435456").value("mib_s", 0.0));
+        previewDownloads.push_back(
+            outside({"download", "127.0.0.1", port, QString::fromStdString(httpHost), "268435456"}).value("mib_s", 0.0));
+    }
+    http.request("DELETE", "/v1/sandboxes/bench-preview");
+    return {directKeepAlive, previewKeepAlive, directFresh, previewFresh, directWebSocket, previewWebSocket,
+            medianOf(directDownloads), medianOf(previewDownloads)};
+
+}
+
+void printPreviews(const PreviewFigures &figures)
+{
+    std::printf("\nPreviews (the same Python client inside the sandbox, and outside through the preview URL)\n");
+    row("GET 3 bytes, kept-alive, in the sandbox", figures.directKeepAlive);
+    row("GET 3 bytes, kept-alive, through the preview", figures.previewKeepAlive);
+    row("GET 3 bytes, new connection, in the sandbox", figures.directFresh);
+    row("GET 3 bytes, new connection, via preview", figures.previewFresh);
+    row("WebSocket echo 16 B, in the sandbox", figures.directWebSocket);
+    row("WebSocket echo 16 B, through the preview", figures.previewWebSocket);
+    std::printf("%-44s %8.1f MiB/s\n", "download 256 MiB, in the sandbox", figures.directDownload);
+    std::printf("%-44s %8.1f MiB/s  (%.2f of in-sandbox, target >= 0.5)\n", "download 256 MiB, through the preview",
+                figures.previewDownload, figures.previewDownload / figures.directDownload);
+    std::printf("%-44s %+8.3f ms  (target < 1 ms)\n", "preview p50 - direct p50, kept-alive",
+                figures.previewKeepAlive.p50 - figures.directKeepAlive.p50);
+    std::printf("%-44s %+8.3f ms\n", "preview p50 - direct p50, new connection",
+                figures.previewFresh.p50 - figures.directFresh.p50);
+    std::printf("%-44s %+8.3f ms\n", "preview p50 - direct p50, WebSocket echo",
+                figures.previewWebSocket.p50 - figures.directWebSocket.p50);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -149,6 +244,11 @@ int main(int argc, char **argv)
     }
     auto &http = engine.http();
     const std::string sandboxless = "__DISABLE_SESSION__";
+    // `sandbench-bench previews`: that section alone (seconds, not minutes).
+    if (argc > 1 && std::string(argv[1]) == "previews") {
+        printPreviews(measurePreviews(engine));
+        return 0;
+    }
 
     // Floors.
     const std::vector<std::string> bwrapFloor = {"/usr/bin/bwrap", "--unshare-all", "--ro-bind", "/usr", "/usr",
@@ -313,62 +413,7 @@ int main(int argc, char **argv)
     QFile::remove(localFile);
     QFile::remove(localFile + ".down");
 
-    // Previews: the same Python client (tests/support/servers/preview_probe.py) asks the same
-    // server once directly inside the sandbox and once from outside through the preview URL.
-    http.request("PUT", "/v1/sandboxes/bench-preview", R"({"keepAlive":true})");
-    for (const char *name : {"preview_probe.py", "websocket-echo.js"}) {
-        QFile source(QStringLiteral(SANDBENCH_TEST_SERVERS "/") + name);
-        source.open(QIODevice::ReadOnly);
-        http.requestJson("POST", "/v1/sandboxes/bench-preview/api/write",
-                         Json{{"path", std::string("/workspace/") + name}, {"content", source.readAll().toStdString()}});
-    }
-    http.requestJson("POST", "/v1/sandboxes/bench-preview/api/process/start",
-                     Json{{"command", "python3 /workspace/preview_probe.py serve 8081"}});
-    http.requestJson("POST", "/v1/sandboxes/bench-preview/api/process/start",
-                     Json{{"command", "node /workspace/websocket-echo.js 8765"}});
-    auto previewHost = [&](unsigned port) {
-        const Json exposed = http.requestJson("POST", "/v1/sandboxes/bench-preview/ports", Json{{"port", port}}).json();
-        const std::string url = exposed.value("url", "");
-        return url.substr(7, url.find('/', 7) - 7); // http://{host}/
-    };
-    const std::string httpHost = previewHost(8081), wsHost = previewHost(8765);
-    for (const unsigned port : {8081u, 8765u})
-        http.requestJson("POST", "/v1/sandboxes/bench-preview/api/port-watch", Json{{"port", port}, {"mode", "tcp"}});
-    const std::string probe = "python3 /workspace/preview_probe.py ";
-    auto inside = [&](const std::string &arguments) {
-        const Json result = engine.exec("bench-preview", probe + arguments, Json{{"sessionId", sandboxless}});
-        const Json parsed = Json::parse(result.value("stdout", ""), nullptr, false);
-        if (!parsed.is_object())
-            std::fprintf(stderr, "preview probe inside failed: %s\n", result.dump().c_str());
-        return parsed.is_object() ? parsed : Json::object();
-    };
-    const std::string enginePort = std::to_string(engine.port());
-    // The same interpreter as inside (/usr is the host's), never a shim that PATH may find first.
-    auto outside = [&](const QStringList &arguments) {
-        QProcess process;
-        process.start("/usr/bin/python3", QStringList{QStringLiteral(SANDBENCH_TEST_SERVERS "/preview_probe.py")} + arguments);
-        process.waitForFinished(120000);
-        const Json parsed = Json::parse(process.readAllStandardOutput().toStdString(), nullptr, false);
-        if (!parsed.is_object())
-            std::fprintf(stderr, "preview probe outside failed: %s\n", process.readAllStandardError().constData());
-        return parsed.is_object() ? parsed : Json::object();
-    };
-    auto statsFrom = [](const Json &probed) { return Stats{probed.value("p50_ms", 0.0), probed.value("p90_ms", 0.0)}; };
-    const QString port = QString::fromStdString(enginePort);
-    const Stats directKeepAlive = statsFrom(inside("latency 127.0.0.1 8081 127.0.0.1:8081 500 keepalive"));
-    const Stats previewKeepAlive = statsFrom(outside({"latency", "127.0.0.1", port, QString::fromStdString(httpHost), "500", "keepalive"}));
-    const Stats directFresh = statsFrom(inside("latency 127.0.0.1 8081 127.0.0.1:8081 300 fresh"));
-    const Stats previewFresh = statsFrom(outside({"latency", "127.0.0.1", port, QString::fromStdString(httpHost), "300", "fresh"}));
-    const Stats directWebSocket = statsFrom(inside("websocket 127.0.0.1 8765 127.0.0.1:8765 500"));
-    const Stats previewWebSocket = statsFrom(outside({"websocket", "127.0.0.1", port, QString::fromStdString(wsHost), "500"}));
-    std::vector<double> directDownloads, previewDownloads;
-    for (int round = 0; round < 5; ++round) { // medians of five: one 256 MiB run is noisy here
-        directDownloads.push_back(inside("download 127.0.0.1 8081 127.0.0.1:8081 268435456").value("mib_s", 0.0));
-        previewDownloads.push_back(
-            outside({"download", "127.0.0.1", port, QString::fromStdString(httpHost), "268435456"}).value("mib_s", 0.0));
-    }
-    const double directDownload = median(directDownloads), previewDownload = median(previewDownloads);
-    http.request("DELETE", "/v1/sandboxes/bench-preview");
+    const PreviewFigures previews = measurePreviews(engine);
 
     // Idle memory: one agent, then 50 idle sandboxes (each after one command).
     const pid_t warmBwrap = bwrapPidOf(engine, "bench-warm");
@@ -468,16 +513,7 @@ int main(int argc, char **argv)
                 uploadRate / cpRate);
     std::printf("%-44s %8.1f MiB/s  (%.2f of cp, target >= 0.5)\n", "download 256 MiB (GET /files, fsync'd)", downloadRate,
                 downloadRate / cpRate);
-    std::printf("\nPreviews (the same Python client inside the sandbox, and outside through the preview URL)\n");
-    row("GET 3 bytes, kept-alive, in the sandbox", directKeepAlive);
-    row("GET 3 bytes, kept-alive, through the preview", previewKeepAlive);
-    row("GET 3 bytes, new connection, in the sandbox", directFresh);
-    row("GET 3 bytes, new connection, via preview", previewFresh);
-    row("WebSocket echo 16 B, in the sandbox", directWebSocket);
-    row("WebSocket echo 16 B, through the preview", previewWebSocket);
-    std::printf("%-44s %8.1f MiB/s\n", "download 256 MiB, in the sandbox", directDownload);
-    std::printf("%-44s %8.1f MiB/s  (%.2f of in-sandbox, target >= 0.5)\n", "download 256 MiB, through the preview",
-                previewDownload, previewDownload / directDownload);
+    printPreviews(previews);
     std::printf("\nInterpreter\n");
     row("floor: python3 -c pass", pythonFloor);
     row("floor: node -e 0", nodeFloor);
@@ -497,11 +533,6 @@ int main(int argc, char **argv)
     std::printf("%-44s %8.3fx\n", "context from pool p50 / cold IPython p50",
                 statsOf(fromPool).p50 / ipythonFloor.p50);
     std::printf("%-44s %8.2fx\n", "first chart p50 / import pyplot p50", statsOf(firstChart).p50 / pyplotFloor.p50);
-    std::printf("%-44s %+8.3f ms  (target < 1 ms)\n", "preview p50 - direct p50, kept-alive",
-                previewKeepAlive.p50 - directKeepAlive.p50);
-    std::printf("%-44s %+8.3f ms\n", "preview p50 - direct p50, new connection", previewFresh.p50 - directFresh.p50);
-    std::printf("%-44s %+8.3f ms\n", "preview p50 - direct p50, WebSocket echo",
-                previewWebSocket.p50 - directWebSocket.p50);
     std::printf("%-44s %8.3fx\n", "python 1+1 p50 / python3 -c pass p50",
                 pythonRoundTrip.p50 / pythonFloor.p50);
     std::printf("\nMemory\n");
