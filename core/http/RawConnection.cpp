@@ -194,16 +194,30 @@ asio::awaitable<void> splice(RawConnection &first, RawConnection &second, Splice
     second.close();
 }
 
-asio::awaitable<bool> sendWithDescriptor(RawConnection &over, std::string_view bytes, int descriptor)
-{
-    for (;;) {
-        iovec data{const_cast<char *>(bytes.data()), bytes.size()};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-        msghdr message{};
+namespace {
+
+// One sendmsg/recvmsg header over a buffer, with room for one descriptor (SCM_RIGHTS).
+struct DescriptorMessage {
+    iovec data;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr message{};
+    DescriptorMessage(void *bytes, std::size_t size) : data{bytes, size}
+    {
         message.msg_iov = &data;
         message.msg_iovlen = 1;
         message.msg_control = control;
         message.msg_controllen = sizeof control;
+    }
+    DescriptorMessage(const DescriptorMessage &) = delete; // points into itself
+};
+
+} // namespace
+
+asio::awaitable<bool> sendWithDescriptor(RawConnection &over, std::string_view bytes, int descriptor)
+{
+    for (;;) {
+        DescriptorMessage sending(const_cast<char *>(bytes.data()), bytes.size());
+        msghdr &message = sending.message;
         cmsghdr *header = CMSG_FIRSTHDR(&message);
         header->cmsg_level = SOL_SOCKET;
         header->cmsg_type = SCM_RIGHTS;
@@ -223,13 +237,8 @@ asio::awaitable<bool> sendWithDescriptor(RawConnection &over, std::string_view b
 asio::awaitable<std::size_t> readSomeWithDescriptor(RawConnection &from, asio::mutable_buffer data, int &descriptor)
 {
     for (;;) {
-        iovec into{data.data(), data.size()};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-        msghdr message{};
-        message.msg_iov = &into;
-        message.msg_iovlen = 1;
-        message.msg_control = control;
-        message.msg_controllen = sizeof control;
+        DescriptorMessage receiving(data.data(), data.size());
+        msghdr &message = receiving.message;
         const ssize_t got = ::recvmsg(from.descriptor(), &message, MSG_CMSG_CLOEXEC);
         if (got < 0 && errno == EINTR)
             continue;

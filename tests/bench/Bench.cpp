@@ -375,10 +375,6 @@ int main(int argc, char **argv)
         return (bulk / 1048576.0) / std::chrono::duration<double>(elapsed).count();
     };
     // Each rate is the median of three runs: a single 256 MiB copy is noisy on a shared VM.
-    auto median = [](std::vector<double> values) {
-        std::sort(values.begin(), values.end());
-        return values[values.size() / 2];
-    };
     std::vector<double> cpRates, uploadRates, downloadRates;
     auto uploader = engine.newClient();
     for (int round = 0; round < 3; ++round) {
@@ -407,9 +403,9 @@ int main(int argc, char **argv)
         downloadRates.push_back(mibPerSecond(Clock::now() - downBegin));
         QFile::remove(localFile + ".down");
     }
-    const double cpRate = median(cpRates);
-    const double uploadRate = median(uploadRates);
-    const double downloadRate = median(downloadRates);
+    const double cpRate = medianOf(cpRates);
+    const double uploadRate = medianOf(uploadRates);
+    const double downloadRate = medianOf(downloadRates);
     QFile::remove(localFile);
     QFile::remove(localFile + ".down");
 

@@ -514,12 +514,11 @@ void PortsPane::updateLiveState()
         listedStatus_ = status();
         refresh(); // the listening state changes with it
     }
-    if (!running && wasRunning_) {
-        // Stopped: previews go blank, or their reloads would start the sandbox again.
+    if (!running) {
+        // Not running: previews are put away, or their reloads would start the sandbox again.
         for (PreviewTab *tab : previews())
-            tab->suspend();
+            tab->suspend(); // once; again is nothing
     }
-    wasRunning_ = running;
     updateActions();
 }
 

@@ -76,7 +76,6 @@ private:
     QHash<int, QJsonObject> exposed_;   // port -> {port, name, url, listening}
     QList<int> listeningNotExposed_;
     QSet<int> offered_;                 // in this run of the sandbox
-    bool wasRunning_ = false;
     QString listedStatus_; // the status the list was last fetched in
     bool askingForDownload_ = false;
 };
