@@ -10,7 +10,7 @@ packages=(
   xvfb xauth
   bubblewrap procps python3
   python3-ipython python3-matplotlib python3-pandas qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev
-  qt6-webengine-dev
+  qt6-webengine-dev libvterm-dev
   slirp4netns nftables util-linux mount e2fsprogs
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

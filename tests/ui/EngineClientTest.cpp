@@ -8,6 +8,7 @@
 #include "client/HttpClient.h"
 
 #include <QJsonDocument>
+#include <QNetworkRequest>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -27,20 +28,18 @@ class EngineClientTest : public QObject {
 
     // Collects what a terminal socket receives: output bytes and status messages.
     struct Terminal {
-        QWebSocket *socket;
+        ui::PtySocket *socket;
         QByteArray output;
         QStringList statuses;
     };
     std::unique_ptr<Terminal> openTerminal(const QString &sessionId)
     {
         auto terminal = std::make_unique<Terminal>();
-        terminal->socket = client_->openWebSocket(
-            ui::EngineClient::sandboxPath("term") + "/ws/pty?sessionId=" + sessionId + "&cols=100&rows=30", this);
+        terminal->socket = client_->openTerminal("term", sessionId, 100, 30, this);
         Terminal *raw = terminal.get();
-        connect(raw->socket, &QWebSocket::binaryMessageReceived, this, [raw](const QByteArray &data) { raw->output += data; });
-        connect(raw->socket, &QWebSocket::textMessageReceived, this, [raw](const QString &text) {
-            raw->statuses << QJsonDocument::fromJson(text.toUtf8()).object().value("type").toString();
-        });
+        connect(raw->socket, &ui::PtySocket::output, this, [raw](const QByteArray &data) { raw->output += data; });
+        connect(raw->socket, &ui::PtySocket::status, this,
+                [raw](const QJsonObject &message) { raw->statuses << message.value("type").toString(); });
         return terminal;
     }
 
@@ -109,19 +108,31 @@ private slots:
                          client::Json{{"command", "cd /tmp && export FROM_SESSION=yes"}, {"sessionId", "shell"}});
         auto terminal = openTerminal("shell");
         QTRY_VERIFY_WITH_TIMEOUT(terminal->statuses.contains("ready"), 5000);
-        terminal->socket->sendBinaryMessage("echo pty-$((6*7)); tty; stty size\r");
+        terminal->socket->send("echo pty-$((6*7)); tty; stty size\r");
         QTRY_VERIFY_WITH_TIMEOUT(terminal->output.contains("pty-42"), 5000);
         QTRY_VERIFY(terminal->output.contains("/dev/pts/"));
         QTRY_VERIFY(terminal->output.contains("30 100"));
-        terminal->socket->sendBinaryMessage("echo \"$FROM_SESSION $TERM $PWD\"\r");
+        terminal->socket->send("echo \"$FROM_SESSION $TERM $PWD\"\r");
         QTRY_VERIFY2_WITH_TIMEOUT(terminal->output.contains("yes xterm-256color /tmp"), terminal->output.right(300).constData(), 5000);
 
-        terminal->socket->sendTextMessage(R"({"type":"resize","cols":120,"rows":40})");
-        terminal->socket->sendBinaryMessage("stty size\r");
+        terminal->socket->resize(120, 40);
+        terminal->socket->send("stty size\r");
         QTRY_VERIFY_WITH_TIMEOUT(terminal->output.contains("40 120"), 5000);
-        terminal->socket->sendTextMessage(R"({"type":"resize","cols":0,"rows":40})");
-        terminal->socket->sendTextMessage("not json");
-        QTRY_COMPARE(terminal->statuses.count("error"), 2);
+        terminal->socket->resize(0, 40);
+        QTRY_COMPARE(terminal->statuses.count("error"), 1);
+        // Text that is not a control message, from a plain WebSocket client.
+        QNetworkRequest upgrade(QUrl(client_->baseUrl().toString().replace("http:", "ws:") +
+                                     "/v1/sandboxes/term/ws/pty?sessionId=shell"));
+        upgrade.setRawHeader("Authorization", QByteArray("Bearer ") + engine_.address().token.c_str());
+        QWebSocket plain;
+        QStringList plainStatuses;
+        connect(&plain, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
+            plainStatuses << QJsonDocument::fromJson(text.toUtf8()).object().value("message").toString();
+        });
+        plain.open(upgrade);
+        QTRY_VERIFY_WITH_TIMEOUT(plain.state() == QAbstractSocket::ConnectedState, 5000);
+        plain.sendTextMessage("not json");
+        QTRY_VERIFY(plainStatuses.contains("Invalid control message"));
         terminal->socket->close();
     }
 
@@ -129,7 +140,7 @@ private slots:
     {
         auto first = openTerminal("replayed");
         QTRY_VERIFY_WITH_TIMEOUT(first->statuses.contains("ready"), 5000);
-        first->socket->sendBinaryMessage("export MARK=kept; echo before-$((1+1))\r");
+        first->socket->send("export MARK=kept; echo before-$((1+1))\r");
         QTRY_VERIFY_WITH_TIMEOUT(first->output.contains("before-2"), 5000);
         first->socket->close();
         QTest::qWait(200);
@@ -137,7 +148,7 @@ private slots:
         auto second = openTerminal("replayed");
         QTRY_VERIFY_WITH_TIMEOUT(second->statuses.contains("ready"), 5000);
         QVERIFY2(second->output.contains("before-2"), "no replay before ready");
-        second->socket->sendBinaryMessage("echo still-$MARK\r");
+        second->socket->send("echo still-$MARK\r");
         QTRY_VERIFY_WITH_TIMEOUT(second->output.contains("still-kept"), 5000); // the same shell lives on
     }
 
@@ -145,23 +156,25 @@ private slots:
     {
         auto terminal = openTerminal("ending");
         QTRY_VERIFY_WITH_TIMEOUT(terminal->statuses.contains("ready"), 5000);
-        QSignalSpy closed(terminal->socket, &QWebSocket::disconnected);
-        terminal->socket->sendBinaryMessage("exit 3\r");
+        QSignalSpy closed(terminal->socket, &ui::PtySocket::closed);
+        terminal->socket->send("exit 3\r");
         QTRY_VERIFY_WITH_TIMEOUT(terminal->statuses.contains("exit") && closed.count() == 1, 5000);
         auto next = openTerminal("ending");
         QTRY_VERIFY_WITH_TIMEOUT(next->statuses.contains("ready"), 5000);
-        next->socket->sendBinaryMessage("echo new-$((2*2))\r");
+        next->socket->send("echo new-$((2*2))\r");
         QTRY_VERIFY_WITH_TIMEOUT(next->output.contains("new-4"), 5000);
     }
 
     void missingSessionIsRefusedBeforeTheUpgrade()
     {
-        auto *socket = client_->openWebSocket(ui::EngineClient::sandboxPath("term") + "/ws/pty", this);
-        QSignalSpy connected(socket, &QWebSocket::connected);
-        QSignalSpy failed(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error));
-        QTRY_VERIFY(failed.count() >= 1);
-        QCOMPARE(connected.count(), 0); // refused with 400, never upgraded
-        // What it was told (Qt only says the handshake failed): the agent's envelope, relayed.
+        auto *socket = new ui::PtySocket(client_->baseUrl(), engine_.address().token.c_str(),
+                                         ui::EngineClient::sandboxPath("term") + "/ws/pty", this);
+        QSignalSpy opened(socket, &ui::PtySocket::opened);
+        QSignalSpy closed(socket, &ui::PtySocket::closed);
+        QTRY_VERIFY(closed.count() == 1);
+        QCOMPARE(opened.count(), 0); // refused with 400, never upgraded
+        QCOMPARE(closed.at(0).at(0).toString(), QString("sessionId query parameter required")); // the agent's envelope
+        // The same, as the engine answers it.
         client::HttpClient http = engine_.http();
         const auto refusal = http.request("GET", "/v1/sandboxes/term/ws/pty", {},
                                           {{"Connection", "Upgrade"}, {"Upgrade", "websocket"},

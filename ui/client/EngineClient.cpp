@@ -5,7 +5,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QWebSocket>
 
 #include <cstdio>
 
@@ -131,15 +130,14 @@ EventStream *EngineClient::openEvents(const QString &path, const QJsonObject *po
     return new EventStream(baseUrl_, token_.toUtf8(), path, postBody, parent);
 }
 
-QWebSocket *EngineClient::openWebSocket(const QString &path, QObject *parent)
+PtySocket *EngineClient::openTerminal(const QString &sandboxId, const QString &sessionId, int columns, int rows,
+                                      QObject *parent)
 {
-    QNetworkRequest upgrade = request(path);
-    QUrl url = upgrade.url();
-    url.setScheme(QStringLiteral("ws"));
-    upgrade.setUrl(url);
-    auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, parent);
-    socket->open(upgrade);
-    return socket;
+    const QString path = sandboxPath(sandboxId) + QStringLiteral("/ws/pty?sessionId=%1&cols=%2&rows=%3")
+                                                     .arg(QString::fromLatin1(QUrl::toPercentEncoding(sessionId)))
+                                                     .arg(columns)
+                                                     .arg(rows);
+    return new PtySocket(baseUrl_, token_.toUtf8(), path, parent);
 }
 
 Transfer *EngineClient::upload(const QString &sandboxId, const QString &localPath, const QString &remotePath,

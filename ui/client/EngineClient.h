@@ -4,6 +4,7 @@
 #pragma once
 
 #include "client/EventStream.h"
+#include "client/PtySocket.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -16,7 +17,6 @@ class QFile;
 class QNetworkAccessManager;
 class QNetworkReply;
 class QNetworkRequest;
-class QWebSocket;
 
 namespace sandbench::ui {
 
@@ -69,9 +69,10 @@ public:
     // GET (or POST with a body) a server-sent-event stream; the stream is owned by parent.
     EventStream *openEvents(const QString &path, const QJsonObject *postBody, QObject *parent);
 
-    // A WebSocket to the engine (e.g. a terminal: sandboxPath(id) + "/ws/pty?sessionId=..."),
-    // opening with the token; owned by parent. Binary frames carry bytes, text frames JSON.
-    QWebSocket *openWebSocket(const QString &path, QObject *parent);
+    // A session's terminal (the PTY WebSocket); columns and rows size a PTY that is new.
+    // Owned by parent.
+    PtySocket *openTerminal(const QString &sandboxId, const QString &sessionId, int columns, int rows,
+                            QObject *parent);
 
     // Streamed transfers (nothing held whole in memory); owned by parent.
     Transfer *upload(const QString &sandboxId, const QString &localPath, const QString &remotePath, QObject *parent);

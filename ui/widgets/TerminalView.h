@@ -1,0 +1,141 @@
+// A terminal emulator widget on libvterm (the state machine Neovim's terminal uses):
+// bytes from a PTY go in through feed(), the screen is painted from libvterm's cells
+// (16, 256 and true colours; bold, italic, underline, strike, reverse; wide characters;
+// the alternate screen; cursor shapes and blinking), and what the user types comes out
+// of input(), encoded by libvterm's keyboard functions. It keeps a scrollback (10 000
+// lines), selects (drag, double-click a word, triple-click a line), copies and pastes
+// (Ctrl+Shift+C / Ctrl+Shift+V, bracketed paste, the X11 primary selection), reports
+// the mouse to full-screen programs that ask, and opens URLs on Ctrl+click.
+//
+// Painting is incremental and paced: feed() only marks the damaged cells, and the
+// widget repaints at most once per frame (16 ms), so a flood of output never freezes
+// the window: a frame costs what the screen holds, not what came in.
+#pragma once
+
+#include <QAbstractScrollArea>
+#include <QColor>
+#include <QElapsedTimer>
+#include <QFont>
+#include <QRegion>
+#include <QTimer>
+#include <QUrl>
+
+#include <vterm.h>
+
+#include <deque>
+#include <vector>
+
+namespace sandbench::ui {
+
+class TerminalView : public QAbstractScrollArea {
+    Q_OBJECT
+public:
+    // One painted cell (what libvterm holds, resolved to colours).
+    struct Cell {
+        QString text; // empty for the second half of a wide character
+        QColor foreground, background;
+        bool bold = false, italic = false, underline = false, strike = false, reverse = false;
+        int width = 1;
+    };
+
+    explicit TerminalView(QWidget *parent = nullptr);
+    ~TerminalView() override;
+
+    // Handed to libvterm at once; the screen is painted at the next frame. The caller
+    // reads in bounded slices (PtySocket), so a flood is read at the pace the terminal
+    // takes it, the PTY's writer is held back, and no turn of the event loop holds more
+    // than one slice.
+    void feed(const QByteArray &bytes);
+    void setScrollbackLimit(int lines);
+    void setTerminalFont(const QFont &font);
+
+    int columns() const { return columns_; }
+    int rows() const { return rows_; }
+    // The visible screen (row 0 at the top, whatever the scroll position), for tests
+    // and for copying: a cell, a row's text without trailing blanks.
+    Cell cellAt(int row, int column) const;
+    QString rowText(int row) const;
+    int scrollbackLines() const { return static_cast<int>(scrollback_.size()); }
+    QString scrollbackText(int line) const; // 0: the oldest
+    bool alternateScreen() const { return altScreen_; }
+    QPoint cursorPosition() const { return {cursorColumn_, cursorRow_}; }
+    QString title() const { return title_; }
+    QString selectedText() const;
+    void selectAll();
+    void copySelection();
+    void paste(const QString &text);
+    // The longest time one feed() plus the frame after it kept the GUI thread (for tests).
+    qint64 longestFrameMs() const { return longestFrameMs_; }
+
+signals:
+    void input(const QByteArray &bytes); // what the terminal sends to the PTY
+    void sizeChanged(int columns, int rows);
+    void titleChanged(const QString &title);
+    void bellRang();
+    void urlActivated(const QUrl &url); // Ctrl+click on a URL
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void inputMethodEvent(QInputMethodEvent *event) override;
+    QVariant inputMethodQuery(Qt::InputMethodQuery query) const override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void focusInEvent(QFocusEvent *event) override;
+    void focusOutEvent(QFocusEvent *event) override;
+    bool focusNextPrevChild(bool next) override { Q_UNUSED(next); return false; } // Tab goes to the shell
+    bool event(QEvent *event) override;
+
+private:
+    // libvterm's screen callbacks.
+    static int onDamage(VTermRect rect, void *user);
+    static int onMoveCursor(VTermPos pos, VTermPos old, int visible, void *user);
+    static int onSetTermProp(VTermProp prop, VTermValue *value, void *user);
+    static int onBell(void *user);
+    static int onPushLine(int columns, const VTermScreenCell *cells, void *user);
+    static int onPopLine(int columns, VTermScreenCell *cells, void *user);
+    static void onOutput(const char *bytes, size_t length, void *user);
+
+    Cell toCell(const VTermScreenCell &cell) const;
+    // The line at a view row: from the scrollback when scrolled up, else from the screen.
+    std::vector<Cell> viewLine(int viewRow) const;
+    int scrollOffset() const; // lines scrolled up from the bottom
+    void updateScrollBar();
+    void damageCells(int top, int bottom, int left, int right);
+    void scheduleFrame();
+    void resizeTerminal();
+    QPoint cellAt(const QPoint &pixel) const; // (column, absolute line)
+    QString lineTextAt(int absoluteLine) const;
+    bool mouseReported(QMouseEvent *event) const;
+    void sendMouse(QMouseEvent *event, bool pressed);
+    QUrl urlAt(const QPoint &pixel) const;
+
+    VTerm *vt_ = nullptr;
+    VTermScreen *screen_ = nullptr;
+    int rows_ = 24, columns_ = 80;
+    int cellWidth_ = 8, cellHeight_ = 16, ascent_ = 12;
+    QFont font_;
+    QColor defaultForeground_, defaultBackground_;
+    std::deque<std::vector<VTermScreenCell>> scrollback_;
+    int scrollbackLimit_ = 10000;
+    int cursorRow_ = 0, cursorColumn_ = 0;
+    bool cursorVisible_ = true, cursorBlinks_ = true, blinkOn_ = true, altScreen_ = false;
+    int cursorShape_ = 1; // VTERM_PROP_CURSORSHAPE_BLOCK
+    int mouseMode_ = 0;   // VTERM_PROP_MOUSE_NONE
+    QString title_;
+    QRegion damaged_;
+    bool scrollbackChanged_ = false;
+    QTimer frame_, blink_;
+    QElapsedTimer sinceFrame_;
+    qint64 longestFrameMs_ = 0;
+    // Selection, in (column, absolute line) where absolute line 0 is the oldest scrollback line.
+    QPoint selectionStart_{-1, -1}, selectionEnd_{-1, -1};
+    bool selecting_ = false;
+    QElapsedTimer lastDoubleClick_;
+};
+
+} // namespace sandbench::ui
