@@ -427,6 +427,14 @@ Klasse %2–%3: %4</translation>
         <source>The sandbox started again: %1 belonged to its earlier run. Double-click a process to follow it.</source>
         <translation>Die Sandbox wurde neu gestartet: %1 gehörte zu ihrem früheren Lauf. Doppelklicken Sie auf einen Prozess, um ihm zu folgen.</translation>
     </message>
+    <message>
+        <source>Open Terminal Here</source>
+        <translation>Terminal hier öffnen</translation>
+    </message>
+    <message>
+        <source>A terminal on this session&apos;s shell, in the Terminal pane</source>
+        <translation>Ein Terminal auf der Shell dieser Sitzung, im Bereich Terminal</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::EnvironmentTable</name>
@@ -1729,6 +1737,37 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     </message>
 </context>
 <context>
+    <name>sandbench::ui::PtySocket</name>
+    <message>
+        <source>No answer from the engine</source>
+        <translation>Keine Antwort von der Engine</translation>
+    </message>
+    <message>
+        <source>The engine closed the connection</source>
+        <translation>Die Engine hat die Verbindung geschlossen</translation>
+    </message>
+    <message>
+        <source>The engine refused the terminal (HTTP %1)</source>
+        <translation>Die Engine hat das Terminal abgelehnt (HTTP %1)</translation>
+    </message>
+    <message>
+        <source>The engine&apos;s WebSocket answer is not valid</source>
+        <translation>Die WebSocket-Antwort der Engine ist ungültig</translation>
+    </message>
+    <message>
+        <source>The engine sent a masked frame</source>
+        <translation>Die Engine hat einen maskierten Frame gesendet</translation>
+    </message>
+    <message>
+        <source>The engine sent a message too large for a status</source>
+        <translation>Die Engine hat eine für eine Statusmeldung zu große Nachricht gesendet</translation>
+    </message>
+    <message>
+        <source>The engine sent an unknown WebSocket frame</source>
+        <translation>Die Engine hat einen unbekannten WebSocket-Frame gesendet</translation>
+    </message>
+</context>
+<context>
     <name>sandbench::ui::RecoveredChanges</name>
     <message>
         <source>Unsaved Changes from %1</source>
@@ -1820,6 +1859,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>Ports</source>
         <translation>Ports</translation>
     </message>
+    <message>
+        <source>Terminal</source>
+        <translation>Terminal</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::StartProcessDialog</name>
@@ -1853,6 +1896,123 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>Start Sandbox</source>
         <translation>Sandbox starten</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::TerminalPane</name>
+    <message>
+        <source>This sandbox is not running. Start it to use its terminals.</source>
+        <translation>Diese Sandbox läuft nicht. Starten Sie sie, um ihre Terminals zu verwenden.</translation>
+    </message>
+    <message>
+        <source>New Terminal</source>
+        <translation>Neues Terminal</translation>
+    </message>
+    <message>
+        <source>A shell in a new session of the sandbox (Ctrl+Shift+T)</source>
+        <translation>Eine Shell in einer neuen Sitzung der Sandbox (Strg+Umschalt+T)</translation>
+    </message>
+    <message>
+        <source>Attach to Session</source>
+        <translation>Mit Sitzung verbinden</translation>
+    </message>
+    <message>
+        <source>A terminal on the shell of an existing session (the Commands pane&apos;s, another tab&apos;s)</source>
+        <translation>Ein Terminal auf der Shell einer bestehenden Sitzung (der des Bereichs Befehle, der eines anderen Tabs)</translation>
+    </message>
+    <message>
+        <source>End Shell…</source>
+        <translation>Shell beenden …</translation>
+    </message>
+    <message>
+        <source>End the current terminal&apos;s shell and its session (closing the tab leaves it running)</source>
+        <translation>Die Shell des aktuellen Terminals mit ihrer Sitzung beenden (Schließen des Tabs lässt sie laufen)</translation>
+    </message>
+    <message>
+        <source>Font…</source>
+        <translation>Schrift …</translation>
+    </message>
+    <message>
+        <source>Close Terminal</source>
+        <translation>Terminal schließen</translation>
+    </message>
+    <message>
+        <source>New Terminal (Ctrl+Shift+T) opens a shell in the sandbox. Closing its tab leaves the shell running: Attach to Session shows it again.</source>
+        <translation>Neues Terminal (Strg+Umschalt+T) öffnet eine Shell in der Sandbox. Schließen ihres Tabs lässt die Shell laufen: „Mit Sitzung verbinden“ zeigt sie wieder.</translation>
+    </message>
+    <message>
+        <source>Listing sessions…</source>
+        <translation>Sitzungen werden aufgelistet …</translation>
+    </message>
+    <message>
+        <source>Could not list the sessions: %1</source>
+        <translation>Die Sitzungen konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source>End Shell</source>
+        <translation>Shell beenden</translation>
+    </message>
+    <message>
+        <source>End the shell of session &quot;%1&quot;?</source>
+        <translation>Die Shell der Sitzung „%1“ beenden?</translation>
+    </message>
+    <message>
+        <source>The session ends with it: the programs running in its shell and its background processes stop, and every terminal on it closes.</source>
+        <translation>Die Sitzung endet mit ihr: Die Programme in ihrer Shell und ihre Hintergrundprozesse halten an, und jedes Terminal auf ihr wird geschlossen.</translation>
+    </message>
+    <message>
+        <source>Could not end the shell of session %1: %2</source>
+        <translation>Die Shell der Sitzung %1 konnte nicht beendet werden: %2</translation>
+    </message>
+    <message>
+        <source>Terminal Font</source>
+        <translation>Terminalschrift</translation>
+    </message>
+    <message>
+        <source>Session %1</source>
+        <translation>Sitzung %1</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::TerminalTab</name>
+    <message>
+        <source>Terminal of session %1</source>
+        <translation>Terminal der Sitzung %1</translation>
+    </message>
+    <message>
+        <source>The sandbox is stopped; this shell has ended. A new one starts with the sandbox.</source>
+        <translation>Die Sandbox ist gestoppt; diese Shell ist beendet. Eine neue startet mit der Sandbox.</translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>Neu verbinden …</translation>
+    </message>
+    <message>
+        <source>The shell has ended (exit code %1).</source>
+        <translation>Die Shell ist beendet (Exit-Code %1).</translation>
+    </message>
+    <message>
+        <source>New Shell</source>
+        <translation>Neue Shell</translation>
+    </message>
+    <message>
+        <source>The connection to the shell was lost.</source>
+        <translation>Die Verbindung zur Shell ist abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The connection to the shell was lost: %1</source>
+        <translation>Die Verbindung zur Shell ist abgebrochen: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reconnecting in %n s…</source>
+        <translation>
+            <numerusform>Neuer Versuch in %n s …</numerusform>
+            <numerusform>Neuer Versuch in %n s …</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reconnect Now</source>
+        <translation>Jetzt verbinden</translation>
     </message>
 </context>
 <context>

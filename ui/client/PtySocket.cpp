@@ -97,7 +97,7 @@ void PtySocket::readSome()
     if (ended_)
         return;
     // A bounded slice per turn of the event loop; what is left waits in the socket (and so in TCP).
-    if (raw_.size() < kSlice)
+    if (raw_.size() < kSlice && socket_->isOpen())
         raw_ += socket_->read(kSlice - raw_.size());
     if (!open_ && !parseHead()) {
         if (socket_->state() != QAbstractSocket::ConnectedState && socket_->bytesAvailable() == 0)

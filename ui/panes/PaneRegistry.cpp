@@ -5,6 +5,7 @@
 #include "panes/interpreter/InterpreterPane.h"
 #include "panes/overview/OverviewPane.h"
 #include "panes/ports/PortsPane.h"
+#include "panes/terminal/TerminalPane.h"
 
 #include <QCoreApplication>
 
@@ -33,6 +34,7 @@ const QList<PaneKind> &sandboxPanes()
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Overview"), make<OverviewPane>},
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Interpreter"), make<InterpreterPane>},
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Ports"), make<PortsPane>},
+        {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Terminal"), make<TerminalPane>},
     };
     return panes;
 }

@@ -6,6 +6,7 @@
 #include <QInputMethodEvent>
 #include <QKeyEvent>
 #include <QPainter>
+#include <QtMath>
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QStyleHints>
@@ -133,10 +134,20 @@ void TerminalView::setTerminalFont(const QFont &font)
     font_ = font;
     font_.setStyleHint(QFont::TypeWriter);
     font_.setKerning(false);
-    const QFontMetrics metrics(font_);
-    cellWidth_ = qMax(1, metrics.horizontalAdvance(QLatin1Char('M')));
-    cellHeight_ = qMax(1, metrics.height());
-    ascent_ = metrics.ascent();
+    const QFontMetricsF metrics(font_);
+    cellWidth_ = qMax(1, qCeil(metrics.horizontalAdvance(QLatin1Char('M'))));
+    cellHeight_ = qMax(1, qCeil(metrics.height()));
+    ascent_ = qCeil(metrics.ascent());
+    // A glyph's advance is fractional (8.4 px): letter spacing pads each one to the whole
+    // cell, or a run of 40 characters drifts into the cells after it.
+    for (int style = 0; style < 4; ++style) {
+        QFont &variant = styledFonts_[style];
+        variant = font_;
+        variant.setBold(style & 1);
+        variant.setItalic(style & 2);
+        variant.setLetterSpacing(QFont::AbsoluteSpacing,
+                                 cellWidth_ - QFontMetricsF(variant).horizontalAdvance(QLatin1Char('M')));
+    }
     resizeTerminal();
     viewport()->update();
 }
@@ -147,6 +158,21 @@ void TerminalView::setScrollbackLimit(int lines)
     while (static_cast<int>(scrollback_.size()) > scrollbackLimit_)
         scrollback_.pop_front();
     updateScrollBar();
+}
+
+void TerminalView::reset()
+{
+    vterm_screen_reset(screen_, 1);
+    scrollback_.clear();
+    selectionStart_ = selectionEnd_ = QPoint(-1, -1);
+    altScreen_ = false;
+    mouseMode_ = 0;
+    if (!title_.isEmpty()) {
+        title_.clear();
+        emit titleChanged(title_);
+    }
+    updateScrollBar();
+    viewport()->update();
 }
 
 void TerminalView::feed(const QByteArray &bytes)
@@ -453,9 +479,7 @@ void TerminalView::paintEvent(QPaintEvent *event)
             if (background != defaultBackground_)
                 painter.fillRect(area, background);
             if (!text.trimmed().isEmpty()) {
-                QFont font = font_;
-                font.setBold(cell.bold);
-                font.setItalic(cell.italic);
+                QFont font = styledFonts_[(cell.bold ? 1 : 0) | (cell.italic ? 2 : 0)];
                 font.setUnderline(cell.underline);
                 font.setStrikeOut(cell.strike);
                 painter.setFont(font);
@@ -485,7 +509,7 @@ void TerminalView::paintEvent(QPaintEvent *event)
         } else {
             painter.fillRect(cell, defaultForeground_);
             painter.setPen(defaultBackground_);
-            painter.setFont(font_);
+            painter.setFont(styledFonts_[0]);
             painter.drawText(cell.left(), cell.top() + ascent_, under.text);
         }
     }

@@ -46,6 +46,8 @@ public:
     // takes it, the PTY's writer is held back, and no turn of the event loop holds more
     // than one slice.
     void feed(const QByteArray &bytes);
+    // A blank screen and no scrollback (before a reconnect's replay draws it again).
+    void reset();
     void setScrollbackLimit(int lines);
     void setTerminalFont(const QFont &font);
 
@@ -55,6 +57,11 @@ public:
     // and for copying: a cell, a row's text without trailing blanks.
     Cell cellAt(int row, int column) const;
     QString rowText(int row) const;
+    // Where a cell of the visible screen is drawn, in the viewport's coordinates.
+    QRect cellRect(int row, int column) const
+    {
+        return {column * cellWidth_, (row + scrollOffset()) * cellHeight_, cellWidth_, cellHeight_};
+    }
     int scrollbackLines() const { return static_cast<int>(scrollback_.size()); }
     QString scrollbackText(int line) const; // 0: the oldest
     bool alternateScreen() const { return altScreen_; }
@@ -119,6 +126,7 @@ private:
     int rows_ = 24, columns_ = 80;
     int cellWidth_ = 8, cellHeight_ = 16, ascent_ = 12;
     QFont font_;
+    QFont styledFonts_[4]; // plain, bold, italic, bold italic: each glyph one cell wide
     QColor defaultForeground_, defaultBackground_;
     std::deque<std::vector<VTermScreenCell>> scrollback_;
     int scrollbackLimit_ = 10000;

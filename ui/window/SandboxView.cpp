@@ -5,6 +5,7 @@
 #include "panes/files/FilesPane.h"
 #include "panes/overview/OverviewPane.h"
 #include "panes/ports/PortsPane.h"
+#include "panes/terminal/TerminalPane.h"
 
 namespace sandbench::ui {
 
@@ -22,6 +23,14 @@ SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget
     if (OverviewPane *overviewPane = overview()) {
         connect(overviewPane, &OverviewPane::stopRequested, this, [this] { emit stopRequested(sandboxId_); });
         connect(overviewPane, &OverviewPane::settingsRequested, this, &SandboxView::settingsRequested);
+    }
+    if (TerminalPane *terminal = pane<TerminalPane>()) {
+        connect(terminal, &TerminalPane::previewRequested, this, [this](int port) { exposePort(port, true); });
+        if (CommandsPane *commandsPane = commands())
+            connect(commandsPane, &CommandsPane::terminalRequested, this, [this, terminal](const QString &session) {
+                showPane(indexOf(terminal));
+                terminal->openTerminal(session);
+            });
     }
     if (PortsPane *ports = pane<PortsPane>())
     {

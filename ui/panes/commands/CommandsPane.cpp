@@ -49,6 +49,9 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     sessions_->setToolTip(tr("The shell the commands run in: each session keeps its own directory and environment"));
     auto *newSession = new QPushButton(tr("New Session…"), this);
     auto *removeSession = new QPushButton(tr("Delete Session"), this);
+    auto *terminalHere = new QPushButton(tr("Open Terminal Here"), this);
+    terminalHere->setToolTip(tr("A terminal on this session's shell, in the Terminal pane"));
+    connect(terminalHere, &QPushButton::clicked, this, [this] { emit terminalRequested(currentSession()); });
     connect(newSession, &QPushButton::clicked, this, &CommandsPane::showNewSessionDialog);
     connect(removeSession, &QPushButton::clicked, this, &CommandsPane::deleteSession);
     auto *sessionRow = new QHBoxLayout;
@@ -58,6 +61,7 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     sessionRow->addWidget(sessions_);
     sessionRow->addWidget(newSession);
     sessionRow->addWidget(removeSession);
+    sessionRow->addWidget(terminalHere);
     sessionRow->addStretch();
 
     // The command line, with history on Up and Down; the pane's focus goes to it (Ctrl+2).

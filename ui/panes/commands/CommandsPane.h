@@ -50,6 +50,10 @@ public:
     QCheckBox *showStreamedCommands() const { return showStreamed_; }
     QString followedProcess() const { return followedProcess_; }
 
+signals:
+    // "Open Terminal Here": a terminal on the session, in the Terminal pane.
+    void terminalRequested(const QString &sessionId);
+
 protected:
     void showEvent(QShowEvent *event) override;
     void updateLiveState() override;
