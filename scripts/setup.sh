@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Sandbench needs on Debian 12 (only what is missing), as root or through sudo.
+# --tests: also what only the tests use (chromium, for the terminal page in a real browser).
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,7 @@ packages=(
   qt6-webengine-dev libvterm-dev
   slirp4netns nftables util-linux mount e2fsprogs
 )
+if [ "${1:-}" = "--tests" ]; then packages+=(chromium); fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
@@ -36,4 +38,11 @@ fi
 runners="$(cd "$(dirname "$0")/../resources/interpreter" && pwd)"
 if [ ! -d "$runners/node_modules/sucrase" ] || [ ! -d "$runners/node_modules/acorn" ]; then
   (cd "$runners" && npm ci --omit=dev --no-audit --no-fund --loglevel=error)
+fi
+
+# The terminal page's browser scripts (xterm.js and the SDK's SandboxAddon), pinned by its
+# package-lock.json; the build copies them beside the engine.
+page="$(cd "$(dirname "$0")/../resources/terminal" && pwd)"
+if [ ! -d "$page/node_modules/@xterm/xterm" ] || [ ! -d "$page/node_modules/@cloudflare/sandbox" ]; then
+  (cd "$page" && npm ci --omit=dev --no-audit --no-fund --loglevel=error)
 fi

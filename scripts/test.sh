@@ -5,7 +5,7 @@
 # GUI suites (on a virtual X server when no display is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --tests
 scripts/build.sh
 (cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error)
 cd build

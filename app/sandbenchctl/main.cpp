@@ -36,6 +36,8 @@ commands:
   cp LOCAL ID:/path           upload a file (streamed, atomic on the sandbox side)
   cp ID:/path LOCAL           download a file (streamed, atomic on this side)
   watch ID [PATH]             print file events under PATH (default /workspace) as they come
+  terminal ID [--session S]   print the address of the sandbox's terminal page for a browser
+                              (it carries the token after '#': keep it to yourself)
   stop ID                     stop a sandbox (its workspace stays)
   rm ID                       destroy a sandbox and its workspace
 
@@ -341,6 +343,19 @@ int main(int argc, char **argv)
                 return true;
             });
             return status == 200 ? 0 : 1;
+        }
+        if (command == "terminal") {
+            need(1);
+            std::string session;
+            if (args.size() == 4 && args[2] == "--session")
+                session = args[3];
+            else if (args.size() != 2)
+                die("usage: sandbenchctl terminal ID [--session S]", 2);
+            expectOk(http.request("GET", base + percentEncode(args[1]))); // a sandbox that exists
+            std::cout << address->url << base << percentEncode(args[1]) << "/terminal"
+                      << (session.empty() ? "" : "?session=" + percentEncode(session)) << "#token=" << address->token
+                      << "\n";
+            return 0;
         }
         if (command == "stop") {
             need(1);

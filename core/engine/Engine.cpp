@@ -310,11 +310,13 @@ void Engine::authorize(const bhttp::request_header<> &header)
     const auto auth = header[bhttp::field::authorization];
     if (auth.starts_with("Bearer ") && secretsEqual(auth.substr(7), token_))
         return;
-    // A route that takes a ticket: ?ticket= stands in for the token, once.
     const std::string_view target = header.target();
     const auto question = target.find('?');
     std::vector<std::string> params;
     const http::Route *route = routes_.find(header.method(), target.substr(0, question), params);
+    if (route && route->access == http::Access::Public)
+        return; // the Host check above still applies
+    // A route that takes a ticket: ?ticket= stands in for the token, once.
     if (route && route->access == http::Access::TokenOrTicket && question != std::string_view::npos) {
         const std::string ticket = http::percentDecode(http::queryValue(target.substr(question + 1), "ticket"));
         if (!ticket.empty() && !params.empty() && redeemTicket(ticket, params[0]))
@@ -440,6 +442,7 @@ void Engine::addRoutes()
         co_await relayWebSocketToAgent(sandboxes_.agentSocket(*sandbox), call.request, call.responder, agentTarget);
     }, http::Access::TokenOrTicket);
     previews_.addRoutes(table);
+    terminalPage_.addRoutes(table);
     table.add(verb::post, "/v1/sandboxes/{id}/ws/ticket", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         const std::string id = sandboxes_.require(call.params[0])->id;
         co_await replySuccess(call.responder, ticketReply(issueTicket(id)));

@@ -5,6 +5,7 @@
 
 #include "engine/EventBus.h"
 #include "engine/PreviewService.h"
+#include "engine/TerminalPage.h"
 #include "engine/SandboxManager.h"
 #include "http/HttpServer.h"
 #include "http/RouteTable.h"
@@ -74,6 +75,7 @@ private:
     EventBus events_;
     SandboxManager sandboxes_;
     PreviewService previews_;
+    TerminalPage terminalPage_;
     http::RouteTable routes_;
     std::string token_;
     struct Ticket {

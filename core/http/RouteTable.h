@@ -34,6 +34,7 @@ using RouteHandler = std::function<asio::awaitable<void>(RouteRequest &)>;
 enum class Access {
     Token,         // the engine's bearer token: every management route
     TokenOrTicket, // or a one-time ticket in ?ticket= (a browser cannot set a WebSocket's headers)
+    Public,        // no credential: static files that hold no secret (the terminal page)
 };
 
 // 200 with the protocol's success envelope around fields (both servers' usual answer).

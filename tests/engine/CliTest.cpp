@@ -65,6 +65,25 @@ private slots:
         QCOMPARE(ctl({"exec", "cli", "--", "echo $PWD $CLI_STATE"}).out, QString("/tmp kept\n"));
     }
 
+    // The terminal page's address: the engine's, the sandbox's page, the token in the fragment
+    // (which browsers never send); the page itself answers without the token.
+    void terminalPrintsThePagesAddress()
+    {
+        const Outcome result = ctl({"terminal", "cli", "--session", "work 1"});
+        QCOMPARE(result.exitCode, 0);
+        const QUrl address(result.out.trimmed());
+        QCOMPARE(address.path(), QString("/v1/sandboxes/cli/terminal"));
+        QCOMPARE(address.query(QUrl::FullyDecoded), QString("session=work 1"));
+        QCOMPARE(address.fragment(), "token=" + QString::fromStdString(engine.address().token));
+        QCOMPARE(address.toString(QUrl::RemoveQuery | QUrl::RemovePath | QUrl::RemoveFragment),
+                 QString::fromStdString(engine.address().url));
+        client::HttpClient stranger(client::EngineAddress{engine.address().url, "wrong"});
+        const auto page = stranger.request("GET", address.path().toStdString());
+        QCOMPARE(page.status, 200);
+        QVERIFY(page.body.find("terminal.js") != std::string::npos);
+        QVERIFY(ctl({"terminal", "nobody"}).exitCode != 0); // a sandbox that does not exist
+    }
+
     void failuresSaySoAndExitNonZero()
     {
         const Outcome badId = ctl({"exec", "Not_An_Id", "--", "true"});
