@@ -2,12 +2,21 @@
 // stands on (a bare bwrap start, a bare bash), measured in the same run.
 #include "support/EngineHarness.h"
 
-#include <QCoreApplication>
+#include "client/EngineClient.h"
+#include "widgets/TerminalView.h"
+
+#include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QProcess>
+#include <QTimer>
 
+#include <poll.h>
+#include <pty.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -149,6 +158,161 @@ double medianOf(std::vector<double> values)
     return values.empty() ? 0 : values[values.size() / 2];
 }
 
+// The terminal (issue 10): a keystroke's echo through the PTY WebSocket beside a bare PTY's
+// echo, and what the widget takes to consume and paint 100 MiB of `yes`, beside `cat` of
+// the same bytes into /dev/null. Needs a display (xvfb-run): the widget paints.
+struct TerminalFigures {
+    Stats barePty, webSocketEcho;
+    double catSeconds = 0, widgetSeconds = 0, floodSeconds = 0;
+    qint64 floodLongestGapMs = 0;
+};
+
+// Waits in the event loop until done() or the timeout; false on timeout.
+bool waitFor(const std::function<bool()> &done, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 10);
+    }
+    return true;
+}
+
+TerminalFigures measureTerminal(test::EngineHarness &engine)
+{
+    TerminalFigures figures;
+    // Floor: a byte written to a PTY's master comes back as the line discipline's echo.
+    {
+        int master = -1, slave = -1;
+        openpty(&master, &slave, nullptr, nullptr, nullptr);
+        termios mode{};
+        tcgetattr(slave, &mode);
+        mode.c_lflag &= ~ICANON; // echo at once, as bash's readline has it
+        tcsetattr(slave, TCSANOW, &mode);
+        figures.barePty = measure(2000, [&](int) {
+            char byte = 'x';
+            (void)!write(master, &byte, 1);
+            pollfd ready{master, POLLIN, 0};
+            poll(&ready, 1, 1000);
+            (void)!read(master, &byte, 1);
+        });
+        close(slave);
+        close(master);
+    }
+
+    auto &http = engine.http();
+    http.request("PUT", "/v1/sandboxes/bench-terminal", R"({"keepAlive":true})");
+    ui::EngineClient client(QUrl(QString::fromStdString(engine.address().url)), QString::fromStdString(engine.address().token));
+    {
+        auto *socket = client.openTerminal("bench-terminal", "echo", 80, 24, nullptr);
+        QByteArray output;
+        bool ready = false;
+        QObject::connect(socket, &ui::PtySocket::output, [&](const QByteArray &bytes) { output += bytes; });
+        QObject::connect(socket, &ui::PtySocket::status, [&](const QJsonObject &message) {
+            ready = ready || message.value("type").toString() == "ready";
+        });
+        waitFor([&] { return ready; }, 10000);
+        socket->send("stty -icanon -isig; cat > /dev/null\r");
+        waitFor([] { return false; }, 500); // the shell settles
+        figures.webSocketEcho = measure(500, [&](int) {
+            output.clear();
+            socket->send("x");
+            waitFor([&] { return output.contains('x'); }, 2000);
+        });
+        delete socket;
+    }
+
+    // 100 MiB of `yes` output, as the PTY gives it ("y\r\n").
+    constexpr qint64 kFlood = 100 << 20;
+    QByteArray piece;
+    while (piece.size() < (4 << 10))
+        piece += "y\r\n";
+    piece.truncate(4 << 10);
+    {
+        const QString file = QDir::tempPath() + "/sandbench-bench-yes";
+        QFile out(file);
+        out.open(QIODevice::WriteOnly);
+        for (qint64 written = 0; written < kFlood; written += piece.size())
+            out.write(piece);
+        out.close();
+        const auto begin = Clock::now();
+        runCommand({"/bin/sh", "-c", "cat '" + file.toStdString() + "' > /dev/null"});
+        figures.catSeconds = std::chrono::duration<double>(Clock::now() - begin).count();
+        QFile::remove(file);
+    }
+    {
+        ui::TerminalView view;
+        view.resize(900, 500);
+        view.show();
+        waitFor([] { return false; }, 200);
+        const auto begin = Clock::now();
+        QElapsedTimer sinceEvents;
+        sinceEvents.start();
+        for (qint64 fed = 0; fed < kFlood; fed += piece.size()) {
+            view.feed(piece);
+            if (sinceEvents.elapsed() >= 10) { // as PtySocket hands output on: then painting gets its turn
+                QCoreApplication::processEvents();
+                sinceEvents.restart();
+            }
+        }
+        waitFor([] { return false; }, 20); // the last frame
+        QCoreApplication::processEvents();
+        figures.widgetSeconds = std::chrono::duration<double>(Clock::now() - begin).count() - 0.02;
+    }
+    {
+        // End to end: `yes | head -c 100M` in a terminal on the engine, as the pane has it.
+        ui::TerminalView view;
+        view.resize(900, 500);
+        view.show();
+        auto *socket = client.openTerminal("bench-terminal", "flood", view.columns(), view.rows(), nullptr);
+        bool ready = false;
+        QObject::connect(socket, &ui::PtySocket::output, &view, &ui::TerminalView::feed);
+        QObject::connect(socket, &ui::PtySocket::status, [&](const QJsonObject &message) {
+            ready = ready || message.value("type").toString() == "ready";
+        });
+        waitFor([&] { return ready; }, 10000);
+        waitFor([] { return false; }, 300);
+        auto shows = [&](const QString &words) {
+            for (int row = 0; row < view.rows(); ++row)
+                if (view.rowText(row).contains(words))
+                    return true;
+            return false;
+        };
+        QElapsedTimer probe;
+        QTimer ticker;
+        ticker.setInterval(10);
+        QObject::connect(&ticker, &QTimer::timeout, [&] {
+            figures.floodLongestGapMs = std::max(figures.floodLongestGapMs, probe.restart());
+        });
+        const auto begin = Clock::now();
+        socket->send("yes | head -c 104857600; echo flood-$((6*7))\r");
+        probe.start();
+        ticker.start();
+        waitFor([&] { return shows("flood-42"); }, 300000);
+        ticker.stop();
+        figures.floodSeconds = std::chrono::duration<double>(Clock::now() - begin).count();
+        delete socket;
+    }
+    http.request("DELETE", "/v1/sandboxes/bench-terminal");
+    return figures;
+}
+
+void printTerminal(const TerminalFigures &figures)
+{
+    std::printf("\nTerminal\n");
+    row("floor: keystroke echo, bare PTY", figures.barePty);
+    row("keystroke echo through the PTY WebSocket", figures.webSocketEcho);
+    std::printf("%-44s %+8.3f ms  (target < 2 ms)\n", "WebSocket echo p50 - bare PTY p50",
+                figures.webSocketEcho.p50 - figures.barePty.p50);
+    std::printf("%-44s %8.2f s\n", "floor: cat of 100 MiB of yes > /dev/null", figures.catSeconds);
+    std::printf("%-44s %8.2f s  (%.1f MiB/s)\n", "TerminalView consumes and paints 100 MiB", figures.widgetSeconds,
+                100 / figures.widgetSeconds);
+    std::printf("%-44s %8.2f s  (longest GUI gap %lld ms, target < 50)\n", "yes | head -c 100M in a terminal, end to end",
+                figures.floodSeconds, static_cast<long long>(figures.floodLongestGapMs));
+}
+
 PreviewFigures measurePreviews(test::EngineHarness &engine)
 {
     auto &http = engine.http();
@@ -235,7 +399,10 @@ void printPreviews(const PreviewFigures &figures)
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    // The terminal section paints: with a display, a QApplication (xvfb-run is enough).
+    const bool display = std::getenv("DISPLAY") != nullptr;
+    std::unique_ptr<QCoreApplication> app =
+        display ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     test::EngineHarness engine;
     QString error;
     if (!engine.start(&error)) {
@@ -247,6 +414,15 @@ int main(int argc, char **argv)
     // `sandbench-bench previews`: that section alone (seconds, not minutes).
     if (argc > 1 && std::string(argv[1]) == "previews") {
         printPreviews(measurePreviews(engine));
+        return 0;
+    }
+    // `sandbench-bench terminal` (under xvfb-run): that section alone.
+    if (argc > 1 && std::string(argv[1]) == "terminal") {
+        if (!display) {
+            std::fprintf(stderr, "sandbench-bench terminal: needs a display (run it under xvfb-run)\n");
+            return 1;
+        }
+        printTerminal(measureTerminal(engine));
         return 0;
     }
 
@@ -410,6 +586,7 @@ int main(int argc, char **argv)
     QFile::remove(localFile + ".down");
 
     const PreviewFigures previews = measurePreviews(engine);
+    const TerminalFigures terminal = display ? measureTerminal(engine) : TerminalFigures{};
 
     // Idle memory: one agent, then 50 idle sandboxes (each after one command).
     const pid_t warmBwrap = bwrapPidOf(engine, "bench-warm");
@@ -510,6 +687,10 @@ int main(int argc, char **argv)
     std::printf("%-44s %8.1f MiB/s  (%.2f of cp, target >= 0.5)\n", "download 256 MiB (GET /files, fsync'd)", downloadRate,
                 downloadRate / cpRate);
     printPreviews(previews);
+    if (display)
+        printTerminal(terminal);
+    else
+        std::printf("\nTerminal: skipped (no display; run the bench under xvfb-run)\n");
     std::printf("\nInterpreter\n");
     row("floor: python3 -c pass", pythonFloor);
     row("floor: node -e 0", nodeFloor);

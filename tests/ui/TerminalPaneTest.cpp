@@ -208,12 +208,16 @@ private slots:
         ui::TerminalTab *tab = pane_->openTerminal("terminal-1");
         QVERIFY(connected(tab));
         type(tab, "clear; echo 'Serving at http://localhost:5173/ now'");
-        QVERIFY(screenShows(tab, "Serving at http://localhost:5173/ now"));
-        int row = -1;
-        for (int r = 0; r < tab->view()->rows(); ++r)
-            if (tab->view()->rowText(r).startsWith("Serving at"))
-                row = r;
-        QVERIFY(row >= 0);
+        int row = -1; // the output's row (the command line holds the words too)
+        QElapsedTimer clock;
+        clock.start();
+        while (row < 0 && clock.elapsed() < 10000) {
+            for (int r = 0; r < tab->view()->rows(); ++r)
+                if (tab->view()->rowText(r).startsWith("Serving at"))
+                    row = r;
+            QTest::qWait(20);
+        }
+        QVERIFY2(row >= 0, qPrintable(screenOf(tab)));
         QSignalSpy asked(pane_, &ui::TerminalPane::previewRequested);
         const QPoint onUrl = tab->view()->cellRect(row, 16).center();
         QTest::mouseClick(tab->view()->viewport(), Qt::LeftButton, Qt::ControlModifier, onUrl);

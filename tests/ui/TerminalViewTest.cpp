@@ -146,6 +146,60 @@ private slots:
         QCOMPARE(view.rowText(view.rows() - 2), QString("line 199"));
     }
 
+    // The grid is ours (TerminalScreen on libvterm's state): scroll regions, inserted and
+    // deleted lines and characters, reverse index, and a resize that gives lines back.
+    void scrollRegionsAndEditsKeepTheRestInPlace()
+    {
+        ui::TerminalView view;
+        view.resize(600, 300);
+        view.show();
+        QVERIFY(view.rows() >= 8);
+        QByteArray screen = "\x1b[H\x1b[2J";
+        for (int i = 0; i < view.rows(); ++i)
+            screen += "row " + QByteArray::number(i) + (i + 1 < view.rows() ? "\r\n" : "");
+        view.feed(screen);
+        const int before = view.scrollbackLines();
+        // Rows 2-4 (1-based 3-5) scroll up by one inside their region; the rest stays.
+        view.feed("\x1b[3;5r\x1b[5;1H\n\x1b[r");
+        QCOMPARE(view.rowText(1), QString("row 1"));
+        QCOMPARE(view.rowText(2), QString("row 3"));
+        QCOMPARE(view.rowText(3), QString("row 4"));
+        QCOMPARE(view.rowText(4), QString(""));
+        QCOMPARE(view.rowText(5), QString("row 5"));
+        QCOMPARE(view.scrollbackLines(), before); // a region's lines do not go to the scrollback
+        // Reverse index at the top of a region scrolls it down.
+        view.feed("\x1b[3;5r\x1b[3;1H\x1bM\x1b[r");
+        QCOMPARE(view.rowText(2), QString(""));
+        QCOMPARE(view.rowText(3), QString("row 3"));
+        QCOMPARE(view.rowText(5), QString("row 5"));
+        // Insert and delete lines and characters (what less and vim send).
+        view.feed("\x1b[7;1H\x1b[L");
+        QCOMPARE(view.rowText(6), QString(""));
+        QCOMPARE(view.rowText(7), QString("row 6"));
+        view.feed("\x1b[M");
+        QCOMPARE(view.rowText(6), QString("row 6"));
+        view.feed("\x1b[1;1H\x1b[2P");
+        QCOMPARE(view.rowText(0), QString("w 0"));
+        view.feed("\x1b[2@XY");
+        QCOMPARE(view.rowText(0), QString("XYw 0"));
+        // A full-screen scroll keeps the rows in order around the ring, and their colours.
+        view.feed("\x1b[" + QByteArray::number(view.rows()) + ";1H\x1b[31mred\x1b[0m\r\nlast");
+        QCOMPARE(view.rowText(view.rows() - 2), QString("red"));
+        QCOMPARE(view.cellAt(view.rows() - 2, 0).foreground, QColor(224, 0, 0));
+        QCOMPARE(view.rowText(view.rows() - 1), QString("last"));
+        QCOMPARE(view.scrollbackText(view.scrollbackLines() - 1), QString("XYw 0"));
+        // Fewer rows push the top into the scrollback; more rows take it back.
+        const QString top = view.rowText(0);
+        const int rows = view.rows();
+        view.resize(600, 300 - 3 * view.cellRect(0, 0).height());
+        QTRY_VERIFY(view.rows() < rows);
+        QCOMPARE(view.rowText(view.rows() - 1), QString("last"));
+        view.resize(600, 300);
+        QTRY_COMPARE(view.rows(), rows);
+        QCOMPARE(view.rowText(0), top);
+        QCOMPARE(view.rowText(rows - 1), QString("last"));
+    }
+
     void keysAreEncodedByLibvterm()
     {
         ui::TerminalView view;

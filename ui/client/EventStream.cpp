@@ -11,6 +11,11 @@ EventStream::EventStream(const QUrl &baseUrl, const QByteArray &token, const QSt
     : QObject(parent), socket_(new QTcpSocket(this))
 {
     socket_->setReadBufferSize(kReadBuffer);
+    // The next slice is a timer, not a posted event: posted events keep Qt's GLib dispatcher
+    // from running timers (the window's own, painting's) for as long as they come.
+    next_.setSingleShot(true);
+    next_.setInterval(0);
+    connect(&next_, &QTimer::timeout, this, &EventStream::readSome);
     const QByteArray payload = body ? QJsonDocument(*body).toJson(QJsonDocument::Compact) : QByteArray();
     QByteArray request = (body ? "POST " : "GET ") + path.toUtf8() + " HTTP/1.1\r\n";
     request += "Host: " + baseUrl.host().toUtf8() + ':' + QByteArray::number(baseUrl.port()) + "\r\n";
@@ -50,7 +55,6 @@ void EventStream::close()
 
 void EventStream::readSome()
 {
-    scheduled_ = false;
     if (!socket_)
         return;
     // A bounded slice per turn of the event loop; what is left waits in the socket (and so in TCP).
@@ -76,10 +80,8 @@ void EventStream::readSome()
         end(error);
         return;
     }
-    if (socket_->bytesAvailable() > 0 && !scheduled_) {
-        scheduled_ = true;
-        QTimer::singleShot(0, this, &EventStream::readSome);
-    }
+    if (socket_->bytesAvailable() > 0)
+        next_.start();
 }
 
 bool EventStream::parseHead()

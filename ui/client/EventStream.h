@@ -9,6 +9,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QObject>
+#include <QTimer>
 #include <QUrl>
 
 class QTcpSocket;
@@ -48,7 +49,7 @@ private:
     bool chunked_ = false;
     qint64 chunkLeft_ = -1;  // bytes left in the current chunk; -1: a size line comes next
     bool bodyDone_ = false;
-    bool scheduled_ = false;
+    QTimer next_; // the rest of what the socket holds, at the next turn
 };
 
 } // namespace sandbench::ui

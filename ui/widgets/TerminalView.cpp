@@ -97,23 +97,35 @@ TerminalView::TerminalView(QWidget *parent) : QAbstractScrollArea(parent)
     vt_ = vterm_new(rows_, columns_);
     vterm_set_utf8(vt_, 1);
     vterm_output_set_callback(vt_, &TerminalView::onOutput, this);
-    screen_ = vterm_obtain_screen(vt_);
     static const VTermScreenCallbacks callbacks = {
         &TerminalView::onDamage, nullptr, &TerminalView::onMoveCursor, &TerminalView::onSetTermProp,
         &TerminalView::onBell,   nullptr, &TerminalView::onPushLine,   &TerminalView::onPopLine,
     };
-    vterm_screen_set_callbacks(screen_, &callbacks, this);
-    vterm_screen_set_damage_merge(screen_, VTERM_DAMAGE_SCROLL);
-    vterm_screen_enable_altscreen(screen_, 1);
     const VTermColor foreground = vtermColor(defaultForeground_), background = vtermColor(defaultBackground_);
     vterm_state_set_default_colors(vterm_obtain_state(vt_), &foreground, &background);
-    vterm_screen_reset(screen_, 1);
+    screen_ = std::make_unique<TerminalScreen>(vt_, &callbacks, this);
+    screen_->takeLine = [this](TerminalScreen::Row &line) { keepLine(line); };
+    screen_->reset();
 
     frame_.setSingleShot(true);
     frame_.setInterval(kFrameMs);
     connect(&frame_, &QTimer::timeout, this, [this] {
-        viewport()->update(damaged_);
-        damaged_ = QRegion();
+        // Damage is in screen rows; scrolled up, the screen sits lower in the view.
+        const int shift = scrollOffset();
+        if (allDamaged_) {
+            viewport()->update();
+        } else {
+            QRegion region;
+            for (int row = 0; row < static_cast<int>(damagedSpans_.size()); ++row) {
+                const auto [left, right] = damagedSpans_[static_cast<std::size_t>(row)];
+                if (left < right)
+                    region += QRect(left * cellWidth_, (row + shift) * cellHeight_, (right - left) * cellWidth_,
+                                    cellHeight_);
+            }
+            viewport()->update(region);
+        }
+        allDamaged_ = false;
+        damagedSpans_.assign(static_cast<std::size_t>(rows_), {0, 0});
     });
     blink_.setInterval(QApplication::cursorFlashTime() > 0 ? QApplication::cursorFlashTime() / 2 : 500);
     connect(&blink_, &QTimer::timeout, this, [this] {
@@ -162,7 +174,7 @@ void TerminalView::setScrollbackLimit(int lines)
 
 void TerminalView::reset()
 {
-    vterm_screen_reset(screen_, 1);
+    screen_->reset();
     scrollback_.clear();
     selectionStart_ = selectionEnd_ = QPoint(-1, -1);
     altScreen_ = false;
@@ -180,7 +192,6 @@ void TerminalView::feed(const QByteArray &bytes)
     QElapsedTimer clock;
     clock.start();
     vterm_input_write(vt_, bytes.constData(), static_cast<size_t>(bytes.size()));
-    vterm_screen_flush_damage(screen_);
     if (scrollbackChanged_) {
         scrollbackChanged_ = false;
         updateScrollBar(); // once per feed, not per line
@@ -246,14 +257,37 @@ int TerminalView::onBell(void *user)
     return 1;
 }
 
+void TerminalView::keepLine(std::vector<VTermScreenCell> &line)
+{
+    if (scrollbackLimit_ == 0)
+        return; // the screen blanks it where it is
+    std::vector<VTermScreenCell> recycled;
+    if (static_cast<int>(scrollback_.size()) >= scrollbackLimit_) {
+        // Full: the oldest line's storage goes back to the screen (no allocation in a flood).
+        recycled = std::move(scrollback_.front());
+        scrollback_.pop_front();
+        // The selection moves up with the lines it is on.
+        selectionStart_.ry() -= 1;
+        selectionEnd_.ry() -= 1;
+    }
+    scrollback_.push_back(std::move(line));
+    line = std::move(recycled);
+    scrollbackChanged_ = true; // the scroll bar follows once per feed, not per line
+}
+
 int TerminalView::onPushLine(int columns, const VTermScreenCell *cells, void *user)
 {
     auto *self = static_cast<TerminalView *>(user);
     if (self->scrollbackLimit_ == 0)
         return 1;
-    self->scrollback_.emplace_back(cells, cells + columns);
-    if (static_cast<int>(self->scrollback_.size()) > self->scrollbackLimit_) {
+    if (static_cast<int>(self->scrollback_.size()) < self->scrollbackLimit_) {
+        self->scrollback_.emplace_back(cells, cells + columns);
+    } else {
+        // Full: the oldest line's storage takes the new one (no allocation per line in a flood).
+        std::vector<VTermScreenCell> line = std::move(self->scrollback_.front());
         self->scrollback_.pop_front();
+        line.assign(cells, cells + columns);
+        self->scrollback_.push_back(std::move(line));
         // The selection moves up with the lines it is on.
         self->selectionStart_.ry() -= 1;
         self->selectionEnd_.ry() -= 1;
@@ -294,13 +328,13 @@ TerminalView::Cell TerminalView::toCell(const VTermScreenCell &cell) const
     if (VTERM_COLOR_IS_DEFAULT_FG(&foreground)) {
         shown.foreground = defaultForeground_;
     } else {
-        vterm_screen_convert_color_to_rgb(screen_, &foreground);
+        vterm_state_convert_color_to_rgb(vterm_obtain_state(vt_), &foreground);
         shown.foreground = QColor(foreground.rgb.red, foreground.rgb.green, foreground.rgb.blue);
     }
     if (VTERM_COLOR_IS_DEFAULT_BG(&background)) {
         shown.background = defaultBackground_;
     } else {
-        vterm_screen_convert_color_to_rgb(screen_, &background);
+        vterm_state_convert_color_to_rgb(vterm_obtain_state(vt_), &background);
         shown.background = QColor(background.rgb.red, background.rgb.green, background.rgb.blue);
     }
     shown.bold = cell.attrs.bold;
@@ -354,11 +388,8 @@ std::vector<TerminalView::Cell> TerminalView::viewLine(int viewRow) const
         return line;
     }
     const int row = absolute - history;
-    for (int column = 0; column < columns_; ++column) {
-        VTermScreenCell cell;
-        vterm_screen_get_cell(screen_, VTermPos{row, column}, &cell);
-        line.push_back(toCell(cell));
-    }
+    for (int column = 0; column < columns_; ++column)
+        line.push_back(toCell(screen_->cell(row, column)));
     return line;
 }
 
@@ -400,22 +431,38 @@ QString TerminalView::lineTextAt(int absoluteLine) const
         return scrollbackText(absoluteLine);
     const int row = absoluteLine - history;
     QString text;
-    for (int column = 0; column < columns_ && row < rows_; ++column) {
-        VTermScreenCell cell;
-        vterm_screen_get_cell(screen_, VTermPos{row, column}, &cell);
-        text += cellText(cell);
-    }
+    for (int column = 0; column < columns_ && row < rows_; ++column)
+        text += cellText(screen_->cell(row, column));
     return text;
 }
 
+// Called for every glyph of a flood: it only widens a span per row (or notes that the
+// whole screen changed); the frame turns the spans into a region.
 void TerminalView::damageCells(int top, int bottom, int left, int right)
 {
-    // Damage is in screen rows; scrolled up, the screen sits lower in the view.
-    const int shift = scrollOffset();
-    const QRect pixels(left * cellWidth_, (top + shift) * cellHeight_, (right - left) * cellWidth_,
-                       (bottom - top) * cellHeight_);
-    damaged_ += pixels.intersected(viewport()->rect());
     scheduleFrame();
+    if (allDamaged_)
+        return;
+    top = qMax(0, top);
+    bottom = qMin(rows_, bottom);
+    left = qMax(0, left);
+    right = qMin(columns_, right);
+    if (top == 0 && bottom == rows_ && left == 0 && right == columns_) {
+        allDamaged_ = true;
+        return;
+    }
+    if (static_cast<int>(damagedSpans_.size()) != rows_)
+        damagedSpans_.assign(static_cast<std::size_t>(rows_), {0, 0});
+    for (int row = top; row < bottom; ++row) {
+        auto &[from, to] = damagedSpans_[static_cast<std::size_t>(row)];
+        if (from >= to) {
+            from = left;
+            to = right;
+        } else {
+            from = qMin(from, left);
+            to = qMax(to, right);
+        }
+    }
 }
 
 void TerminalView::scheduleFrame()
@@ -531,7 +578,6 @@ void TerminalView::resizeTerminal()
     columns_ = columns;
     rows_ = rows;
     vterm_set_size(vt_, rows_, columns_);
-    vterm_screen_flush_damage(screen_);
     updateScrollBar();
     viewport()->update();
     emit sizeChanged(columns_, rows_);

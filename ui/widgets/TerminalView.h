@@ -9,7 +9,9 @@
 //
 // Painting is incremental and paced: feed() only marks the damaged cells, and the
 // widget repaints at most once per frame (16 ms), so a flood of output never freezes
-// the window: a frame costs what the screen holds, not what came in.
+// the window: a frame costs what the screen holds, not what came in. The cells are kept
+// by TerminalScreen (libvterm's state layer, our grid), where a scrolled line costs one
+// row's turn, not a copy of the screen.
 #pragma once
 
 #include <QAbstractScrollArea>
@@ -20,9 +22,12 @@
 #include <QTimer>
 #include <QUrl>
 
+#include "widgets/TerminalScreen.h"
+
 #include <vterm.h>
 
 #include <deque>
+#include <memory>
 #include <vector>
 
 namespace sandbench::ui {
@@ -104,6 +109,7 @@ private:
     static int onSetTermProp(VTermProp prop, VTermValue *value, void *user);
     static int onBell(void *user);
     static int onPushLine(int columns, const VTermScreenCell *cells, void *user);
+    void keepLine(std::vector<VTermScreenCell> &line); // a line scrolled off, moved into the scrollback
     static int onPopLine(int columns, VTermScreenCell *cells, void *user);
     static void onOutput(const char *bytes, size_t length, void *user);
 
@@ -122,7 +128,7 @@ private:
     QUrl urlAt(const QPoint &pixel) const;
 
     VTerm *vt_ = nullptr;
-    VTermScreen *screen_ = nullptr;
+    std::unique_ptr<TerminalScreen> screen_; // the cells; libvterm's state drives it
     int rows_ = 24, columns_ = 80;
     int cellWidth_ = 8, cellHeight_ = 16, ascent_ = 12;
     QFont font_;
@@ -135,7 +141,8 @@ private:
     int cursorShape_ = 1; // VTERM_PROP_CURSORSHAPE_BLOCK
     int mouseMode_ = 0;   // VTERM_PROP_MOUSE_NONE
     QString title_;
-    QRegion damaged_;
+    std::vector<std::pair<int, int>> damagedSpans_; // per screen row: [left, right) columns since the last frame
+    bool allDamaged_ = false;
     bool scrollbackChanged_ = false;
     QTimer frame_, blink_;
     QElapsedTimer sinceFrame_;
