@@ -432,8 +432,8 @@ Klasse %2–%3: %4</translation>
         <translation>Terminal hier öffnen</translation>
     </message>
     <message>
-        <source>A terminal on this session&apos;s shell, in the Terminal pane</source>
-        <translation>Ein Terminal auf der Shell dieser Sitzung, im Bereich Terminal</translation>
+        <source>A terminal on this session, in the Terminal pane: a new one starts in the session&apos;s directory with its variables; one already open keeps its own</source>
+        <translation>Ein Terminal auf dieser Sitzung, im Bereich Terminal: Ein neues startet im Verzeichnis der Sitzung mit ihren Variablen; ein bereits geöffnetes behält seine eigenen</translation>
     </message>
 </context>
 <context>
@@ -1938,7 +1938,7 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     </message>
     <message>
         <source>New Terminal (Ctrl+Shift+T) opens a shell in the sandbox. Closing its tab leaves the shell running: Attach to Session shows it again.</source>
-        <translation>Neues Terminal (Strg+Umschalt+T) öffnet eine Shell in der Sandbox. Schließen ihres Tabs lässt die Shell laufen: „Mit Sitzung verbinden“ zeigt sie wieder.</translation>
+        <translation>Neues Terminal (Strg+Umschalt+T) öffnet eine Shell in der Sandbox. Das Schließen ihres Tabs lässt die Shell laufen: „Mit Sitzung verbinden“ zeigt sie wieder.</translation>
     </message>
     <message>
         <source>Listing sessions…</source>
@@ -1971,6 +1971,14 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>Session %1</source>
         <translation>Sitzung %1</translation>
+    </message>
+    <message>
+        <source>Next Terminal</source>
+        <translation>Nächstes Terminal</translation>
+    </message>
+    <message>
+        <source>Previous Terminal</source>
+        <translation>Vorheriges Terminal</translation>
     </message>
 </context>
 <context>
@@ -2013,6 +2021,25 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>Reconnect Now</source>
         <translation>Jetzt verbinden</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::TerminalView</name>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>Einfügen</translation>
+    </message>
+    <message>
+        <source>Select All</source>
+        <translation>Alles auswählen</translation>
+    </message>
+    <message>
+        <source>Clear Scrollback</source>
+        <translation>Verlauf leeren</translation>
     </message>
 </context>
 <context>

@@ -96,10 +96,17 @@ std::unique_ptr<http::RawConnection> serviceConnection(asio::io_context &io, int
     size = sizeof domain;
     const bool inet = getsockopt(descriptor, SOL_SOCKET, SO_DOMAIN, &domain, &size) == 0 &&
                       (domain == AF_INET || domain == AF_INET6);
-    if (!stream || !inet) {
+    int accepting = 0;
+    size = sizeof accepting;
+    const bool listening = getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &size) != 0 || accepting;
+    if (!stream || !inet || listening) {
         ::close(descriptor);
         return nullptr;
     }
+    // The agent chose its options: a linger would make close() block the engine's thread
+    // for as long as it likes. Closing never waits.
+    const linger noLinger{0, 0};
+    setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &noLinger, sizeof noLinger);
     asio::ip::tcp::socket socket(io);
     boost::system::error_code error;
     socket.assign(domain == AF_INET ? asio::ip::tcp::v4() : asio::ip::tcp::v6(), descriptor, error);

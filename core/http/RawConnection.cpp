@@ -246,17 +246,22 @@ asio::awaitable<std::size_t> readSomeWithDescriptor(RawConnection &from, asio::m
             continue;
         if (got <= 0)
             co_return 0;
-        // More descriptors than fit are closed by the kernel (MSG_CTRUNC); one is kept.
+        // More descriptors than fit are closed by the kernel (MSG_CTRUNC); of those that came
+        // (the control space holds two), the first one of the whole answer is kept, every
+        // other one closed: a hostile sender cannot leave descriptors behind.
         for (cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
             if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS ||
                 header->cmsg_len < CMSG_LEN(sizeof(int)))
                 continue;
-            int received = -1;
-            std::memcpy(&received, CMSG_DATA(header), sizeof(int));
-            if (descriptor < 0)
-                descriptor = received;
-            else
-                ::close(received);
+            const std::size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (std::size_t i = 0; i < count; ++i) {
+                int received = -1;
+                std::memcpy(&received, CMSG_DATA(header) + i * sizeof(int), sizeof(int));
+                if (descriptor < 0)
+                    descriptor = received;
+                else
+                    ::close(received);
+            }
         }
         co_return static_cast<std::size_t>(got);
     }

@@ -5,6 +5,7 @@
 
 #include "Translations.h"
 #include "client/EngineClient.h"
+#include "client/EventStream.h"
 #include "client/HttpClient.h"
 #include "models/SandboxListModel.h"
 #include "widgets/Confirm.h"
@@ -49,6 +50,7 @@
 #include <QListView>
 #include <QMenuBar>
 #include <QTemporaryDir>
+#include <QTcpSocket>
 #include <QTest>
 #include <QToolBar>
 #include <QToolButton>
@@ -237,6 +239,29 @@ private slots:
         screenshot(window_.get(), "04-overview");
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/from-api").status, 200);
         QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("from-api") < 0, 1000);
+    }
+
+    // The event stream drops (the engine restarts, a socket is killed): the views stay, with
+    // what they hold; a sandbox destroyed meanwhile goes once the stream is back.
+    void aDroppedEventStreamKeepsTheViews()
+    {
+        auto api = http();
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/kept-view", R"({"keepAlive":true})").status, 200);
+        QCOMPARE(api.request("PUT", "/v1/sandboxes/gone-meanwhile", R"({"keepAlive":true})").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("gone-meanwhile") >= 0, 2000);
+        window_->selectSandbox("kept-view");
+        QPointer<ui::SandboxView> view = window_->currentView();
+        QVERIFY(view);
+        auto *stream = window_->findChild<ui::EventStream *>();
+        QVERIFY(stream);
+        stream->findChild<QTcpSocket *>()->abort();
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/gone-meanwhile").status, 200); // while it is down
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("gone-meanwhile") < 0, 5000);
+        QVERIFY(view); // the same view, not a new one
+        QCOMPARE(window_->currentView(), view.data());
+        QCOMPARE(window_->selectedSandbox(), QString("kept-view"));
+        QCOMPARE(api.request("DELETE", "/v1/sandboxes/kept-view").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->sandboxModel()->rowOf("kept-view") < 0, 2000);
     }
 
     void stopAndDestroyThroughTheWindow()

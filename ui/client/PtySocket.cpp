@@ -39,7 +39,13 @@ PtySocket::PtySocket(const QUrl &baseUrl, const QByteArray &token, const QString
     request += "X-Sandbench-Autostart: no\r\n"; // as EngineClient: a Stop sticks
     request += "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n";
     request += "Sec-WebSocket-Key: " + key_ + "\r\n\r\n";
-    connect(socket_, &QTcpSocket::connected, this, [this, request] { socket_->write(request); });
+    connect(socket_, &QTcpSocket::connected, this, [this, request] {
+        // A small window: what the terminal has not taken waits in the agent, which keeps
+        // only the newest 256 KiB, not in megabytes of socket buffers that all must be
+        // painted before a Ctrl+C shows its prompt.
+        socket_->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 128 << 10);
+        socket_->write(request);
+    });
     connect(socket_, &QTcpSocket::readyRead, this, &PtySocket::readSome);
     connect(socket_, &QTcpSocket::disconnected, this, &PtySocket::readSome);
     connect(socket_, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {

@@ -75,6 +75,14 @@ void TerminalScreen::damage(int top, int bottom, int left, int right)
         callbacks_->damage(VTermRect{top, bottom, left, right}, user_);
 }
 
+void TerminalScreen::moved(VTermRect dest, VTermRect src)
+{
+    if (callbacks_->moverect)
+        callbacks_->moverect(dest, src, user_);
+    else
+        damage(dest.start_row, dest.end_row, dest.start_col, dest.end_col);
+}
+
 int TerminalScreen::putGlyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 {
     auto *self = static_cast<TerminalScreen *>(user);
@@ -145,7 +153,13 @@ int TerminalScreen::scrollRect(VTermRect rect, int downward, int rightward, void
     const int firstNew = downward > 0 ? rect.end_row - count : rect.start_row;
     for (int row = firstNew; row < firstNew + count; ++row)
         self->blankRow(grid.at(row));
-    self->damage(rect.start_row, rect.end_row, 0, self->columns_);
+    // Moved, not changed: a selection on those lines stays (the widget tells them apart).
+    VTermRect source = rect;
+    if (downward > 0)
+        source.start_row += count;
+    else
+        source.end_row -= count;
+    self->moved(rect, source);
     return 1;
 }
 
@@ -167,7 +181,7 @@ int TerminalScreen::moveRect(VTermRect dest, VTermRect src, void *user)
     for (int row = 0; row < height; ++row)
         std::copy(moved[static_cast<std::size_t>(row)].begin(), moved[static_cast<std::size_t>(row)].end(),
                   grid.at(dest.start_row + row).begin() + dest.start_col);
-    self->damage(dest.start_row, dest.start_row + height, dest.start_col, dest.start_col + width);
+    self->moved(VTermRect{dest.start_row, dest.start_row + height, dest.start_col, dest.start_col + width}, src);
     return 1;
 }
 

@@ -3,8 +3,8 @@
 // every cell of the screen for each line that scrolls (~4 µs a line here), so `yes`
 // painted at under 1 MiB/s; here a full-width scroll rotates rows and costs one line's
 // copy into the scrollback. Changes are reported with libvterm's screen callbacks
-// (damage, movecursor, settermprop, bell, sb_pushline, sb_popline), so the widget on top
-// is the same either way.
+// (damage for cells that changed, moverect for cells that moved, movecursor, settermprop,
+// bell, sb_pushline, sb_popline).
 #pragma once
 
 #include <vterm.h>
@@ -56,7 +56,8 @@ private:
 
     VTermScreenCell blank() const; // an erased cell: the current pen, no character
     void blankRow(Row &row) const;
-    void damage(int top, int bottom, int left, int right);
+    void damage(int top, int bottom, int left, int right); // cells that changed
+    void moved(VTermRect dest, VTermRect src);             // cells that moved (moverect, else damage)
     void resizeGrid(Grid &grid, int rows, int columns) const;
 
     VTermState *state_;

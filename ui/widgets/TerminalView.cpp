@@ -4,7 +4,9 @@
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QInputMethodEvent>
+#include <QContextMenuEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QPainter>
 #include <QtMath>
 #include <QRegularExpression>
@@ -98,7 +100,7 @@ TerminalView::TerminalView(QWidget *parent) : QAbstractScrollArea(parent)
     vterm_set_utf8(vt_, 1);
     vterm_output_set_callback(vt_, &TerminalView::onOutput, this);
     static const VTermScreenCallbacks callbacks = {
-        &TerminalView::onDamage, nullptr, &TerminalView::onMoveCursor, &TerminalView::onSetTermProp,
+        &TerminalView::onDamage, &TerminalView::onMoveRect, &TerminalView::onMoveCursor, &TerminalView::onSetTermProp,
         &TerminalView::onBell,   nullptr, &TerminalView::onPushLine,   &TerminalView::onPopLine,
     };
     const VTermColor foreground = vtermColor(defaultForeground_), background = vtermColor(defaultBackground_);
@@ -205,6 +207,23 @@ int TerminalView::onDamage(VTermRect rect, void *user)
 {
     auto *self = static_cast<TerminalView *>(user);
     self->damageCells(rect.start_row, rect.end_row, rect.start_col, rect.end_col);
+    // Text written over a selection ends it (it would select what is no longer there).
+    if (self->selectionStart_ != self->selectionEnd_ && !self->selecting_) {
+        const int history = self->altScreen_ ? 0 : static_cast<int>(self->scrollback_.size());
+        const int first = qMin(self->selectionStart_.y(), self->selectionEnd_.y()) - history;
+        const int last = qMax(self->selectionStart_.y(), self->selectionEnd_.y()) - history;
+        if (rect.start_row <= last && rect.end_row > first) {
+            self->selectionStart_ = self->selectionEnd_ = QPoint(-1, -1);
+            self->viewport()->update();
+        }
+    }
+    return 1;
+}
+
+int TerminalView::onMoveRect(VTermRect dest, VTermRect src, void *user)
+{
+    Q_UNUSED(src);
+    static_cast<TerminalView *>(user)->damageCells(dest.start_row, dest.end_row, dest.start_col, dest.end_col);
     return 1;
 }
 
@@ -636,11 +655,13 @@ void TerminalView::keyPressEvent(QKeyEvent *event)
 bool TerminalView::event(QEvent *event)
 {
     // Keys are the shell's (Tab, Ctrl+letters, F-keys), not the window's shortcuts; only
-    // Ctrl+1..9 (switching panes) and Ctrl+Shift+letter other than C and V stay the window's.
+    // Ctrl+1..9 (switching panes), Ctrl+PgUp/PgDn (switching terminals) and Ctrl+Shift+letter
+    // other than C and V stay the window's.
     if (event->type() == QEvent::ShortcutOverride) {
         auto *key = static_cast<QKeyEvent *>(event);
         const bool control = key->modifiers() & Qt::ControlModifier;
-        const bool paneSwitch = control && key->key() >= Qt::Key_1 && key->key() <= Qt::Key_9;
+        const bool paneSwitch = control && ((key->key() >= Qt::Key_1 && key->key() <= Qt::Key_9) ||
+                                            key->key() == Qt::Key_PageUp || key->key() == Qt::Key_PageDown);
         const bool windowShortcut = control && (key->modifiers() & Qt::ShiftModifier) && key->key() != Qt::Key_C &&
                                     key->key() != Qt::Key_V && key->key() >= Qt::Key_A && key->key() <= Qt::Key_Z;
         if (!paneSwitch && !windowShortcut) {
@@ -649,6 +670,28 @@ bool TerminalView::event(QEvent *event)
         }
     }
     return QAbstractScrollArea::event(event);
+}
+
+void TerminalView::contextMenuEvent(QContextMenuEvent *event)
+{
+    if (mouseMode_ != 0 && !(event->modifiers() & Qt::ShiftModifier))
+        return; // the program asked for the mouse (Shift+right-click still gets the menu)
+    QMenu menu(this);
+    QAction *copy = menu.addAction(tr("Copy"), this, &TerminalView::copySelection);
+    copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    copy->setEnabled(!selectedText().isEmpty());
+    QAction *pasteAction = menu.addAction(tr("Paste"), this, [this] { paste(QApplication::clipboard()->text()); });
+    pasteAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    pasteAction->setEnabled(!QApplication::clipboard()->text().isEmpty());
+    menu.addAction(tr("Select All"), this, &TerminalView::selectAll);
+    menu.addSeparator();
+    menu.addAction(tr("Clear Scrollback"), this, [this] {
+        scrollback_.clear();
+        selectionStart_ = selectionEnd_ = QPoint(-1, -1);
+        updateScrollBar();
+        viewport()->update();
+    });
+    menu.exec(event->globalPos());
 }
 
 void TerminalView::inputMethodEvent(QInputMethodEvent *event)

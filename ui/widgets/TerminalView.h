@@ -91,6 +91,7 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void inputMethodEvent(QInputMethodEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
     QVariant inputMethodQuery(Qt::InputMethodQuery query) const override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
@@ -105,6 +106,7 @@ protected:
 private:
     // libvterm's screen callbacks.
     static int onDamage(VTermRect rect, void *user);
+    static int onMoveRect(VTermRect dest, VTermRect src, void *user);
     static int onMoveCursor(VTermPos pos, VTermPos old, int visible, void *user);
     static int onSetTermProp(VTermProp prop, VTermValue *value, void *user);
     static int onBell(void *user);

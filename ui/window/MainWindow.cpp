@@ -12,6 +12,7 @@
 #include "widgets/Confirm.h"
 #include "window/SandboxView.h"
 
+#include <QJsonArray>
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -203,8 +204,11 @@ void MainWindow::connectEvents()
 {
     events_ = client_->openEvents("/v1/events", nullptr, this);
     connect(events_, &EventStream::opened, this, [this] {
+        // The stream starts with a snapshot of every sandbox, so after a reconnect the list
+        // updates itself; what is gone meanwhile is pruned once the engine lists what is
+        // left. The rows (and so the views with their editors and terminals) stay.
         if (everConnected_)
-            model_->clear(); // the stream starts with a full snapshot
+            pruneAfterReconnect();
         everConnected_ = true;
         connection_->setText(tr("Connected"));
         client_->get("/v1/health", this, [this](const ApiResult &result) {
@@ -214,7 +218,10 @@ void MainWindow::connectEvents()
                 view->setEngineLimits(engineLimits_);
         });
     });
-    connect(events_, &EventStream::event, model_, &SandboxListModel::applyEvent);
+    connect(events_, &EventStream::event, model_, [this](const QJsonObject &event) {
+        mentionedSinceReconnect_.insert(event.value("id").toString());
+        model_->applyEvent(event);
+    });
     connect(events_, &EventStream::event, this, [this](const QJsonObject &event) {
         if (event.value("type").toString() == "sandbox.oom")
             banner_->showError(event.value("message").toString());
@@ -226,6 +233,26 @@ void MainWindow::connectEvents()
                                              : tr("Engine unreachable (%1); reconnecting…").arg(error));
         events_->deleteLater();
         QTimer::singleShot(1000, this, &MainWindow::connectEvents);
+    });
+}
+
+void MainWindow::pruneAfterReconnect()
+{
+    QSet<QString> before;
+    for (int row = 0; row < model_->rowCount(); ++row)
+        before.insert(model_->index(row).data(SandboxListModel::IdRole).toString());
+    mentionedSinceReconnect_.clear();
+    client_->get("/v1/sandboxes", this, [this, before](const ApiResult &result) {
+        if (!result.ok())
+            return; // the next reconnect tries again
+        QSet<QString> listed;
+        for (const QJsonValue &sandbox : result.body.value("sandboxes").toArray())
+            listed.insert(sandbox.toObject().value("id").toString());
+        // Only rows from before the drop that nothing has mentioned since: a sandbox created
+        // after the listing was answered has an event, and is kept.
+        for (const QString &id : before)
+            if (!listed.contains(id) && !mentionedSinceReconnect_.contains(id))
+                model_->applyEvent(QJsonObject{{"type", "sandbox.deleted"}, {"id", id}});
     });
 }
 

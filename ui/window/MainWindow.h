@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QMainWindow>
 #include <QHash>
+#include <QSet>
 #include <QPointer>
 
 #include <functional>
@@ -78,6 +79,9 @@ private:
     SandboxListModel *model_;
     QPointer<EventStream> events_;
     bool everConnected_ = false;
+    // After the event stream reconnects: rows the engine no longer lists go (views stay otherwise).
+    void pruneAfterReconnect();
+    QSet<QString> mentionedSinceReconnect_;
 
     QSplitter *splitter_ = nullptr;
     QListView *list_ = nullptr;

@@ -50,7 +50,8 @@ CommandsPane::CommandsPane(EngineClient *client, const QString &sandboxId, QWidg
     auto *newSession = new QPushButton(tr("New Session…"), this);
     auto *removeSession = new QPushButton(tr("Delete Session"), this);
     auto *terminalHere = new QPushButton(tr("Open Terminal Here"), this);
-    terminalHere->setToolTip(tr("A terminal on this session's shell, in the Terminal pane"));
+    terminalHere->setToolTip(tr("A terminal on this session, in the Terminal pane: a new one starts in the "
+                                "session's directory with its variables; one already open keeps its own"));
     connect(terminalHere, &QPushButton::clicked, this, [this] { emit terminalRequested(currentSession()); });
     connect(newSession, &QPushButton::clicked, this, &CommandsPane::showNewSessionDialog);
     connect(removeSession, &QPushButton::clicked, this, &CommandsPane::deleteSession);

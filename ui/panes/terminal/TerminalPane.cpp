@@ -18,6 +18,8 @@
 #include <QStyle>
 #include <QTabWidget>
 #include <QToolBar>
+#include <QTabBar>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -81,8 +83,12 @@ TerminalPane::TerminalPane(EngineClient *client, const QString &sandboxId, QWidg
     tabs_->setDocumentMode(true);
     tabs_->setMovable(true);
     connect(tabs_, &QTabWidget::tabCloseRequested, this, &TerminalPane::closeTab);
+    // Typing goes to the current terminal: the pane's focus is its (Ctrl+6, a click on the
+    // pane's tab, a tab switch), and the tab bar never takes it.
+    tabs_->tabBar()->setFocusPolicy(Qt::NoFocus);
     connect(tabs_, &QTabWidget::currentChanged, this, [this, end] {
         end->setEnabled(currentTerminal() != nullptr);
+        setFocusProxy(currentTerminal());
         if (TerminalTab *tab = currentTerminal()) {
             updateTab(tab); // a bell's mark goes once seen
             tab->setFocus();
@@ -97,6 +103,17 @@ TerminalPane::TerminalPane(EngineClient *client, const QString &sandboxId, QWidg
             closeTab(tabs_->currentIndex());
     });
     addAction(closeAction);
+    // Ctrl+PgDn / Ctrl+PgUp switch terminals, as in other terminal windows.
+    for (const auto &[key, step] : {std::pair{Qt::Key_PageDown, 1}, std::pair{Qt::Key_PageUp, -1}}) {
+        auto *switchTab = new QAction(step > 0 ? tr("Next Terminal") : tr("Previous Terminal"), this);
+        switchTab->setShortcut(QKeySequence(Qt::CTRL | key));
+        switchTab->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(switchTab, &QAction::triggered, this, [this, step = step] {
+            if (tabs_->count() > 1)
+                tabs_->setCurrentIndex((tabs_->currentIndex() + step + tabs_->count()) % tabs_->count());
+        });
+        addAction(switchTab);
+    }
     area_->addWidget(hintLabel(tr("New Terminal (Ctrl+Shift+T) opens a shell in the sandbox. Closing its tab "
                                   "leaves the shell running: Attach to Session shows it again."),
                                this));
@@ -128,6 +145,7 @@ TerminalTab *TerminalPane::openTerminal(const QString &sessionId)
     for (TerminalTab *tab : terminals()) {
         if (tab->sessionId() == sessionId) {
             tabs_->setCurrentWidget(tab);
+            tab->setFocus();
             return tab;
         }
     }
@@ -177,8 +195,14 @@ void TerminalPane::fillAttachMenu()
         for (const QJsonValue &id : result.body.value("data").toArray())
             if (!ids.contains(id.toString()))
                 ids << id.toString();
-        for (const QString &id : std::as_const(ids))
-            attachMenu_->addAction(id, this, [this, id] { openTerminal(id); });
+        QStringList open;
+        for (TerminalTab *tab : terminals())
+            open << tab->sessionId();
+        for (const QString &id : std::as_const(ids)) {
+            QAction *action = attachMenu_->addAction(id, this, [this, id] { openTerminal(id); });
+            action->setCheckable(true);
+            action->setChecked(open.contains(id)); // shown in a tab already
+        }
         if (!result.ok()) {
             QAction *failed = attachMenu_->addAction(tr("Could not list the sessions: %1").arg(result.errorMessage));
             failed->setEnabled(false);
@@ -191,8 +215,10 @@ void TerminalPane::closeTab(int index)
     QWidget *tab = tabs_->widget(index);
     if (!tab)
         return;
+    setFocusProxy(nullptr);
     tabs_->removeTab(index);
     delete tab; // its socket closes; the shell keeps running
+    setFocusProxy(currentTerminal());
     area_->setCurrentIndex(tabs_->count() == 0 ? 0 : 1);
 }
 
@@ -255,6 +281,16 @@ void TerminalPane::updateTab(TerminalTab *tab)
     else if (tab->state() == TerminalTab::State::Exited)
         icon = style()->standardIcon(QStyle::SP_MessageBoxWarning);
     tabs_->setTabIcon(index, icon);
+}
+
+void TerminalPane::showEvent(QShowEvent *event)
+{
+    SandboxPane::showEvent(event);
+    // Shown by a click on its tab (the view's tab bar has the focus then): the terminal takes it.
+    QTimer::singleShot(0, this, [this] {
+        if (TerminalTab *tab = currentTerminal(); tab && isVisible())
+            tab->setFocus();
+    });
 }
 
 void TerminalPane::updateLiveState()

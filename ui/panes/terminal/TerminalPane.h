@@ -42,6 +42,7 @@ signals:
 
 protected:
     void updateLiveState() override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void fillAttachMenu();

@@ -92,6 +92,7 @@ void TerminalTab::reconnectNow()
     retry_.stop();
     attempts_ = 0;
     connectToShell();
+    view_->setFocus(); // the notice's button had it, and goes away
 }
 
 void TerminalTab::connectToShell()
