@@ -294,24 +294,11 @@ void TerminalView::keepLine(std::vector<VTermScreenCell> &line)
     scrollbackChanged_ = true; // the scroll bar follows once per feed, not per line
 }
 
+// Lines libvterm's callback hands over as cells (a resize's): kept as keepLine keeps them.
 int TerminalView::onPushLine(int columns, const VTermScreenCell *cells, void *user)
 {
-    auto *self = static_cast<TerminalView *>(user);
-    if (self->scrollbackLimit_ == 0)
-        return 1;
-    if (static_cast<int>(self->scrollback_.size()) < self->scrollbackLimit_) {
-        self->scrollback_.emplace_back(cells, cells + columns);
-    } else {
-        // Full: the oldest line's storage takes the new one (no allocation per line in a flood).
-        std::vector<VTermScreenCell> line = std::move(self->scrollback_.front());
-        self->scrollback_.pop_front();
-        line.assign(cells, cells + columns);
-        self->scrollback_.push_back(std::move(line));
-        // The selection moves up with the lines it is on.
-        self->selectionStart_.ry() -= 1;
-        self->selectionEnd_.ry() -= 1;
-    }
-    self->scrollbackChanged_ = true; // the scroll bar follows once per slice, not per line
+    std::vector<VTermScreenCell> line(cells, cells + columns);
+    static_cast<TerminalView *>(user)->keepLine(line);
     return 1;
 }
 
