@@ -351,10 +351,11 @@ int main(int argc, char **argv)
                 session = args[3];
             else if (args.size() != 2)
                 die("usage: sandbenchctl terminal ID [--session S]", 2);
-            expectOk(http.request("GET", base + percentEncode(args[1]))); // a sandbox that exists
+            // A one-time code for the page, never the token (engine/BrowserAccess.h).
+            const Json code = expectOk(http.request("POST", base + percentEncode(args[1]) + "/terminal/code"));
             std::cout << address->url << base << percentEncode(args[1]) << "/terminal"
-                      << (session.empty() ? "" : "?session=" + percentEncode(session)) << "#token=" << address->token
-                      << "\n";
+                      << (session.empty() ? "" : "?session=" + percentEncode(session))
+                      << "#code=" << code.value("code", "") << "\n";
             return 0;
         }
         if (command == "stop") {

@@ -160,11 +160,6 @@ std::string queryWithout(std::string_view query, std::string_view name)
     return kept;
 }
 
-Json ticketReply(const std::string &ticket)
-{
-    return {{"ticket", ticket}, {"expiresInSeconds", 30}};
-}
-
 // A stopped or unknown sandbox starts on demand, as the SDK expects, unless the client says
 // "X-Sandbench-Autostart: no" (the GUI does, so a Stop sticks while its panes are open).
 bool autostartOf(const http::Request &request)
@@ -314,8 +309,7 @@ void Engine::authorize(const bhttp::request_header<> &header)
 {
     if (!isLoopbackHost(header[bhttp::field::host]))
         throw ApiError("FORBIDDEN_HOST", "Requests must address the engine by a loopback host name");
-    const auto auth = header[bhttp::field::authorization];
-    if (auth.starts_with("Bearer ") && secretsEqual(auth.substr(7), token_))
+    if (carriesToken(header))
         return;
     const std::string_view target = header.target();
     const auto question = target.find('?');
@@ -326,33 +320,21 @@ void Engine::authorize(const bhttp::request_header<> &header)
     // A route that takes a ticket: ?ticket= stands in for the token, once.
     if (route && route->access == http::Access::TokenOrTicket && question != std::string_view::npos) {
         const std::string ticket = http::percentDecode(http::queryValue(target.substr(question + 1), "ticket"));
-        if (!ticket.empty() && !params.empty() && redeemTicket(ticket, params[0]))
+        if (!ticket.empty() && !params.empty() && browsers_.redeemTicket(ticket, params[0]))
             return;
     }
+    // The ticket route: a browser's terminal key for the sandbox stands in for the token.
+    const auto auth = header[bhttp::field::authorization];
+    if (route && route->access == http::Access::TokenOrKey && auth.starts_with("Bearer ") && !params.empty() &&
+        browsers_.keyOpens(auth.substr(7), params[0]))
+        return;
     throw ApiError("UNAUTHORIZED", "Missing or wrong bearer token (see engine.json)");
 }
 
-std::string Engine::issueTicket(const std::string &sandboxId)
+bool Engine::carriesToken(const bhttp::request_header<> &header) const
 {
-    constexpr std::size_t kMaxTickets = 256; // a flood of requests replaces the oldest
-    const auto now = std::chrono::steady_clock::now();
-    while (!tickets_.empty() && (tickets_.front().expires <= now || tickets_.size() >= kMaxTickets))
-        tickets_.pop_front();
-    tickets_.push_back({randomToken(), sandboxId, now + std::chrono::seconds(30)});
-    return tickets_.back().value;
-}
-
-bool Engine::redeemTicket(std::string_view ticket, const std::string &sandboxId)
-{
-    const auto now = std::chrono::steady_clock::now();
-    for (auto it = tickets_.begin(); it != tickets_.end(); ++it) {
-        if (!secretsEqual(ticket, it->value))
-            continue;
-        const bool valid = it->sandboxId == sandboxId && it->expires > now;
-        tickets_.erase(it); // used once, whatever for
-        return valid;
-    }
-    return false;
+    const auto auth = header[bhttp::field::authorization];
+    return auth.starts_with("Bearer ") && secretsEqual(auth.substr(7), token_);
 }
 
 std::shared_ptr<Sandbox> Engine::sandboxFor(const http::RouteRequest &call)
@@ -399,6 +381,7 @@ void Engine::addRoutes()
     table.add(verb::delete_, "/v1/sandboxes/{id}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         const std::string id = call.params[0];
         co_await sandboxes_.destroy(sandboxes_.require(id));
+        browsers_.forget(id);
         co_await replySuccess(call.responder, field("id", id));
     });
     table.add(verb::post, "/v1/sandboxes/{id}/start", [this](http::RouteRequest &call) -> asio::awaitable<void> {
@@ -442,7 +425,9 @@ void Engine::addRoutes()
     // authenticates with a ticket instead of the token.
     table.add(verb::get, "/v1/sandboxes/{id}/ws/{rest...}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         const bool autostart = autostartOf(call.request);
-        auto sandbox = sandboxFor(call);
+        // A ticket opens a terminal on a sandbox that exists (one destroyed since the ticket
+        // was issued stays gone); only the token may create one.
+        auto sandbox = carriesToken(call.request) ? sandboxFor(call) : sandboxes_.require(call.params[0]);
         const ActivityScope activity(*sandbox); // an open terminal keeps its sandbox awake
         co_await ensureRunning(sandbox, autostart);
         const std::string agentTarget = "/ws/" + call.params[1] + queryWithout(call.query, "ticket");
@@ -450,10 +435,30 @@ void Engine::addRoutes()
     }, http::Access::TokenOrTicket);
     previews_.addRoutes(table);
     terminalPage_.addRoutes(table);
+    // Browsers (BrowserAccess.h): a page code for a token holder to hand to a browser, the
+    // code traded for a terminal key (no credential: the code is one), and tickets.
+    table.add(verb::post, "/v1/sandboxes/{id}/terminal/code", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const std::string id = sandboxes_.require(call.params[0])->id;
+        Json reply = {{"code", browsers_.issueCode(id)}, {"expiresInSeconds", BrowserAccess::kCodeSeconds}};
+        co_await replySuccess(call.responder, std::move(reply));
+    });
+    table.add(verb::post, "/v1/sandboxes/{id}/terminal/key", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const Json body = protocol::parseBody(call.request.body());
+        const auto code = body.find("code");
+        if (code == body.end() || !code->is_string())
+            throw ApiError("VALIDATION_FAILED", "code must be a string");
+        const auto key = browsers_.redeemCode(code->get<std::string>(), call.params[0]);
+        if (!key)
+            throw ApiError("UNAUTHORIZED", "This page code is spent, expired or for another sandbox: "
+                                           "run `sandbenchctl terminal` again for a new address");
+        Json reply = {{"key", *key}};
+        co_await replySuccess(call.responder, std::move(reply));
+    }, http::Access::Public);
     table.add(verb::post, "/v1/sandboxes/{id}/ws/ticket", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         const std::string id = sandboxes_.require(call.params[0])->id;
-        co_await replySuccess(call.responder, ticketReply(issueTicket(id)));
-    });
+        Json reply = {{"ticket", browsers_.issueTicket(id)}, {"expiresInSeconds", BrowserAccess::kTicketSeconds}};
+        co_await replySuccess(call.responder, std::move(reply));
+    }, http::Access::TokenOrKey);
 }
 
 asio::awaitable<void> Engine::route(http::Request &request, http::Responder &responder)

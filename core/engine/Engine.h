@@ -3,6 +3,7 @@
 // the SandboxManager's; events go through the EventBus. Runs on one io_context thread.
 #pragma once
 
+#include "engine/BrowserAccess.h"
 #include "engine/EventBus.h"
 #include "engine/PreviewService.h"
 #include "engine/TerminalPage.h"
@@ -65,10 +66,7 @@ private:
     // Host, and the bearer token or what the route's Access allows instead, of a request
     // header (the server calls it before reading a body); throws FORBIDDEN_HOST or UNAUTHORIZED.
     void authorize(const http::bhttp::request_header<> &header);
-    // One-time tickets: a browser's WebSocket cannot carry the token, so a client that has
-    // it asks for a ticket (POST .../ws/ticket), valid once, for 30 s, for that sandbox.
-    std::string issueTicket(const std::string &sandboxId);
-    bool redeemTicket(std::string_view ticket, const std::string &sandboxId);
+    bool carriesToken(const http::bhttp::request_header<> &header) const;
 
     asio::io_context &io_;
     EngineOptions options_;
@@ -78,12 +76,7 @@ private:
     TerminalPage terminalPage_;
     http::RouteTable routes_;
     std::string token_;
-    struct Ticket {
-        std::string value;
-        std::string sandboxId;
-        std::chrono::steady_clock::time_point expires;
-    };
-    std::deque<Ticket> tickets_; // oldest first
+    BrowserAccess browsers_; // page codes, terminal keys and WebSocket tickets
     asio::ip::tcp::acceptor acceptor_;
 };
 

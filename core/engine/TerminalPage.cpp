@@ -69,17 +69,20 @@ asio::awaitable<void> TerminalPage::serve(http::Responder &responder, const std:
     const auto found = files_.find(name);
     if (found == files_.end())
         throw ApiError("UNKNOWN_ERROR", "The requested endpoint was not found", {}, {}, 404);
-    http::Response response(bhttp::status::ok, 11);
-    response.set(bhttp::field::content_type, found->second.contentType);
-    response.set("Content-Security-Policy", kPolicy);
-    response.set(bhttp::field::x_frame_options, "DENY");
-    response.set("X-Content-Type-Options", "nosniff");
-    response.set("Referrer-Policy", "no-referrer");
-    response.set("Cross-Origin-Opener-Policy", "same-origin");
-    response.set(bhttp::field::cache_control, "no-store"); // one engine's page, not another's after a restart
-    response.body() = found->second.bytes;
-    response.prepare_payload();
-    co_await responder.send(std::move(response));
+    bhttp::response<bhttp::empty_body> header(bhttp::status::ok, 11);
+    header.set(bhttp::field::content_type, found->second.contentType);
+    header.set("Content-Security-Policy", kPolicy);
+    header.set(bhttp::field::x_frame_options, "DENY");
+    header.set("X-Content-Type-Options", "nosniff");
+    header.set("Referrer-Policy", "no-referrer");
+    header.set("Cross-Origin-Opener-Policy", "same-origin");
+    header.set(bhttp::field::cache_control, "no-store"); // one engine's page, not another's after a restart
+    header.content_length(found->second.bytes.size());
+    // Sent from the one copy read at start: anyone may ask for these files, and a copy per
+    // request let clients that never read pin hundreds of megabytes.
+    if (co_await responder.beginStream(std::move(header)))
+        co_await responder.writeChunk(found->second.bytes);
+    co_await responder.endStream();
 }
 
 void TerminalPage::addRoutes(http::RouteTable &table)

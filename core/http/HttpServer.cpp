@@ -73,8 +73,9 @@ class StreamResponder final : public Responder {
 public:
     using Stream = beast::basic_stream<Protocol>;
     using BodyParser = bhttp::request_parser<bhttp::buffer_body>;
-    StreamResponder(Stream &stream, beast::flat_buffer &buffer, unsigned version, BodyParser *bodyParser = nullptr)
-        : stream_(stream), buffer_(buffer), version_(version), bodyParser_(bodyParser)
+    StreamResponder(Stream &stream, beast::flat_buffer &buffer, unsigned version, std::chrono::seconds writeStall,
+                    BodyParser *bodyParser = nullptr)
+        : stream_(stream), buffer_(buffer), version_(version), bodyParser_(bodyParser), writeStall_(writeStall)
     {
         if (bodyParser_ && !bodyParser_->chunked() && bodyParser_->content_length())
             bodyLeft_ = *bodyParser_->content_length();
@@ -108,7 +109,7 @@ public:
         response.version(version_);
         response.keep_alive(keepAlive);
         response.prepare_payload();
-        stream_.expires_after(std::chrono::seconds(60));
+        stream_.expires_after(writeStall_);
         co_await bhttp::async_write(stream_, response, asio::use_awaitable);
         stream_.expires_never();
     }
@@ -124,8 +125,10 @@ public:
             header.chunked(true);
         bhttp::response_serializer<bhttp::empty_body> serializer(header);
         beast::error_code error;
+        stream_.expires_after(writeStall_);
         co_await bhttp::async_write_header(stream_, serializer,
                                            asio::redirect_error(asio::use_awaitable, error));
+        stream_.expires_never();
         open_ = !error;
         co_return open_;
     }
@@ -135,14 +138,16 @@ public:
         if (!open_ || data.empty())
             co_return open_;
         beast::error_code error;
+        stream_.expires_after(writeStall_);
         if (streamLeft_) {
             data = data.substr(0, *streamLeft_);
-            co_await asio::async_write(stream_.socket(), asio::buffer(data), asio::redirect_error(asio::use_awaitable, error));
+            co_await asio::async_write(stream_, asio::buffer(data), asio::redirect_error(asio::use_awaitable, error));
             *streamLeft_ -= data.size();
         } else {
-            co_await asio::async_write(stream_.socket(), bhttp::make_chunk(asio::buffer(data)),
+            co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(data)),
                                        asio::redirect_error(asio::use_awaitable, error));
         }
+        stream_.expires_never();
         open_ = !error;
         co_return open_;
     }
@@ -161,8 +166,7 @@ public:
             if (n > 0) {
                 sent += static_cast<std::uint64_t>(n);
             } else if (n < 0 && errno == EAGAIN) {
-                co_await socket.async_wait(Protocol::socket::wait_write, asio::redirect_error(asio::use_awaitable, error));
-                open_ = !error;
+                open_ = co_await waitWritable(socket);
             } else if (n < 0 && errno == EINTR) {
                 continue;
             } else {
@@ -186,8 +190,9 @@ public:
             co_return;
         }
         beast::error_code error;
-        co_await asio::async_write(stream_.socket(), bhttp::make_chunk_last(),
-                                   asio::redirect_error(asio::use_awaitable, error));
+        stream_.expires_after(writeStall_);
+        co_await asio::async_write(stream_, bhttp::make_chunk_last(), asio::redirect_error(asio::use_awaitable, error));
+        stream_.expires_never();
         open_ = !error;
     }
 
@@ -220,6 +225,17 @@ public:
     bool bodyPending() const { return bodyLeft_ ? *bodyLeft_ > 0 : bodyParser_ && !bodyParser_->is_done(); }
 
 private:
+    // Whether the socket can take bytes again within writeStall_ (sendfile's wait).
+    asio::awaitable<bool> waitWritable(typename Protocol::socket &socket)
+    {
+        using namespace asio::experimental::awaitable_operators;
+        asio::steady_timer stall(socket.get_executor(), writeStall_);
+        beast::error_code error;
+        const auto first = co_await (socket.async_wait(Protocol::socket::wait_write, asio::redirect_error(asio::use_awaitable, error)) ||
+                                     stall.async_wait(asio::use_awaitable));
+        co_return first.index() == 0 && !error;
+    }
+
     // A body of known length is read straight into the caller's memory (after what the
     // header read already buffered): one copy fewer than going through the parser.
     asio::awaitable<std::size_t> readLengthBody(char *data, std::size_t size)
@@ -251,6 +267,7 @@ private:
     BodyParser *bodyParser_;
     std::optional<std::uint64_t> bodyLeft_;   // request body of known length still unread
     std::optional<std::uint64_t> streamLeft_; // fixed-length response bytes still to send
+    std::chrono::seconds writeStall_;
     bool open_ = true;
 };
 
@@ -401,7 +418,8 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
             request = parser.release();
         }
         stream.expires_never();
-        StreamResponder<Protocol> responder(stream, buffer, request.version(), bodyParser ? &*bodyParser : nullptr);
+        StreamResponder<Protocol> responder(stream, buffer, request.version(), options.writeStall,
+                                            bodyParser ? &*bodyParser : nullptr);
         responder.keepAlive = request.keep_alive();
         // The one place where a failure becomes the protocol's error envelope.
         std::optional<protocol::ApiError> failure;

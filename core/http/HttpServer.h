@@ -86,6 +86,9 @@ struct ServerOptions {
     std::uint64_t bodyLimit = 64ull * 1024 * 1024;
     std::chrono::seconds idleTimeout{300};        // between requests on a kept-alive connection
     std::chrono::seconds firstRequestTimeout{30}; // a new connection's first request header
+    // A client that takes no bytes of a response for this long is gone and its connection
+    // closed: clients that never read cannot pin the server's memory.
+    std::chrono::seconds writeStall{60};
     // Above this many connections waiting for a request, the longest-waiting is closed
     // (0: no cap): idle connections cannot starve the server of descriptors.
     std::size_t maxIdleConnections = 0;

@@ -34,6 +34,7 @@ using RouteHandler = std::function<asio::awaitable<void>(RouteRequest &)>;
 enum class Access {
     Token,         // the engine's bearer token: every management route
     TokenOrTicket, // or a one-time ticket in ?ticket= (a browser cannot set a WebSocket's headers)
+    TokenOrKey,    // or a browser's terminal key for the sandbox in {id} (engine/BrowserAccess.h)
     Public,        // no credential: static files that hold no secret (the terminal page)
 };
 

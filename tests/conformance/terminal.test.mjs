@@ -33,7 +33,7 @@ async function api(method, path, body) {
 }
 
 // A request without the token (the engine support adds it to every fetch).
-function bare(method, path, headers = {}) {
+function bare(method, path, headers = {}, body = undefined) {
   return new Promise((resolve, reject) => {
     const target = new URL(path, engine.url);
     const request = http.request({ host: target.hostname, port: target.port, path: target.pathname, method,
@@ -44,7 +44,7 @@ function bare(method, path, headers = {}) {
         body: Buffer.concat(chunks).toString() }));
     });
     request.on('error', reject);
-    request.end();
+    request.end(body);
   });
 }
 
@@ -69,6 +69,12 @@ async function untilScreenShows(text, timeout = 10000) {
 
 function untilConnected(timeout = 15000) {
   return page.waitForFunction(() => window.sandbench?.addon.state === 'connected', null, { timeout });
+}
+
+// The page's address as sandbenchctl terminal makes it: a one-time code, never the token.
+async function pageAddress(query = '', sandboxId = 'browser') {
+  const { code } = (await api('POST', `/v1/sandboxes/${sandboxId}/terminal/code`)).body;
+  return `${engine.url}/v1/sandboxes/${sandboxId}/terminal${query}#code=${code}`;
 }
 
 // Whether the engine upgrades a WebSocket to the PTY with this ticket (and no token).
@@ -130,9 +136,16 @@ describe('terminal page with the SDK addon in chromium', { skip: !existsSync(chr
   });
 
   test('the addon connects, types and sees the output', async () => {
-    await page.goto(`${engine.url}/v1/sandboxes/browser/terminal#token=${engine.token}`);
+    const address = await pageAddress();
+    await page.goto(address);
     await untilConnected();
-    assert.ok(!page.url().includes('token'), 'the token leaves the address bar');
+    assert.ok(!page.url().includes('code'), 'the code leaves the address bar');
+    // The address as the history keeps it opens nothing: its code is spent.
+    const again = await browser.newPage();
+    await again.goto(address);
+    await again.waitForSelector('#login:not([hidden])');
+    await again.waitForFunction(() => document.getElementById('problem').textContent.includes('spent'));
+    await again.close();
     await untilScreenShows('@browser:'); // the prompt
     await page.keyboard.type('echo hello-$((6*7))\n');
     await untilScreenShows('hello-42');
@@ -169,7 +182,7 @@ describe('terminal page with the SDK addon in chromium', { skip: !existsSync(chr
 
   test('another session is another shell', async () => {
     const other = await browser.newPage();
-    await other.goto(`${engine.url}/v1/sandboxes/browser/terminal?session=second#token=${engine.token}`);
+    await other.goto(await pageAddress('?session=second'));
     await other.waitForFunction(() => window.sandbench?.addon.state === 'connected', null, { timeout: 15000 });
     await other.waitForFunction(() => window.sandbench.terminal.buffer.active.getLine(0)?.translateToString().includes('@browser:'));
     await other.keyboard.type('echo "[$KEPT]"\n');
@@ -190,5 +203,35 @@ describe('terminal page with the SDK addon in chromium', { skip: !existsSync(chr
     const wait = earlyTicketAt + 31000 - Date.now();
     if (wait > 0) await sleep(wait);
     assert.equal(await upgradesWith(earlyTicket), 401); // expired, never used
+  });
+
+  test("a page's key opens tickets for its own sandbox only, and not after the sandbox is gone", async () => {
+    assert.equal((await api('PUT', '/v1/sandboxes/other', {})).status, 200);
+    const { code } = (await api('POST', '/v1/sandboxes/browser/terminal/code')).body;
+    const keyFor = (id, withCode) => bare('POST', `/v1/sandboxes/${id}/terminal/key`, { 'Content-Type': 'application/json' },
+                                          JSON.stringify({ code: withCode }));
+    assert.equal((await keyFor('other', code)).status, 401); // another sandbox's code, and now spent
+    const { code: second } = (await api('POST', '/v1/sandboxes/other/terminal/code')).body;
+    const answer = await keyFor('other', second);
+    assert.equal(answer.status, 200);
+    const key = JSON.parse(answer.body).key;
+    assert.equal((await keyFor('other', second)).status, 401); // once
+    assert.equal((await keyFor('other', 42)).status, 400);
+    const ticketWith = (id) => bare('POST', `/v1/sandboxes/${id}/ws/ticket`, { Authorization: `Bearer ${key}` });
+    assert.equal((await ticketWith('other')).status, 200);
+    assert.equal((await ticketWith('browser')).status, 401);
+    assert.equal((await bare('GET', '/v1/sandboxes/other', { Authorization: `Bearer ${key}` })).status, 401);
+    assert.equal((await api('DELETE', '/v1/sandboxes/other')).status, 200);
+    assert.equal((await api('PUT', '/v1/sandboxes/other', {})).status, 200); // the same name again
+    assert.equal((await ticketWith('other')).status, 401);
+    await api('DELETE', '/v1/sandboxes/other');
+  });
+
+  test('a ticket for a sandbox destroyed since does not bring it back', async () => {
+    assert.equal((await api('PUT', '/v1/sandboxes/brief', {})).status, 200);
+    const ticket = (await api('POST', '/v1/sandboxes/brief/ws/ticket')).body.ticket;
+    assert.equal((await api('DELETE', '/v1/sandboxes/brief')).status, 200);
+    assert.equal(await upgradesWith(ticket, 'brief'), 401); // destroying revoked it
+    assert.equal((await api('GET', '/v1/sandboxes/brief')).status, 404);
   });
 });

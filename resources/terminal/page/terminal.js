@@ -1,24 +1,24 @@
 // The engine's terminal page: xterm.js with the SDK's SandboxAddon, on a sandbox's PTY.
-// A browser cannot put the engine's token on a WebSocket, so each connection takes a
-// one-time ticket (30 s) that the page asks for with the token. The token comes in the
-// address's fragment (never sent to any server), is kept for this tab only
-// (sessionStorage, so a reload works) and is taken out of the address bar at once.
+// A browser cannot put a credential on a WebSocket, so each connection takes a one-time
+// ticket (30 s) that the page asks for with its credential: this sandbox's terminal key,
+// which the page gets for the one-time code in its address's fragment (sandbenchctl
+// terminal makes one; the fragment is never sent, and is taken out of the address bar at
+// once), or the engine's token typed into the form. The credential is kept for this tab
+// only (sessionStorage, so a reload works). See engine/BrowserAccess.h.
 import { Terminal } from './xterm.mjs';
 import { FitAddon } from './addon-fit.mjs';
 import { SandboxAddon } from './sandbox-xterm.js';
 
-const tokenKey = 'sandbench-token';
+const credentialKey = 'sandbench-credential';
 const ticketLifetimeMs = 25000; // the engine's is 30 s: a spare older than this is not used
 
 // /v1/sandboxes/{id}/terminal[?session=NAME]
 const sandboxId = decodeURIComponent(location.pathname.split('/')[3] ?? '');
 const sessionId = new URLSearchParams(location.search).get('session') || 'default';
 
-const fromAddress = new URLSearchParams(location.hash.slice(1)).get('token');
-if (fromAddress) {
-  sessionStorage.setItem(tokenKey, fromAddress);
+let pageCode = new URLSearchParams(location.hash.slice(1)).get('code');
+if (pageCode)
   history.replaceState(null, '', location.pathname + location.search);
-}
 
 const stateLabel = document.getElementById('state');
 const problem = document.getElementById('problem');
@@ -42,8 +42,24 @@ let fetching = null;
 
 class TokenRefused extends Error {}
 
+async function redeemPageCode() {
+  const answer = await fetch(`/v1/sandboxes/${encodeURIComponent(sandboxId)}/terminal/key`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code: pageCode }),
+    cache: 'no-store',
+  });
+  pageCode = null; // spent either way
+  const body = await answer.json().catch(() => ({}));
+  if (!answer.ok)
+    throw new TokenRefused(body.message ?? `HTTP ${answer.status}`);
+  sessionStorage.setItem(credentialKey, body.key);
+}
+
 async function fetchTicket() {
-  const token = sessionStorage.getItem(tokenKey);
+  if (pageCode)
+    await redeemPageCode();
+  const token = sessionStorage.getItem(credentialKey);
   if (!token)
     throw new TokenRefused('no token');
   const answer = await fetch(`/v1/sandboxes/${encodeURIComponent(sandboxId)}/ws/ticket`, {
@@ -116,10 +132,10 @@ async function start() {
 }
 
 function askForToken(why) {
-  sessionStorage.removeItem(tokenKey);
+  sessionStorage.removeItem(credentialKey);
   addon.disconnect();
   showState('disconnected');
-  showProblem(why === 'no token' ? '' : `The engine refused the token: ${why}`);
+  showProblem(why === 'no token' ? '' : `The engine refused this page: ${why}`);
   login.hidden = false;
   document.getElementById('token').focus();
 }
@@ -127,7 +143,7 @@ function askForToken(why) {
 login.addEventListener('submit', (event) => {
   event.preventDefault();
   const field = document.getElementById('token');
-  sessionStorage.setItem(tokenKey, field.value.trim());
+  sessionStorage.setItem(credentialKey, field.value.trim());
   field.value = '';
   start();
 });
