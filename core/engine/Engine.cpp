@@ -57,6 +57,20 @@ bool isLoopbackHost(std::string_view host)
     return parsed && (parsed->name == "127.0.0.1" || parsed->name == "localhost" || parsed->name == "::1");
 }
 
+// An Origin header other than the engine's own pages' (http:// and the request's own loopback
+// Host): another site in the user's browser, or a sandbox's preview page. Such a request may
+// use no credential but the token: a ticket, a terminal key or a public route could
+// otherwise be driven from there, which the Host check alone does not see.
+bool foreignOrigin(std::string_view origin, std::string_view host)
+{
+    if (origin.empty())
+        return false; // not a browser's request
+    constexpr std::string_view scheme = "http://";
+    const auto from = origin.starts_with(scheme) ? http::parseHostHeader(origin.substr(scheme.size())) : std::nullopt;
+    const auto to = http::parseHostHeader(host);
+    return !from || !to || from->name != to->name || from->port != to->port;
+}
+
 using system::secretsEqual;
 
 // Builds {key: value}; GCC 12 rejects nested braced lists inside coroutines.
@@ -82,39 +96,6 @@ std::string previewRefusal()
     Json body = refusal.envelope();
     body["error"] = refusal.what();
     return http::plainHttpResponse(404, "application/json", body.dump());
-}
-
-// The socket the agent handed over, as a connection: only a TCP stream socket is taken
-// (the agent is inside the sandbox; what it passes is checked, never trusted).
-std::unique_ptr<http::RawConnection> serviceConnection(asio::io_context &io, int descriptor)
-{
-    if (descriptor < 0)
-        return nullptr;
-    int type = 0, domain = 0;
-    socklen_t size = sizeof type;
-    const bool stream = getsockopt(descriptor, SOL_SOCKET, SO_TYPE, &type, &size) == 0 && type == SOCK_STREAM;
-    size = sizeof domain;
-    const bool inet = getsockopt(descriptor, SOL_SOCKET, SO_DOMAIN, &domain, &size) == 0 &&
-                      (domain == AF_INET || domain == AF_INET6);
-    int accepting = 0;
-    size = sizeof accepting;
-    const bool listening = getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &size) != 0 || accepting;
-    if (!stream || !inet || listening) {
-        ::close(descriptor);
-        return nullptr;
-    }
-    // The agent chose its options: a linger would make close() block the engine's thread
-    // for as long as it likes. Closing never waits.
-    const linger noLinger{0, 0};
-    setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &noLinger, sizeof noLinger);
-    asio::ip::tcp::socket socket(io);
-    boost::system::error_code error;
-    socket.assign(domain == AF_INET ? asio::ip::tcp::v4() : asio::ip::tcp::v6(), descriptor, error);
-    if (error) {
-        ::close(descriptor);
-        return nullptr;
-    }
-    return http::rawConnection(std::move(socket));
 }
 
 // A small page for a browser: the port does not answer yet (502), or the sandbox cannot
@@ -311,6 +292,8 @@ void Engine::authorize(const bhttp::request_header<> &header)
         throw ApiError("FORBIDDEN_HOST", "Requests must address the engine by a loopback host name");
     if (carriesToken(header))
         return;
+    if (foreignOrigin(header[bhttp::field::origin], header[bhttp::field::host]))
+        throw ApiError("FORBIDDEN_ORIGIN", "Only the engine's own pages may call it without the token");
     const std::string_view target = header.target();
     const auto question = target.find('?');
     std::vector<std::string> params;
@@ -551,7 +534,9 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
     }
     // The client's request as it came (its Host the preview host), then both ways.
     const std::string first = client->header + client->buffered;
-    if (!co_await service->writeAll(asio::buffer(first)))
+    asio::steady_timer stall(io_, std::chrono::seconds(60)); // a service that never reads
+    const auto written = co_await (service->writeAll(asio::buffer(first)) || stall.async_wait(asio::use_awaitable));
+    if (written.index() != 0 || !std::get<0>(written))
         co_return client->close();
     if (registered.revoked())
         co_return;

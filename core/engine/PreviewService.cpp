@@ -8,6 +8,9 @@
 #include <boost/asio/co_spawn.hpp>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
 
 namespace sandbench::engine {
 
@@ -356,6 +359,43 @@ void PreviewService::addRoutes(http::RouteTable &table)
         Json reply = {{"port", port}};
         co_await http::replySuccess(call.responder, std::move(reply));
     });
+}
+
+std::unique_ptr<http::RawConnection> serviceConnection(asio::io_context &io, int descriptor)
+{
+    if (descriptor < 0)
+        return nullptr;
+    int type = 0, domain = 0;
+    socklen_t size = sizeof type;
+    const bool stream = getsockopt(descriptor, SOL_SOCKET, SO_TYPE, &type, &size) == 0 && type == SOCK_STREAM;
+    size = sizeof domain;
+    const bool inet = getsockopt(descriptor, SOL_SOCKET, SO_DOMAIN, &domain, &size) == 0 &&
+                      (domain == AF_INET || domain == AF_INET6);
+    int accepting = 0;
+    size = sizeof accepting;
+    const bool listening = getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &size) != 0 || accepting;
+    int protocol = 0; // SCTP sockets are inet streams too
+    size = sizeof protocol;
+    const bool tcp = getsockopt(descriptor, SOL_SOCKET, SO_PROTOCOL, &protocol, &size) == 0 && protocol == IPPROTO_TCP;
+    sockaddr_storage peer{};
+    socklen_t peerSize = sizeof peer;
+    const bool connected = getpeername(descriptor, reinterpret_cast<sockaddr *>(&peer), &peerSize) == 0;
+    if (!stream || !inet || listening || !tcp || !connected) {
+        ::close(descriptor);
+        return nullptr;
+    }
+    // The agent chose its options: a linger would make close() block the engine's thread
+    // for as long as it likes. Closing never waits.
+    const linger noLinger{0, 0};
+    setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &noLinger, sizeof noLinger);
+    asio::ip::tcp::socket socket(io);
+    boost::system::error_code error;
+    socket.assign(domain == AF_INET ? asio::ip::tcp::v4() : asio::ip::tcp::v6(), descriptor, error);
+    if (error) {
+        ::close(descriptor);
+        return nullptr;
+    }
+    return http::rawConnection(std::move(socket));
 }
 
 } // namespace sandbench::engine

@@ -7,6 +7,7 @@
 
 #include "engine/EventBus.h"
 #include "engine/SandboxManager.h"
+#include "http/RawConnection.h"
 #include "http/RouteTable.h"
 
 #include <functional>
@@ -30,6 +31,11 @@ struct PreviewHost {
     std::string token;
 };
 std::optional<PreviewHost> parsePreviewHost(std::string_view host);
+
+// The socket an agent handed over for a preview, as a connection: only a connected TCP
+// socket is taken (the agent is inside the sandbox; what it passes is checked, never
+// trusted), and closing it never lingers. Anything else is closed: nullptr.
+std::unique_ptr<http::RawConnection> serviceConnection(asio::io_context &io, int descriptor);
 
 class PreviewService;
 

@@ -41,7 +41,7 @@ int statusForCode(std::string_view code)
         {"VALIDATION_FAILED", 400}, {"INVALID_JSON_RESPONSE", 400}, {"RPC_TRANSPORT_ERROR", 503},
         {"CONTAINER_UNAVAILABLE", 503}, {"OPERATION_INTERRUPTED", 409},
         // Engine-level codes of our own (not in the SDK enum).
-        {"UNAUTHORIZED", 401}, {"FORBIDDEN_HOST", 403}, {"INVALID_SANDBOX_ID", 400},
+        {"UNAUTHORIZED", 401}, {"FORBIDDEN_HOST", 403}, {"FORBIDDEN_ORIGIN", 403}, {"INVALID_SANDBOX_ID", 400},
         {"SANDBOX_NOT_FOUND", 404}, {"PAYLOAD_TOO_LARGE", 413}, {"METHOD_NOT_ALLOWED", 405},
         {"SANDBOX_NOT_RUNNING", 409},
     };

@@ -78,10 +78,11 @@ async function pageAddress(query = '', sandboxId = 'browser') {
 }
 
 // Whether the engine upgrades a WebSocket to the PTY with this ticket (and no token).
-function upgradesWith(ticket, sandboxId = 'browser') {
+function upgradesWith(ticket, sandboxId = 'browser', origin = undefined) {
   return new Promise((resolve) => {
     const socket = new WebSocket(
-      `${engine.url.replace('http:', 'ws:')}/v1/sandboxes/${sandboxId}/ws/pty?sessionId=probe&ticket=${ticket}`);
+      `${engine.url.replace('http:', 'ws:')}/v1/sandboxes/${sandboxId}/ws/pty?sessionId=probe&ticket=${ticket}`,
+      { origin });
     socket.on('open', () => { socket.close(); resolve(true); });
     socket.on('unexpected-response', (request, response) => { resolve(response.statusCode); request.destroy(); });
     socket.on('error', () => resolve(false));
@@ -122,6 +123,15 @@ describe('terminal page with the SDK addon in chromium', { skip: !existsSync(chr
     assert.equal((await bare('GET', '/v1/sandboxes')).status, 401);
     // A foreign Host is refused here as everywhere (DNS rebinding).
     assert.equal((await bare('GET', '/v1/sandboxes/browser/terminal', { Host: 'evil.example' })).status, 403);
+    // So is another site's page, or a sandbox's preview page, calling without the token.
+    const host = new URL(engine.url).host;
+    const preview = `http://8080-browser-tok.localhost:${new URL(engine.url).port}`;
+    for (const origin of ['http://evil.example', preview, `https://${host}`, 'null']) {
+      const answer = await bare('GET', '/v1/terminal/terminal.js', { Origin: origin });
+      assert.equal(answer.status, 403, origin);
+      assert.equal(JSON.parse(answer.body).code, 'FORBIDDEN_ORIGIN');
+    }
+    assert.equal((await bare('GET', '/v1/terminal/terminal.js', { Origin: `http://${host}` })).status, 200);
   });
 
   test('without the token the page asks for it, and a wrong one is refused', async () => {
@@ -198,6 +208,7 @@ describe('terminal page with the SDK addon in chromium', { skip: !existsSync(chr
 
   test('a ticket opens one terminal once, and not after 30 s', async () => {
     const ticket = (await api('POST', '/v1/sandboxes/browser/ws/ticket')).body.ticket;
+    assert.equal(await upgradesWith(ticket, 'browser', 'http://evil.example'), 403); // not from another site
     assert.equal(await upgradesWith(ticket), true);
     assert.equal(await upgradesWith(ticket), 401); // used
     const wait = earlyTicketAt + 31000 - Date.now();

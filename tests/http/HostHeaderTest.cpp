@@ -1,6 +1,6 @@
 // The strict Host header parser behind the engine's DNS-rebinding defence and the
 // preview router (loopback names pass, look-alikes do not), and the preview relay's
-// byte splice and its limits.
+// byte splice and its limits, and what it takes from an agent.
 #include "engine/PreviewService.h"
 #include "http/HttpServer.h"
 #include "http/RawConnection.h"
@@ -15,6 +15,10 @@
 #include <boost/asio/write.hpp>
 
 #include <chrono>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using sandbench::http::parseHostHeader;
 
@@ -100,6 +104,34 @@ private slots:
         char byte;
         serviceEnd.read_some(asio::buffer(&byte, 1), error);
         QCOMPARE(error, boost::system::error_code(asio::error::eof));
+    }
+
+    // What an agent hands over for a preview is taken only if it is a connected TCP socket
+    // (a hostile agent chooses what it passes); anything else is closed, not kept.
+    void onlyAConnectedTcpSocketIsTakenFromAnAgent()
+    {
+        using sandbench::engine::serviceConnection;
+        boost::asio::io_context io;
+        boost::asio::ip::tcp::acceptor listener(io, {boost::asio::ip::address_v4::loopback(), 0});
+        const auto closed = [](int fd) { return ::fcntl(fd, F_GETFD) == -1 && errno == EBADF; };
+        const int listening = ::dup(listener.native_handle());
+        QVERIFY(!serviceConnection(io, listening));
+        QVERIFY(closed(listening));
+        const int unconnected = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(!serviceConnection(io, unconnected));
+        QVERIFY(closed(unconnected));
+        const int datagram = ::socket(AF_INET, SOCK_DGRAM, 0);
+        QVERIFY(!serviceConnection(io, datagram));
+        int pair[2];
+        QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+        QVERIFY(!serviceConnection(io, pair[0]));
+        ::close(pair[1]);
+        const int file = ::open("/dev/null", O_RDONLY);
+        QVERIFY(!serviceConnection(io, file));
+        QVERIFY(closed(file));
+        boost::asio::ip::tcp::socket client(io);
+        client.connect(listener.local_endpoint());
+        QVERIFY(serviceConnection(io, ::dup(client.native_handle())));
     }
 
     void lookAlikesAreRefused()
