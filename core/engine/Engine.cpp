@@ -34,20 +34,15 @@ std::string randomToken()
 
 std::string agentBesideExecutable()
 {
-    std::error_code error;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-    return error ? "sandbench-agent" : (self.parent_path() / "sandbench-agent").string();
+    const std::string agent = system::besideExecutable("sandbench-agent");
+    return agent.empty() ? "sandbench-agent" : agent;
 }
 
-// The build's and the installed layout alike: bin/ and share/sandbench/runners/.
 std::string runnersBesideExecutable()
 {
     std::error_code error;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-    if (error)
-        return {};
-    const auto runners = self.parent_path().parent_path() / "share" / "sandbench" / "runners";
-    return std::filesystem::is_directory(runners, error) ? runners.string() : std::string();
+    const std::string runners = system::besideExecutable("../share/sandbench/runners");
+    return std::filesystem::is_directory(runners, error) ? runners : std::string();
 }
 
 // Host header: loopback names only (DNS-rebinding defence), parsed strictly.

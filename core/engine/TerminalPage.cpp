@@ -6,7 +6,6 @@
 #include <boost/beast/http/field.hpp>
 
 #include <array>
-#include <filesystem>
 
 namespace sandbench::engine {
 
@@ -37,17 +36,10 @@ constexpr const char *kPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
     "font-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-std::string besideExecutable()
-{
-    std::error_code error;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-    return error ? std::string() : (self.parent_path().parent_path() / "share" / "sandbench" / "terminal").string();
-}
-
 } // namespace
 
 TerminalPage::TerminalPage(std::string directory)
-    : directory_(directory.empty() ? besideExecutable() : std::move(directory))
+    : directory_(directory.empty() ? system::besideExecutable("../share/sandbench/terminal") : std::move(directory))
 {
     for (const PageFile &file : kPageFiles)
         if (auto bytes = system::readWholeFile(directory_ + "/" + file.name))

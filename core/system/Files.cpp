@@ -134,4 +134,11 @@ std::string findInPath(std::string_view name, std::string_view searchPath)
     return {};
 }
 
+std::string besideExecutable(const std::string &relative)
+{
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? std::string() : (self.parent_path() / relative).lexically_normal().string();
+}
+
 } // namespace sandbench::system

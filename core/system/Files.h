@@ -17,6 +17,11 @@ void writeFileAtomic(const std::string &path, const std::string &content, mode_t
 // Whole file, or nullopt when it cannot be opened.
 std::optional<std::string> readWholeFile(const std::string &path);
 
+// A path relative to this executable's directory ("sandbench-agent",
+// "../share/sandbench/terminal"): the build's layout and the installed one alike. Empty
+// when /proc/self/exe cannot be read.
+std::string besideExecutable(const std::string &relative);
+
 // At most maxBytes from the start of a file; *totalSize gets the file's size.
 std::optional<std::string> readFilePrefix(const std::string &path, std::size_t maxBytes, std::uint64_t *totalSize);
 

@@ -12,6 +12,7 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -130,12 +131,19 @@ private slots:
         ui::TerminalView view;
         view.resize(600, 300);
         view.show();
-        QByteArray lines;
+        QByteArray lines = "\x1b[44mblue\x1b[K\x1b[m\r\n"; // a coloured line: its erased cells show
         for (int i = 0; i < 200; ++i)
             lines += "line " + QByteArray::number(i) + "\r\n";
         view.feed(lines);
         QVERIFY(view.scrollbackLines() >= 200 - view.rows());
-        QCOMPARE(view.scrollbackText(0), QString("line 0"));
+        QCOMPARE(view.scrollbackText(1), QString("line 0"));
+        // Lines are kept without trailing blanks, but blanks that show stay.
+        view.verticalScrollBar()->setValue(0);
+        const int last = view.columns() - 1;
+        QCOMPARE(view.cellAt(0, last).background, view.cellAt(0, 0).background);
+        QVERIFY(view.cellAt(0, last).background != view.cellAt(1, last).background);
+        QCOMPARE(view.rowText(1), QString("line 0"));
+        view.verticalScrollBar()->setValue(view.verticalScrollBar()->maximum());
         QCOMPARE(view.rowText(view.rows() - 2), QString("line 199"));
         view.setScrollbackLimit(50);
         QCOMPARE(view.scrollbackLines(), 50);

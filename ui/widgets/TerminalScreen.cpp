@@ -127,12 +127,8 @@ int TerminalScreen::scrollRect(VTermRect rect, int downward, int rightward, void
     if (downward > 0) {
         // Lines leaving the top of the primary screen go into the scrollback, as libvterm's screen does.
         const bool keep = rect.start_row == 0 && self->buffer_ == &self->primary_;
-        for (int line = 0; keep && line < count; ++line) {
-            if (self->takeLine)
-                self->takeLine(grid.at(line)); // moved out; what comes back is blanked below
-            else if (self->callbacks_->sb_pushline)
-                self->callbacks_->sb_pushline(self->columns_, grid.at(line).data(), self->user_);
-        }
+        for (int line = 0; keep && self->callbacks_->sb_pushline && line < count; ++line)
+            self->callbacks_->sb_pushline(self->columns_, grid.at(line).data(), self->user_);
     }
     if (height == self->rows_) { // the whole screen: the ring turns
         const std::size_t size = grid.rows.size();

@@ -9,7 +9,6 @@
 
 #include <vterm.h>
 
-#include <functional>
 #include <vector>
 
 namespace sandbench::ui {
@@ -19,11 +18,6 @@ public:
     using Row = std::vector<VTermScreenCell>;
 
     TerminalScreen(VTerm *vt, const VTermScreenCallbacks *callbacks, void *user);
-
-    // When set, a line leaving the top of the primary screen is handed over whole (moved,
-    // not copied: the scrollback keeps it) instead of through sb_pushline; the row given
-    // back, of any size, becomes the new blank line.
-    std::function<void(Row &)> takeLine;
 
     int rows() const { return rows_; }
     int columns() const { return columns_; }

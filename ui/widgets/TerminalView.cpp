@@ -106,7 +106,6 @@ TerminalView::TerminalView(QWidget *parent) : QAbstractScrollArea(parent)
     const VTermColor foreground = vtermColor(defaultForeground_), background = vtermColor(defaultBackground_);
     vterm_state_set_default_colors(vterm_obtain_state(vt_), &foreground, &background);
     screen_ = std::make_unique<TerminalScreen>(vt_, &callbacks, this);
-    screen_->takeLine = [this](TerminalScreen::Row &line) { keepLine(line); };
     screen_->reset();
 
     frame_.setSingleShot(true);
@@ -276,29 +275,37 @@ int TerminalView::onBell(void *user)
     return 1;
 }
 
-void TerminalView::keepLine(std::vector<VTermScreenCell> &line)
+void TerminalView::keepLine(const VTermScreenCell *cells, int columns)
 {
     if (scrollbackLimit_ == 0)
         return; // the screen blanks it where it is
-    std::vector<VTermScreenCell> recycled;
+    // Kept without its trailing blank cells: most lines are short (`yes` keeps one cell a
+    // line, not a screen's width of 40-byte cells), so a full scrollback is a few megabytes,
+    // and a flood does not fault in tens of them while it fills (that stalled the window).
+    const auto shows = [](const VTermScreenCell &cell) {
+        return cell.chars[0] != 0 || cell.attrs.reverse || cell.attrs.underline || cell.attrs.strike ||
+               !VTERM_COLOR_IS_DEFAULT_BG(&cell.bg);
+    };
+    int used = columns;
+    while (used > 0 && !shows(cells[used - 1]))
+        --used;
+    std::vector<VTermScreenCell> kept;
     if (static_cast<int>(scrollback_.size()) >= scrollbackLimit_) {
-        // Full: the oldest line's storage goes back to the screen (no allocation in a flood).
-        recycled = std::move(scrollback_.front());
+        // Full: the oldest line's storage takes the new one (no allocation in a flood).
+        kept = std::move(scrollback_.front());
         scrollback_.pop_front();
         // The selection moves up with the lines it is on.
         selectionStart_.ry() -= 1;
         selectionEnd_.ry() -= 1;
     }
-    scrollback_.push_back(std::move(line));
-    line = std::move(recycled);
+    kept.assign(cells, cells + used);
+    scrollback_.push_back(std::move(kept));
     scrollbackChanged_ = true; // the scroll bar follows once per feed, not per line
 }
 
-// Lines libvterm's callback hands over as cells (a resize's): kept as keepLine keeps them.
 int TerminalView::onPushLine(int columns, const VTermScreenCell *cells, void *user)
 {
-    std::vector<VTermScreenCell> line(cells, cells + columns);
-    static_cast<TerminalView *>(user)->keepLine(line);
+    static_cast<TerminalView *>(user)->keepLine(cells, columns);
     return 1;
 }
 

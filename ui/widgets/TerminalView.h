@@ -111,7 +111,7 @@ private:
     static int onSetTermProp(VTermProp prop, VTermValue *value, void *user);
     static int onBell(void *user);
     static int onPushLine(int columns, const VTermScreenCell *cells, void *user);
-    void keepLine(std::vector<VTermScreenCell> &line); // a line scrolled off, moved into the scrollback
+    void keepLine(const VTermScreenCell *cells, int columns); // a line scrolled off, into the scrollback
     static int onPopLine(int columns, VTermScreenCell *cells, void *user);
     static void onOutput(const char *bytes, size_t length, void *user);
 
