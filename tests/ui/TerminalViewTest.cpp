@@ -9,6 +9,7 @@
 #include "widgets/TerminalView.h"
 
 #include <QClipboard>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -273,6 +274,63 @@ private slots:
         type(view, "clear; stty size");
         QVERIFY(screenShows(*shell, "\n" + expected + "\n"));
         test::saveScreenshot(view, "terminal-shell");
+    }
+
+    // Box-drawing lines are shapes that fill their cells: a border is one unbroken line
+    // (a font's glyphs left gaps between cells and rows).
+    void bordersJoinAcrossCells()
+    {
+        ui::TerminalView view;
+        view.resize(500, 200);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.feed(QString("┌────┐ ╔══╗\r\n│ ab │ ║  ║\r\n└────┘ ╚══╝ ▁▄█░\r\n").toUtf8());
+        QTest::qWait(50); // the next frame
+        const QImage image = view.viewport()->grab().toImage();
+        image.save(QDir(QCoreApplication::applicationDirPath()).filePath("../screenshots/terminal-borders.png"));
+        const int w = view.cellRect(0, 0).width(), h = view.cellRect(0, 0).height();
+        const QColor background = image.pixelColor(w * 20, h * 5);
+        const auto inked = [&](int x, int y) { return image.pixelColor(x, y) != background; };
+        // The top border, from the corner's centre to the other corner's, every pixel.
+        const int top = h / 2, left = w / 2, right = 5 * w + w / 2;
+        int gaps = 0;
+        for (int x = left; x <= right; ++x)
+            gaps += !inked(x, top) && !inked(x, top - 1) && !inked(x, top + 1);
+        QCOMPARE(gaps, 0);
+        // The left border, from the top row's centre to the bottom row's.
+        for (int y = top; y <= 2 * h + h / 2; ++y)
+            gaps += !inked(left, y) && !inked(left - 1, y) && !inked(left + 1, y);
+        QCOMPARE(gaps, 0);
+        // Inside a box stays blank; a full block fills its cell.
+        QVERIFY(!inked(2 * w + w / 2, h + 2));
+        QVERIFY(inked(14 * w + 1, 2 * h + 1) && inked(15 * w - 2, 3 * h - 2));
+    }
+
+    // A wide character takes two cells and one place in the text: selections, words and
+    // URLs count by cell.
+    void selectionCountsWideCharactersByCell()
+    {
+        ui::TerminalView view;
+        view.resize(700, 200);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.feed(QString("ab中文cd https://x.example/中 end\r\n").toUtf8());
+        QCOMPARE(view.rowText(0), QString("ab中文cd https://x.example/中 end"));
+        const int w = view.viewport()->width() / view.columns();
+        const int h = view.viewport()->height() / view.rows();
+        const auto press = [&](int column) { return QPoint(column * w + 1, h / 2); };
+        QTest::mousePress(view.viewport(), Qt::LeftButton, {}, press(2));
+        QMouseEvent move(QEvent::MouseMove, press(6), view.viewport()->mapToGlobal(press(6)), Qt::NoButton, Qt::LeftButton, {});
+        QApplication::sendEvent(view.viewport(), &move);
+        QTest::mouseRelease(view.viewport(), Qt::LeftButton, {}, press(6));
+        QCOMPARE(view.selectedText(), QString("中文"));
+        QTest::qWait(QApplication::doubleClickInterval() + 100);
+        QTest::mouseDClick(view.viewport(), Qt::LeftButton, {}, QPoint(6 * w + w / 2, h / 2)); // on "c"
+        QCOMPARE(view.selectedText(), QString("ab中文cd"));
+        QSignalSpy opened(&view, &ui::TerminalView::urlActivated);
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, Qt::ControlModifier, QPoint(18 * w + w / 2, h / 2)); // on "x"
+        QCOMPARE(opened.count(), 1);
+        QCOMPARE(opened.at(0).at(0).toUrl(), QUrl(QString("https://x.example/中")));
     }
 
     void selectionCopiesTheText()

@@ -1,5 +1,7 @@
 #include "widgets/TerminalView.h"
 
+#include "widgets/BoxDrawing.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QFontDatabase>
@@ -75,6 +77,11 @@ QString cellText(const VTermScreenCell &cell)
     for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && cell.chars[i] != 0; ++i)
         text += QString::fromUcs4(reinterpret_cast<const char32_t *>(&cell.chars[i]), 1);
     return text.isEmpty() ? QStringLiteral(" ") : text;
+}
+
+bool isShape(const QString &text)
+{
+    return text.size() == 1 && drawnAsShape(text.at(0).unicode());
 }
 
 bool isWordCharacter(QChar c)
@@ -437,16 +444,35 @@ QString TerminalView::scrollbackText(int line) const
     return text;
 }
 
-QString TerminalView::lineTextAt(int absoluteLine) const
+TerminalView::LineText TerminalView::lineTextAt(int absoluteLine) const
 {
     const int history = altScreen_ ? 0 : static_cast<int>(scrollback_.size());
-    if (absoluteLine < history)
-        return scrollbackText(absoluteLine);
     const int row = absoluteLine - history;
-    QString text;
-    for (int column = 0; column < columns_ && row < rows_; ++column)
-        text += cellText(screen_->cell(row, column));
-    return text;
+    LineText line;
+    line.offsets.reserve(static_cast<std::size_t>(columns_) + 1);
+    for (int column = 0; column < columns_; ++column) {
+        line.offsets.push_back(static_cast<int>(line.text.size()));
+        if (absoluteLine < history) {
+            const auto &saved = scrollback_[static_cast<std::size_t>(absoluteLine)];
+            line.text += column < static_cast<int>(saved.size()) ? cellText(saved[static_cast<std::size_t>(column)])
+                                                                  : QStringLiteral(" ");
+        } else if (row >= 0 && row < rows_) {
+            line.text += cellText(screen_->cell(row, column));
+        }
+    }
+    line.offsets.push_back(static_cast<int>(line.text.size()));
+    return line;
+}
+
+int TerminalView::LineText::offsetOf(int column) const
+{
+    return offsets[static_cast<std::size_t>(std::clamp(column, 0, static_cast<int>(offsets.size()) - 1))];
+}
+
+int TerminalView::LineText::columnOf(int offset) const
+{
+    const auto after = std::upper_bound(offsets.begin(), offsets.end(), offset);
+    return std::max(0, static_cast<int>(after - offsets.begin()) - 1);
 }
 
 // Called for every glyph of a flood: it only widens a span per row (or notes that the
@@ -515,6 +541,15 @@ void TerminalView::paintEvent(QPaintEvent *event)
                 foreground = highlighted;
                 background = highlight;
             }
+            // Lines and blocks are shapes that fill the cell, so borders join.
+            if (cell.width == 1 && isShape(cell.text)) {
+                const QRect area(column * cellWidth_, y, cellWidth_, cellHeight_);
+                if (background != defaultBackground_)
+                    painter.fillRect(area, background);
+                drawAsShape(painter, area, cell.text.at(0).unicode(), foreground);
+                ++column;
+                continue;
+            }
             // A run of cells that look the same is one drawText (wide characters alone).
             int end = column + 1;
             QString text = cell.text;
@@ -524,7 +559,7 @@ void TerminalView::paintEvent(QPaintEvent *event)
                     const bool nextSelected = hasSelection &&
                                               (absolute > from.y() || (absolute == from.y() && end >= from.x())) &&
                                               (absolute < to.y() || (absolute == to.y() && end < to.x()));
-                    if (next.width != 1 || next.text.isEmpty() || nextSelected != selected ||
+                    if (next.width != 1 || next.text.isEmpty() || isShape(next.text) || nextSelected != selected ||
                         next.foreground != cell.foreground || next.background != cell.background ||
                         next.bold != cell.bold || next.italic != cell.italic || next.underline != cell.underline ||
                         next.strike != cell.strike || next.reverse != cell.reverse)
@@ -748,11 +783,12 @@ void TerminalView::sendMouse(QMouseEvent *event, bool pressed)
 QUrl TerminalView::urlAt(const QPoint &pixel) const
 {
     const QPoint cell = cellAt(pixel - QPoint(cellWidth_ / 2, 0));
-    const QString line = lineTextAt(cell.y());
+    const LineText line = lineTextAt(cell.y());
+    const int offset = line.offsetOf(cell.x());
     static const QRegularExpression url(QStringLiteral("(https?|ftp)://[^\\s<>\"'`]+"));
-    for (auto match = url.globalMatch(line); match.hasNext();) {
+    for (auto match = url.globalMatch(line.text); match.hasNext();) {
         const auto found = match.next();
-        if (cell.x() >= found.capturedStart() && cell.x() < found.capturedEnd()) {
+        if (offset >= found.capturedStart() && offset < found.capturedEnd()) {
             QString text = found.captured();
             while (!text.isEmpty() && QStringLiteral(".,;:)]}").contains(text.back()))
                 text.chop(1);
@@ -838,15 +874,15 @@ void TerminalView::mouseDoubleClickEvent(QMouseEvent *event)
     }
     // The word under the pointer.
     const QPoint cell = cellAt(event->position().toPoint() - QPoint(cellWidth_ / 2, 0));
-    const QString line = lineTextAt(cell.y());
-    int start = qMin(cell.x(), static_cast<int>(line.size()));
+    const LineText line = lineTextAt(cell.y());
+    int start = line.offsetOf(cell.x());
     int end = start;
-    while (start > 0 && isWordCharacter(line.at(start - 1)))
+    while (start > 0 && isWordCharacter(line.text.at(start - 1)))
         --start;
-    while (end < line.size() && isWordCharacter(line.at(end)))
+    while (end < line.text.size() && isWordCharacter(line.text.at(end)))
         ++end;
-    selectionStart_ = {start, cell.y()};
-    selectionEnd_ = {end, cell.y()};
+    selectionStart_ = {line.columnOf(start), cell.y()};
+    selectionEnd_ = {line.columnOf(end), cell.y()};
     selecting_ = false;
     lastDoubleClick_.start();
     if (const QString text = selectedText(); !text.isEmpty() && QApplication::clipboard()->supportsSelection())
@@ -885,10 +921,10 @@ QString TerminalView::selectedText() const
         return {};
     QStringList lines;
     for (int line = from.y(); line <= to.y(); ++line) {
-        QString text = lineTextAt(line);
-        const int start = line == from.y() ? from.x() : 0;
-        const int end = line == to.y() ? to.x() : static_cast<int>(text.size());
-        text = text.mid(start, qMax(0, end - start));
+        const LineText whole = lineTextAt(line);
+        const int start = whole.offsetOf(line == from.y() ? from.x() : 0);
+        const int end = whole.offsetOf(line == to.y() ? to.x() : columns_);
+        QString text = whole.text.mid(start, qMax(0, end - start));
         while (text.endsWith(' '))
             text.chop(1);
         lines << text;

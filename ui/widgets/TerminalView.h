@@ -124,7 +124,16 @@ private:
     void scheduleFrame();
     void resizeTerminal();
     QPoint cellAt(const QPoint &pixel) const; // (column, absolute line)
-    QString lineTextAt(int absoluteLine) const;
+    // A line's text and where each column's text begins in it: a wide character takes two
+    // columns and its text one place (or two, beyond the BMP), so columns and text offsets
+    // differ and selection, words and URLs convert between them.
+    struct LineText {
+        QString text;
+        std::vector<int> offsets; // offsets[column]; offsets[columns] == text.size()
+        int offsetOf(int column) const;
+        int columnOf(int offset) const; // the column whose text holds offset
+    };
+    LineText lineTextAt(int absoluteLine) const;
     bool mouseReported(QMouseEvent *event) const;
     void sendMouse(QMouseEvent *event, bool pressed);
     QUrl urlAt(const QPoint &pixel) const;
