@@ -9,6 +9,7 @@ namespace sandbench::engine {
 namespace {
 
 constexpr std::size_t kMaxEach = 256;
+constexpr std::size_t kMaxPerSandbox = 32; // one sandbox's flood cannot push out another's
 using Clock = std::chrono::steady_clock;
 
 } // namespace
@@ -18,6 +19,9 @@ std::string BrowserAccess::issue(Secrets &secrets, const std::string &sandboxId,
     const auto now = Clock::now();
     while (!secrets.empty() && (secrets.front().expires <= now || secrets.size() >= kMaxEach))
         secrets.pop_front();
+    const auto ofSandbox = [&](const Secret &secret) { return secret.sandboxId == sandboxId; };
+    if (static_cast<std::size_t>(std::count_if(secrets.begin(), secrets.end(), ofSandbox)) >= kMaxPerSandbox)
+        secrets.erase(std::find_if(secrets.begin(), secrets.end(), ofSandbox)); // its oldest
     unsigned char bytes[32];
     system::randomBytes(bytes, sizeof bytes, "a browser's credential");
     secrets.push_back({system::hexOf(bytes, sizeof bytes), sandboxId, expires});

@@ -38,7 +38,8 @@ private:
         std::string sandboxId;
         std::chrono::steady_clock::time_point expires;
     };
-    // Oldest first, at most kMaxEach: a flood of requests replaces the oldest.
+    // Oldest first, at most 256, and 32 of one sandbox: a flood replaces the oldest (of
+    // that sandbox first).
     using Secrets = std::deque<Secret>;
     static std::string issue(Secrets &secrets, const std::string &sandboxId, std::chrono::steady_clock::time_point expires);
     static bool redeem(Secrets &secrets, std::string_view value, const std::string &sandboxId);

@@ -6,6 +6,7 @@
 #include "system/Identifiers.h"
 #include "system/Locations.h"
 
+#include <charconv>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -293,17 +294,27 @@ void Engine::authorize(const bhttp::request_header<> &header)
     const auto question = target.find('?');
     std::vector<std::string> params;
     const http::Route *route = routes_.find(header.method(), target.substr(0, question), params);
-    if (route && route->access == http::Access::Public)
+    if (!route || route->access == http::Access::Token)
+        throw ApiError("UNAUTHORIZED", "Missing or wrong bearer token (see engine.json)");
+    // Without the token a body is small (a page code at most): anyone may send one, and a
+    // large one would hold a large-body slot, or the engine's thread while it is parsed.
+    constexpr std::uint64_t kPublicBody = 4096;
+    const auto length = header[bhttp::field::content_length];
+    std::uint64_t declared = 0;
+    const bool readable = std::from_chars(length.data(), length.data() + length.size(), declared).ec == std::errc();
+    if (header.count(bhttp::field::transfer_encoding) > 0 || (!length.empty() && (!readable || declared > kPublicBody)))
+        throw ApiError("PAYLOAD_TOO_LARGE", "Without the token a request body is at most 4 KiB");
+    if (route->access == http::Access::Public)
         return; // the Host check above still applies
     // A route that takes a ticket: ?ticket= stands in for the token, once.
-    if (route && route->access == http::Access::TokenOrTicket && question != std::string_view::npos) {
+    if (route->access == http::Access::TokenOrTicket && question != std::string_view::npos) {
         const std::string ticket = http::percentDecode(http::queryValue(target.substr(question + 1), "ticket"));
         if (!ticket.empty() && !params.empty() && browsers_.redeemTicket(ticket, params[0]))
             return;
     }
     // The ticket route: a browser's terminal key for the sandbox stands in for the token.
     const auto auth = header[bhttp::field::authorization];
-    if (route && route->access == http::Access::TokenOrKey && auth.starts_with("Bearer ") && !params.empty() &&
+    if (route->access == http::Access::TokenOrKey && auth.starts_with("Bearer ") && !params.empty() &&
         browsers_.keyOpens(auth.substr(7), params[0]))
         return;
     throw ApiError("UNAUTHORIZED", "Missing or wrong bearer token (see engine.json)");
@@ -405,9 +416,12 @@ void Engine::addRoutes()
         const bool autostart = autostartOf(call.request);
         // A ticket opens a terminal on a sandbox that exists (one destroyed since the ticket
         // was issued stays gone); only the token may create one.
-        auto sandbox = carriesToken(call.request) ? sandboxFor(call) : sandboxes_.require(call.params[0]);
+        // Nor does it start a stopped one: a browser tab reconnecting by itself would undo a
+        // Stop (the GUI's, or the disk watch's).
+        const bool byToken = carriesToken(call.request);
+        auto sandbox = byToken ? sandboxFor(call) : sandboxes_.require(call.params[0]);
         const ActivityScope activity(*sandbox); // an open terminal keeps its sandbox awake
-        co_await ensureRunning(sandbox, autostart);
+        co_await ensureRunning(sandbox, autostart && byToken);
         const std::string agentTarget = "/ws/" + call.params[1] + queryWithout(call.query, "ticket");
         co_await relayWebSocketToAgent(sandboxes_.agentSocket(*sandbox), call.request, call.responder, agentTarget);
     }, http::Access::TokenOrTicket);

@@ -231,6 +231,19 @@ describe('terminal page with the SDK addon in chromium', { skip: !existsSync(chr
     const ticketWith = (id) => bare('POST', `/v1/sandboxes/${id}/ws/ticket`, { Authorization: `Bearer ${key}` });
     assert.equal((await ticketWith('other')).status, 200);
     assert.equal((await ticketWith('browser')).status, 401);
+    // Tickets minted for one sandbox never push out another's.
+    const kept = (await api('POST', '/v1/sandboxes/browser/ws/ticket')).body.ticket;
+    for (let i = 0; i < 300; i++) await ticketWith('other');
+    assert.equal(await upgradesWith(kept), true);
+    // Without the token a body is small: nothing large is read or parsed.
+    const large = await bare('POST', '/v1/sandboxes/other/terminal/key',
+                             { 'Content-Type': 'application/json' }, JSON.stringify({ code: 'x'.repeat(8192) }));
+    assert.equal(large.status, 413);
+    // A ticket opens a stopped sandbox's terminal only once it runs: a tab does not undo a Stop.
+    assert.equal((await api('POST', '/v1/sandboxes/other/stop')).status, 200);
+    const ticket = JSON.parse((await ticketWith('other')).body).ticket;
+    assert.equal(await upgradesWith(ticket, 'other'), 409);
+    assert.equal((await api('GET', '/v1/sandboxes/other')).body.sandbox.status, 'stopped');
     assert.equal((await bare('GET', '/v1/sandboxes/other', { Authorization: `Bearer ${key}` })).status, 401);
     assert.equal((await api('DELETE', '/v1/sandboxes/other')).status, 200);
     assert.equal((await api('PUT', '/v1/sandboxes/other', {})).status, 200); // the same name again

@@ -276,6 +276,40 @@ private slots:
         test::saveScreenshot(view, "terminal-shell");
     }
 
+    // A line the terminal wrapped is one line when copied or triple-clicked, on the screen
+    // and in the scrollback; Select All leaves out the blank rows below; Shift+Home/End go
+    // to the scrollback's ends; `clear`'s \e[3J erases it.
+    void wrappedLinesAreOneLine()
+    {
+        ui::TerminalView view;
+        view.resize(400, 200);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QString longLine = QString("w").repeated(view.columns() + 5) + " end";
+        view.feed((longLine + "\r\nnext\r\n").toUtf8());
+        view.selectAll();
+        QCOMPARE(view.selectedText(), longLine + "\nnext");
+        const QRect second = view.cellRect(1, 2);
+        QTest::mouseDClick(view.viewport(), Qt::LeftButton, {}, second.center());
+        QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, second.center());
+        QCOMPARE(view.selectedText(), longLine);
+        QByteArray lines;
+        for (int i = 0; i < 100; ++i)
+            lines += "line " + QByteArray::number(i) + "\r\n";
+        view.feed(lines);
+        QVERIFY(view.scrollbackLines() > 50);
+        view.selectAll();
+        QVERIFY2(view.selectedText().startsWith(longLine + "\nnext\nline 0\n"), qPrintable(view.selectedText().left(200)));
+        QVERIFY(view.selectedText().endsWith("line 99"));
+        QScrollBar *bar = view.verticalScrollBar();
+        QTest::keyClick(&view, Qt::Key_Home, Qt::ShiftModifier);
+        QCOMPARE(bar->value(), bar->minimum());
+        QTest::keyClick(&view, Qt::Key_End, Qt::ShiftModifier);
+        QCOMPARE(bar->value(), bar->maximum());
+        view.feed("\x1b[H\x1b[2J\x1b[3J");
+        QCOMPARE(view.scrollbackLines(), 0);
+    }
+
     // Box-drawing lines are shapes that fill their cells: a border is one unbroken line
     // (a font's glyphs left gaps between cells and rows).
     void bordersJoinAcrossCells()

@@ -88,6 +88,10 @@ int TerminalScreen::putGlyph(VTermGlyphInfo *info, VTermPos pos, void *user)
     auto *self = static_cast<TerminalScreen *>(user);
     if (pos.row < 0 || pos.row >= self->rows_ || pos.col < 0 || pos.col >= self->columns_)
         return 1;
+    if (pos.col == 0 && self->wrapFrom_.row >= 0 && pos.row > 0 &&
+        (pos.row == self->wrapFrom_.row + 1 || pos.row == self->wrapFrom_.row))
+        self->buffer_->at(pos.row - 1).back().attrs.dwl = 1; // the row above wrapped into this one
+    self->wrapFrom_ = pos.col + std::max(1, info->width) >= self->columns_ ? pos : VTermPos{-1, -1};
     Row &row = self->buffer_->at(pos.row);
     VTermScreenCell &cell = row[static_cast<std::size_t>(pos.col)];
     cell = self->pen_;
@@ -110,6 +114,8 @@ int TerminalScreen::putGlyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 int TerminalScreen::moveCursor(VTermPos pos, VTermPos old, int visible, void *user)
 {
     auto *self = static_cast<TerminalScreen *>(user);
+    if (pos.row != self->wrapFrom_.row || pos.col != self->wrapFrom_.col)
+        self->wrapFrom_ = {-1, -1}; // moved on by itself (a line feed, a jump): no wrap
     return self->callbacks_->movecursor ? self->callbacks_->movecursor(pos, old, visible, self->user_) : 1;
 }
 

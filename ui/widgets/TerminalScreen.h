@@ -25,6 +25,11 @@ public:
     const VTermScreenCell &cell(int row, int column) const { return buffer_->at(row)[static_cast<std::size_t>(column)]; }
     // A hard reset: blank screens, default pen, libvterm's state reset.
     void reset();
+    // Whether a line (a screen row, or one in the scrollback) goes on in the next: the
+    // terminal wrapped it there, so a copy joins them. libvterm 0.1.4 keeps no such flag;
+    // it is noted in the last cell's dwl bit, otherwise unused (double-width lines are drawn
+    // single), so it travels with the cells into the scrollback and back.
+    static bool continues(const VTermScreenCell *cells, int count) { return count > 0 && cells[count - 1].attrs.dwl; }
 
 private:
     // The rows of a screen as a ring: a scroll of the whole screen moves `top`, no cells.
@@ -61,6 +66,9 @@ private:
     Grid primary_, alternate_;
     Grid *buffer_ = &primary_;
     VTermScreenCell pen_{}; // attributes and colours for what is written next
+    // The last glyph written into a row's last column, while the cursor waits there: a
+    // glyph at column 0 of the next row (or of the same row, scrolled) continues that row.
+    VTermPos wrapFrom_{-1, -1};
 };
 
 } // namespace sandbench::ui

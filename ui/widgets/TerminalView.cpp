@@ -180,6 +180,14 @@ void TerminalView::setScrollbackLimit(int lines)
     updateScrollBar();
 }
 
+void TerminalView::clearScrollback()
+{
+    scrollback_.clear();
+    selectionStart_ = selectionEnd_ = QPoint(-1, -1);
+    updateScrollBar();
+    viewport()->update();
+}
+
 void TerminalView::reset()
 {
     screen_->reset();
@@ -199,7 +207,14 @@ void TerminalView::feed(const QByteArray &bytes)
 {
     QElapsedTimer clock;
     clock.start();
-    vterm_input_write(vt_, bytes.constData(), static_cast<size_t>(bytes.size()));
+    // `clear` ends with \e[3J, erase the scrollback, which libvterm 0.1.4 ignores.
+    static const QByteArray eraseScrollback = QByteArrayLiteral("\x1b[3J");
+    qsizetype from = 0;
+    for (qsizetype at; (at = bytes.indexOf(eraseScrollback, from)) >= 0; from = at + eraseScrollback.size()) {
+        vterm_input_write(vt_, bytes.constData() + from, static_cast<size_t>(at + eraseScrollback.size() - from));
+        clearScrollback();
+    }
+    vterm_input_write(vt_, bytes.constData() + from, static_cast<size_t>(bytes.size() - from));
     if (scrollbackChanged_) {
         scrollbackChanged_ = false;
         updateScrollBar(); // once per feed, not per line
@@ -650,6 +665,11 @@ void TerminalView::keyPressEvent(QKeyEvent *event)
         bar->setValue(bar->value() + (event->key() == Qt::Key_PageUp ? -1 : 1) * qMax(1, rows_ - 1));
         return;
     }
+    if (modifiers == Qt::ShiftModifier && (event->key() == Qt::Key_Home || event->key() == Qt::Key_End)) {
+        QScrollBar *bar = verticalScrollBar(); // the scrollback's top and bottom, as other terminals do
+        bar->setValue(event->key() == Qt::Key_Home ? bar->minimum() : bar->maximum());
+        return;
+    }
     const VTermModifier mod = modifiersOf(modifiers);
     if (const VTermKey key = vtermKey(event->key()); key != VTERM_KEY_NONE) {
         const VTermModifier keyMod =
@@ -714,12 +734,7 @@ void TerminalView::contextMenuEvent(QContextMenuEvent *event)
     pasteAction->setEnabled(!QApplication::clipboard()->text().isEmpty());
     menu.addAction(tr("Select All"), this, &TerminalView::selectAll);
     menu.addSeparator();
-    menu.addAction(tr("Clear Scrollback"), this, [this] {
-        scrollback_.clear();
-        selectionStart_ = selectionEnd_ = QPoint(-1, -1);
-        updateScrollBar();
-        viewport()->update();
-    });
+    menu.addAction(tr("Clear Scrollback"), this, &TerminalView::clearScrollback);
     menu.exec(event->globalPos());
 }
 
@@ -819,8 +834,14 @@ void TerminalView::mousePressEvent(QMouseEvent *event)
     const QPoint cell = cellAt(event->position().toPoint());
     // A click soon after a double-click selects the whole line.
     if (lastDoubleClick_.isValid() && lastDoubleClick_.elapsed() < QApplication::doubleClickInterval()) {
-        selectionStart_ = {0, cell.y()};
-        selectionEnd_ = {columns_, cell.y()};
+        // The whole line, wrapped rows included.
+        int first = cell.y(), last = cell.y();
+        while (lineContinues(first - 1))
+            --first;
+        while (lineContinues(last))
+            ++last;
+        selectionStart_ = {0, first};
+        selectionEnd_ = {columns_, last};
         lastDoubleClick_.invalidate();
         selecting_ = false;
         viewport()->update();
@@ -919,17 +940,38 @@ QString TerminalView::selectedText() const
         std::swap(from, to);
     if (from == to || from.y() < 0)
         return {};
-    QStringList lines;
+    QString text;
     for (int line = from.y(); line <= to.y(); ++line) {
         const LineText whole = lineTextAt(line);
         const int start = whole.offsetOf(line == from.y() ? from.x() : 0);
         const int end = whole.offsetOf(line == to.y() ? to.x() : columns_);
-        QString text = whole.text.mid(start, qMax(0, end - start));
-        while (text.endsWith(' '))
-            text.chop(1);
-        lines << text;
+        QString part = whole.text.mid(start, qMax(0, end - start));
+        // A line the terminal wrapped goes on in the next: joined, its spaces kept.
+        if (line < to.y() && lineContinues(line)) {
+            text += part;
+            continue;
+        }
+        while (part.endsWith(' '))
+            part.chop(1);
+        text += part + '\n';
     }
-    return lines.join('\n');
+    text.chop(1);
+    while (text.endsWith('\n')) // the blank rows under the last output (Select All)
+        text.chop(1);
+    return text;
+}
+
+bool TerminalView::lineContinues(int absoluteLine) const
+{
+    const int history = altScreen_ ? 0 : static_cast<int>(scrollback_.size());
+    if (absoluteLine < 0)
+        return false;
+    if (absoluteLine < history) {
+        const auto &line = scrollback_[static_cast<std::size_t>(absoluteLine)];
+        return TerminalScreen::continues(line.data(), static_cast<int>(line.size()));
+    }
+    const int row = absoluteLine - history;
+    return row < rows_ && TerminalScreen::continues(&screen_->cell(row, 0), columns_);
 }
 
 void TerminalView::selectAll()

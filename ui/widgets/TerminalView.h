@@ -53,6 +53,7 @@ public:
     void feed(const QByteArray &bytes);
     // A blank screen and no scrollback (before a reconnect's replay draws it again).
     void reset();
+    void clearScrollback(); // the menu's Clear Scrollback, and `clear` (\e[3J)
     void setScrollbackLimit(int lines);
     void setTerminalFont(const QFont &font);
 
@@ -134,6 +135,7 @@ private:
         int columnOf(int offset) const; // the column whose text holds offset
     };
     LineText lineTextAt(int absoluteLine) const;
+    bool lineContinues(int absoluteLine) const; // wrapped into the next line
     bool mouseReported(QMouseEvent *event) const;
     void sendMouse(QMouseEvent *event, bool pressed);
     QUrl urlAt(const QPoint &pixel) const;
