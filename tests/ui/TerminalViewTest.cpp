@@ -310,6 +310,27 @@ private slots:
         QCOMPARE(view.scrollbackLines(), 0);
     }
 
+    // A narrower window hides the ends of the lines on screen; a wider one shows them again
+    // (unless they were erased meanwhile).
+    void aNarrowerWindowHidesLineEndsUntilItWidens()
+    {
+        ui::TerminalView view;
+        view.resize(700, 200);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QString line = "0123456789abcdefghijklmnopqrstuvwxyz0123456789";
+        view.feed((line + "\r\n" + line + "\r\n").toUtf8());
+        QCOMPARE(view.rowText(0), line);
+        view.resize(200, 200);
+        QTRY_VERIFY(view.columns() < 30);
+        QCOMPARE(view.rowText(0), line.left(view.columns()));
+        view.feed("\x1b[2;1H\x1b[K"); // the second line erased while narrow
+        view.resize(700, 200);
+        QTRY_VERIFY(view.columns() > 50);
+        QCOMPARE(view.rowText(0), line);
+        QCOMPARE(view.rowText(1), QString());
+    }
+
     // Box-drawing lines are shapes that fill their cells: a border is one unbroken line
     // (a font's glyphs left gaps between cells and rows).
     void bordersJoinAcrossCells()

@@ -65,8 +65,11 @@ void TerminalScreen::resizeGrid(Grid &grid, int rows, int columns) const
     vterm_state_get_default_colors(state_, &empty.fg, &empty.bg);
     grid.straighten();
     grid.rows.resize(static_cast<std::size_t>(rows), Row(static_cast<std::size_t>(columns), empty));
+    // Narrower keeps the cells beyond the edge, so a wider window shows them again (as the
+    // scrollback's lines do); erasing to the end of a row, or a new line, drops them.
     for (Row &row : grid.rows)
-        row.resize(static_cast<std::size_t>(columns), empty);
+        if (row.size() < static_cast<std::size_t>(columns))
+            row.resize(static_cast<std::size_t>(columns), empty);
 }
 
 void TerminalScreen::damage(int top, int bottom, int left, int right)
@@ -90,7 +93,7 @@ int TerminalScreen::putGlyph(VTermGlyphInfo *info, VTermPos pos, void *user)
         return 1;
     if (pos.col == 0 && self->wrapFrom_.row >= 0 && pos.row > 0 &&
         (pos.row == self->wrapFrom_.row + 1 || pos.row == self->wrapFrom_.row))
-        self->buffer_->at(pos.row - 1).back().attrs.dwl = 1; // the row above wrapped into this one
+        self->buffer_->at(pos.row - 1)[static_cast<std::size_t>(self->columns_ - 1)].attrs.dwl = 1; // the row above wrapped into this one
     self->wrapFrom_ = pos.col + std::max(1, info->width) >= self->columns_ ? pos : VTermPos{-1, -1};
     Row &row = self->buffer_->at(pos.row);
     VTermScreenCell &cell = row[static_cast<std::size_t>(pos.col)];
@@ -134,7 +137,7 @@ int TerminalScreen::scrollRect(VTermRect rect, int downward, int rightward, void
         // Lines leaving the top of the primary screen go into the scrollback, as libvterm's screen does.
         const bool keep = rect.start_row == 0 && self->buffer_ == &self->primary_;
         for (int line = 0; keep && self->callbacks_->sb_pushline && line < count; ++line)
-            self->callbacks_->sb_pushline(self->columns_, grid.at(line).data(), self->user_);
+            self->callbacks_->sb_pushline(static_cast<int>(grid.at(line).size()), grid.at(line).data(), self->user_);
     }
     if (height == self->rows_) { // the whole screen: the ring turns
         const std::size_t size = grid.rows.size();
@@ -195,6 +198,8 @@ int TerminalScreen::erase(VTermRect rect, int selective, void *user)
     for (int row = std::max(0, rect.start_row); row < std::min(self->rows_, rect.end_row); ++row) {
         Row &cells = self->buffer_->at(row);
         std::fill(cells.begin() + std::max(0, rect.start_col), cells.begin() + std::min(self->columns_, rect.end_col), empty);
+        if (rect.end_col >= self->columns_)
+            cells.resize(static_cast<std::size_t>(self->columns_)); // erased to the end: nothing hidden beyond
     }
     self->damage(rect.start_row, rect.end_row, rect.start_col, rect.end_col);
     return 1;
