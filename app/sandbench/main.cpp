@@ -18,6 +18,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageBox>
+#include <QSettings>
 #include <QPushButton>
 #include <QFileDialog>
 #include <QNetworkAccessManager>
@@ -121,10 +122,16 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     const QCommandLineOption engineOption("engine", QObject::tr("Connect to the engine at URL instead of starting one."), "URL");
     const QCommandLineOption tokenOption("token-file", QObject::tr("The engine's token (or its engine.json), with --engine."), "FILE");
-    const QCommandLineOption stateOption("state-dir", QObject::tr("Where sandboxes live (default: the XDG data directory)."), "DIR");
+    const QCommandLineOption stateOption("state-dir", QObject::tr("Where sandboxes live, and this window's settings (default: the XDG data directory)."), "DIR");
     const QCommandLineOption runtimeOption("runtime-dir", QObject::tr("Where engine.json is written (default: the XDG runtime directory)."), "DIR");
     parser.addOptions({engineOption, tokenOption, stateOption, runtimeOption});
     parser.process(app);
+    // A state directory of its own is a workbench of its own: its window settings (layout,
+    // terminal font, history) are kept there too, not in the user's ~/.config.
+    if (parser.isSet(stateOption)) {
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, QDir(parser.value(stateOption)).absolutePath());
+    }
 
     QString url;
     QString token;
