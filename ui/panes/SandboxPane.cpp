@@ -3,6 +3,7 @@
 #include "widgets/MessageBanner.h"
 #include "widgets/StoppedPlaceholder.h"
 
+#include <QRegularExpression>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -58,6 +59,22 @@ void SandboxPane::hideEvent(QHideEvent *event)
 {
     QWidget::hideEvent(event);
     updateLiveState(); // a hidden pane holds no stream open (it would keep the sandbox awake)
+}
+
+bool SandboxPane::isSandboxLoopback(const QUrl &url)
+{
+    const QString host = url.host().toLower();
+    return (url.scheme() == "http" || url.scheme() == "ws") &&
+           (host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "0.0.0.0");
+}
+
+int SandboxPane::sandboxPortOf(const QUrl &url) const
+{
+    if (isSandboxLoopback(url))
+        return url.port(80);
+    static const QRegularExpression preview(QStringLiteral("^(\\d+)-(.+)-[a-z0-9_]+\\.localhost$"));
+    const QRegularExpressionMatch match = preview.match(url.host().toLower());
+    return match.hasMatch() && match.captured(2) == sandboxId_.toLower() ? match.captured(1).toInt() : 0;
 }
 
 } // namespace sandbench::ui

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QUrl>
 #include <QWidget>
 
 class QStackedWidget;
@@ -34,6 +35,13 @@ public:
     // status; panes that show more override it and call the base.
     virtual void showSandbox(const QJsonObject &sandbox);
     void setSandboxStatus(const QString &status);
+    // A URL on the sandbox's own loopback (what a dev server in it prints:
+    // http://localhost:5173/), where localhost means the sandbox, not this computer.
+    static bool isSandboxLoopback(const QUrl &url);
+    // The port of this sandbox a URL leads to: its loopback's, or one of its preview URLs'
+    // ({port}-{id}-{token}.localhost); 0 for any other URL.
+    int sandboxPortOf(const QUrl &url) const;
+
     // An engine event about this sandbox (GET /v1/events, e.g. sandbox.ports or
     // sandbox.listening), for panes that follow one; status changes come as showSandbox.
     virtual void sandboxEvent(const QJsonObject &event) { Q_UNUSED(event); }

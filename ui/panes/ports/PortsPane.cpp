@@ -43,14 +43,6 @@ bool isExposable(int port)
     return port >= 1024 && port <= 65535 && port != 3000;
 }
 
-// A URL on the sandbox's own loopback (what a dev server prints: http://localhost:5173/).
-bool isLoopback(const QUrl &url)
-{
-    const QString host = url.host();
-    return (url.scheme() == "http" || url.scheme() == "ws") &&
-           (host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "0.0.0.0");
-}
-
 constexpr int kMostPreviews = 20; // tabs per sandbox: a page cannot open windows without end
 
 // "site (8080)", or the page's title when it has one: "Dashboard · 8080".
@@ -394,7 +386,7 @@ PreviewTab *PortsPane::addPreview(int port, const QUrl &url)
     });
     connect(tab, &PreviewTab::openInBrowserRequested, this, &PortsPane::openInBrowser);
     connect(tab, &PreviewTab::navigationRefused, this, [this](const QUrl &url) {
-        if (isLoopback(url)) {
+        if (isSandboxLoopback(url)) {
             banner()->showInfo(tr("%1 is the sandbox's own loopback, and port %2 is not exposed: expose it to "
                                   "follow the link.").arg(url.toDisplayString()).arg(url.port(80)));
             if (isExposable(url.port(80)))
@@ -413,7 +405,7 @@ PreviewTab *PortsPane::addPreview(int port, const QUrl &url)
     };
     // A link to localhost:PORT in the sandbox is that port's preview, when it is exposed.
     tab->page()->previewOfLoopback = [this](const QUrl &target) -> QUrl {
-        if (!isLoopback(target) || !isExposed(target.port(80)))
+        if (!isSandboxLoopback(target) || !isExposed(target.port(80)))
             return {};
         QUrl preview = urlOf(target.port(80));
         preview.setPath(target.path());

@@ -12,7 +12,6 @@
 #include <QFontDialog>
 #include <QJsonArray>
 #include <QMenu>
-#include <QRegularExpression>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStyle>
@@ -34,18 +33,6 @@ QFont terminalFont()
     if (!saved.isEmpty())
         font.fromString(saved);
     return font;
-}
-
-// A URL that leads to a port of this sandbox: its own loopback (what a dev server
-// prints: http://localhost:5173/) or one of its preview URLs ({port}-{id}-{token}.localhost).
-int sandboxPortOf(const QUrl &url, const QString &sandboxId)
-{
-    const QString host = url.host().toLower();
-    if (host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "0.0.0.0")
-        return url.port(0);
-    static const QRegularExpression preview(QStringLiteral("^(\\d+)-(.+)-[a-z0-9_]+\\.localhost$"));
-    const QRegularExpressionMatch match = preview.match(host);
-    return match.hasMatch() && match.captured(2) == sandboxId.toLower() ? match.captured(1).toInt() : 0;
 }
 
 } // namespace
@@ -258,7 +245,7 @@ void TerminalPane::chooseFont()
 
 void TerminalPane::openUrl(const QUrl &url)
 {
-    const int port = sandboxPortOf(url, sandboxId());
+    const int port = sandboxPortOf(url);
     if (port > 0)
         emit previewRequested(port); // localhost means the sandbox's own: the host's would be wrong
     else if (url.scheme() == "http" || url.scheme() == "https")
