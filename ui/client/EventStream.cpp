@@ -1,5 +1,7 @@
 #include "client/EventStream.h"
 
+#include "client/ResponseHead.h"
+
 #include <QJsonDocument>
 #include <QTcpSocket>
 #include <QTimer>
@@ -86,19 +88,12 @@ void EventStream::readSome()
 
 bool EventStream::parseHead()
 {
-    const qsizetype end = raw_.indexOf("\r\n\r\n");
-    if (end < 0)
+    const auto head = parseResponseHead(raw_);
+    if (!head)
         return false;
-    const QList<QByteArray> lines = raw_.left(end).split('\n');
-    const QList<QByteArray> statusLine = lines.value(0).trimmed().split(' ');
-    status_ = statusLine.value(1).toInt();
-    for (const QByteArray &line : lines.mid(1)) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().toLower() == "transfer-encoding" &&
-            line.mid(colon + 1).trimmed().toLower() == "chunked")
-            chunked_ = true;
-    }
-    raw_.remove(0, end + 4);
+    status_ = head->status;
+    chunked_ = head->fields.value("transfer-encoding").toLower() == "chunked";
+    raw_.remove(0, head->size);
     headDone_ = true;
     if (status_ == 200)
         emit opened();

@@ -1,5 +1,7 @@
 #include "client/PtySocket.h"
 
+#include "client/ResponseHead.h"
+
 #include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -124,26 +126,17 @@ void PtySocket::readSome()
 
 bool PtySocket::parseHead()
 {
-    const qsizetype headEnd = raw_.indexOf("\r\n\r\n");
-    if (headEnd < 0)
+    const auto head = parseResponseHead(raw_);
+    if (!head)
         return false;
-    const QList<QByteArray> lines = raw_.left(headEnd).split('\n');
-    const int code = lines.value(0).trimmed().split(' ').value(1).toInt();
-    QByteArray accept;
-    qsizetype bodyLength = 0;
-    for (const QByteArray &line : lines.mid(1)) {
-        const qsizetype colon = line.indexOf(':');
-        const QByteArray name = colon > 0 ? line.left(colon).trimmed().toLower() : QByteArray();
-        if (name == "sec-websocket-accept")
-            accept = line.mid(colon + 1).trimmed();
-        else if (name == "content-length")
-            bodyLength = std::min<qsizetype>(line.mid(colon + 1).trimmed().toLongLong(), 16 << 10); // an envelope
-    }
+    const int code = head->status;
+    const QByteArray accept = head->fields.value("sec-websocket-accept");
+    const qsizetype bodyLength = std::min<qsizetype>(head->fields.value("content-length").toLongLong(), 16 << 10); // an envelope
     if (code != 101) {
         // The error envelope follows: wait for it whole (or for the end of the connection).
-        if (raw_.size() < headEnd + 4 + bodyLength && socket_->state() == QAbstractSocket::ConnectedState)
+        if (raw_.size() < head->size + bodyLength && socket_->state() == QAbstractSocket::ConnectedState)
             return false;
-        const QString message = QJsonDocument::fromJson(raw_.mid(headEnd + 4)).object().value("message").toString();
+        const QString message = QJsonDocument::fromJson(raw_.mid(head->size)).object().value("message").toString();
         end(message.isEmpty() ? tr("The engine refused the terminal (HTTP %1)").arg(code) : message);
         return false;
     }
@@ -151,7 +144,7 @@ bool PtySocket::parseHead()
         end(tr("The engine's WebSocket answer is not valid"));
         return false;
     }
-    raw_.remove(0, headEnd + 4);
+    raw_.remove(0, head->size);
     open_ = true;
     emit opened();
     return !ended_;
