@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QMessageBox>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QWidget>
@@ -28,6 +29,10 @@ public:
     // Starts the engine; throws std::runtime_error when it cannot.
     void start()
     {
+        // The window's settings of this run only (a previous run's open terminals, say,
+        // must not come back), beside its state, as the app's --state-dir does.
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, state_.path());
         chmod(state_.path().toLocal8Bit().constData(), 0711); // a root engine's sandboxes traverse it
         engine_ = std::make_unique<app::EmbeddedEngine>(state_.path().toStdString(), runtime_.path().toStdString());
         engine_->setStopSandboxesOnExit(true); // a suite leaves nothing running behind it

@@ -252,6 +252,25 @@ private slots:
     }
 
     // Last: a stopped sandbox shows the Start page; started again, its terminals have new shells.
+    // The open tabs are remembered: the next run's pane opens the same sessions, in order.
+    void theNextRunOpensTheSameTerminals()
+    {
+        pane_->openTerminal("remembered");
+        QStringList open;
+        for (ui::TerminalTab *tab : pane_->terminals())
+            open << tab->sessionId();
+        QVERIFY(open.contains("remembered"));
+        auto nextRun = std::make_unique<ui::TerminalPane>(engine_.client(), "term-ui");
+        QStringList reopened;
+        for (ui::TerminalTab *tab : nextRun->terminals())
+            reopened << tab->sessionId();
+        QCOMPARE(reopened, open);
+        nextRun.reset();
+        pane_->closeTab(pane_->tabs()->indexOf(pane_->openTerminal("remembered")));
+        nextRun = std::make_unique<ui::TerminalPane>(engine_.client(), "term-ui");
+        QCOMPARE(nextRun->terminals().size(), open.size() - 1);
+    }
+
     void aStoppedSandboxsTerminalsComeBackWithIt()
     {
         ui::TerminalTab *tab = pane_->openTerminal("terminal-1");

@@ -112,6 +112,31 @@ TerminalPane::TerminalPane(EngineClient *client, const QString &sandboxId, QWidg
     layout->addWidget(bar);
     layout->addWidget(area_, 1);
     updateLiveState();
+
+    // The terminals of the last run come back (their shells, if the sandbox kept running;
+    // new ones in the same sessions if not).
+    const QStringList remembered = QSettings().value(tabsKey()).toStringList();
+    for (const QString &session : remembered)
+        openTerminal(session);
+    if (!remembered.isEmpty())
+        tabs_->setCurrentIndex(0);
+    connect(tabs_->tabBar(), &QTabBar::tabMoved, this, &TerminalPane::rememberTabs);
+}
+
+QString TerminalPane::tabsKey() const
+{
+    return QStringLiteral("terminal/sessions/") + sandboxId();
+}
+
+void TerminalPane::rememberTabs()
+{
+    QStringList sessions;
+    for (TerminalTab *tab : terminals())
+        sessions << tab->sessionId();
+    if (sessions.isEmpty())
+        QSettings().remove(tabsKey());
+    else
+        QSettings().setValue(tabsKey(), sessions);
 }
 
 QList<TerminalTab *> TerminalPane::terminals() const
@@ -148,6 +173,7 @@ TerminalTab *TerminalPane::openTerminal(const QString &sessionId)
             tabs_->setTabIcon(tabs_->indexOf(tab), style()->standardIcon(QStyle::SP_MessageBoxInformation));
     });
     tabs_->setCurrentIndex(tabs_->addTab(tab, sessionId));
+    rememberTabs();
     updateTab(tab);
     area_->setCurrentIndex(1);
     tab->setSandboxRunning(sandboxRunning());
@@ -205,6 +231,7 @@ void TerminalPane::closeTab(int index)
     setFocusProxy(nullptr);
     tabs_->removeTab(index);
     delete tab; // its socket closes; the shell keeps running
+    rememberTabs();
     setFocusProxy(currentTerminal());
     area_->setCurrentIndex(tabs_->count() == 0 ? 0 : 1);
 }

@@ -2,7 +2,8 @@
 // sandbox (TerminalTab). New Terminal opens a shell in a new session, or attaches to an
 // existing one (the Commands pane's, another tab's: they share the shell and its
 // screen). Closing a tab leaves the shell running, to attach to again; End Shell ends
-// it with its session, after asking. The font comes from the app's settings (Font…).
+// it with its session, after asking. The font comes from the app's settings (Font…), and
+// the open tabs are remembered there for the next run.
 #pragma once
 
 #include "client/SandboxApi.h"
@@ -49,6 +50,9 @@ private:
     void chooseFont();
     void openUrl(const QUrl &url);
     void updateTab(TerminalTab *tab);
+    // The sessions of the open tabs, in order, in the settings: the next run opens them.
+    QString tabsKey() const;
+    void rememberTabs();
 
     SandboxApi api_;
     QTabWidget *tabs_;
