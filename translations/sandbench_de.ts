@@ -47,10 +47,6 @@
         <translation>Das Token der Engine (oder ihre engine.json), zusammen mit --engine.</translation>
     </message>
     <message>
-        <source>Where sandboxes live (default: the XDG data directory).</source>
-        <translation>Ort der Sandboxen (Vorgabe: das XDG-Datenverzeichnis).</translation>
-    </message>
-    <message>
         <source>Where engine.json is written (default: the XDG runtime directory).</source>
         <translation>Ort der engine.json (Vorgabe: das XDG-Laufzeitverzeichnis).</translation>
     </message>
@@ -155,6 +151,10 @@ Klasse %2–%3: %4</translation>
     <message>
         <source>values %1 to %2</source>
         <translation>Werte %1 bis %2</translation>
+    </message>
+    <message>
+        <source>Where sandboxes live, and this window&apos;s settings (default: the XDG data directory).</source>
+        <translation>Wo die Sandboxen liegen, und die Einstellungen dieses Fensters (Standard: das XDG-Datenverzeichnis).</translation>
     </message>
 </context>
 <context>
