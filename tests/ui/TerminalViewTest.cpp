@@ -308,6 +308,11 @@ private slots:
         QCOMPARE(bar->value(), bar->maximum());
         view.feed("\x1b[H\x1b[2J\x1b[3J");
         QCOMPARE(view.scrollbackLines(), 0);
+        view.feed(lines);
+        QVERIFY(view.scrollbackLines() > 50);
+        view.feed("\x1b[H\x1b[2J\x1b["); // split where a read of the PTY may end
+        view.feed("3J");
+        QCOMPARE(view.scrollbackLines(), 0);
     }
 
     // A narrower window hides the ends of the lines on screen; a wider one shows them again

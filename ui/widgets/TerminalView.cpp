@@ -192,6 +192,7 @@ void TerminalView::reset()
 {
     screen_->reset();
     scrollback_.clear();
+    erasePrefix_ = 0;
     selectionStart_ = selectionEnd_ = QPoint(-1, -1);
     altScreen_ = false;
     mouseMode_ = 0;
@@ -207,14 +208,25 @@ void TerminalView::feed(const QByteArray &bytes)
 {
     QElapsedTimer clock;
     clock.start();
-    // `clear` ends with \e[3J, erase the scrollback, which libvterm 0.1.4 ignores.
+    // `clear` ends with \e[3J, erase the scrollback, which libvterm 0.1.4 ignores. The
+    // sequence may be split between two pieces: the start of it that ended the last one
+    // (erasePrefix_) counts.
     static const QByteArray eraseScrollback = QByteArrayLiteral("\x1b[3J");
     qsizetype from = 0;
+    if (erasePrefix_ > 0 && bytes.startsWith(eraseScrollback.mid(erasePrefix_))) {
+        from = eraseScrollback.size() - erasePrefix_;
+        vterm_input_write(vt_, bytes.constData(), static_cast<size_t>(from));
+        clearScrollback();
+    }
+    erasePrefix_ = 0;
     for (qsizetype at; (at = bytes.indexOf(eraseScrollback, from)) >= 0; from = at + eraseScrollback.size()) {
         vterm_input_write(vt_, bytes.constData() + from, static_cast<size_t>(at + eraseScrollback.size() - from));
         clearScrollback();
     }
     vterm_input_write(vt_, bytes.constData() + from, static_cast<size_t>(bytes.size() - from));
+    for (qsizetype kept = eraseScrollback.size() - 1; kept > 0 && erasePrefix_ == 0; --kept)
+        if (bytes.size() - from >= kept && bytes.endsWith(eraseScrollback.left(kept)))
+            erasePrefix_ = static_cast<int>(kept);
     if (scrollbackChanged_) {
         scrollbackChanged_ = false;
         updateScrollBar(); // once per feed, not per line

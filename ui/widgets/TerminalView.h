@@ -148,6 +148,7 @@ private:
     QFont styledFonts_[4]; // plain, bold, italic, bold italic: each glyph one cell wide
     QColor defaultForeground_, defaultBackground_;
     std::deque<std::vector<VTermScreenCell>> scrollback_;
+    int erasePrefix_ = 0; // bytes of \e[3J that ended the last piece fed
     int scrollbackLimit_ = 10000;
     int cursorRow_ = 0, cursorColumn_ = 0;
     bool cursorVisible_ = true, cursorBlinks_ = true, blinkOn_ = true, altScreen_ = false;
