@@ -27,6 +27,12 @@ TerminalScreen::TerminalScreen(VTerm *vt, const VTermScreenCallbacks *callbacks,
     vterm_state_set_callbacks(state_, &stateCallbacks, this);
 }
 
+bool TerminalScreen::onScreen(const VTermRect &rect) const
+{
+    return rect.start_row >= 0 && rect.start_row < rect.end_row && rect.end_row <= rows_ && rect.start_col >= 0 &&
+           rect.start_col < rect.end_col && rect.end_col <= columns_;
+}
+
 void TerminalScreen::Grid::straighten()
 {
     std::rotate(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(top % std::max<std::size_t>(1, rows.size())),
@@ -127,6 +133,8 @@ int TerminalScreen::moveCursor(VTermPos pos, VTermPos old, int visible, void *us
 int TerminalScreen::scrollRect(VTermRect rect, int downward, int rightward, void *user)
 {
     auto *self = static_cast<TerminalScreen *>(user);
+    if (!self->onScreen(rect))
+        return 1; // margins libvterm 0.1.4 kept past a resize: nothing to move
     if (rightward != 0 || downward == 0 || rect.start_col != 0 || rect.end_col != self->columns_ || rect.start_row < 0 ||
         rect.end_row > self->rows_ || rect.start_row >= rect.end_row)
         return 0;
@@ -137,7 +145,7 @@ int TerminalScreen::scrollRect(VTermRect rect, int downward, int rightward, void
         // Lines leaving the top of the primary screen go into the scrollback, as libvterm's screen does.
         const bool keep = rect.start_row == 0 && self->buffer_ == &self->primary_;
         for (int line = 0; keep && self->callbacks_->sb_pushline && line < count; ++line)
-            self->callbacks_->sb_pushline(static_cast<int>(grid.at(line).size()), grid.at(line).data(), self->user_);
+            self->callbacks_->sb_pushline(self->columns_, grid.at(line).data(), self->user_); // what shows
     }
     if (height == self->rows_) { // the whole screen: the ring turns
         const std::size_t size = grid.rows.size();
@@ -171,6 +179,8 @@ int TerminalScreen::scrollRect(VTermRect rect, int downward, int rightward, void
 int TerminalScreen::moveRect(VTermRect dest, VTermRect src, void *user)
 {
     auto *self = static_cast<TerminalScreen *>(user);
+    if (!self->onScreen(dest) || !self->onScreen(src))
+        return 1; // as in scrollRect
     Grid &grid = *self->buffer_;
     const int height = std::min(dest.end_row - dest.start_row, src.end_row - src.start_row);
     const int width = std::min(dest.end_col - dest.start_col, src.end_col - src.start_col);
@@ -194,6 +204,10 @@ int TerminalScreen::erase(VTermRect rect, int selective, void *user)
 {
     (void)selective; // protected cells (DECSCA) are not kept apart: nothing here sets them
     auto *self = static_cast<TerminalScreen *>(user);
+    rect = {std::max(0, rect.start_row), std::min(self->rows_, rect.end_row), std::max(0, rect.start_col),
+            std::min(self->columns_, rect.end_col)};
+    if (!self->onScreen(rect))
+        return 1; // as in scrollRect
     const VTermScreenCell empty = self->blank();
     for (int row = std::max(0, rect.start_row); row < std::min(self->rows_, rect.end_row); ++row) {
         Row &cells = self->buffer_->at(row);
@@ -274,13 +288,16 @@ int TerminalScreen::resize(int rows, int columns, VTermPos *delta, void *user)
             primary.pop_back();
             --excess;
         }
-        for (int line = 0; line < excess; ++line)
+        // Lines above the cursor go into the scrollback; what is still too much goes from
+        // below it (the cursor's line stays on the screen).
+        const int fromTop = primaryShown ? std::min(excess, cursor.row) : excess;
+        primary.resize(primary.size() - static_cast<std::size_t>(excess - fromTop));
+        for (int line = 0; line < fromTop; ++line)
             if (self->callbacks_->sb_pushline)
-                self->callbacks_->sb_pushline(static_cast<int>(primary[static_cast<std::size_t>(line)].size()),
-                                              primary[static_cast<std::size_t>(line)].data(), self->user_);
-        primary.erase(primary.begin(), primary.begin() + excess);
+                self->callbacks_->sb_pushline(self->columns_, primary[static_cast<std::size_t>(line)].data(), self->user_);
+        primary.erase(primary.begin(), primary.begin() + fromTop);
         if (primaryShown)
-            delta->row -= excess;
+            delta->row -= fromTop;
     } else if (rows > self->rows_ && self->callbacks_->sb_popline) {
         int added = rows - self->rows_;
         Row line(static_cast<std::size_t>(columns));

@@ -54,6 +54,7 @@ private:
     static int setLineInfo(int row, const VTermLineInfo *now, const VTermLineInfo *before, void *user);
 
     VTermScreenCell blank() const; // an erased cell: the current pen, no character
+    bool onScreen(const VTermRect &rect) const; // not empty, and all of it on the screen
     void blankRow(Row &row) const;
     void damage(int top, int bottom, int left, int right); // cells that changed
     void moved(VTermRect dest, VTermRect src);             // cells that moved (moverect, else damage)

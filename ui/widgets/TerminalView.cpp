@@ -175,8 +175,11 @@ void TerminalView::setTerminalFont(const QFont &font)
 void TerminalView::setScrollbackLimit(int lines)
 {
     scrollbackLimit_ = qMax(0, lines);
-    while (static_cast<int>(scrollback_.size()) > scrollbackLimit_)
+    while (static_cast<int>(scrollback_.size()) > scrollbackLimit_) {
         scrollback_.pop_front();
+        selectionStart_.ry() -= 1; // the selection stays on its lines
+        selectionEnd_.ry() -= 1;
+    }
     updateScrollBar();
 }
 
@@ -320,8 +323,11 @@ void TerminalView::keepLine(const VTermScreenCell *cells, int columns)
         return cell.chars[0] != 0 || cell.attrs.reverse || cell.attrs.underline || cell.attrs.strike ||
                !VTERM_COLOR_IS_DEFAULT_BG(&cell.bg);
     };
+    // A wrapped line keeps every cell up to its mark (which may sit on a blank); cells moved
+    // within the row (a deleted character) may carry a stale one, cleared below.
+    const bool wrapped = TerminalScreen::continues(cells, columns);
     int used = columns;
-    while (used > 0 && !shows(cells[used - 1]))
+    while (!wrapped && used > 0 && !shows(cells[used - 1]))
         --used;
     std::vector<VTermScreenCell> kept;
     if (static_cast<int>(scrollback_.size()) >= scrollbackLimit_) {
@@ -333,6 +339,10 @@ void TerminalView::keepLine(const VTermScreenCell *cells, int columns)
         selectionEnd_.ry() -= 1;
     }
     kept.assign(cells, cells + used);
+    for (VTermScreenCell &cell : kept)
+        cell.attrs.dwl = 0;
+    if (wrapped)
+        kept.back().attrs.dwl = 1;
     scrollback_.push_back(std::move(kept));
     scrollbackChanged_ = true; // the scroll bar follows once per feed, not per line
 }
@@ -650,6 +660,13 @@ void TerminalView::resizeTerminal()
     const int rows = qMax(1, viewport()->height() / cellHeight_);
     if (columns == columns_ && rows == rows_)
         return;
+    // libvterm 0.1.4 keeps a scroll region past a resize that makes it invalid, and a
+    // scroll in it then moves a negative number of bytes. Fewer rows reset it first (the
+    // cursor saved and restored around it; full-screen programs set theirs again anyway).
+    if (rows < rows_) {
+        static constexpr char kResetRegion[] = "\x1b" "7\x1b[r\x1b" "8";
+        vterm_input_write(vt_, kResetRegion, sizeof kResetRegion - 1);
+    }
     columns_ = columns;
     rows_ = rows;
     vterm_set_size(vt_, rows_, columns_);
