@@ -22,9 +22,7 @@ std::string BrowserAccess::issue(Secrets &secrets, const std::string &sandboxId,
     const auto ofSandbox = [&](const Secret &secret) { return secret.sandboxId == sandboxId; };
     if (static_cast<std::size_t>(std::count_if(secrets.begin(), secrets.end(), ofSandbox)) >= kMaxPerSandbox)
         secrets.erase(std::find_if(secrets.begin(), secrets.end(), ofSandbox)); // its oldest
-    unsigned char bytes[32];
-    system::randomBytes(bytes, sizeof bytes, "a browser's credential");
-    secrets.push_back({system::hexOf(bytes, sizeof bytes), sandboxId, expires});
+    secrets.push_back({system::randomSecret("a browser's credential"), sandboxId, expires});
     return secrets.back().value;
 }
 

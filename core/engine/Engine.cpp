@@ -26,13 +26,6 @@ using http::replySuccess;
 
 namespace {
 
-std::string randomToken()
-{
-    unsigned char bytes[32];
-    system::randomBytes(bytes, sizeof bytes, "the engine token");
-    return system::hexOf(bytes, sizeof bytes);
-}
-
 std::string agentBesideExecutable()
 {
     const std::string agent = system::besideExecutable("sandbench-agent");
@@ -68,6 +61,13 @@ bool foreignOrigin(std::string_view origin, std::string_view host)
 }
 
 using system::secretsEqual;
+
+// The credential after "Bearer " in the Authorization header, or empty.
+std::string_view bearerOf(const bhttp::request_header<> &header)
+{
+    const auto auth = header[bhttp::field::authorization];
+    return auth.starts_with("Bearer ") ? std::string_view(auth.substr(7)) : std::string_view();
+}
 
 // Builds {key: value}; GCC 12 rejects nested braced lists inside coroutines.
 Json field(const char *key, Json value)
@@ -226,7 +226,7 @@ void Engine::start()
         files.rlim_cur = files.rlim_max;
         setrlimit(RLIMIT_NOFILE, &files);
     }
-    token_ = randomToken();
+    token_ = system::randomSecret("the engine token");
     sandboxes_.start(enginePort());
     previews_.followListeningPorts();
 
@@ -313,17 +313,16 @@ void Engine::authorize(const bhttp::request_header<> &header)
             return;
     }
     // The ticket route: a browser's terminal key for the sandbox stands in for the token.
-    const auto auth = header[bhttp::field::authorization];
-    if (route->access == http::Access::TokenOrKey && auth.starts_with("Bearer ") && !params.empty() &&
-        browsers_.keyOpens(auth.substr(7), params[0]))
+    if (route->access == http::Access::TokenOrKey && !bearerOf(header).empty() && !params.empty() &&
+        browsers_.keyOpens(bearerOf(header), params[0]))
         return;
     throw ApiError("UNAUTHORIZED", "Missing or wrong bearer token (see engine.json)");
 }
 
 bool Engine::carriesToken(const bhttp::request_header<> &header) const
 {
-    const auto auth = header[bhttp::field::authorization];
-    return auth.starts_with("Bearer ") && secretsEqual(auth.substr(7), token_);
+    const std::string_view bearer = bearerOf(header);
+    return !bearer.empty() && secretsEqual(bearer, token_);
 }
 
 std::shared_ptr<Sandbox> Engine::sandboxFor(const http::RouteRequest &call)

@@ -19,6 +19,13 @@ void randomBytes(unsigned char *data, std::size_t size, const std::string &purpo
         throw std::runtime_error("cannot read /dev/urandom for " + purpose);
 }
 
+std::string randomSecret(const std::string &purpose)
+{
+    unsigned char bytes[32];
+    randomBytes(bytes, sizeof bytes, purpose);
+    return hexOf(bytes, sizeof bytes);
+}
+
 std::string hexOf(const unsigned char *data, std::size_t size)
 {
     std::string text;

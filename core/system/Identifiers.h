@@ -11,6 +11,9 @@ namespace sandbench::system {
 // Fills data from /dev/urandom; throws std::runtime_error naming purpose when it cannot.
 void randomBytes(unsigned char *data, std::size_t size, const std::string &purpose);
 
+// 32 random bytes in hexadecimal: a secret (the engine's token, tickets, browser keys).
+std::string randomSecret(const std::string &purpose);
+
 // Lower-case hexadecimal of the bytes.
 std::string hexOf(const unsigned char *data, std::size_t size);
 

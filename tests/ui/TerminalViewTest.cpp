@@ -66,6 +66,15 @@ class TerminalViewTest : public QObject {
         connect(raw->view.get(), &ui::TerminalView::sizeChanged, raw->socket, &ui::PtySocket::resize);
         return shell;
     }
+    // A left-button drag over the terminal, as a user selects.
+    static void drag(ui::TerminalView *view, const QPoint &from, const QPoint &to)
+    {
+        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, from);
+        QMouseEvent move(QEvent::MouseMove, to, view->viewport()->mapToGlobal(to), Qt::NoButton, Qt::LeftButton, {});
+        QApplication::sendEvent(view->viewport(), &move);
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, to);
+    }
+
     static void type(ui::TerminalView *view, const QString &text)
     {
         QTest::keyClicks(view, text);
@@ -418,10 +427,7 @@ private slots:
         const int w = view.viewport()->width() / view.columns();
         const int h = view.viewport()->height() / view.rows();
         const auto press = [&](int column) { return QPoint(column * w + 1, h / 2); };
-        QTest::mousePress(view.viewport(), Qt::LeftButton, {}, press(2));
-        QMouseEvent move(QEvent::MouseMove, press(6), view.viewport()->mapToGlobal(press(6)), Qt::NoButton, Qt::LeftButton, {});
-        QApplication::sendEvent(view.viewport(), &move);
-        QTest::mouseRelease(view.viewport(), Qt::LeftButton, {}, press(6));
+        drag(&view, press(2), press(6));
         QCOMPARE(view.selectedText(), QString("中文"));
         QTest::qWait(QApplication::doubleClickInterval() + 100);
         QTest::mouseDClick(view.viewport(), Qt::LeftButton, {}, QPoint(6 * w + w / 2, h / 2)); // on "c"
@@ -455,10 +461,7 @@ private slots:
         const QPoint from(11 * cellWidth + 1, row * cellHeight + cellHeight / 2);
         const QPoint to(16 * cellWidth + 1, row * cellHeight + cellHeight / 2);
         QTest::qWait(QApplication::doubleClickInterval() + 100); // not a triple click
-        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, from);
-        QMouseEvent move(QEvent::MouseMove, to, view->viewport()->mapToGlobal(to), Qt::NoButton, Qt::LeftButton, {});
-        QApplication::sendEvent(view->viewport(), &move);
-        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, to);
+        drag(view, from, to);
         QCOMPARE(view->selectedText(), QString("gamma"));
         // Paste goes to the shell as typed input.
         QApplication::clipboard()->setText("echo pasted-$((1+1))");
