@@ -1863,6 +1863,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>Terminal</source>
         <translation>Terminal</translation>
     </message>
+    <message>
+        <source>Storage</source>
+        <translation>Speicher</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::StartProcessDialog</name>
@@ -1896,6 +1900,221 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>Start Sandbox</source>
         <translation>Sandbox starten</translation>
+    </message>
+</context>
+<context>
+    <name>sandbench::ui::StoragePane</name>
+    <message>
+        <source>Mounted</source>
+        <translation>Eingehängt</translation>
+    </message>
+    <message>
+        <source>Mounting…</source>
+        <translation>Wird eingehängt …</translation>
+    </message>
+    <message>
+        <source>Unmounting…</source>
+        <translation>Wird ausgehängt …</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Not mounted</source>
+        <translation>Nicht eingehängt</translation>
+    </message>
+    <message>
+        <source>Bucket mounts</source>
+        <translation>Eingehängte Buckets</translation>
+    </message>
+    <message>
+        <source>Mounted at</source>
+        <translation>Eingehängt in</translation>
+    </message>
+    <message>
+        <source>Bucket</source>
+        <translation>Bucket</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>Endpunkt</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Mount Bucket…</source>
+        <translation>Bucket einhängen …</translation>
+    </message>
+    <message>
+        <source>Mount an S3-compatible bucket (R2, S3, GCS, MinIO…) at a path in the sandbox</source>
+        <translation>Einen S3-kompatiblen Bucket (R2, S3, GCS, MinIO …) an einem Pfad in der Sandbox einhängen</translation>
+    </message>
+    <message>
+        <source>Mount Again…</source>
+        <translation>Erneut einhängen …</translation>
+    </message>
+    <message>
+        <source>Mount the selected bucket again (its credentials are asked for when they were not remembered)</source>
+        <translation>Den gewählten Bucket erneut einhängen (nach den Zugangsdaten wird gefragt, wenn sie nicht gespeichert wurden)</translation>
+    </message>
+    <message>
+        <source>Unmount</source>
+        <translation>Aushängen</translation>
+    </message>
+    <message>
+        <source>Unmount the bucket; its objects stay in the bucket (Delete)</source>
+        <translation>Den Bucket aushängen; seine Objekte bleiben im Bucket (Entf)</translation>
+    </message>
+    <message>
+        <source>Could not list the bucket mounts: %1</source>
+        <translation>Die eingehängten Buckets konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source> (read-only)</source>
+        <translation> (schreibgeschützt)</translation>
+    </message>
+    <message>
+        <source>No buckets are mounted. Mount Bucket… puts an S3-compatible bucket at a path in the sandbox, such as /mnt/data: its objects are files there, and files written there land in the bucket.</source>
+        <translation>Keine Buckets eingehängt. „Bucket einhängen …“ legt einen S3-kompatiblen Bucket an einen Pfad in der Sandbox, etwa /mnt/data: Seine Objekte sind dort Dateien, und dort geschriebene Dateien landen im Bucket.</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>Letzter Fehler: %1</translation>
+    </message>
+    <message>
+        <source>The credentials are remembered: the mount comes back when the sandbox starts again.</source>
+        <translation>Die Zugangsdaten sind gespeichert: Der Bucket wird wieder eingehängt, wenn die Sandbox neu startet.</translation>
+    </message>
+    <message>
+        <source>The credentials are not remembered: after a restart, mount it again.</source>
+        <translation>Die Zugangsdaten sind nicht gespeichert: Nach einem Neustart erneut einhängen.</translation>
+    </message>
+    <message>
+        <source>s3fs options: %1</source>
+        <translation>s3fs-Optionen: %1</translation>
+    </message>
+    <message>
+        <source>Mount Bucket</source>
+        <translation>Bucket einhängen</translation>
+    </message>
+    <message>
+        <source>Mount Bucket Again</source>
+        <translation>Bucket erneut einhängen</translation>
+    </message>
+    <message>
+        <source>https://&lt;account&gt;.r2.cloudflarestorage.com or http://127.0.0.1:9000</source>
+        <translation>https://&lt;konto&gt;.r2.cloudflarestorage.com oder http://127.0.0.1:9000</translation>
+    </message>
+    <message>
+        <source>Optional: /folder, to mount only that part</source>
+        <translation>Optional: /ordner, um nur diesen Teil einzuhängen</translation>
+    </message>
+    <message>
+        <source>Empty: the sandbox&apos;s AWS_ACCESS_KEY_ID (or R2_ACCESS_KEY_ID)</source>
+        <translation>Leer: AWS_ACCESS_KEY_ID (oder R2_ACCESS_KEY_ID) der Sandbox</translation>
+    </message>
+    <message>
+        <source>Empty: the sandbox&apos;s AWS_SECRET_ACCESS_KEY</source>
+        <translation>Leer: AWS_SECRET_ACCESS_KEY der Sandbox</translation>
+    </message>
+    <message>
+        <source>&amp;Read-only (writes fail with “Read-only file system”)</source>
+        <translation>&amp;Schreibgeschützt (Schreiben scheitert mit „Read-only file system“)</translation>
+    </message>
+    <message>
+        <source>Re&amp;member the credentials, so the mount comes back when the sandbox starts</source>
+        <translation>Zugangsdaten &amp;merken, damit der Bucket beim Start der Sandbox wieder eingehängt wird</translation>
+    </message>
+    <message>
+        <source>Kept in the engine&apos;s state directory, readable by you alone (mode 0600). Unchecked, they last until the sandbox stops.</source>
+        <translation>Im Zustandsverzeichnis der Engine gespeichert, nur für Sie lesbar (Modus 0600). Ohne Haken gelten sie, bis die Sandbox anhält.</translation>
+    </message>
+    <message>
+        <source>Optional s3fs options, e.g. use_path_request_style, stat_cache_expire=60</source>
+        <translation>Optionale s3fs-Optionen, z. B. use_path_request_style, stat_cache_expire=60</translation>
+    </message>
+    <message>
+        <source>Mount</source>
+        <translation>Einhängen</translation>
+    </message>
+    <message>
+        <source>The endpoint is the bucket service&apos;s address, starting with https:// or http://.</source>
+        <translation>Der Endpunkt ist die Adresse des Bucket-Dienstes und beginnt mit https:// oder http://.</translation>
+    </message>
+    <message>
+        <source>Bucket names are 3 to 63 characters of a-z, 0-9, &apos;.&apos; and &apos;-&apos;, starting and ending with a letter or digit.</source>
+        <translation>Bucket-Namen haben 3 bis 63 Zeichen aus a-z, 0-9, „.“ und „-“ und beginnen und enden mit einem Buchstaben oder einer Ziffer.</translation>
+    </message>
+    <message>
+        <source>A prefix starts with &apos;/&apos;, such as /logs.</source>
+        <translation>Ein Präfix beginnt mit „/“, etwa /logs.</translation>
+    </message>
+    <message>
+        <source>Mount at an absolute path below /, such as /mnt/data.</source>
+        <translation>Hängen Sie an einem absoluten Pfad unterhalb von / ein, etwa /mnt/data.</translation>
+    </message>
+    <message>
+        <source>Give both the access key ID and the secret, or neither (then the sandbox&apos;s variables are used).</source>
+        <translation>Geben Sie Zugriffsschlüssel-ID und Geheimnis an, oder keines von beiden (dann gelten die Variablen der Sandbox).</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint:</source>
+        <translation>&amp;Endpunkt:</translation>
+    </message>
+    <message>
+        <source>&amp;Bucket:</source>
+        <translation>&amp;Bucket:</translation>
+    </message>
+    <message>
+        <source>&amp;Prefix:</source>
+        <translation>&amp;Präfix:</translation>
+    </message>
+    <message>
+        <source>Mount &amp;at:</source>
+        <translation>Einhängen &amp;in:</translation>
+    </message>
+    <message>
+        <source>Access &amp;key ID:</source>
+        <translation>&amp;Zugriffsschlüssel-ID:</translation>
+    </message>
+    <message>
+        <source>&amp;Secret access key:</source>
+        <translation>&amp;Geheimer Schlüssel:</translation>
+    </message>
+    <message>
+        <source>s3fs &amp;options:</source>
+        <translation>s3fs-&amp;Optionen:</translation>
+    </message>
+    <message>
+        <source>Mounting %1 at %2…</source>
+        <translation>%1 wird in %2 eingehängt …</translation>
+    </message>
+    <message>
+        <source>Could not mount %1 at %2: %3</source>
+        <translation>%1 konnte nicht in %2 eingehängt werden: %3</translation>
+    </message>
+    <message>
+        <source>Change and Retry…</source>
+        <translation>Ändern und erneut versuchen …</translation>
+    </message>
+    <message>
+        <source>%1 is mounted at %2.</source>
+        <translation>%1 ist in %2 eingehängt.</translation>
+    </message>
+    <message>
+        <source>Unmount Bucket</source>
+        <translation>Bucket aushängen</translation>
+    </message>
+    <message>
+        <source>Unmount %1 from %2? Its objects stay in the bucket; programs in the sandbox using files there may fail.</source>
+        <translation>%1 aus %2 aushängen? Seine Objekte bleiben im Bucket; Programme in der Sandbox, die Dateien dort benutzen, können scheitern.</translation>
+    </message>
+    <message>
+        <source>Could not unmount %1: %2</source>
+        <translation>%1 konnte nicht ausgehängt werden: %2</translation>
     </message>
 </context>
 <context>

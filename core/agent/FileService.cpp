@@ -2,6 +2,7 @@
 
 #include "protocol/Protocol.h"
 #include "system/Identifiers.h"
+#include "system/WorkerThread.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -668,33 +669,55 @@ asio::awaitable<void> FileService::readStream(Json body, Emit send)
     co_await send(streamComplete(bytesRead));
 }
 
+asio::awaitable<Json> FileService::perform(Json body, std::vector<const char *> pathFields,
+                                           std::function<Json(const Json &)> operation)
+{
+    bool reachesMount = false;
+    for (const char *field : pathFields) {
+        if (!body.contains(field) || !body[field].is_string() || body[field].get<std::string>().empty())
+            continue; // the operation reports it
+        const std::string absolute = resolve(body, field);
+        body[field] = absolute;
+        reachesMount = reachesMount || fuseMounts_.reaches(absolute);
+    }
+    if (!reachesMount)
+        co_return operation(body);
+    if (mountOperations_ >= kMountOperations)
+        throw ApiError("RESOURCE_BUSY", "Too many file operations are waiting on a bucket mount; try again later",
+                       {}, {}, 503);
+    ++mountOperations_;
+    struct Done {
+        int &count;
+        ~Done() { --count; }
+    } done{mountOperations_};
+    // Absolute paths only from here: the operation touches no session state on its thread.
+    std::function<Json()> work = [operation, body] { return operation(body); };
+    co_return co_await system::onWorkerThread(std::move(work));
+}
+
 void FileService::addRoutes(http::RouteTable &table)
 {
     using http::bhttp::verb;
     // The JSON routes: a body with sessionId (optional) and paths, an answer of fields.
-    const auto jsonRoute = [this, &table](const char *pattern, Json (FileService::*serve)(const Json &)) {
-        table.add(verb::post, pattern, [this, serve](http::RouteRequest &call) -> asio::awaitable<void> {
+    const auto jsonRoute = [this, &table](const char *pattern, std::vector<const char *> pathFields,
+                                          std::function<Json(const Json &)> serve) {
+        table.add(verb::post, pattern, [this, pathFields, serve](http::RouteRequest &call) -> asio::awaitable<void> {
             const Json body = protocol::parseBody(call.request.body());
             rejectBlankSessionId(body);
-            co_await replySuccess(call.responder, (this->*serve)(body));
+            Json reply = co_await perform(body, pathFields, serve);
+            co_await replySuccess(call.responder, std::move(reply));
         });
     };
-    jsonRoute("/api/read", &FileService::read);
-    jsonRoute("/api/write", &FileService::write);
-    jsonRoute("/api/delete", &FileService::remove);
-    jsonRoute("/api/mkdir", &FileService::mkdir);
-    jsonRoute("/api/list-files", &FileService::list);
-    jsonRoute("/api/exists", &FileService::exists);
-    table.add(verb::post, "/api/rename", [this](http::RouteRequest &call) -> asio::awaitable<void> {
-        const Json body = protocol::parseBody(call.request.body());
-        rejectBlankSessionId(body);
-        co_await replySuccess(call.responder, rename(body, "oldPath", "newPath"));
-    });
-    table.add(verb::post, "/api/move", [this](http::RouteRequest &call) -> asio::awaitable<void> {
-        const Json body = protocol::parseBody(call.request.body());
-        rejectBlankSessionId(body);
-        co_await replySuccess(call.responder, rename(body, "sourcePath", "destinationPath"));
-    });
+    jsonRoute("/api/read", {"path"}, [this](const Json &body) { return read(body); });
+    jsonRoute("/api/write", {"path"}, [this](const Json &body) { return write(body); });
+    jsonRoute("/api/delete", {"path"}, [this](const Json &body) { return remove(body); });
+    jsonRoute("/api/mkdir", {"path"}, [this](const Json &body) { return mkdir(body); });
+    jsonRoute("/api/list-files", {"path"}, [this](const Json &body) { return list(body); });
+    jsonRoute("/api/exists", {"path"}, [this](const Json &body) { return exists(body); });
+    jsonRoute("/api/rename", {"oldPath", "newPath"},
+              [this](const Json &body) { return rename(body, "oldPath", "newPath"); });
+    jsonRoute("/api/move", {"sourcePath", "destinationPath"},
+              [this](const Json &body) { return rename(body, "sourcePath", "destinationPath"); });
     table.add(verb::post, "/api/read/stream", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         const Json body = protocol::parseBody(call.request.body());
         rejectBlankSessionId(body);
@@ -726,6 +749,22 @@ void FileService::addRoutes(http::RouteTable &table)
         upload->commit();
         Json uploaded = {{"path", path}, {"size", upload->written()}}; // GCC 12: no braced list in co_await
         co_await replySuccess(call.responder, std::move(uploaded));
+    });
+    // Engine-only: whether a new bucket mount answers. A name looked up under it waits for
+    // s3fs's own check of the bucket and asks the bucket itself: ENOENT (or 0) is a working
+    // mount, anything else (EPERM for refused credentials, ENOTCONN once s3fs gave up) is
+    // not. On a thread of its own: a hung mount must not hang the agent.
+    table.add(verb::get, "/internal/mount-check", [](http::RouteRequest &call) -> asio::awaitable<void> {
+        const std::string path = http::percentDecode(http::queryValue(call.query, "path"));
+        if (path.empty() || path.front() != '/')
+            throw ApiError("VALIDATION_FAILED", "path must be absolute");
+        std::function<int()> look = [probe = path + "/.sandbench-mount-check"] {
+            struct stat info{};
+            return lstat(probe.c_str(), &info) == 0 ? 0 : errno;
+        };
+        const int error = co_await system::onWorkerThread(std::move(look));
+        Json reply = {{"errno", error}, {"message", error ? std::strerror(error) : ""}};
+        co_await replySuccess(call.responder, std::move(reply));
     });
 }
 

@@ -7,6 +7,7 @@
 #include "agent/AgentConfig.h"
 #include "agent/Routes.h"
 #include "agent/SessionService.h"
+#include "system/MountTable.h"
 
 #include <functional>
 
@@ -87,8 +88,17 @@ public:
     std::string resolve(const Json &body, const char *field) const;
 
 private:
+    // Runs operation on body with the named path fields made absolute here (the session's
+    // directory is this thread's). One that reaches into a FUSE mount (a bucket, whose
+    // endpoint may hang) runs on a thread of its own: it hangs only its own request.
+    asio::awaitable<Json> perform(Json body, std::vector<const char *> pathFields,
+                                  std::function<Json(const Json &)> operation);
+    static constexpr int kMountOperations = 32; // at once on FUSE mounts; more are refused
+
     AgentConfig &config_;
     SessionService &sessions_;
+    system::FuseMounts fuseMounts_;
+    int mountOperations_ = 0;
 };
 
 } // namespace sandbench::agent

@@ -170,12 +170,15 @@ asio::awaitable<void> PortService::watch(PortWatch request, Emit send)
 
 bool PortService::claimsTunnel(const http::bhttp::request_header<> &header)
 {
-    return header.method() == http::bhttp::verb::get && header.target().starts_with("/internal/tunnel?");
+    return header.method() == http::bhttp::verb::get &&
+           (header.target().starts_with("/internal/tunnel?") || header.target().starts_with("/internal/listen?"));
 }
 
 asio::awaitable<void> PortService::tunnel(http::bhttp::request_header<> header, std::unique_ptr<http::RawConnection> engine)
 {
     const std::string_view target = header.target();
+    if (target.starts_with("/internal/listen?"))
+        co_return co_await listen(target, std::move(engine));
     const std::string text = http::queryValue(target.substr(target.find('?') + 1), "port");
     unsigned port = 0;
     if (!text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos)
@@ -211,6 +214,35 @@ asio::awaitable<void> PortService::tunnel(http::bhttp::request_header<> header, 
     const std::string ready = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
     co_await http::sendWithDescriptor(*engine, ready, service.native_handle());
     service.close(ignored);
+    engine->close();
+}
+
+asio::awaitable<void> PortService::listen(std::string_view target, std::unique_ptr<http::RawConnection> engine)
+{
+    // Port 0 (the kernel picks a free one), or the port a relay had before an engine restart.
+    const std::string text = http::queryValue(target.substr(target.find('?') + 1), "port");
+    unsigned port = 0;
+    if (!text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos)
+        port = static_cast<unsigned>(std::stoul(text));
+    if (text.empty() || port > 65535) {
+        co_await engine->writeAll(asio::buffer(http::plainHttpResponse(400, "text/plain", "port must be 0-65535\n")));
+        co_return engine->close();
+    }
+    boost::system::error_code error;
+    asio::ip::tcp::acceptor listener(executor_);
+    const asio::ip::tcp::endpoint where(asio::ip::address_v4::loopback(), static_cast<unsigned short>(port));
+    listener.open(where.protocol(), error);
+    if (!error)
+        listener.bind(where, error);
+    if (!error)
+        listener.listen(64, error);
+    if (error) {
+        co_await engine->writeAll(asio::buffer(http::plainHttpResponse(409, "text/plain", error.message() + "\n")));
+        co_return engine->close();
+    }
+    const std::string ready = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+    co_await http::sendWithDescriptor(*engine, ready, listener.native_handle());
+    listener.close(error);
     engine->close();
 }
 

@@ -40,10 +40,15 @@ public:
     // The engine's way into the sandbox's network (GET /internal/tunnel?port=N, handed over
     // whole): connects to the port on the sandbox's loopback and answers 200 with the
     // connected socket attached (SCM_RIGHTS), or 502 when nothing listens there.
+    // GET /internal/listen?port=N (handed over whole too): a TCP socket listening on the
+    // sandbox's 127.0.0.1:N (0: any free port), for the engine's relays out of the sandbox
+    // (a bucket mount's endpoint); 409 when the address is taken.
     static bool claimsTunnel(const http::bhttp::request_header<> &header);
     asio::awaitable<void> tunnel(http::bhttp::request_header<> header, std::unique_ptr<http::RawConnection> engine);
 
 private:
+    asio::awaitable<void> listen(std::string_view target, std::unique_ptr<http::RawConnection> engine);
+
     asio::any_io_executor executor_;
     ProcessService &processes_;
 };

@@ -1,4 +1,5 @@
 #include "agent/WatchService.h"
+#include "system/MountTable.h"
 
 #include "agent/FileService.h"
 #include "protocol/Protocol.h"
@@ -61,6 +62,13 @@ std::optional<std::regex> anyOf(const std::vector<std::string> &globs)
     for (const auto &glob : globs)
         source += (source.empty() ? "" : "|") + globToRegex(glob);
     return std::regex(source, std::regex::ECMAScript | std::regex::optimize);
+}
+
+// The agent's FUSE mounts (bucket mounts), for the walks of every watch (one thread).
+system::FuseMounts &fuseMounts()
+{
+    static system::FuseMounts mounts;
+    return mounts;
 }
 
 Json watchEvent(const std::string &type, const std::string &path, bool isDirectory, std::uint32_t cookie)
@@ -240,7 +248,8 @@ private:
             const bool isDirectory = entry->d_type == DT_DIR;
             if (announce && wanted(path))
                 publish("create", path, isDirectory, 0);
-            if (isDirectory && request_.recursive && !excluded(path))
+            // Not into a FUSE mount (a bucket): its endpoint may hang, and the agent with it.
+            if (isDirectory && request_.recursive && !excluded(path) && !fuseMounts().isMountPoint(path))
                 subdirectories.push_back(path);
         }
         closedir(handle);

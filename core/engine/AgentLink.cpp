@@ -1,8 +1,10 @@
 #include "engine/AgentLink.h"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "http/RawConnection.h"
 #include "protocol/Protocol.h"
 
 #include <sys/socket.h>
@@ -271,6 +273,34 @@ callAgent(const std::string &socketPath, bhttp::verb method, const std::string &
     if (error)
         throw AgentUnavailable("agent call " + target + ": " + error.message());
     co_return std::make_pair(response.result_int(), nlohmann::json::parse(response.body(), nullptr, false));
+}
+
+asio::awaitable<HandedSocket> socketFromAgent(const std::string &socketPath, const std::string &target,
+                                             std::chrono::seconds timeout)
+{
+    HandedSocket handed;
+    std::unique_ptr<http::RawConnection> agent;
+    try {
+        agent = http::rawConnection(co_await connectAgent(socketPath));
+    } catch (const AgentUnavailable &) {
+        co_return handed;
+    }
+    const std::string request = "GET " + target + " HTTP/1.1\r\nHost: agent\r\n\r\n";
+    if (co_await agent->writeAll(asio::buffer(request))) {
+        asio::steady_timer deadline(co_await asio::this_coro::executor, timeout);
+        auto readHead = [&agent, &handed]() -> asio::awaitable<void> {
+            char chunk[4096];
+            while (handed.head.find("\r\n\r\n") == std::string::npos && handed.head.size() < 16384) {
+                const std::size_t got = co_await http::readSomeWithDescriptor(*agent, asio::buffer(chunk), handed.descriptor);
+                if (got == 0)
+                    break;
+                handed.head.append(chunk, got);
+            }
+        };
+        co_await (readHead() || deadline.async_wait(asio::use_awaitable));
+    }
+    agent->close();
+    co_return handed;
 }
 
 } // namespace sandbench::engine

@@ -4,6 +4,7 @@
 
 #include "http/HttpServer.h"
 
+#include <chrono>
 #include <stdexcept>
 
 namespace sandbench::engine {
@@ -29,6 +30,17 @@ http::asio::awaitable<void> relayWebSocketToAgent(const std::string &socketPath,
 // breaks off mid-body makes the agent discard the partial upload.
 http::asio::awaitable<void> forwardUploadToAgent(const std::string &socketPath, http::Request &request,
                                                  http::Responder &responder);
+
+// A socket the agent made inside the sandbox and handed over with its answer (GET
+// /internal/tunnel or /internal/listen, SCM_RIGHTS): the answer's head ("HTTP/1.1 200 ..."),
+// and the descriptor, close-on-exec, -1 when none came. Empty when the agent is not there
+// or does not answer within timeout. The caller checks what the descriptor is.
+struct HandedSocket {
+    std::string head;
+    int descriptor = -1;
+};
+http::asio::awaitable<HandedSocket> socketFromAgent(const std::string &socketPath, const std::string &target,
+                                                    std::chrono::seconds timeout);
 
 // One request with a JSON body; returns {status, parsed body}.
 http::asio::awaitable<std::pair<unsigned, nlohmann::json>>

@@ -173,7 +173,8 @@ ManagerOptions managerOptions(const EngineOptions &options)
 Engine::Engine(asio::io_context &io, EngineOptions options)
     : io_(io), options_(withDefaults(std::move(options))), events_(io.get_executor()),
       sandboxes_(io, managerOptions(options_), events_),
-      previews_(sandboxes_, events_, [this] { return enginePort(); }), acceptor_(io)
+      previews_(sandboxes_, events_, [this] { return enginePort(); }),
+      mounts_(sandboxes_, events_, [this] { return enginePort(); }), acceptor_(io)
 {
     addRoutes();
 }
@@ -425,6 +426,7 @@ void Engine::addRoutes()
         co_await relayWebSocketToAgent(sandboxes_.agentSocket(*sandbox), call.request, call.responder, agentTarget);
     }, http::Access::TokenOrTicket);
     previews_.addRoutes(table);
+    mounts_.addRoutes(table);
     terminalPage_.addRoutes(table);
     // Browsers (BrowserAccess.h): a page code for a token holder to hand to a browser, the
     // code traded for a terminal key (no credential: the code is one), and tickets.
@@ -482,11 +484,9 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
         co_return client->close();
     }
     // Registered from here on, so an unexpose or rotation while the sandbox starts counts.
-    std::unique_ptr<http::RawConnection> tunnel, service;
-    std::function<void()> closeAll = [&client, &tunnel, &service] {
+    std::unique_ptr<http::RawConnection> service;
+    std::function<void()> closeAll = [&client, &service] {
         client->close();
-        if (tunnel)
-            tunnel->close();
         if (service)
             service->close();
     };
@@ -509,34 +509,15 @@ asio::awaitable<void> Engine::preview(bhttp::request_header<> header, std::uniqu
         co_await client->writeAll(asio::buffer(previewUnavailable(503, sandbox->id, host->port, failure)));
         co_return client->close();
     }
-    // The agent connects to the port inside the sandbox and hands the socket over.
-    asio::local::stream_protocol::socket agentSocket(io_);
-    boost::system::error_code error;
-    co_await agentSocket.async_connect(sandboxes_.agentSocket(*sandbox), asio::redirect_error(asio::use_awaitable, error));
-    tunnel = http::rawConnection(std::move(agentSocket));
-    const std::string open = "GET /internal/tunnel?port=" + std::to_string(host->port) + " HTTP/1.1\r\nHost: agent\r\n\r\n";
-    std::string answer;
-    int passed = -1;
-    if (!error && co_await tunnel->writeAll(asio::buffer(open))) {
-        // The answer head: 200 with the socket attached, or 502 when nothing listens; at
-        // most 15 s (the agent's connect attempts take up to 10).
-        asio::steady_timer deadline(io_, std::chrono::seconds(15));
-        auto readAnswer = [&tunnel, &answer, &passed]() -> asio::awaitable<void> {
-            char chunk[4096];
-            while (answer.find("\r\n\r\n") == std::string::npos && answer.size() < 16384) {
-                const std::size_t got = co_await http::readSomeWithDescriptor(*tunnel, asio::buffer(chunk), passed);
-                if (got == 0)
-                    break;
-                answer.append(chunk, got);
-            }
-        };
-        co_await (readAnswer() || deadline.async_wait(asio::use_awaitable));
-    }
-    tunnel->close();
-    service = serviceConnection(io_, passed); // nullptr unless it is a TCP socket
+    // The agent connects to the port inside the sandbox and hands the socket over: 200 with
+    // the socket, or 502 when nothing listens; at most 15 s (its connect attempts take up to 10).
+    const HandedSocket handed = co_await socketFromAgent(sandboxes_.agentSocket(*sandbox),
+                                                         "/internal/tunnel?port=" + std::to_string(host->port),
+                                                         std::chrono::seconds(15));
+    service = serviceConnection(io_, handed.descriptor); // nullptr unless it is a TCP socket
     if (registered.revoked())
         co_return;
-    if (!answer.starts_with("HTTP/1.1 200") || !service) {
+    if (!handed.head.starts_with("HTTP/1.1 200") || !service) {
         co_await client->writeAll(asio::buffer(previewUnavailable(502, sandbox->id, host->port, {})));
         co_return client->close();
     }

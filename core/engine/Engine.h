@@ -5,6 +5,7 @@
 
 #include "engine/BrowserAccess.h"
 #include "engine/EventBus.h"
+#include "engine/MountService.h"
 #include "engine/PreviewService.h"
 #include "engine/TerminalPage.h"
 #include "engine/SandboxManager.h"
@@ -73,6 +74,7 @@ private:
     EventBus events_;
     SandboxManager sandboxes_;
     PreviewService previews_;
+    MountService mounts_;
     TerminalPage terminalPage_;
     http::RouteTable routes_;
     std::string token_;

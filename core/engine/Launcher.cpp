@@ -95,7 +95,7 @@ SandboxPaths::SandboxPaths(const std::string &sandboxDir)
     : root(sandboxDir), stateFile(sandboxDir + "/sandbox.json"), workspace(sandboxDir + "/workspace"),
       home(sandboxDir + "/home"), run(sandboxDir + "/run"), socket(sandboxDir + "/run/agent.sock"),
       logs(sandboxDir + "/logs"), image(sandboxDir + "/disk.img"), volume(sandboxDir + "/volume"),
-      marker(sandboxDir + "/lifeline")
+      marker(sandboxDir + "/lifeline"), fuse(sandboxDir + "/fuse")
 {
 }
 
@@ -189,7 +189,24 @@ void prepareStateDir(const LaunchRequest &request)
             if (chown(dir.c_str(), *request.hostUid, static_cast<gid_t>(*request.hostUid)) != 0)
                 fail("prepareStateDir: chown " + dir, errno);
         }
+        struct stat device{};
+        if (stat("/dev/fuse", &device) == 0 && S_ISCHR(device.st_mode)) {
+            unlink(paths.fuse.c_str()); // made anew: nothing else may stand at that name
+            if (mknod(paths.fuse.c_str(), S_IFCHR | 0600, device.st_rdev) != 0 ||
+                chown(paths.fuse.c_str(), *request.hostUid, static_cast<gid_t>(*request.hostUid)) != 0)
+                fail("prepareStateDir: make " + paths.fuse, errno);
+        }
     }
+}
+
+std::string fuseDeviceFor(const LaunchRequest &request)
+{
+    struct stat device{};
+    if (stat("/dev/fuse", &device) != 0 || !S_ISCHR(device.st_mode))
+        return {};
+    // The host's node is usually root's alone (0600) on a root engine's host: the
+    // sandbox's uid gets a node of its own, in a directory only bwrap traverses.
+    return request.hostUid ? request.paths.fuse : "/dev/fuse";
 }
 
 std::vector<std::string> buildBwrapArgs(const LaunchRequest &request, const LaunchFds &fds)
@@ -245,6 +262,10 @@ std::vector<Mount> sandboxMounts(const LaunchRequest &request, const LaunchFds &
     mount(Kind::roData, std::to_string(fds.empty), "/proc/cmdline");
     mount(Kind::roData, std::to_string(fds.bootId), "/proc/sys/kernel/random/boot_id");
     mount(Kind::dev, {}, "/dev");
+    // FUSE for bucket mounts (MountService.h): only s3fs, entered into the sandbox with
+    // CAP_SYS_ADMIN, can mount with it; the sandbox itself holds no capability to.
+    if (const std::string fuse = fuseDeviceFor(request); !fuse.empty())
+        mount(Kind::devBind, fuse, "/dev/fuse");
     // Every tmpfs has a size, a share of the memory limit: tmpfs pages are RAM that no
     // OOM kill frees, so together they stay near half of it (a full /tmp is ENOSPC, not
     // a sandbox whose every new process is killed).
@@ -292,7 +313,8 @@ std::string mountProblem(const Mount &mount)
             return std::string("nothing can be mounted under ") + reserved;
     if (mount.kind == Kind::tmpfs && mount.sizeBytes == 0)
         return "every tmpfs needs a size";
-    if (mount.kind == Kind::remountRo || mount.kind == Kind::proc || mount.kind == Kind::dev)
+    if (mount.kind == Kind::remountRo || mount.kind == Kind::proc || mount.kind == Kind::dev ||
+        mount.kind == Kind::devBind)
         return "not a mount a feature may add";
     if ((mount.kind == Kind::bind || mount.kind == Kind::roBind) && (mount.source.empty() || mount.source.front() != '/'))
         return "the source must be an absolute host path";
@@ -317,6 +339,7 @@ std::vector<std::string> mountArgs(const std::vector<Mount> &mounts)
         case Kind::dir: args.insert(args.end(), {"--dir", mount.target}); break;
         case Kind::proc: args.insert(args.end(), {"--proc", mount.target}); break;
         case Kind::dev: args.insert(args.end(), {"--dev", mount.target}); break;
+        case Kind::devBind: args.insert(args.end(), {"--dev-bind", mount.source, mount.target}); break;
         case Kind::remountRo: args.insert(args.end(), {"--remount-ro", mount.target}); break;
         }
     }

@@ -31,11 +31,12 @@ struct SandboxPaths {
     std::string image;  // disk.img: the workspace and home, with a disk limit (DiskImage.h)
     std::string volume; // where the image is mounted while the sandbox starts
     std::string marker; // lifeline: its agent ends the sandbox when this file is deleted
+    std::string fuse;   // the sandbox uid's own /dev/fuse node (engine running as root)
 };
 
 // One entry of the sandbox's filesystem, in the order bwrap applies them.
 struct Mount {
-    enum class Kind { roBind, bind, roBindFd, bindFd, roData, tmpfs, symlink, dir, proc, dev, remountRo };
+    enum class Kind { roBind, bind, roBindFd, bindFd, roData, tmpfs, symlink, dir, proc, dev, devBind, remountRo };
     Kind kind;
     std::string source; // a host path, a descriptor number (…Fd, roData) or a symlink's target
     std::string target; // the path inside the sandbox
@@ -108,6 +109,8 @@ std::vector<Mount> sandboxMounts(const LaunchRequest &request, const LaunchFds &
 // Why a feature's mount cannot be added (relative or unclean target, a reserved place,
 // an unsized tmpfs, a mount kind only the launcher uses); empty when it can.
 std::string mountProblem(const Mount &mount);
+// The FUSE device bound at the sandbox's /dev/fuse: empty when the host has none.
+std::string fuseDeviceFor(const LaunchRequest &request);
 // bwrap's options for a list of mounts.
 std::vector<std::string> mountArgs(const std::vector<Mount> &mounts);
 

@@ -183,6 +183,43 @@ Json Sandbox::publicView() const
     return view;
 }
 
+Json BucketMount::stateJson() const
+{
+    Json state = {{"bucket", bucket},   {"mountPath", mountPath},     {"endpoint", endpoint},
+                  {"provider", provider}, {"prefix", prefix},         {"readOnly", readOnly},
+                  {"s3fsOptions", s3fsOptions}, {"rememberCredentials", rememberCredentials},
+                  {"mountedAt", mountedAt}, {"relayPort", relayPort}};
+    if (credentials && rememberCredentials)
+        state["credentials"] = {{"accessKeyId", credentials->accessKeyId},
+                                {"secretAccessKey", credentials->secretAccessKey}};
+    return state;
+}
+
+std::optional<BucketMount> BucketMount::fromState(const Json &state)
+{
+    if (!state.is_object())
+        return std::nullopt;
+    try {
+        BucketMount mount;
+        mount.bucket = state.at("bucket").get<std::string>();
+        mount.mountPath = state.at("mountPath").get<std::string>();
+        mount.endpoint = state.at("endpoint").get<std::string>();
+        mount.provider = state.value("provider", "");
+        mount.prefix = state.value("prefix", "");
+        mount.readOnly = state.value("readOnly", false);
+        mount.s3fsOptions = state.value("s3fsOptions", std::vector<std::string>{});
+        mount.rememberCredentials = state.value("rememberCredentials", true);
+        mount.mountedAt = state.value("mountedAt", "");
+        mount.relayPort = state.value("relayPort", 0u);
+        if (state.contains("credentials"))
+            mount.credentials = BucketCredentials{state["credentials"].at("accessKeyId").get<std::string>(),
+                                                  state["credentials"].at("secretAccessKey").get<std::string>()};
+        return mount;
+    } catch (const std::exception &) {
+        return std::nullopt;
+    }
+}
+
 Json Sandbox::stateFile() const
 {
     Json state = {{"id", id},
@@ -203,6 +240,10 @@ Json Sandbox::stateFile() const
     for (const auto &[port, exposed] : exposedPorts)
         ports.push_back({{"port", port}, {"token", exposed.token}, {"name", exposed.name}, {"exposedAt", exposed.exposedAt}});
     state["exposedPorts"] = std::move(ports);
+    Json bucketMounts = Json::array();
+    for (const auto &[path, mount] : mounts)
+        bucketMounts.push_back(mount.stateJson());
+    state["mounts"] = std::move(bucketMounts);
     if (hostUid)
         state["hostUid"] = *hostUid;
     if (!lastError.empty())
@@ -247,6 +288,9 @@ void Registry::load()
             sandbox->exposedPorts[entry["port"].get<unsigned>()] =
                 ExposedPort{entry["token"], entry.value("name", ""), entry.value("exposedAt", "")};
         }
+        for (const Json &entry : state.value("mounts", Json::array()))
+            if (auto mount = BucketMount::fromState(entry))
+                sandbox->mounts[mount->mountPath] = std::move(*mount);
         try {
             applyOptions(sandbox->options, state.value("options", Json::object()));
         } catch (const std::exception &) {

@@ -64,10 +64,43 @@ struct ExposedPort {
     bool operator==(const ExposedPort &) const = default;
 };
 
+// A bucket mounted into the sandbox with s3fs (MountService.h). What was asked is kept
+// with the sandbox (sandbox.json, mode 0600), the credentials only when remembered, so
+// that the mount comes back when the sandbox starts again.
+struct BucketCredentials {
+    std::string accessKeyId;
+    std::string secretAccessKey;
+    bool operator==(const BucketCredentials &) const = default;
+};
+
+struct BucketMount {
+    std::string bucket;
+    std::string mountPath;
+    std::string endpoint; // http(s)://host[:port]
+    std::string provider; // r2 | s3 | gcs | empty (unknown)
+    std::string prefix;   // empty or "/..."
+    bool readOnly = false;
+    std::vector<std::string> s3fsOptions; // allow-listed extra -o options
+    std::optional<BucketCredentials> credentials; // a secret: never in answers, events or logs
+    bool rememberCredentials = true;
+    std::string mountedAt;
+    unsigned relayPort = 0; // the endpoint's relay inside the sandbox (127.0.0.1:port), this run
+    // The current run's, not saved:
+    std::string state = "unmounted"; // mounting | mounted | unmounting | unmounted | failed
+    std::string lastError;
+    bool createdDir = false;   // the mount made its directory (unmount removes it again)
+    pid_t helperPid = 0;       // nsenter, our child, whose child is s3fs
+    std::uint64_t attempt = 0; // which mount attempt the helper belongs to
+
+    Json stateJson() const; // what sandbox.json keeps
+    static std::optional<BucketMount> fromState(const Json &state);
+};
+
 struct Sandbox {
     std::string id;
     SandboxOptions options;
     std::map<unsigned, ExposedPort> exposedPorts; // by port; kept across stops and engine restarts
+    std::map<std::string, BucketMount> mounts;    // by mount path; kept likewise
     std::string status = "stopped"; // stopped | starting | running | failed
     std::string createdAt;
     std::string lastError;

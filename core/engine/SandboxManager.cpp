@@ -393,6 +393,8 @@ void SandboxManager::readopt(Sandbox &sandbox)
         }
         sandbox.lastActivity = std::chrono::steady_clock::now();
         asio::co_spawn(io_, watchExit(registry_.find(sandbox.id), sandbox.initPid), system::inBackground("sandbox exit watch"));
+        for (const auto &hook : onRunning_)
+            hook(registry_.find(sandbox.id));
         return;
     }
     if (sandbox.status == "running" || sandbox.status == "starting") {
@@ -405,8 +407,14 @@ void SandboxManager::readopt(Sandbox &sandbox)
     detachDiskImage(SandboxPaths(registry_.sandboxDir(sandbox.id)));
 }
 
+std::vector<int> SandboxManager::cgroupProcsFds(const Sandbox &sandbox) const
+{
+    return cgroups_ ? cgroups_->prepareSandbox(sandbox.id, cgroupLimitsOf(sandbox.options.limits)) : std::vector<int>{};
+}
+
 void SandboxManager::killSandboxProcesses(Sandbox &sandbox)
 {
+    const bool hadRun = sandbox.initPid > 0;
     // Killing PID 1 of the sandbox's PID namespace ends every process in it.
     if (sandbox.initPid > 0 && processStartTime(sandbox.initPid) == sandbox.initStartTime)
         kill(sandbox.initPid, SIGKILL);
@@ -430,6 +438,9 @@ void SandboxManager::killSandboxProcesses(Sandbox &sandbox)
     if (cgroups_)
         cgroups_->removeSandbox(sandbox.id);
     unlink(SandboxPaths(registry_.sandboxDir(sandbox.id)).socket.c_str());
+    if (hadRun)
+        for (const auto &hook : onRunEnded_)
+            hook(sandbox);
 }
 
 asio::awaitable<void> SandboxManager::watchExit(std::shared_ptr<Sandbox> sandbox, pid_t initPid)
@@ -444,6 +455,8 @@ asio::awaitable<void> SandboxManager::watchExit(std::shared_ptr<Sandbox> sandbox
     sandbox->egressAttached = false;
     sandbox->activeNetwork.reset();
     sandbox->diskImageMiB = 0;
+    for (const auto &hook : onRunEnded_)
+        hook(*sandbox);
     setStatus(*sandbox, "failed", "the sandbox's agent exited unexpectedly; it restarts on the next request");
 }
 
@@ -577,6 +590,8 @@ asio::awaitable<void> SandboxManager::startSandbox(std::shared_ptr<Sandbox> sand
     sandbox->lastActivity = std::chrono::steady_clock::now();
     setStatus(*sandbox, "running", volume ? volume->note : std::string());
     asio::co_spawn(io_, watchExit(sandbox, sandbox->initPid), system::inBackground("sandbox exit watch"));
+    for (const auto &hook : onRunning_)
+        hook(sandbox);
 }
 
 asio::awaitable<void> SandboxManager::ensureRunning(std::shared_ptr<Sandbox> sandbox)

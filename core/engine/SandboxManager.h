@@ -52,6 +52,7 @@ public:
     std::shared_ptr<Sandbox> getOrCreate(const std::string &id, const Json &body);
     // The current sandbox by that id is still this one (not destroyed meanwhile).
     bool isCurrent(const std::shared_ptr<Sandbox> &sandbox) const { return registry_.find(sandbox->id) == sandbox; }
+    std::string sandboxDirOf(const std::string &id) const { return registry_.sandboxDir(id); }
     std::string agentSocket(const Sandbox &sandbox) const { return SandboxPaths(registry_.sandboxDir(sandbox.id)).socket; }
 
     asio::awaitable<void> ensureRunning(std::shared_ptr<Sandbox> sandbox);
@@ -74,6 +75,13 @@ public:
     // Work to run once a second on the engine's thread while the engine runs (the watches
     // of other services: ports that start listening).
     void everySecond(std::function<void()> work) { everySecond_.push_back(std::move(work)); }
+    // Other services' part in a run: called on the engine's thread when a sandbox runs
+    // (started, or re-adopted after an engine restart), and when its run ends (stopped,
+    // destroyed, failed, or its agent exited).
+    void onRunning(std::function<void(std::shared_ptr<Sandbox>)> hook) { onRunning_.push_back(std::move(hook)); }
+    void onRunEnded(std::function<void(Sandbox &)> hook) { onRunEnded_.push_back(std::move(hook)); }
+    // The sandbox's cgroup.procs files (to put a helper in its limits); empty without cgroups.
+    std::vector<int> cgroupProcsFds(const Sandbox &sandbox) const;
     asio::io_context &io() { return io_; }
 
 private:
@@ -125,6 +133,8 @@ private:
     std::uint16_t enginePort_ = 0;
     asio::steady_timer idleTimer_;
     std::vector<std::function<void()>> everySecond_;
+    std::vector<std::function<void(std::shared_ptr<Sandbox>)>> onRunning_;
+    std::vector<std::function<void(Sandbox &)>> onRunEnded_;
     bool running_ = false;
     int stateLock_ = -1; // flock on stateDir/engine.lock, held while this engine lives
     std::optional<SandboxCgroups> cgroups_;

@@ -11,6 +11,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <poll.h>
@@ -24,6 +25,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <thread>
 #include <chrono>
@@ -395,6 +397,110 @@ void printPreviews(const PreviewFigures &figures)
                 figures.previewWebSocket.p50 - figures.directWebSocket.p50);
 }
 
+// Bucket mounts (issue 13), against s3rver on loopback: time to mount (mount and s3fs's
+// check of the bucket, each followed by an unmount), and 256 MiB written and read through
+// the s3fs mount beside the same transfers made directly with an S3 client (curl with
+// SigV4) to the same server, in the same run.
+struct StorageFigures {
+    Stats mount;
+    double mountWrite = 0, mountRead = 0, directPut = 0, directGet = 0; // MiB/s
+};
+
+double secondsOf(const std::function<void()> &work)
+{
+    const auto begin = Clock::now();
+    work();
+    return std::chrono::duration<double>(Clock::now() - begin).count();
+}
+
+std::optional<StorageFigures> measureStorage(test::EngineHarness &engine)
+{
+    auto &http = engine.http();
+    QTemporaryDir dir;
+    QProcess server;
+    server.start("node", {SANDBENCH_S3RVER, "-d", dir.filePath("buckets"), "-a", "127.0.0.1", "-p", "0", "-s",
+                          "--configure-bucket", "bench"});
+    QString said;
+    for (int i = 0; i < 150 && !said.contains("listening on"); ++i) {
+        server.waitForReadyRead(100);
+        said += QString::fromUtf8(server.readAllStandardOutput());
+    }
+    const QString port = said.section(':', -1).trimmed();
+    if (port.toInt() <= 0) {
+        std::fprintf(stderr, "storage: s3rver did not start: %s\n", qPrintable(said + server.readAllStandardError()));
+        return std::nullopt;
+    }
+    const std::string endpoint = "http://127.0.0.1:" + port.toStdString();
+    http.request("PUT", "/v1/sandboxes/bench-storage", R"({"keepAlive":true})");
+    const Json request = {{"bucket", "bench"}, {"mountPath", "/mnt/bench"},
+                          {"options", {{"endpoint", endpoint}, {"credentials", {{"accessKeyId", "S3RVER"},
+                                                                                {"secretAccessKey", "S3RVER"}}}}}};
+    StorageFigures figures;
+    std::vector<double> mounts;
+    for (int round = 0; round < 5; ++round) {
+        if (round > 0) // untimed: the mount before goes
+            http.request("DELETE", "/v1/sandboxes/bench-storage/mounts?path=/mnt/bench");
+        mounts.push_back(1000 * secondsOf([&] {
+            const auto reply = http.requestJson("POST", "/v1/sandboxes/bench-storage/mounts", request);
+            if (reply.status != 200)
+                std::fprintf(stderr, "storage: mount failed: %s\n", reply.body.c_str());
+        }));
+    }
+    std::sort(mounts.begin(), mounts.end());
+    figures.mount = {mounts[2], mounts[4]};
+    const std::size_t size = 256u << 20;
+    const std::string mib = std::to_string(size >> 20);
+    auto inside = [&](const std::string &command) {
+        const Json result = engine.exec("bench-storage", command, Json{{"sessionId", "__DISABLE_SESSION__"}});
+        if (result.value("exitCode", 1) != 0)
+            std::fprintf(stderr, "storage: %s: %s\n", command.c_str(), result.dump().c_str());
+    };
+    inside("head -c " + std::to_string(size) + " /dev/urandom > /workspace/source.bin");
+    figures.mountWrite = (size >> 20) / secondsOf([&] { inside("cp /workspace/source.bin /mnt/bench/written.bin"); });
+    // Direct: the same bytes up and down with curl, the server's own API.
+    QFile local(dir.filePath("source.bin"));
+    local.open(QIODevice::WriteOnly);
+    std::mt19937_64 random(42);
+    std::vector<std::uint64_t> block(1 << 17);
+    for (std::size_t done = 0; done < size; done += block.size() * 8) {
+        for (auto &word : block)
+            word = random();
+        local.write(reinterpret_cast<const char *>(block.data()), static_cast<qint64>(block.size() * 8));
+    }
+    local.close();
+    const QStringList curl = {"-sS", "--fail", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "S3RVER:S3RVER",
+                              "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"};
+    const QString object = QString::fromStdString(endpoint) + "/bench/direct.bin";
+    figures.directPut = (size >> 20) / secondsOf([&] {
+        QProcess::execute("curl", curl + QStringList{"-T", local.fileName(), object});
+    });
+    figures.directGet = (size >> 20) / secondsOf([&] {
+        QProcess::execute("curl", curl + QStringList{"-o", "/dev/null", object});
+    });
+    // An object the mount has never read (no page cache), read through it.
+    figures.mountRead = (size >> 20) / secondsOf([&] { inside("cat /mnt/bench/direct.bin > /dev/null"); });
+    http.request("DELETE", "/v1/sandboxes/bench-storage");
+    server.kill();
+    server.waitForFinished();
+    return figures;
+}
+
+void printStorage(const std::optional<StorageFigures> &figures)
+{
+    if (!figures) {
+        std::printf("\nStorage: skipped (s3rver did not start: npm ci in tests/conformance)\n");
+        return;
+    }
+    std::printf("\nStorage (s3fs mount vs curl with SigV4, the same s3rver on loopback)\n");
+    row("mount a bucket (s3fs, its bucket check)", figures->mount);
+    std::printf("%-44s %8.1f MiB/s\n", "PUT 256 MiB directly (curl)", figures->directPut);
+    std::printf("%-44s %8.1f MiB/s  (%.2f of direct)\n", "write 256 MiB through the mount (cp)", figures->mountWrite,
+                figures->mountWrite / figures->directPut);
+    std::printf("%-44s %8.1f MiB/s\n", "GET 256 MiB directly (curl)", figures->directGet);
+    std::printf("%-44s %8.1f MiB/s  (%.2f of direct)\n", "read 256 MiB through the mount (cat)", figures->mountRead,
+                figures->mountRead / figures->directGet);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -414,6 +520,11 @@ int main(int argc, char **argv)
     // `sandbench-bench previews`: that section alone (seconds, not minutes).
     if (argc > 1 && std::string(argv[1]) == "previews") {
         printPreviews(measurePreviews(engine));
+        return 0;
+    }
+    // `sandbench-bench storage`: that section alone.
+    if (argc > 1 && std::string(argv[1]) == "storage") {
+        printStorage(measureStorage(engine));
         return 0;
     }
     // `sandbench-bench terminal` (under xvfb-run): that section alone.
@@ -586,6 +697,7 @@ int main(int argc, char **argv)
     QFile::remove(localFile + ".down");
 
     const PreviewFigures previews = measurePreviews(engine);
+    const auto storage = measureStorage(engine);
     const TerminalFigures terminal = display ? measureTerminal(engine) : TerminalFigures{};
 
     // Idle memory: one agent, then 50 idle sandboxes (each after one command).
@@ -687,6 +799,7 @@ int main(int argc, char **argv)
     std::printf("%-44s %8.1f MiB/s  (%.2f of cp, target >= 0.5)\n", "download 256 MiB (GET /files, fsync'd)", downloadRate,
                 downloadRate / cpRate);
     printPreviews(previews);
+    printStorage(storage);
     if (display)
         printTerminal(terminal);
     else

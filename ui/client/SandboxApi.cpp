@@ -198,6 +198,21 @@ void SandboxApi::unexposePort(int port, QObject *context, Callback done) const
     client_->call("DELETE", path("/ports/%1").arg(port), {}, context, std::move(done));
 }
 
+void SandboxApi::mounts(QObject *context, Callback done) const
+{
+    client_->get(path("/mounts"), context, std::move(done));
+}
+
+void SandboxApi::mountBucket(const QJsonObject &body, QObject *context, Callback done) const
+{
+    post("/mounts", body, context, std::move(done));
+}
+
+void SandboxApi::unmountBucket(const QString &mountPath, QObject *context, Callback done) const
+{
+    client_->call("DELETE", path("/mounts?path=" + segment(mountPath)), {}, context, std::move(done));
+}
+
 Transfer *SandboxApi::upload(const QString &localPath, const QString &remotePath, QObject *parent) const
 {
     return client_->upload(sandboxId_, localPath, remotePath, parent);

@@ -65,6 +65,12 @@ public:
     void exposePort(int port, const QString &name, QObject *context, Callback done) const;
     void unexposePort(int port, QObject *context, Callback done) const; // its URL stops working at once
 
+    // Bucket mounts: {mounts: [{bucket, mountPath, endpoint, prefix, readOnly, state, lastError, ...}]}.
+    void mounts(QObject *context, Callback done) const;
+    // body: {bucket, mountPath, options: {endpoint, credentials, readOnly, prefix, ...}} -> {mount}.
+    void mountBucket(const QJsonObject &body, QObject *context, Callback done) const;
+    void unmountBucket(const QString &mountPath, QObject *context, Callback done) const;
+
     // Streamed transfers through /files; owned by parent.
     Transfer *upload(const QString &localPath, const QString &remotePath, QObject *parent) const;
     Transfer *download(const QString &remotePath, const QString &localPath, QObject *parent) const;

@@ -5,6 +5,7 @@
 #include "panes/interpreter/InterpreterPane.h"
 #include "panes/overview/OverviewPane.h"
 #include "panes/ports/PortsPane.h"
+#include "panes/storage/StoragePane.h"
 #include "panes/terminal/TerminalPane.h"
 
 #include <QCoreApplication>
@@ -35,6 +36,7 @@ const QList<PaneKind> &sandboxPanes()
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Interpreter"), make<InterpreterPane>},
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Ports"), make<PortsPane>},
         {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Terminal"), make<TerminalPane>},
+        {QT_TRANSLATE_NOOP("sandbench::ui::SandboxView", "Storage"), make<StoragePane>},
     };
     return panes;
 }

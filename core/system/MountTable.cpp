@@ -1,0 +1,97 @@
+#include "system/MountTable.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace sandbench::system {
+
+namespace {
+
+// mountinfo writes a space as \040, a tab as \011, and so on.
+std::string unescape(std::string_view field)
+{
+    std::string text;
+    for (std::size_t i = 0; i < field.size(); ++i) {
+        if (field[i] == '\\' && i + 3 < field.size() &&
+            field.substr(i + 1, 3).find_first_not_of("01234567") == std::string_view::npos) {
+            text += static_cast<char>(std::stoi(std::string(field.substr(i + 1, 3)), nullptr, 8));
+            i += 3;
+        } else {
+            text += field[i];
+        }
+    }
+    return text;
+}
+
+bool under(const std::string &path, const std::string &root)
+{
+    return path == root || (path.starts_with(root) && (root == "/" || path[root.size()] == '/'));
+}
+
+} // namespace
+
+std::vector<MountEntry> parseMountTable(std::string_view mountinfo)
+{
+    std::vector<MountEntry> entries;
+    std::istringstream lines{std::string(mountinfo)};
+    for (std::string line; std::getline(lines, line);) {
+        // id parent major:minor root mount-point options [optional fields] - type source super-options
+        std::istringstream fields(line);
+        std::string id, parent, device, root, point;
+        if (!(fields >> id >> parent >> device >> root >> point))
+            continue;
+        const auto separator = line.find(" - ");
+        if (separator == std::string::npos)
+            continue;
+        std::istringstream rest(line.substr(separator + 3));
+        std::string type;
+        rest >> type;
+        entries.push_back({unescape(point), type});
+    }
+    return entries;
+}
+
+FuseMounts::FuseMounts() : fd_(open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) {}
+
+FuseMounts::~FuseMounts()
+{
+    if (fd_ >= 0)
+        close(fd_);
+}
+
+void FuseMounts::refresh()
+{
+    pollfd changed{fd_, POLLPRI, 0};
+    if (loaded_ && (fd_ < 0 || poll(&changed, 1, 0) <= 0))
+        return;
+    // Reading the table anew from its start also clears the change report.
+    std::string text;
+    char chunk[8192];
+    lseek(fd_, 0, SEEK_SET);
+    for (ssize_t n; (n = read(fd_, chunk, sizeof chunk)) > 0;)
+        text.append(chunk, static_cast<std::size_t>(n));
+    points_.clear();
+    for (const MountEntry &entry : parseMountTable(text))
+        if (entry.type == "fuse" || entry.type.starts_with("fuse."))
+            points_.push_back(entry.point);
+    loaded_ = true;
+}
+
+bool FuseMounts::reaches(const std::string &path)
+{
+    refresh();
+    return std::any_of(points_.begin(), points_.end(),
+                       [&path](const std::string &point) { return under(path, point) || under(point, path); });
+}
+
+bool FuseMounts::isMountPoint(const std::string &path)
+{
+    refresh();
+    return std::find(points_.begin(), points_.end(), path) != points_.end();
+}
+
+} // namespace sandbench::system

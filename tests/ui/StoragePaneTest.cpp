@@ -1,0 +1,172 @@
+// The Storage pane on a real embedded engine and sandbox, under Xvfb, against a real
+// S3-compatible server (s3rver, from the conformance suite's npm packages) on loopback:
+// the mount dialog mounts a bucket whose objects the sandbox then reads, a refused mount
+// shows s3fs's reason in the banner, a remembered mount comes back after a restart, and
+// unmounting takes it off the list. Screenshots go to <build>/screenshots.
+#include "support/GuiHarness.h"
+
+#include "client/EventStream.h"
+#include "panes/storage/StoragePane.h"
+#include "widgets/MessageBanner.h"
+
+#include <QCheckBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+#include <memory>
+
+using namespace sandbench;
+
+class StoragePaneTest : public QObject {
+    Q_OBJECT
+
+    test::GuiEngine engine_;
+    std::unique_ptr<ui::StoragePane> pane_;
+    ui::EventStream *events_ = nullptr;
+    QTemporaryDir bucketDir_;
+    QProcess s3rver_;
+    QString endpoint_;
+
+    QString stateOf(const QString &path) const
+    {
+        for (int row = 0; row < pane_->mountList()->topLevelItemCount(); ++row)
+            if (pane_->mountList()->topLevelItem(row)->text(0) == path)
+                return pane_->mountList()->topLevelItem(row)->text(3);
+        return {};
+    }
+
+    // Fills the mount dialog once it is open, takes its picture, and presses Mount.
+    void fillNextDialog(const QMap<QString, QString> &fields, const QString &screenshot)
+    {
+        QTimer::singleShot(300, this, [fields, screenshot] {
+            auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            for (auto field = fields.begin(); field != fields.end(); ++field) {
+                auto *edit = dialog->findChild<QLineEdit *>(field.key());
+                QVERIFY2(edit, qPrintable(field.key()));
+                edit->setText(field.value());
+            }
+            QTest::qWait(100);
+            QVERIFY(test::saveScreenshot(dialog, screenshot));
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        });
+    }
+
+    QString run(const std::string &command)
+    {
+        const auto answer = engine_.http().requestJson("POST", "/v1/sandboxes/storage-ui/api/execute",
+                                                       client::Json{{"command", command}});
+        return QString::fromStdString(answer.json().value("stdout", std::string()));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        // s3rver on a free port; it says which once it listens.
+        s3rver_.setProgram("node");
+        s3rver_.setArguments({SANDBENCH_S3RVER, "-d", bucketDir_.path(), "-a", "127.0.0.1", "-p", "0",
+                              "--configure-bucket", "gui-bucket"});
+        s3rver_.start();
+        QVERIFY2(s3rver_.waitForStarted(), qPrintable(s3rver_.errorString()));
+        QString said;
+        QTRY_VERIFY_WITH_TIMEOUT((said += QString::fromUtf8(s3rver_.readAllStandardOutput())).contains("listening on"),
+                                 15000);
+        const QString port = said.section(':', -1).trimmed();
+        endpoint_ = "http://127.0.0.1:" + port;
+        QVERIFY(port.toInt() > 0);
+        QFile object(bucketDir_.filePath("gui-bucket/hello.txt._S3rver_object"));
+
+        engine_.start();
+        QCOMPARE(engine_.http().request("PUT", "/v1/sandboxes/storage-ui", R"({"keepAlive":true})").status, 200);
+        pane_ = std::make_unique<ui::StoragePane>(engine_.client(), "storage-ui");
+        pane_->resize(1000, 560);
+        pane_->setSandboxStatus("running");
+        pane_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(pane_.get()));
+        events_ = engine_.client()->openEvents("/v1/events", nullptr, this);
+        connect(events_, &ui::EventStream::event, this, [this](const QJsonObject &event) {
+            if (event.value("id").toString() == "storage-ui")
+                pane_->sandboxEvent(event);
+        });
+    }
+
+    void cleanupTestCase()
+    {
+        pane_.reset();
+        engine_.stop();
+        s3rver_.kill();
+        s3rver_.waitForFinished();
+    }
+
+    void anEmptyPaneSaysWhatItIsFor()
+    {
+        auto *details = pane_->findChild<QLabel *>("mountDetails");
+        QTRY_VERIFY(details->text().contains("Mount Bucket"));
+        QVERIFY(test::saveScreenshot(pane_.get(), "storage-pane-empty"));
+    }
+
+    void theDialogMountsABucket()
+    {
+        QSignalSpy finished(pane_.get(), &ui::StoragePane::mountFinished);
+        fillNextDialog({{"endpoint", endpoint_}, {"bucket", "gui-bucket"}, {"accessKeyId", "S3RVER"},
+                        {"secretAccessKey", "S3RVER"}},
+                       "storage-mount-dialog");
+        pane_->askToMount();
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 30000);
+        QCOMPARE(finished.first().at(0).toString(), QString("/mnt/gui-bucket")); // the path follows the bucket
+        QVERIFY2(finished.first().at(1).toBool(), qPrintable(pane_->banner()->text()));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/mnt/gui-bucket"), QString("Mounted"), 5000);
+        // Written in the sandbox, stored in the bucket (s3rver keeps objects as files).
+        run("echo from-the-gui > /mnt/gui-bucket/hello.txt");
+        QFile object(bucketDir_.filePath("gui-bucket/hello.txt._S3rver_object"));
+        QTRY_VERIFY_WITH_TIMEOUT(object.exists(), 5000);
+        QVERIFY(object.open(QIODevice::ReadOnly));
+        QCOMPARE(object.readAll(), QByteArray("from-the-gui\n"));
+        QTest::qWait(200);
+        QVERIFY(test::saveScreenshot(pane_.get(), "storage-pane-mounted"));
+    }
+
+    void aRefusedMountShowsS3fsReason()
+    {
+        QSignalSpy finished(pane_.get(), &ui::StoragePane::mountFinished);
+        fillNextDialog({{"endpoint", endpoint_}, {"bucket", "gui-bucket"}, {"mountPath", "/mnt/refused"},
+                        {"accessKeyId", "NOBODY"}, {"secretAccessKey", "wrong"}},
+                       "storage-mount-dialog-wrong");
+        pane_->askToMount();
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 30000);
+        QVERIFY(!finished.first().at(1).toBool());
+        QVERIFY2(pane_->banner()->text().contains("InvalidAccessKeyId"), qPrintable(pane_->banner()->text()));
+        QVERIFY(!pane_->banner()->text().contains("NOBODY")); // the key id is blanked out
+        QCOMPARE(stateOf("/mnt/refused"), QString()); // nothing half-mounted is listed
+        QTest::qWait(200);
+        QVERIFY(test::saveScreenshot(pane_.get(), "storage-pane-refused"));
+    }
+
+    void aRememberedMountComesBackAfterARestart()
+    {
+        auto http = engine_.http();
+        QCOMPARE(http.request("POST", "/v1/sandboxes/storage-ui/stop", "{}").status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/mnt/gui-bucket"), QString("Not mounted"), 5000);
+        QCOMPARE(http.request("POST", "/v1/sandboxes/storage-ui/start", "{}").status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/mnt/gui-bucket"), QString("Mounted"), 15000);
+        QCOMPARE(run("cat /mnt/gui-bucket/hello.txt").trimmed(), QString("from-the-gui"));
+    }
+
+    void unmountingTakesItOffTheList()
+    {
+        pane_->unmountBucket("/mnt/gui-bucket", false);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/mnt/gui-bucket"), QString(), 10000);
+        QCOMPARE(run("test -e /mnt/gui-bucket && echo still-there || echo gone").trimmed(), QString("gone"));
+    }
+};
+
+QTEST_MAIN(StoragePaneTest)
+#include "StoragePaneTest.moc"
