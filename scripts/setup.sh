@@ -13,7 +13,7 @@ packages=(
   python3-ipython python3-matplotlib python3-pandas qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev
   qt6-webengine-dev libvterm-dev
   slirp4netns nftables util-linux mount e2fsprogs
-  s3fs
+  s3fs squashfs-tools libssl-dev
 )
 if [ "${1:-}" = "--tests" ]; then packages+=(chromium openssl curl); fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -747,6 +747,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>%1 does not exist.</source>
         <translation>%1 gibt es nicht.</translation>
     </message>
+    <message>
+        <source>&amp;Back Up This Folder…</source>
+        <translation>Diesen Ordner &amp;sichern …</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::InterpreterPane</name>
@@ -1989,10 +1993,6 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <translation>Die Zugangsdaten sind gespeichert: Der Bucket wird wieder eingehängt, wenn die Sandbox neu startet.</translation>
     </message>
     <message>
-        <source>The credentials are not remembered: after a restart, mount it again.</source>
-        <translation>Die Zugangsdaten sind nicht gespeichert: Nach einem Neustart erneut einhängen.</translation>
-    </message>
-    <message>
         <source>s3fs options: %1</source>
         <translation>s3fs-Optionen: %1</translation>
     </message>
@@ -2053,10 +2053,6 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <translation>Ein Präfix beginnt mit „/“, etwa /logs.</translation>
     </message>
     <message>
-        <source>Mount at an absolute path below /, such as /mnt/data.</source>
-        <translation>Hängen Sie an einem absoluten Pfad unterhalb von / ein, etwa /mnt/data.</translation>
-    </message>
-    <message>
         <source>Give both the access key ID and the secret, or neither (then the sandbox&apos;s variables are used).</source>
         <translation>Geben Sie Zugriffsschlüssel-ID und Geheimnis an, oder keines von beiden (dann gelten die Variablen der Sandbox).</translation>
     </message>
@@ -2109,12 +2105,266 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <translation>Bucket aushängen</translation>
     </message>
     <message>
-        <source>Unmount %1 from %2? Its objects stay in the bucket; programs in the sandbox using files there may fail.</source>
-        <translation>%1 aus %2 aushängen? Seine Objekte bleiben im Bucket; Programme in der Sandbox, die Dateien dort benutzen, können scheitern.</translation>
-    </message>
-    <message>
         <source>Could not unmount %1: %2</source>
         <translation>%1 konnte nicht ausgehängt werden: %2</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>Sicherungen</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>Sicherung</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Made</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Läuft ab</translation>
+    </message>
+    <message>
+        <source>Back Up Folder…</source>
+        <translation>Ordner sichern …</translation>
+    </message>
+    <message>
+        <source>Keep a snapshot of a folder of the sandbox, to restore later</source>
+        <translation>Einen Stand eines Ordners der Sandbox sichern, um ihn später wiederherzustellen</translation>
+    </message>
+    <message>
+        <source>Restore…</source>
+        <translation>Wiederherstellen …</translation>
+    </message>
+    <message>
+        <source>Put the folder back as it was in the backup (asks first)</source>
+        <translation>Den Ordner auf den Stand der Sicherung zurücksetzen (fragt vorher)</translation>
+    </message>
+    <message>
+        <source>Restore Into…</source>
+        <translation>Wiederherstellen in …</translation>
+    </message>
+    <message>
+        <source>Restore Into</source>
+        <translation>Wiederherstellen in</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>A folder below /workspace, /home, /tmp, /var/tmp or /app. If it exists, its content is replaced.</source>
+        <translation>Ein Ordner unterhalb von /workspace, /home, /tmp, /var/tmp oder /app. Gibt es ihn schon, wird sein Inhalt ersetzt.</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>&amp;Ordner:</translation>
+    </message>
+    <message>
+        <source>Download…</source>
+        <translation>Herunterladen …</translation>
+    </message>
+    <message>
+        <source>Save the backup&apos;s archive (squashfs) on this computer</source>
+        <translation>Das Archiv der Sicherung (squashfs) auf diesem Rechner speichern</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Importieren …</translation>
+    </message>
+    <message>
+        <source>Bring in a backup archive (.sqsh) saved before, from this or another sandbox</source>
+        <translation>Ein früher gespeichertes Sicherungsarchiv (.sqsh) einbringen, aus dieser oder einer anderen Sandbox</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Could not list the backups: %1</source>
+        <translation>Die Sicherungen konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source>(unnamed)</source>
+        <translation>(ohne Namen)</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <source>Backup %1
+SHA-256 %2</source>
+        <translation>Sicherung %1
+SHA-256 %2</translation>
+    </message>
+    <message>
+        <source>Back Up Folder</source>
+        <translation>Ordner sichern</translation>
+    </message>
+    <message>
+        <source>Optional, e.g. before the upgrade</source>
+        <translation>Optional, z. B. vor dem Upgrade</translation>
+    </message>
+    <message>
+        <source>Optional patterns left out, e.g. node_modules, *.log</source>
+        <translation>Optionale Muster, die ausgelassen werden, z. B. node_modules, *.log</translation>
+    </message>
+    <message>
+        <source>Leave out what &amp;.gitignore ignores</source>
+        <translation>Auslassen, was &amp;.gitignore ignoriert</translation>
+    </message>
+    <message>
+        <source>Back Up</source>
+        <translation>Sichern</translation>
+    </message>
+    <message>
+        <source>Back up a folder below /workspace, /home, /tmp, /var/tmp or /app.</source>
+        <translation>Sichern Sie einen Ordner unterhalb von /workspace, /home, /tmp, /var/tmp oder /app.</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Leave out:</source>
+        <translation>&amp;Auslassen:</translation>
+    </message>
+    <message>
+        <source>Backing up %1…</source>
+        <translation>%1 wird gesichert …</translation>
+    </message>
+    <message>
+        <source>Could not back up %1: %2</source>
+        <translation>%1 konnte nicht gesichert werden: %2</translation>
+    </message>
+    <message>
+        <source>Backed up %1 (%2).</source>
+        <translation>%1 gesichert (%2).</translation>
+    </message>
+    <message>
+        <source>Restore Backup</source>
+        <translation>Sicherung wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Replace everything in %1 with the backup %2 of %3, made %4?</source>
+        <translation>Den gesamten Inhalt von %1 durch die Sicherung %2 von %3 vom %4 ersetzen?</translation>
+    </message>
+    <message>
+        <source>Files made or changed in %1 since then are lost; the folder is replaced in one step, so a restore that fails leaves it as it is.</source>
+        <translation>Seither in %1 erstellte oder geänderte Dateien gehen verloren; der Ordner wird in einem Schritt ersetzt, eine fehlschlagende Wiederherstellung lässt ihn also, wie er ist.</translation>
+    </message>
+    <message>
+        <source>Restoring into %1…</source>
+        <translation>Wiederherstellen in %1 …</translation>
+    </message>
+    <message>
+        <source>Could not restore into %1: %2</source>
+        <translation>Wiederherstellen in %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Restored %1.</source>
+        <translation>%1 wiederhergestellt.</translation>
+    </message>
+    <message>
+        <source>Delete Backup</source>
+        <translation>Sicherung löschen</translation>
+    </message>
+    <message>
+        <source>Delete the backup of %1 made %2? It cannot be restored afterwards.</source>
+        <translation>Die Sicherung von %1 vom %2 löschen? Sie kann danach nicht mehr wiederhergestellt werden.</translation>
+    </message>
+    <message>
+        <source>Could not delete the backup: %1</source>
+        <translation>Die Sicherung konnte nicht gelöscht werden: %1</translation>
+    </message>
+    <message>
+        <source>Save Backup Archive</source>
+        <translation>Sicherungsarchiv speichern</translation>
+    </message>
+    <message>
+        <source>squashfs archives (*.sqsh)</source>
+        <translation>squashfs-Archive (*.sqsh)</translation>
+    </message>
+    <message>
+        <source>Downloading the backup to %1…</source>
+        <translation>Die Sicherung wird nach %1 heruntergeladen …</translation>
+    </message>
+    <message>
+        <source>Saved the backup as %1.</source>
+        <translation>Sicherung als %1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Could not download the backup: %1</source>
+        <translation>Die Sicherung konnte nicht heruntergeladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Import Backup Archive</source>
+        <translation>Sicherungsarchiv importieren</translation>
+    </message>
+    <message>
+        <source>squashfs archives (*.sqsh);;All files (*)</source>
+        <translation>squashfs-Archive (*.sqsh);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>%1 wird importiert …</translation>
+    </message>
+    <message>
+        <source>Could not import %1: %2</source>
+        <translation>%1 konnte nicht importiert werden: %2</translation>
+    </message>
+    <message>
+        <source>Imported %1: it restores into %2 (or Restore Into… elsewhere).</source>
+        <translation>%1 importiert: Es wird in %2 wiederhergestellt (oder mit „Wiederherstellen in …“ anderswo).</translation>
+    </message>
+    <message>
+        <source>%1 at %2</source>
+        <translation>%1 bei %2</translation>
+    </message>
+    <message>
+        <source>The credentials are not remembered: after a restart, Mount Again… asks for them.</source>
+        <translation>Die Zugangsdaten sind nicht gespeichert: Nach einem Neustart fragt „Erneut einhängen …“ danach.</translation>
+    </message>
+    <message>
+        <source>Mount at an absolute path below /, such as /workspace/data.</source>
+        <translation>Hängen Sie an einem absoluten Pfad unterhalb von / ein, etwa /workspace/data.</translation>
+    </message>
+    <message>
+        <source>%1 is where %2 is mounted already: choose another folder.</source>
+        <translation>In %1 ist bereits %2 eingehängt: Wählen Sie einen anderen Ordner.</translation>
+    </message>
+    <message>
+        <source>Unmount %1 from %2? Its objects stay in the bucket; programs in the sandbox using files there may fail, and files open in the Files pane are no longer the bucket&apos;s.</source>
+        <translation>%1 aus %2 aushängen? Seine Objekte bleiben im Bucket; Programme in der Sandbox, die Dateien dort benutzen, können scheitern, und im Dateien-Bereich geöffnete Dateien gehören nicht mehr zum Bucket.</translation>
+    </message>
+    <message>
+        <source>Forget Mount</source>
+        <translation>Einhängung vergessen</translation>
+    </message>
+    <message>
+        <source>Forget the mount of %1 at %2? It is not mounted now; it will not come back when the sandbox starts, and its remembered credentials are deleted.</source>
+        <translation>Die Einhängung von %1 in %2 vergessen? Sie ist gerade nicht eingehängt; sie kehrt beim Start der Sandbox nicht zurück, und ihre gespeicherten Zugangsdaten werden gelöscht.</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>Vergessen</translation>
+    </message>
+    <message>
+        <source>%1 is unmounted; the objects stay in the bucket.</source>
+        <translation>%1 ist ausgehängt; die Objekte bleiben im Bucket.</translation>
+    </message>
+    <message>
+        <source>The mount at %1 is forgotten.</source>
+        <translation>Die Einhängung in %1 ist vergessen.</translation>
     </message>
 </context>
 <context>

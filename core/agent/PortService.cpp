@@ -241,6 +241,7 @@ asio::awaitable<void> PortService::listen(std::string_view target, std::unique_p
         co_return engine->close();
     }
     const std::string ready = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+    relayPorts_.insert(listener.local_endpoint().port()); // the engine's, not a service to offer
     co_await http::sendWithDescriptor(*engine, ready, listener.native_handle());
     listener.close(error);
     engine->close();
@@ -248,14 +249,15 @@ asio::awaitable<void> PortService::listen(std::string_view target, std::unique_p
 
 void PortService::addRoutes(http::RouteTable &table)
 {
-    table.add(http::bhttp::verb::get, "/api/listening-ports", [](http::RouteRequest &call) -> asio::awaitable<void> {
+    table.add(http::bhttp::verb::get, "/api/listening-ports", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         std::vector<std::string> tables;
         for (const char *path : {"/proc/net/tcp", "/proc/net/tcp6"})
             if (auto text = system::readWholeFile(path))
                 tables.push_back(std::move(*text));
         Json ports = Json::array();
         for (const unsigned port : listeningPorts(tables))
-            ports.push_back(Json{{"port", port}});
+            if (!relayPorts_.contains(port))
+                ports.push_back(Json{{"port", port}});
         Json reply = {{"ports", std::move(ports)}};
         co_await replySuccess(call.responder, std::move(reply));
     });

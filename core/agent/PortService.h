@@ -6,6 +6,8 @@
 #include "agent/ProcessService.h"
 #include "agent/Routes.h"
 
+#include <set>
+
 namespace sandbench::agent {
 
 struct PortWatch {
@@ -51,6 +53,7 @@ private:
 
     asio::any_io_executor executor_;
     ProcessService &processes_;
+    std::set<unsigned> relayPorts_; // listeners handed to the engine (its relays), never listed
 };
 
 } // namespace sandbench::agent

@@ -174,7 +174,7 @@ Engine::Engine(asio::io_context &io, EngineOptions options)
     : io_(io), options_(withDefaults(std::move(options))), events_(io.get_executor()),
       sandboxes_(io, managerOptions(options_), events_),
       previews_(sandboxes_, events_, [this] { return enginePort(); }),
-      mounts_(sandboxes_, events_, [this] { return enginePort(); }), acceptor_(io)
+      mounts_(sandboxes_, events_, [this] { return enginePort(); }), backups_(sandboxes_, events_), acceptor_(io)
 {
     addRoutes();
 }
@@ -259,13 +259,17 @@ http::ServerOptions Engine::serverOptions()
     options.tunnel = [this](bhttp::request_header<> header, std::unique_ptr<http::RawConnection> client) {
         return preview(std::move(header), std::move(client));
     };
-    // Uploads to /v1/sandboxes/{id}/files stream through; everything else is read whole.
+    // Uploads to /v1/sandboxes/{id}/files stream through; everything else is read whole...
     options.streamsBody = [](const bhttp::request_header<> &header) {
         if (header.method() != bhttp::verb::put)
             return false;
         const std::string_view target = header.target();
         const auto parts = http::splitPath(target.substr(0, target.find('?')));
-        return parts.size() == 4 && parts[0] == "v1" && parts[1] == "sandboxes" && parts[3] == "files";
+        if (parts.size() < 4 || parts[0] != "v1" || parts[1] != "sandboxes")
+            return false;
+        // ... and backup archives brought in (PUT /v1/sandboxes/{id}/backups/{b}/archive).
+        return (parts.size() == 4 && parts[3] == "files") ||
+               (parts.size() == 6 && parts[3] == "backups" && parts[5] == "archive");
     };
     return options;
 }
@@ -427,6 +431,7 @@ void Engine::addRoutes()
     }, http::Access::TokenOrTicket);
     previews_.addRoutes(table);
     mounts_.addRoutes(table);
+    backups_.addRoutes(table);
     terminalPage_.addRoutes(table);
     // Browsers (BrowserAccess.h): a page code for a token holder to hand to a browser, the
     // code traded for a terminal key (no credential: the code is one), and tickets.

@@ -3,6 +3,7 @@
 // the SandboxManager's; events go through the EventBus. Runs on one io_context thread.
 #pragma once
 
+#include "engine/BackupService.h"
 #include "engine/BrowserAccess.h"
 #include "engine/EventBus.h"
 #include "engine/MountService.h"
@@ -75,6 +76,7 @@ private:
     SandboxManager sandboxes_;
     PreviewService previews_;
     MountService mounts_;
+    BackupService backups_;
     TerminalPage terminalPage_;
     http::RouteTable routes_;
     std::string token_;

@@ -193,7 +193,9 @@ std::string s3fsErrors(const std::string &log)
         } else if (!line.starts_with("s3fs:") && !line.starts_with("fuse:")) {
             continue;
         }
-        if (line.find("change debug level") != std::string::npos || line.find("so retry to connect") != std::string::npos)
+        // Noise, and the first of s3fs's two lines about one refused request.
+        if (line.find("change debug level") != std::string::npos || line.find("so retry to connect") != std::string::npos ||
+            line.starts_with("HTTP response code ") || line.starts_with("Exiting FUSE event loop"))
             continue;
         line = std::regex_replace(line, xml, "$1: $2");
         if (std::find(errors.begin(), errors.end(), line) == errors.end())
@@ -430,9 +432,9 @@ BucketMount parseMountRequest(const Json &body, const std::map<std::string, std:
     }
     if (!mount.credentials || mount.credentials->accessKeyId.empty() || mount.credentials->secretAccessKey.empty())
         throw ApiError("MISSING_CREDENTIALS",
-                       "No credentials for bucket " + mount.bucket + ": give options.credentials {accessKeyId, "
-                       "secretAccessKey}, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or R2_...) in the "
-                       "sandbox's envVars", {}, {}, 400);
+                       "No credentials for bucket " + mount.bucket + ": give an access key ID and secret "
+                       "(options.credentials), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or R2_ACCESS_KEY_ID "
+                       "and R2_SECRET_ACCESS_KEY) in the sandbox's environment", {}, {}, 400);
     if (credentialProblem(mount.credentials->accessKeyId) || credentialProblem(mount.credentials->secretAccessKey))
         throw invalidConfig("credentials: at most 1024 characters each, without ':' or line breaks");
     return mount;
@@ -784,12 +786,13 @@ asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, Buck
         if (prepared.exitCode != 0)
             throw invalidConfig("Cannot use mount path " + path + ": " + prepared.output);
         current = &sandbox->mounts.at(path);
-        current->createdDir = prepared.output.starts_with("created");
+        // Made by this mount, or by this mount's first run (a restart finds it there).
+        current->createdDir = wanted.createdDir || prepared.output.starts_with("created");
         if (prepared.output.find("nonempty") != std::string::npos &&
             std::find_if(current->s3fsOptions.begin(), current->s3fsOptions.end(),
                          [](const std::string &option) { return option == "nonempty"; }) == current->s3fsOptions.end())
-            throw invalidConfig("Mount path " + path + " is not empty (a mount would hide its files; add "
-                                "s3fsOptions: [\"nonempty\"] to mount over them)");
+            throw invalidConfig("Mount path " + path + " is not empty: a mount would hide its files. Choose an "
+                                "empty or new folder, or add the s3fs option nonempty to mount over them");
 
         const unsigned relayPort = co_await openRelay(sandbox, *current, 0);
         current = &sandbox->mounts.at(path);
@@ -937,7 +940,10 @@ asio::awaitable<void> MountService::unmount(std::shared_ptr<Sandbox> sandbox, st
         if (done.exitCode != 0) {
             if (still != sandbox->mounts.end() && still->second.attempt == attempt)
                 still->second.state = "mounted";
-            throw ApiError("BUCKET_UNMOUNT_ERROR", "Failed to unmount " + path + ": " + done.output,
+            throw ApiError("BUCKET_UNMOUNT_ERROR", "Failed to unmount " + path + ": " + done.output +
+                               (done.output.find("busy") != std::string::npos
+                                    ? " (a program in the sandbox, or a shell whose current folder is in it, uses it)"
+                                    : ""),
                            {{"mountPath", path}}, {}, 500);
         }
         // s3fs ends with its mount; a stuck one is ended.

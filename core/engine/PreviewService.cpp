@@ -197,6 +197,11 @@ Json PreviewService::expose(Sandbox &sandbox, const Json &body)
     const long long port = body["port"].get<long long>();
     if (const std::string problem = portProblem(port); !problem.empty())
         throw ApiError("INVALID_PORT", problem, {{"port", port}}, {}, 400);
+    for (const auto &[path, mount] : sandbox.mounts)
+        if (mount.relayPort == port && mount.state != "unmounted")
+            throw ApiError("PORT_IN_USE", "Port " + std::to_string(port) + " is the engine's relay for the bucket "
+                                          "mounted at " + path + ", not a service of the sandbox",
+                           {{"port", port}}, {}, 409);
     std::optional<std::string> token, name;
     if (body.contains("token") && !body["token"].is_null()) {
         if (!body["token"].is_string() || !tokenProblem(body["token"].get<std::string>()).empty())

@@ -188,7 +188,7 @@ Json BucketMount::stateJson() const
     Json state = {{"bucket", bucket},   {"mountPath", mountPath},     {"endpoint", endpoint},
                   {"provider", provider}, {"prefix", prefix},         {"readOnly", readOnly},
                   {"s3fsOptions", s3fsOptions}, {"rememberCredentials", rememberCredentials},
-                  {"mountedAt", mountedAt}, {"relayPort", relayPort}};
+                  {"mountedAt", mountedAt}, {"relayPort", relayPort}, {"createdDir", createdDir}};
     if (credentials && rememberCredentials)
         state["credentials"] = {{"accessKeyId", credentials->accessKeyId},
                                 {"secretAccessKey", credentials->secretAccessKey}};
@@ -211,6 +211,7 @@ std::optional<BucketMount> BucketMount::fromState(const Json &state)
         mount.rememberCredentials = state.value("rememberCredentials", true);
         mount.mountedAt = state.value("mountedAt", "");
         mount.relayPort = state.value("relayPort", 0u);
+        mount.createdDir = state.value("createdDir", false);
         if (state.contains("credentials"))
             mount.credentials = BucketCredentials{state["credentials"].at("accessKeyId").get<std::string>(),
                                                   state["credentials"].at("secretAccessKey").get<std::string>()};

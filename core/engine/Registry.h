@@ -85,10 +85,10 @@ struct BucketMount {
     bool rememberCredentials = true;
     std::string mountedAt;
     unsigned relayPort = 0; // the endpoint's relay inside the sandbox (127.0.0.1:port), this run
+    bool createdDir = false; // the mount made its directory (unmount removes it again, if empty)
     // The current run's, not saved:
     std::string state = "unmounted"; // mounting | mounted | unmounting | unmounted | failed
     std::string lastError;
-    bool createdDir = false;   // the mount made its directory (unmount removes it again)
     pid_t helperPid = 0;       // nsenter, our child, whose child is s3fs
     std::uint64_t attempt = 0; // which mount attempt the helper belongs to
 

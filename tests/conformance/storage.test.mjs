@@ -204,6 +204,15 @@ EOF`);
     assert.match(proxy.stdout, /\d+ /, 'the relays listen inside');
     assert.ok(!proxy.stdout.includes('UNAUTHORIZED') && !proxy.stdout.includes('sandbench'), proxy.stdout);
     assert.match(proxy.stdout, /NoSuchBucket/, 'the request went to the bucket server');
+    // The relays are the engine's: never offered as the sandbox's ports, never exposed.
+    const relays = [...proxy.stdout.matchAll(/^(\d+) /gm)].map((match) => Number(match[1]));
+    const ports = (await api('GET', '/v1/sandboxes/storage/ports')).body;
+    for (const port of relays) {
+      assert.ok(!ports.listeningNotExposed.includes(port), `relay ${port} is offered`);
+      const exposed = await api('POST', '/v1/sandboxes/storage/ports', { port });
+      assert.equal(exposed.status, 409, JSON.stringify(exposed.body));
+      assert.match(exposed.body.message, /relay for the bucket/);
+    }
   });
 
   test('bad requests are refused with INVALID_MOUNT_CONFIG or MISSING_CREDENTIALS', async () => {

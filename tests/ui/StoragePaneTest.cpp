@@ -1,8 +1,9 @@
 // The Storage pane on a real embedded engine and sandbox, under Xvfb, against a real
 // S3-compatible server (s3rver, from the conformance suite's npm packages) on loopback:
 // the mount dialog mounts a bucket whose objects the sandbox then reads, a refused mount
-// shows s3fs's reason in the banner, a remembered mount comes back after a restart, and
-// unmounting takes it off the list. Screenshots go to <build>/screenshots.
+// shows s3fs's reason in the banner, a remembered mount comes back after a restart,
+// unmounting takes it off the list, and a folder is backed up, restored after a question
+// (Cancel leaves it), downloaded and deleted. Screenshots go to <build>/screenshots.
 #include "support/GuiHarness.h"
 
 #include "client/EventStream.h"
@@ -11,7 +12,9 @@
 
 #include <QCheckBox>
 #include <QDialog>
+#include <QAction>
 #include <QDialogButtonBox>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -121,11 +124,11 @@ private slots:
                        "storage-mount-dialog");
         pane_->askToMount();
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 30000);
-        QCOMPARE(finished.first().at(0).toString(), QString("/mnt/gui-bucket")); // the path follows the bucket
+        QCOMPARE(finished.first().at(0).toString(), QString("/workspace/gui-bucket")); // the path follows the bucket
         QVERIFY2(finished.first().at(1).toBool(), qPrintable(pane_->banner()->text()));
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/mnt/gui-bucket"), QString("Mounted"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/workspace/gui-bucket"), QString("Mounted"), 5000);
         // Written in the sandbox, stored in the bucket (s3rver keeps objects as files).
-        run("echo from-the-gui > /mnt/gui-bucket/hello.txt");
+        run("echo from-the-gui > /workspace/gui-bucket/hello.txt");
         QFile object(bucketDir_.filePath("gui-bucket/hello.txt._S3rver_object"));
         QTRY_VERIFY_WITH_TIMEOUT(object.exists(), 5000);
         QVERIFY(object.open(QIODevice::ReadOnly));
@@ -154,17 +157,71 @@ private slots:
     {
         auto http = engine_.http();
         QCOMPARE(http.request("POST", "/v1/sandboxes/storage-ui/stop", "{}").status, 200);
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/mnt/gui-bucket"), QString("Not mounted"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/workspace/gui-bucket"), QString("Not mounted"), 5000);
         QCOMPARE(http.request("POST", "/v1/sandboxes/storage-ui/start", "{}").status, 200);
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/mnt/gui-bucket"), QString("Mounted"), 15000);
-        QCOMPARE(run("cat /mnt/gui-bucket/hello.txt").trimmed(), QString("from-the-gui"));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/workspace/gui-bucket"), QString("Mounted"), 15000);
+        QCOMPARE(run("cat /workspace/gui-bucket/hello.txt").trimmed(), QString("from-the-gui"));
+    }
+
+    void aFolderIsBackedUpAndRestoredAfterAQuestion()
+    {
+        run("mkdir -p /workspace/project && echo version-one > /workspace/project/notes.txt");
+        QSignalSpy made(pane_.get(), &ui::StoragePane::backupFinished);
+        QTimer::singleShot(300, this, [] {
+            auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->findChild<QLineEdit *>("backupName")->setText("before the edit");
+            dialog->findChild<QLineEdit *>("backupExcludes")->setText("*.tmp, node_modules");
+            QTest::qWait(100);
+            QVERIFY(test::saveScreenshot(dialog, "storage-backup-dialog"));
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        });
+        pane_->askToBackUp("/workspace/project");
+        QTRY_VERIFY_WITH_TIMEOUT(!made.isEmpty(), 30000);
+        QVERIFY2(made.first().at(1).toBool(), qPrintable(pane_->banner()->text()));
+        const QString id = made.first().at(0).toString();
+        QTRY_COMPARE_WITH_TIMEOUT(pane_->backupList()->topLevelItemCount(), 1, 5000);
+        QCOMPARE(pane_->backupList()->topLevelItem(0)->text(0), QString("before the edit"));
+        QCOMPARE(pane_->backupList()->topLevelItem(0)->text(1), QString("/workspace/project"));
+        QTest::qWait(200);
+        QVERIFY(test::saveScreenshot(pane_.get(), "storage-pane-backup"));
+
+        run("echo version-two > /workspace/project/notes.txt");
+        // The question names what is replaced; Cancel leaves everything as it is.
+        auto cancelled = test::answerNextMessageBox(this, "Cancel", "storage-restore-question");
+        pane_->restoreBackup(id);
+        QTRY_VERIFY_WITH_TIMEOUT(cancelled->seen, 5000);
+        QVERIFY2(cancelled->text.contains("/workspace/project"), qPrintable(cancelled->text));
+        QCOMPARE(run("cat /workspace/project/notes.txt").trimmed(), QString("version-two"));
+        QSignalSpy restored(pane_.get(), &ui::StoragePane::restoreFinished);
+        auto answered = test::answerNextMessageBox(this, "Restore");
+        pane_->restoreBackup(id);
+        QTRY_VERIFY_WITH_TIMEOUT(!restored.isEmpty(), 30000);
+        QVERIFY2(restored.first().at(1).toBool(), qPrintable(pane_->banner()->text()));
+        QCOMPARE(run("cat /workspace/project/notes.txt").trimmed(), QString("version-one"));
+
+        // Downloaded, imported back as a second backup, deleted.
+        QTemporaryDir saved;
+        pane_->chooseSavePath = [&saved](const QString &suggested) {
+            return saved.filePath(QFileInfo(suggested).fileName());
+        };
+        pane_->backupList()->setCurrentItem(pane_->backupList()->topLevelItem(0));
+        for (QAction *action : pane_->backupList()->actions())
+            if (action->text() == "Download…")
+                action->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(saved.filePath("before-the-edit.sqsh")), 10000);
+        QFile archive(saved.filePath("before-the-edit.sqsh"));
+        QVERIFY(archive.open(QIODevice::ReadOnly));
+        QCOMPARE(archive.read(4), QByteArray("hsqs"));
+        pane_->deleteBackup(id, false);
+        QTRY_COMPARE_WITH_TIMEOUT(pane_->backupList()->topLevelItemCount(), 0, 5000);
     }
 
     void unmountingTakesItOffTheList()
     {
-        pane_->unmountBucket("/mnt/gui-bucket", false);
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/mnt/gui-bucket"), QString(), 10000);
-        QCOMPARE(run("test -e /mnt/gui-bucket && echo still-there || echo gone").trimmed(), QString("gone"));
+        pane_->unmountBucket("/workspace/gui-bucket", false);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/workspace/gui-bucket"), QString(), 10000);
+        QCOMPARE(run("test -e /workspace/gui-bucket && echo still-there || echo gone").trimmed(), QString("gone"));
     }
 };
 

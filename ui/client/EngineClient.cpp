@@ -143,6 +143,17 @@ PtySocket *EngineClient::openTerminal(const QString &sandboxId, const QString &s
 Transfer *EngineClient::upload(const QString &sandboxId, const QString &localPath, const QString &remotePath,
                                QObject *parent)
 {
+    return uploadTo(filesPath(sandboxId, remotePath), localPath, parent);
+}
+
+Transfer *EngineClient::download(const QString &sandboxId, const QString &remotePath, const QString &localPath,
+                                 QObject *parent)
+{
+    return downloadFrom(filesPath(sandboxId, remotePath), localPath, parent);
+}
+
+Transfer *EngineClient::uploadTo(const QString &path, const QString &localPath, QObject *parent)
+{
     auto *transfer = new Transfer(localPath, parent);
     transfer->network_ = new QNetworkAccessManager(transfer);
     transfer->file_ = new QFile(localPath, transfer);
@@ -151,7 +162,7 @@ Transfer *EngineClient::upload(const QString &sandboxId, const QString &localPat
         QMetaObject::invokeMethod(transfer, [transfer, error] { transfer->finish(error); }, Qt::QueuedConnection);
         return transfer;
     }
-    QNetworkRequest put = request(filesPath(sandboxId, remotePath));
+    QNetworkRequest put = request(path);
     put.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/octet-stream"));
     put.setHeader(QNetworkRequest::ContentLengthHeader, transfer->file_->size());
     QNetworkReply *reply = transfer->network_->put(put, transfer->file_);
@@ -166,8 +177,7 @@ Transfer *EngineClient::upload(const QString &sandboxId, const QString &localPat
     return transfer;
 }
 
-Transfer *EngineClient::download(const QString &sandboxId, const QString &remotePath, const QString &localPath,
-                                 QObject *parent)
+Transfer *EngineClient::downloadFrom(const QString &path, const QString &localPath, QObject *parent)
 {
     auto *transfer = new Transfer(localPath, parent);
     transfer->network_ = new QNetworkAccessManager(transfer);
@@ -179,7 +189,7 @@ Transfer *EngineClient::download(const QString &sandboxId, const QString &remote
         QMetaObject::invokeMethod(transfer, [transfer, error] { transfer->finish(error); }, Qt::QueuedConnection);
         return transfer;
     }
-    QNetworkReply *reply = transfer->network_->get(request(filesPath(sandboxId, remotePath)));
+    QNetworkReply *reply = transfer->network_->get(request(path));
     reply->setReadBufferSize(1 << 20); // flow control: memory stays bounded whatever the file size
     transfer->reply_ = reply;
     connect(reply, &QNetworkReply::readyRead, transfer, [transfer, reply] {

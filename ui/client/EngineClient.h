@@ -78,6 +78,9 @@ public:
     Transfer *upload(const QString &sandboxId, const QString &localPath, const QString &remotePath, QObject *parent);
     Transfer *download(const QString &sandboxId, const QString &remotePath, const QString &localPath,
                        QObject *parent);
+    // The same for any route that takes or gives a raw body (PUT / GET path), e.g. a backup's archive.
+    Transfer *uploadTo(const QString &path, const QString &localPath, QObject *parent);
+    Transfer *downloadFrom(const QString &path, const QString &localPath, QObject *parent);
 
     static QString sandboxPath(const QString &sandboxId);
 

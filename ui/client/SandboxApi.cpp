@@ -1,6 +1,7 @@
 #include "client/SandboxApi.h"
 
 #include <QUrl>
+#include <QUuid>
 
 namespace sandbench::ui {
 
@@ -211,6 +212,39 @@ void SandboxApi::mountBucket(const QJsonObject &body, QObject *context, Callback
 void SandboxApi::unmountBucket(const QString &mountPath, QObject *context, Callback done) const
 {
     client_->call("DELETE", path("/mounts?path=" + segment(mountPath)), {}, context, std::move(done));
+}
+
+void SandboxApi::backups(QObject *context, Callback done) const
+{
+    client_->get(path("/backups"), context, std::move(done));
+}
+
+void SandboxApi::createBackup(const QJsonObject &options, QObject *context, Callback done) const
+{
+    post("/backups", options, context, std::move(done));
+}
+
+void SandboxApi::restoreBackup(const QString &backupId, const QString &dir, QObject *context, Callback done) const
+{
+    post("/backups/" + segment(backupId) + "/restore", dir.isEmpty() ? QJsonObject{} : QJsonObject{{"dir", dir}},
+         context, std::move(done));
+}
+
+void SandboxApi::deleteBackup(const QString &backupId, QObject *context, Callback done) const
+{
+    client_->call("DELETE", path("/backups/" + segment(backupId)), {}, context, std::move(done));
+}
+
+Transfer *SandboxApi::downloadBackup(const QString &backupId, const QString &localPath, QObject *parent) const
+{
+    return client_->downloadFrom(path("/backups/" + segment(backupId) + "/archive"), localPath, parent);
+}
+
+Transfer *SandboxApi::importBackup(const QString &localPath, const QString &dir, QObject *parent) const
+{
+    return client_->uploadTo(path("/backups/" + QUuid::createUuid().toString(QUuid::WithoutBraces) +
+                                  "/archive?dir=" + segment(dir)),
+                             localPath, parent);
 }
 
 Transfer *SandboxApi::upload(const QString &localPath, const QString &remotePath, QObject *parent) const

@@ -71,6 +71,17 @@ public:
     void mountBucket(const QJsonObject &body, QObject *context, Callback done) const;
     void unmountBucket(const QString &mountPath, QObject *context, Callback done) const;
 
+    // Backups: {backups: [{id, dir, name, sizeBytes, createdAt, expiresAt, expired, sha256}]}.
+    void backups(QObject *context, Callback done) const;
+    // options: {dir, name?, excludes?, gitignore?, compression?} -> {id, dir, backup, warnings}.
+    void createBackup(const QJsonObject &options, QObject *context, Callback done) const;
+    // An empty dir restores where it was made.
+    void restoreBackup(const QString &backupId, const QString &dir, QObject *context, Callback done) const;
+    void deleteBackup(const QString &backupId, QObject *context, Callback done) const;
+    Transfer *downloadBackup(const QString &backupId, const QString &localPath, QObject *parent) const;
+    // A .sqsh archive brought in as a new backup of dir.
+    Transfer *importBackup(const QString &localPath, const QString &dir, QObject *parent) const;
+
     // Streamed transfers through /files; owned by parent.
     Transfer *upload(const QString &localPath, const QString &remotePath, QObject *parent) const;
     Transfer *download(const QString &remotePath, const QString &localPath, QObject *parent) const;

@@ -5,6 +5,7 @@
 #include "panes/files/FilesPane.h"
 #include "panes/overview/OverviewPane.h"
 #include "panes/ports/PortsPane.h"
+#include "panes/storage/StoragePane.h"
 #include "panes/terminal/TerminalPane.h"
 
 namespace sandbench::ui {
@@ -30,6 +31,13 @@ SandboxView::SandboxView(EngineClient *client, const QString &sandboxId, QWidget
             connect(commandsPane, &CommandsPane::terminalRequested, this, [this, terminal](const QString &session) {
                 showPane(indexOf(terminal));
                 terminal->openTerminal(session);
+            });
+    }
+    if (StoragePane *storage = pane<StoragePane>()) {
+        if (FilesPane *filesPane = files())
+            connect(filesPane, &FilesPane::backupRequested, this, [this, storage](const QString &folder) {
+                showPane(indexOf(storage));
+                storage->askToBackUp(folder);
             });
     }
     if (PortsPane *ports = pane<PortsPane>())

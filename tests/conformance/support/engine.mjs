@@ -35,6 +35,7 @@ export async function startEngine() {
   return {
     url,
     token,
+    stateDir,
     client(id) {
       return new SandboxClient({ baseUrl: `${url}/v1/sandboxes/${id}` });
     },

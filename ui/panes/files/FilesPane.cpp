@@ -293,6 +293,9 @@ void FilesPane::createActions()
         &FilesPane::downloadSelected);
     add(style()->standardIcon(QStyle::SP_BrowserReload), tr("Re&fresh"), QKeySequence::Refresh,
         [this] { model_->refreshAll(); });
+    // The folder selected (or the selected file's), kept as a backup in the Storage pane.
+    add(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Back Up This Folder…"), QKeySequence(),
+        [this] { emit backupRequested(model_->directoryFor(tree_->currentIndex())); });
 }
 
 bool FilesPane::isWatching() const

@@ -67,6 +67,10 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     bool keepsContentWhenStopped() const override;
 
+signals:
+    // "Back Up This Folder": the view opens the Storage pane's backup dialog for folder.
+    void backupRequested(const QString &folder);
+
 private:
     void createActions();
     void fitColumns();

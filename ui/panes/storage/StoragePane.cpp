@@ -5,6 +5,13 @@
 #include "widgets/Remembered.h"
 
 #include <QCheckBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLocale>
+#include <QSplitter>
+#include <QStandardPaths>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -44,6 +51,15 @@ bool isBucketName(const QString &name)
 {
     static const QRegularExpression pattern(QStringLiteral("^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$"));
     return name.size() >= 3 && pattern.match(name).hasMatch();
+}
+
+QLabel *sectionLabel(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    QFont font = label->font();
+    font.setBold(true);
+    label->setFont(font);
+    return label;
 }
 
 } // namespace
@@ -93,14 +109,334 @@ StoragePane::StoragePane(EngineClient *client, const QString &sandboxId, QWidget
     details_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     details_->setMargin(4);
 
+    backups_ = new QTreeWidget(this);
+    backups_->setObjectName("backupList");
+    backups_->setAccessibleName(tr("Backups"));
+    backups_->setHeaderLabels({tr("Backup"), tr("Folder"), tr("Made"), tr("Size"), tr("Expires")});
+    backups_->setRootIsDecorated(false);
+    backups_->setUniformRowHeights(true);
+    backups_->setAllColumnsShowFocus(true);
+    backups_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    backups_->header()->setSectionResizeMode(1, QHeaderView::Stretch);
+    backups_->header()->setStretchLastSection(false);
+    backups_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *backupBar = new QToolBar(this);
+    backupBar->setIconSize(QSize(16, 16));
+    backupBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    backUpAction_ = backupBar->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("Back Up Folder…"), this,
+                                         [this] { askToBackUp(); });
+    backUpAction_->setToolTip(tr("Keep a snapshot of a folder of the sandbox, to restore later"));
+    restoreAction_ = backupBar->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Restore…"), this,
+                                          [this] { restoreBackup(selectedBackup()); });
+    restoreAction_->setToolTip(tr("Put the folder back as it was in the backup (asks first)"));
+    restoreIntoAction_ = backupBar->addAction(tr("Restore Into…"), this, [this] {
+        const QJsonObject backup = backupWithId(selectedBackup());
+        QDialog dialog(this);
+        dialog.setWindowTitle(tr("Restore Into"));
+        auto *into = new QLineEdit(backup.value("dir").toString() + QStringLiteral("-restored"), &dialog);
+        into->setObjectName("restoreInto");
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+        buttons->button(QDialogButtonBox::Ok)->setText(tr("Restore"));
+        connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+        auto *form = new QFormLayout(&dialog);
+        form->addRow(hintLabel(tr("A folder below /workspace, /home, /tmp, /var/tmp or /app. If it exists, its "
+                                  "content is replaced."), &dialog));
+        form->addRow(tr("&Folder:"), into);
+        form->addRow(buttons);
+        dialog.setMinimumWidth(460);
+        if (dialog.exec() == QDialog::Accepted && !into->text().trimmed().isEmpty())
+            restoreBackup(backup.value("id").toString(), into->text().trimmed());
+    });
+    downloadAction_ = backupBar->addAction(style()->standardIcon(QStyle::SP_ArrowDown), tr("Download…"), this,
+                                           [this] { downloadBackup(selectedBackup()); });
+    downloadAction_->setToolTip(tr("Save the backup's archive (squashfs) on this computer"));
+    importAction_ = backupBar->addAction(style()->standardIcon(QStyle::SP_ArrowUp), tr("Import…"), this,
+                                         [this] { importBackup(); });
+    importAction_->setToolTip(tr("Bring in a backup archive (.sqsh) saved before, from this or another sandbox"));
+    deleteAction_ = backupBar->addAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("Delete"), this,
+                                         [this] { deleteBackup(selectedBackup()); });
+    deleteAction_->setShortcut(QKeySequence::Delete);
+    deleteAction_->setShortcutContext(Qt::WidgetShortcut);
+    for (QAction *action : {restoreAction_, restoreIntoAction_, downloadAction_, deleteAction_})
+        backups_->addAction(action);
+    connect(backups_, &QTreeWidget::currentItemChanged, this, &StoragePane::updateActions);
+    connect(backups_, &QTreeWidget::itemActivated, this,
+            [this](QTreeWidgetItem *item) { restoreBackup(item->data(0, kPathRole).toString()); });
+
+    auto *mountsPart = new QWidget(this);
+    auto *mountsLayout = new QVBoxLayout(mountsPart);
+    mountsLayout->setContentsMargins(0, 0, 0, 0);
+    mountsLayout->addWidget(sectionLabel(tr("Bucket mounts"), mountsPart));
+    mountsLayout->addWidget(bar);
+    mountsLayout->addWidget(list_, 1);
+    mountsLayout->addWidget(details_);
+    auto *backupsPart = new QWidget(this);
+    auto *backupsLayout = new QVBoxLayout(backupsPart);
+    backupsLayout->setContentsMargins(0, 0, 0, 0);
+    backupsLayout->addWidget(sectionLabel(tr("Backups"), backupsPart));
+    backupsLayout->addWidget(backupBar);
+    backupsLayout->addWidget(backups_, 1);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(mountsPart);
+    splitter->addWidget(backupsPart);
+    splitter->setChildrenCollapsible(false);
+    rememberSplitter(splitter, "storage/splitter", {260, 300});
+
     auto *layout = new QVBoxLayout(livePage());
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(banner());
-    layout->addWidget(bar);
-    layout->addWidget(list_, 1);
-    layout->addWidget(details_);
+    layout->addWidget(splitter, 1);
     updateActions();
     updateLiveState();
+}
+
+QJsonObject StoragePane::backupWithId(const QString &backupId) const
+{
+    for (const QJsonObject &backup : backupEntries_)
+        if (backup.value("id").toString() == backupId)
+            return backup;
+    return {};
+}
+
+QString StoragePane::selectedBackup() const
+{
+    const QTreeWidgetItem *item = backups_->currentItem();
+    return item ? item->data(0, kPathRole).toString() : QString();
+}
+
+void StoragePane::refreshBackups()
+{
+    api_.backups(this, [this](const ApiResult &result) {
+        if (!result.ok()) {
+            banner()->showError(tr("Could not list the backups: %1").arg(result.errorMessage));
+            return;
+        }
+        showBackups(result.body.value("backups").toArray());
+    });
+}
+
+void StoragePane::showBackups(const QJsonArray &backups)
+{
+    const QString selected = selectedBackup();
+    backupEntries_.clear();
+    backups_->clear();
+    const QColor muted = palette().color(QPalette::Disabled, QPalette::Text);
+    for (const QJsonValue &value : backups) {
+        const QJsonObject backup = value.toObject();
+        backupEntries_ << backup;
+        const QString name = backup.value("name").toString();
+        const QDateTime made = QDateTime::fromString(backup.value("createdAt").toString(), Qt::ISODateWithMs);
+        const QDateTime expires = QDateTime::fromString(backup.value("expiresAt").toString(), Qt::ISODateWithMs);
+        const bool expired = backup.value("expired").toBool();
+        auto *item = new QTreeWidgetItem(
+            backups_, {name.isEmpty() ? tr("(unnamed)") : name, backup.value("dir").toString(),
+                       QLocale().toString(made.toLocalTime(), QLocale::ShortFormat),
+                       QLocale().formattedDataSize(backup.value("sizeBytes").toInteger()),
+                       expired ? tr("expired") : QLocale().toString(expires.toLocalTime(), QLocale::ShortFormat)});
+        item->setData(0, kPathRole, backup.value("id").toString());
+        item->setToolTip(0, tr("Backup %1\nSHA-256 %2").arg(backup.value("id").toString(),
+                                                             backup.value("sha256").toString()));
+        if (name.isEmpty())
+            item->setForeground(0, muted);
+        if (expired)
+            for (int column = 0; column < 5; ++column)
+                item->setForeground(column, muted);
+    }
+    backups_->setCurrentItem(backups_->topLevelItem(0));
+    for (int row = 0; row < backups_->topLevelItemCount(); ++row)
+        if (backups_->topLevelItem(row)->data(0, kPathRole).toString() == selected)
+            backups_->setCurrentItem(backups_->topLevelItem(row));
+    updateActions();
+}
+
+void StoragePane::askToBackUp(const QString &dir)
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Back Up Folder"));
+    dialog.setMinimumWidth(520);
+    auto *folder = new QLineEdit(dir, &dialog);
+    folder->setObjectName("backupDir");
+    auto *name = new QLineEdit(&dialog);
+    name->setObjectName("backupName");
+    name->setMaxLength(256);
+    name->setPlaceholderText(tr("Optional, e.g. before the upgrade"));
+    auto *excludes = new QLineEdit(&dialog);
+    excludes->setObjectName("backupExcludes");
+    excludes->setPlaceholderText(tr("Optional patterns left out, e.g. node_modules, *.log"));
+    auto *gitignore = new QCheckBox(tr("Leave out what &.gitignore ignores"), &dialog);
+    gitignore->setObjectName("backupGitignore");
+    auto *problem = new QLabel(&dialog);
+    problem->setStyleSheet(QStringLiteral("color: #cf222e;"));
+    problem->setWordWrap(true);
+    problem->hide();
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Back Up"));
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        static const QStringList roots = {"/workspace", "/home", "/tmp", "/var/tmp", "/app"};
+        const QString path = folder->text().trimmed();
+        const bool allowed = std::any_of(roots.begin(), roots.end(), [&path](const QString &root) {
+            return path == root || path.startsWith(root + '/');
+        });
+        if (!allowed || path.contains(QStringLiteral("/../")) || path.endsWith(QStringLiteral("/.."))) {
+            problem->setText(tr("Back up a folder below /workspace, /home, /tmp, /var/tmp or /app."));
+            problem->show();
+            folder->setFocus();
+            return;
+        }
+        dialog.accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *form = new QFormLayout(&dialog);
+    form->addRow(tr("&Folder:"), folder);
+    form->addRow(tr("&Name:"), name);
+    form->addRow(tr("&Leave out:"), excludes);
+    form->addRow(gitignore);
+    form->addRow(problem);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QJsonObject options{{"dir", folder->text().trimmed()}, {"gitignore", gitignore->isChecked()}};
+    if (!name->text().trimmed().isEmpty())
+        options["name"] = name->text().trimmed();
+    QJsonArray patterns;
+    for (const QString &pattern : excludes->text().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts))
+        patterns.append(pattern);
+    if (!patterns.isEmpty())
+        options["excludes"] = patterns;
+    backUp(options);
+}
+
+void StoragePane::backUp(const QJsonObject &options)
+{
+    const QString dir = options.value("dir").toString();
+    backupBusy_ = true;
+    updateActions();
+    banner()->showInfo(tr("Backing up %1…").arg(dir));
+    api_.createBackup(options, this, [this, dir](const ApiResult &result) {
+        backupBusy_ = false;
+        if (!result.ok()) {
+            banner()->showError(tr("Could not back up %1: %2").arg(dir, result.errorMessage));
+            updateActions();
+            emit backupFinished({}, false);
+            return;
+        }
+        const QJsonObject backup = result.body.value("backup").toObject();
+        QString done = tr("Backed up %1 (%2).").arg(dir, QLocale().formattedDataSize(backup.value("sizeBytes").toInteger()));
+        for (const QJsonValue &warning : result.body.value("warnings").toArray())
+            done += ' ' + warning.toString();
+        banner()->showInfo(done);
+        refreshBackups();
+        emit backupFinished(result.body.value("id").toString(), true);
+    });
+}
+
+void StoragePane::restoreBackup(const QString &backupId, const QString &into, bool askFirst)
+{
+    const QJsonObject backup = backupWithId(backupId);
+    if (backup.isEmpty())
+        return;
+    const QString target = into.isEmpty() ? backup.value("dir").toString() : into;
+    const QString name = backup.value("name").toString();
+    const QString made = QLocale().toString(
+        QDateTime::fromString(backup.value("createdAt").toString(), Qt::ISODateWithMs).toLocalTime(), QLocale::ShortFormat);
+    if (askFirst &&
+        !confirmAction(this, tr("Restore Backup"),
+                       tr("Replace everything in %1 with the backup %2 of %3, made %4?")
+                           .arg(target, name.isEmpty() ? QString() : QStringLiteral("“%1”").arg(name),
+                                backup.value("dir").toString(), made),
+                       tr("Restore"),
+                       tr("Files made or changed in %1 since then are lost; the folder is replaced in one step, "
+                          "so a restore that fails leaves it as it is.").arg(target)))
+        return;
+    backupBusy_ = true;
+    updateActions();
+    banner()->showInfo(tr("Restoring into %1…").arg(target));
+    api_.restoreBackup(backupId, into, this, [this, backupId, target](const ApiResult &result) {
+        backupBusy_ = false;
+        updateActions();
+        if (!result.ok())
+            banner()->showError(tr("Could not restore into %1: %2").arg(target, result.errorMessage));
+        else
+            banner()->showInfo(tr("Restored %1.").arg(target));
+        emit restoreFinished(backupId, result.ok());
+    });
+}
+
+void StoragePane::deleteBackup(const QString &backupId, bool askFirst)
+{
+    const QJsonObject backup = backupWithId(backupId);
+    if (backup.isEmpty())
+        return;
+    if (askFirst && !confirmAction(this, tr("Delete Backup"),
+                                   tr("Delete the backup of %1 made %2? It cannot be restored afterwards.")
+                                       .arg(backup.value("dir").toString(),
+                                            QLocale().toString(QDateTime::fromString(backup.value("createdAt").toString(),
+                                                                                     Qt::ISODateWithMs).toLocalTime(),
+                                                               QLocale::ShortFormat)),
+                                   tr("Delete")))
+        return;
+    api_.deleteBackup(backupId, this, [this](const ApiResult &result) {
+        if (!result.ok())
+            banner()->showError(tr("Could not delete the backup: %1").arg(result.errorMessage));
+        refreshBackups();
+    });
+}
+
+void StoragePane::downloadBackup(const QString &backupId)
+{
+    const QJsonObject backup = backupWithId(backupId);
+    if (backup.isEmpty())
+        return;
+    QString base = backup.value("name").toString();
+    if (base.isEmpty())
+        base = backup.value("dir").toString().section('/', -1);
+    base.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
+    const QString suggested = QDir(QStandardPaths::writableLocation(QStandardPaths::DownloadLocation))
+                                  .filePath(base + QStringLiteral(".sqsh"));
+    const QString path = chooseSavePath ? chooseSavePath(suggested)
+                                        : QFileDialog::getSaveFileName(this, tr("Save Backup Archive"), suggested,
+                                                                       tr("squashfs archives (*.sqsh)"));
+    if (path.isEmpty())
+        return;
+    backupBusy_ = true;
+    updateActions();
+    banner()->showInfo(tr("Downloading the backup to %1…").arg(path));
+    Transfer *transfer = api_.downloadBackup(backupId, path, this);
+    connect(transfer, &Transfer::finished, this, [this, transfer, path](const QString &error) {
+        backupBusy_ = false;
+        updateActions();
+        transfer->deleteLater();
+        if (error.isEmpty())
+            banner()->showInfo(tr("Saved the backup as %1.").arg(path));
+        else
+            banner()->showError(tr("Could not download the backup: %1").arg(error));
+    });
+}
+
+void StoragePane::importBackup()
+{
+    const QString path = chooseArchive ? chooseArchive()
+                                       : QFileDialog::getOpenFileName(this, tr("Import Backup Archive"), QString(),
+                                                                      tr("squashfs archives (*.sqsh);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    const QString dir = QStringLiteral("/workspace/") + QFileInfo(path).completeBaseName();
+    backupBusy_ = true;
+    updateActions();
+    banner()->showInfo(tr("Importing %1…").arg(path));
+    Transfer *transfer = api_.importBackup(path, dir, this);
+    connect(transfer, &Transfer::finished, this, [this, transfer, path, dir](const QString &error) {
+        backupBusy_ = false;
+        updateActions();
+        transfer->deleteLater();
+        if (!error.isEmpty()) {
+            banner()->showError(tr("Could not import %1: %2").arg(path, error));
+            return;
+        }
+        banner()->showInfo(tr("Imported %1: it restores into %2 (or Restore Into… elsewhere).").arg(path, dir));
+        refreshBackups();
+    });
 }
 
 QJsonObject StoragePane::mountAt(const QString &mountPath) const
@@ -133,6 +469,8 @@ void StoragePane::sandboxEvent(const QJsonObject &event)
 {
     if (event.value("type").toString() == "sandbox.mounts")
         showMounts(event.value("mounts").toArray());
+    if (event.value("type").toString() == "sandbox.backups")
+        showBackups(event.value("backups").toArray());
 }
 
 void StoragePane::refresh()
@@ -145,6 +483,7 @@ void StoragePane::refresh()
         listed_ = true;
         showMounts(result.body.value("mounts").toArray());
     });
+    refreshBackups();
 }
 
 void StoragePane::showMounts(const QJsonArray &mounts)
@@ -163,6 +502,8 @@ void StoragePane::showMounts(const QJsonArray &mounts)
         const QString state = mount.value("state").toString();
         auto *item = new QTreeWidgetItem(list_, {path, bucket, mount.value("endpoint").toString(), stateText(state)});
         item->setData(PathColumn, kPathRole, path);
+        item->setToolTip(PathColumn, path);
+        item->setToolTip(EndpointColumn, mount.value("endpoint").toString());
         item->setToolTip(StateColumn, mount.value("lastError").toString());
         if (state == "failed")
             item->setForeground(StateColumn, QColor(0xcf, 0x22, 0x2e));
@@ -178,6 +519,14 @@ void StoragePane::showMounts(const QJsonArray &mounts)
 
 void StoragePane::updateActions()
 {
+    const QJsonObject backup = backupWithId(selectedBackup());
+    backUpAction_->setEnabled(!backupBusy_);
+    importAction_->setEnabled(!backupBusy_);
+    restoreAction_->setEnabled(!backupBusy_ && !backup.isEmpty() && !backup.value("expired").toBool());
+    restoreIntoAction_->setEnabled(restoreAction_->isEnabled());
+    downloadAction_->setEnabled(!backupBusy_ && !backup.isEmpty());
+    deleteAction_->setEnabled(!backupBusy_ && !backup.isEmpty());
+
     const QJsonObject mount = mountAt(selectedPath());
     const QString state = mount.value("state").toString();
     const bool known = !mount.isEmpty();
@@ -192,11 +541,13 @@ void StoragePane::updateActions()
         return;
     }
     QStringList lines;
-    if (!mount.value("lastError").toString().isEmpty())
+    lines << tr("%1 at %2").arg(mount.value("bucket").toString() + mount.value("prefix").toString(),
+                                mount.value("endpoint").toString());
+    if (!mount.value("lastError").toString().isEmpty() && mount.value("state").toString() != "unmounted")
         lines << tr("Last error: %1").arg(mount.value("lastError").toString());
     lines << (mount.value("credentialsRemembered").toBool()
                   ? tr("The credentials are remembered: the mount comes back when the sandbox starts again.")
-                  : tr("The credentials are not remembered: after a restart, mount it again."));
+                  : tr("The credentials are not remembered: after a restart, Mount Again… asks for them."));
     if (!mount.value("s3fsOptions").toArray().isEmpty()) {
         QStringList options;
         for (const QJsonValue &option : mount.value("s3fsOptions").toArray())
@@ -210,7 +561,7 @@ void StoragePane::askToMount(const QJsonObject &previous)
 {
     QDialog dialog(this);
     dialog.setWindowTitle(previous.isEmpty() ? tr("Mount Bucket") : tr("Mount Bucket Again"));
-    dialog.setMinimumWidth(520);
+    dialog.setMinimumWidth(680); // the hints in the fields show whole
     auto *endpoint = new QLineEdit(previous.value("endpoint").toString(), &dialog);
     endpoint->setObjectName("endpoint");
     endpoint->setPlaceholderText(tr("https://<account>.r2.cloudflarestorage.com or http://127.0.0.1:9000"));
@@ -221,18 +572,23 @@ void StoragePane::askToMount(const QJsonObject &previous)
     prefix->setPlaceholderText(tr("Optional: /folder, to mount only that part"));
     auto *path = new QLineEdit(previous.value("mountPath").toString(), &dialog);
     path->setObjectName("mountPath");
-    path->setPlaceholderText(QStringLiteral("/mnt/data"));
-    // The path follows the bucket's name until it is typed in.
-    bool pathTyped = !path->text().isEmpty();
+    path->setPlaceholderText(QStringLiteral("/workspace/data"));
+    // The path follows the bucket's name until it is typed in: /workspace/<bucket>, where the
+    // Files pane shows it.
+    const auto defaultPath = [](const QString &name) {
+        return name.isEmpty() ? QString() : QStringLiteral("/workspace/") + name;
+    };
+    bool pathTyped = !path->text().isEmpty() && path->text() != defaultPath(bucket->text());
     connect(path, &QLineEdit::textEdited, &dialog, [&pathTyped] { pathTyped = true; });
-    connect(bucket, &QLineEdit::textChanged, &dialog, [&pathTyped, path](const QString &name) {
+    connect(bucket, &QLineEdit::textChanged, &dialog, [&pathTyped, path, defaultPath](const QString &name) {
         if (!pathTyped)
-            path->setText(name.isEmpty() ? QString() : QStringLiteral("/mnt/") + name);
+            path->setText(defaultPath(name));
     });
-    auto *keyId = new QLineEdit(&dialog);
+    const QJsonObject given = previous.value("credentials").toObject(); // a retry's, kept in this window only
+    auto *keyId = new QLineEdit(given.value("accessKeyId").toString(), &dialog);
     keyId->setObjectName("accessKeyId");
     keyId->setPlaceholderText(tr("Empty: the sandbox's AWS_ACCESS_KEY_ID (or R2_ACCESS_KEY_ID)"));
-    auto *secret = new QLineEdit(&dialog);
+    auto *secret = new QLineEdit(given.value("secretAccessKey").toString(), &dialog);
     secret->setObjectName("secretAccessKey");
     secret->setEchoMode(QLineEdit::Password);
     secret->setPlaceholderText(tr("Empty: the sandbox's AWS_SECRET_ACCESS_KEY"));
@@ -274,7 +630,12 @@ void StoragePane::askToMount(const QJsonObject &previous)
         if (!prefix->text().trimmed().isEmpty() && !prefix->text().trimmed().startsWith('/'))
             return complain(tr("A prefix starts with '/', such as /logs."), prefix);
         if (!path->text().trimmed().startsWith('/') || path->text().trimmed() == QStringLiteral("/"))
-            return complain(tr("Mount at an absolute path below /, such as /mnt/data."), path);
+            return complain(tr("Mount at an absolute path below /, such as /workspace/data."), path);
+        const QJsonObject existing = mountAt(path->text().trimmed());
+        if (!existing.isEmpty() && existing.value("state").toString() != "failed" &&
+            existing.value("state").toString() != "unmounted")
+            return complain(tr("%1 is where %2 is mounted already: choose another folder.")
+                                .arg(path->text().trimmed(), existing.value("bucket").toString()), path);
         if (keyId->text().trimmed().isEmpty() != secret->text().isEmpty())
             return complain(tr("Give both the access key ID and the secret, or neither (then the sandbox's "
                                "variables are used)."), keyId->text().trimmed().isEmpty() ? keyId : secret);
@@ -293,7 +654,14 @@ void StoragePane::askToMount(const QJsonObject &previous)
     form->addRow(tr("s3fs &options:"), options);
     form->addRow(problem);
     form->addRow(buttons);
-    (previous.isEmpty() ? endpoint : keyId)->setFocus();
+    // A retry starts where the error was.
+    const QString focus = previous.value("focus").toString();
+    QLineEdit *first = previous.isEmpty() ? endpoint : keyId;
+    for (QLineEdit *field : {endpoint, bucket, prefix, path, keyId, options})
+        if (field->objectName() == focus)
+            first = field;
+    first->setFocus();
+    first->selectAll();
     if (dialog.exec() != QDialog::Accepted)
         return;
     QJsonObject settings{{"endpoint", endpoint->text().trimmed()}, {"readOnly", readOnly->isChecked()},
@@ -321,21 +689,46 @@ void StoragePane::mountBucket(const QJsonObject &request)
         busy_.removeAll(path);
         if (!result.ok()) {
             banner()->showError(tr("Could not mount %1 at %2: %3").arg(bucket, path, result.errorMessage));
-            // The same settings again, with the credentials to type (they are not kept here).
+            // The same settings again (the credentials too: held by this closure only), the
+            // cursor in the field the error is about.
             QJsonObject previous{{"bucket", bucket}, {"mountPath", path}};
             const QJsonObject options = request.value("options").toObject();
-            for (const char *field : {"endpoint", "prefix", "readOnly", "s3fsOptions"})
+            for (const char *field : {"endpoint", "prefix", "readOnly", "s3fsOptions", "credentials"})
                 previous[field] = options.value(field);
             previous["credentialsRemembered"] = options.value("rememberCredentials");
+            const QString message = result.errorMessage;
+            previous["focus"] = message.contains("nonempty") || message.contains("Mount path") ? "mountPath"
+                                : message.contains("bucket name", Qt::CaseInsensitive) || message.contains("NoSuchBucket") ||
+                                        message.contains("bucket or key not found")
+                                    ? "bucket"
+                                : message.contains("endpoint", Qt::CaseInsensitive) || message.contains("connect") ||
+                                        message.contains("resolve")
+                                    ? "endpoint"
+                                : message.contains("s3fs option", Qt::CaseInsensitive) || message.contains("s3fsOptions")
+                                    ? "s3fsOptions"
+                                    : "accessKeyId";
             banner()->addAction(tr("Change and Retry…"), [this, previous] { askToMount(previous); });
             updateActions();
             emit mountFinished(path, false);
             return;
         }
         banner()->showInfo(tr("%1 is mounted at %2.").arg(bucket, path));
-        refresh();
+        showMounts(mountsWith(result.body.value("mount").toObject()));
+        for (int row = 0; row < list_->topLevelItemCount(); ++row) // the new mount is the one selected
+            if (list_->topLevelItem(row)->data(PathColumn, kPathRole).toString() == path)
+                list_->setCurrentItem(list_->topLevelItem(row));
         emit mountFinished(path, true);
     });
+}
+
+QJsonArray StoragePane::mountsWith(const QJsonObject &mount) const
+{
+    QJsonArray all;
+    for (const QJsonObject &each : mounts_)
+        if (each.value("mountPath") != mount.value("mountPath"))
+            all.append(each);
+    all.append(mount);
+    return all;
 }
 
 void StoragePane::unmountBucket(const QString &mountPath, bool askFirst)
@@ -343,18 +736,30 @@ void StoragePane::unmountBucket(const QString &mountPath, bool askFirst)
     if (mountPath.isEmpty())
         return;
     const QJsonObject mount = mountAt(mountPath);
-    if (askFirst && mount.value("state").toString() == "mounted" &&
+    const bool mounted = mount.value("state").toString() == "mounted";
+    if (askFirst && mounted &&
         !confirmAction(this, tr("Unmount Bucket"),
-                 tr("Unmount %1 from %2? Its objects stay in the bucket; programs in the sandbox using files "
-                    "there may fail.").arg(mount.value("bucket").toString(), mountPath),
-                 tr("Unmount")))
+                       tr("Unmount %1 from %2? Its objects stay in the bucket; programs in the sandbox using files "
+                          "there may fail, and files open in the Files pane are no longer the bucket's.")
+                           .arg(mount.value("bucket").toString(), mountPath),
+                       tr("Unmount")))
+        return;
+    if (askFirst && !mounted &&
+        !confirmAction(this, tr("Forget Mount"),
+                       tr("Forget the mount of %1 at %2? It is not mounted now; it will not come back when the "
+                          "sandbox starts, and its remembered credentials are deleted.")
+                           .arg(mount.value("bucket").toString(), mountPath),
+                       tr("Forget")))
         return;
     busy_ << mountPath;
     updateActions();
-    api_.unmountBucket(mountPath, this, [this, mountPath](const ApiResult &result) {
+    api_.unmountBucket(mountPath, this, [this, mountPath, mounted](const ApiResult &result) {
         busy_.removeAll(mountPath);
         if (!result.ok())
             banner()->showError(tr("Could not unmount %1: %2").arg(mountPath, result.errorMessage));
+        else
+            banner()->showInfo(mounted ? tr("%1 is unmounted; the objects stay in the bucket.").arg(mountPath)
+                                       : tr("The mount at %1 is forgotten.").arg(mountPath));
         refresh();
     });
 }

@@ -1,5 +1,7 @@
-// What a bucket mount request may ask for, and what of it reaches s3fs: the checks that
-// stand between the API and a process started inside the sandbox with CAP_SYS_ADMIN.
+// What a bucket mount or a backup request may ask for, and what of it reaches s3fs or
+// mksquashfs: the checks that stand between the API and the helpers started inside the
+// sandbox (s3fs with CAP_SYS_ADMIN there).
+#include "engine/BackupService.h"
 #include "engine/MountService.h"
 #include "protocol/Protocol.h"
 #include "system/MountTable.h"
@@ -35,7 +37,7 @@ std::string refusal(const Json &body, const std::map<std::string, std::string> &
 
 } // namespace
 
-class MountRequestTest : public QObject {
+class StorageRequestTest : public QObject {
     Q_OBJECT
 
 private slots:
@@ -193,7 +195,53 @@ private slots:
         QCOMPARE(entries[1].type, std::string("fuse.s3fs"));
         QCOMPARE(entries[2].type, std::string("fuse"));
     }
+
+    void backupDirectoriesAreUnderTheAllowedRoots()
+    {
+        QCOMPARE(backupDirectory(Json("/workspace/app/")), std::string("/workspace/app"));
+        QCOMPARE(backupDirectory(Json("/home/a/./b")), std::string("/home/a/b"));
+        QCOMPARE(backupDirectory(Json("/workspace")), std::string("/workspace"));
+        for (const char *bad : {"workspace/x", "/workspace/../etc", "/etc", "/proc/self", "/", "/workspacex",
+                                "/tmp/../root", ""}) {
+            try {
+                backupDirectory(Json(bad));
+                QFAIL(bad);
+            } catch (const ApiError &error) {
+                QCOMPARE(error.code, std::string("INVALID_BACKUP_CONFIG"));
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(ApiError, backupDirectory(Json(42)));
+        QVERIFY_THROWS_EXCEPTION(ApiError, backupDirectory(Json(std::string("/workspace/a\0b", 15))));
+    }
+
+    void backupOptionsAreChecked()
+    {
+        const BackupRequest request = parseBackupRequest(
+            Json{{"dir", "/workspace"}, {"name", "n"}, {"ttl", 1.5}, {"gitignore", true}, {"excludes", {"*.log"}},
+                 {"compression", {{"format", "zstd"}, {"threads", 4}}}});
+        QCOMPARE(request.ttlSeconds, 2LL);
+        QCOMPARE(request.format, std::string("zstd"));
+        QCOMPARE(request.threads, 4);
+        QVERIFY(request.gitignore);
+        QCOMPARE(parseBackupRequest(Json{{"dir", "/tmp"}}).ttlSeconds, 259200LL);
+        for (const Json &bad : {Json{{"dir", "/tmp"}, {"ttl", 0}}, Json{{"dir", "/tmp"}, {"ttl", "1"}},
+                                Json{{"dir", "/tmp"}, {"name", std::string(257, 'n')}},
+                                Json{{"dir", "/tmp"}, {"excludes", {""}}}, Json{{"dir", "/tmp"}, {"excludes", {"a\nb"}}},
+                                Json{{"dir", "/tmp"}, {"compression", {{"threads", 0}}}},
+                                Json{{"dir", "/tmp"}, {"compression", {{"format", "xz"}}}}, Json::array()})
+            QVERIFY_THROWS_EXCEPTION(ApiError, parseBackupRequest(bad));
+        QVERIFY(isBackupId("3869d0e1-4a28-483c-bf04-1691560d2bac"));
+        QVERIFY(!isBackupId("3869D0E1-4a28-483c-bf04-1691560d2bac"));
+        QVERIFY(!isBackupId("../../etc"));
+    }
+
+    void excludesMatchAtAnyDepthAndIgnoredPathsExactly()
+    {
+        QCOMPARE(excludeFile({"**/node_modules/**", "src/**/gen", "*.log", "/build/"}, {"dist/", "odd [name]*.txt"}),
+                 std::string("... node_modules\n... src/gen\n... *.log\n... build\ndist\nodd\\ \\[name\\]\\*.txt\n"));
+        QCOMPARE(excludeFile({}, {}), std::string());
+    }
 };
 
-QTEST_GUILESS_MAIN(MountRequestTest)
-#include "MountRequestTest.moc"
+QTEST_GUILESS_MAIN(StorageRequestTest)
+#include "StorageRequestTest.moc"

@@ -1,0 +1,569 @@
+#include "engine/BackupService.h"
+
+#include "engine/InsideSandbox.h"
+#include "protocol/Protocol.h"
+#include "system/Files.h"
+#include "system/Identifiers.h"
+#include "system/UniqueFd.h"
+#include "system/WorkerThread.h"
+
+#include <openssl/evp.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <iomanip>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+namespace sandbench::engine {
+
+using protocol::ApiError;
+using http::bhttp::verb;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kArchiveTimeout = std::chrono::seconds(3600); // 1 GiB and more, on a slow disk
+constexpr std::size_t kMaxBackupsPerSandbox = 256;
+
+ApiError invalidConfig(const std::string &message)
+{
+    return ApiError("INVALID_BACKUP_CONFIG", message, {}, {}, 400);
+}
+
+// The archive's SHA-256 as hex, read in pieces (on a worker thread: a gigabyte takes seconds).
+std::string sha256Of(const std::string &path)
+{
+    system::UniqueFd fd{open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (fd.get() < 0)
+        throw std::system_error(errno, std::generic_category(), "open " + path);
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(context, EVP_sha256(), nullptr);
+    std::vector<char> chunk(1 << 20);
+    for (ssize_t n; (n = read(fd.get(), chunk.data(), chunk.size())) != 0;) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            EVP_MD_CTX_free(context);
+            throw std::system_error(errno, std::generic_category(), "read " + path);
+        }
+        EVP_DigestUpdate(context, chunk.data(), static_cast<std::size_t>(n));
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context, digest, &length);
+    EVP_MD_CTX_free(context);
+    return system::hexOf(digest, length);
+}
+
+asio::awaitable<std::string> sha256Later(std::string path)
+{
+    std::function<std::string()> hash = [path] { return sha256Of(path); };
+    co_return co_await system::onWorkerThread(std::move(hash));
+}
+
+long long nowSeconds()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// "2026-12-01T09:30:00.000Z" -> seconds since the epoch.
+long long secondsOfIso(const std::string &iso)
+{
+    std::tm parts{};
+    std::istringstream in(iso);
+    in >> std::get_time(&parts, "%Y-%m-%dT%H:%M:%S");
+    return in.fail() ? 0 : static_cast<long long>(timegm(&parts));
+}
+
+std::string isoOfSeconds(long long seconds)
+{
+    const std::time_t time = static_cast<std::time_t>(seconds);
+    std::tm parts{};
+    gmtime_r(&time, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S.000Z", &parts);
+    return text;
+}
+
+// The commands of a backup and a restore, inside the sandbox (built outside coroutines:
+// GCC 12 mishandles braced lists of string literals in them).
+std::vector<std::string> gitIgnoredCommand(pid_t agent, const std::string &dir)
+{
+    return insideSandbox(agent, "", {"/usr/bin/git", "-C", dir, "ls-files", "-z", "--others", "--ignored",
+                                     "--exclude-standard", "--directory"});
+}
+
+std::vector<std::string> createCommand(pid_t agent, const BackupRequest &request, bool excluding)
+{
+    std::vector<std::string> command = {"/usr/bin/mksquashfs", request.dir, "/proc/self/fd/3", "-comp", request.format,
+                                        "-processors", std::to_string(request.threads), "-no-progress", "-noappend",
+                                        "-no-xattrs", "-one-file-system"};
+    if (excluding)
+        command.insert(command.end(), {"-wildcards", "-ef", "/proc/self/fd/4"});
+    // Never into a bucket mounted below the directory (-one-file-system: its objects are the
+    // bucket's). Reading every file, whatever its mode, is all it may do beyond the sandbox's root.
+    return insideSandbox(agent, "dac_read_search", command);
+}
+
+std::vector<std::string> restoreCommand(pid_t agent, const std::string &dir)
+{
+    // Unpacked beside the target, then swapped in at once; the old tree goes afterwards
+    // (never across into a mount inside it: --one-file-system).
+    static const std::string script = R"(set -u
+target=$1
+parent=$(dirname -- "$target")
+mkdir -p -- "$parent" || exit 1
+work=$(mktemp -d -- "$parent/.sandbench-restore-XXXXXX") || exit 1
+if ! unsquashfs -no-progress -no-xattrs -f -d "$work/new" /proc/self/fd/3 >"$work/log" 2>&1; then
+  tail -n 20 "$work/log"; rm -rf --one-file-system -- "$work"; exit 1
+fi
+if [ -e "$target" ] || [ -L "$target" ]; then
+  python3 -c 'import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.renameat2(-100, os.fsencode(sys.argv[1]), -100, os.fsencode(sys.argv[2]), 2) != 0:
+    sys.exit("cannot put the restored directory in place: " + os.strerror(ctypes.get_errno()))' "$work/new" "$target" || { rm -rf --one-file-system -- "$work"; exit 1; }
+else
+  mv -T -- "$work/new" "$target" || { rm -rf --one-file-system -- "$work"; exit 1; }
+fi
+rm -rf --one-file-system -- "$work"
+exit 0)";
+    return insideSandbox(agent, "chown,fowner,dac_override", {"/bin/sh", "-c", script, "sh", dir});
+}
+
+// Backup manifests are the engine's own files: a broken one is skipped.
+std::optional<Json> readManifest(const std::string &path)
+{
+    const auto text = system::readWholeFile(path);
+    const Json manifest = text ? Json::parse(*text, nullptr, false) : Json();
+    if (!manifest.is_object() || !manifest.contains("id"))
+        return std::nullopt;
+    return manifest;
+}
+
+Json withExpiry(Json manifest)
+{
+    const long long expires = secondsOfIso(manifest.value("createdAt", std::string())) + manifest.value("ttl", 0LL);
+    manifest["expiresAt"] = isoOfSeconds(expires);
+    manifest["expired"] = expires < nowSeconds() + 60; // the SDK's rule: a minute's margin
+    return manifest;
+}
+
+} // namespace
+
+std::string backupDirectory(const Json &value)
+{
+    if (!value.is_string())
+        throw invalidConfig("dir must be a string: an absolute path such as /workspace/app");
+    std::string dir = value.get<std::string>();
+    if (dir.empty() || dir.front() != '/')
+        throw invalidConfig("dir must be an absolute path: " + dir);
+    if (dir.size() > 4096)
+        throw invalidConfig("dir is longer than 4096 characters");
+    if (dir.find('\0') != std::string::npos)
+        throw invalidConfig("dir must not contain NUL");
+    while (dir.size() > 1 && dir.back() == '/')
+        dir.pop_back();
+    std::istringstream parts(dir.substr(1));
+    for (std::string part; std::getline(parts, part, '/');)
+        if (part == "..")
+            throw invalidConfig("dir must not contain '..': " + dir);
+    dir = std::filesystem::path(dir).lexically_normal().string();
+    while (dir.size() > 1 && dir.back() == '/')
+        dir.pop_back();
+    for (const char *root : {"/workspace", "/home", "/tmp", "/var/tmp", "/app"}) {
+        const std::string_view base(root);
+        if (dir == base || (dir.starts_with(base) && dir[base.size()] == '/'))
+            return dir;
+    }
+    throw invalidConfig("dir must be in /workspace, /home, /tmp, /var/tmp or /app: " + dir);
+}
+
+bool isBackupId(std::string_view id)
+{
+    static const std::regex uuid("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+    return std::regex_match(id.begin(), id.end(), uuid);
+}
+
+BackupRequest parseBackupRequest(const Json &body)
+{
+    if (!body.is_object())
+        throw invalidConfig("The body must be a JSON object: {dir, name?, ttl?, gitignore?, excludes?, compression?}");
+    BackupRequest request;
+    if (!body.contains("dir"))
+        throw invalidConfig("dir is required: the directory to back up");
+    request.dir = backupDirectory(body["dir"]);
+    if (body.contains("name") && !body["name"].is_null()) {
+        if (!body["name"].is_string())
+            throw invalidConfig("name must be a string");
+        const std::string name = body["name"];
+        if (name.size() > 256)
+            throw invalidConfig("name is longer than 256 characters");
+        if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+            throw invalidConfig("name must not contain control characters");
+        request.name = name;
+    }
+    if (body.contains("ttl") && !body["ttl"].is_null()) {
+        if (!body["ttl"].is_number() || !(body["ttl"].get<double>() > 0) || body["ttl"].get<double>() > 1e10)
+            throw invalidConfig("ttl must be a positive number of seconds");
+        request.ttlSeconds = static_cast<long long>(std::ceil(body["ttl"].get<double>()));
+    }
+    if (body.contains("gitignore") && !body["gitignore"].is_null()) {
+        if (!body["gitignore"].is_boolean())
+            throw invalidConfig("gitignore must be true or false");
+        request.gitignore = body["gitignore"];
+    }
+    if (body.contains("excludes") && !body["excludes"].is_null()) {
+        if (!body["excludes"].is_array() || body["excludes"].size() > 256)
+            throw invalidConfig("excludes must be a list of at most 256 patterns");
+        for (const Json &pattern : body["excludes"]) {
+            if (!pattern.is_string() || pattern.get<std::string>().empty() || pattern.get<std::string>().size() > 1024)
+                throw invalidConfig("excludes must be patterns of 1 to 1024 characters");
+            const std::string text = pattern;
+            if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20; }))
+                throw invalidConfig("an exclude pattern must not contain control characters");
+            request.excludes.push_back(text);
+        }
+    }
+    if (body.contains("compression") && !body["compression"].is_null()) {
+        const Json &compression = body["compression"];
+        if (!compression.is_object())
+            throw invalidConfig("compression must be {format?, threads?}");
+        if (compression.contains("format") && !compression["format"].is_null()) {
+            const Json &format = compression["format"];
+            if (!format.is_string() || (format != "gzip" && format != "lz4" && format != "zstd"))
+                throw invalidConfig("compression.format must be gzip, lz4 or zstd");
+            request.format = format;
+        }
+        if (compression.contains("threads") && !compression["threads"].is_null()) {
+            const Json &threads = compression["threads"];
+            if (!threads.is_number_integer() || threads.get<long long>() < 1 || threads.get<long long>() > 64)
+                throw invalidConfig("compression.threads must be a whole number from 1 to 64");
+            request.threads = threads.get<int>();
+        }
+    }
+    return request;
+}
+
+std::string excludeFile(const std::vector<std::string> &patterns, const std::vector<std::string> &ignoredPaths)
+{
+    std::string lines;
+    for (std::string pattern : patterns) {
+        while (pattern.starts_with("**/"))
+            pattern.erase(0, 3);
+        for (std::size_t at; (at = pattern.find("/**/")) != std::string::npos;)
+            pattern.replace(at, 4, "/");
+        while (pattern.ends_with("/**"))
+            pattern.resize(pattern.size() - 3);
+        while (pattern.size() > 1 && pattern.back() == '/')
+            pattern.pop_back();
+        if (pattern.starts_with('/'))
+            pattern.erase(0, 1);
+        if (!pattern.empty())
+            lines += "... " + pattern + "\n";
+    }
+    for (std::string path : ignoredPaths) {
+        while (path.size() > 1 && path.back() == '/')
+            path.pop_back();
+        std::string escaped;
+        for (const char c : path) {
+            if (std::string_view("*?[]\\ ").find(c) != std::string_view::npos)
+                escaped += '\\';
+            escaped += c;
+        }
+        if (!escaped.empty())
+            lines += escaped + "\n";
+    }
+    return lines;
+}
+
+BackupService::BackupService(SandboxManager &sandboxes, EventBus &events) : sandboxes_(sandboxes), events_(events) {}
+
+std::shared_ptr<system::AsyncMutex> BackupService::lockOf(const std::string &sandboxId)
+{
+    auto &lock = locks_[sandboxId];
+    if (!lock)
+        lock = std::make_shared<system::AsyncMutex>();
+    return lock;
+}
+
+std::string BackupService::backupDir(const Sandbox &sandbox, const std::string &backupId) const
+{
+    return sandboxes_.sandboxDirOf(sandbox.id) + "/backups/" + backupId;
+}
+
+Json BackupService::manifest(const Sandbox &sandbox, const std::string &backupId) const
+{
+    if (!isBackupId(backupId))
+        throw invalidConfig("Invalid backup id: " + backupId + " (a UUID)");
+    const auto found = readManifest(backupDir(sandbox, backupId) + "/meta.json");
+    struct stat info{};
+    if (!found || stat((backupDir(sandbox, backupId) + "/data.sqsh").c_str(), &info) != 0)
+        throw ApiError("BACKUP_NOT_FOUND", "Backup not found: " + backupId, {{"backupId", backupId}}, {}, 404);
+    return *found;
+}
+
+std::vector<Json> BackupService::manifests(const Sandbox &sandbox) const
+{
+    std::vector<Json> all;
+    std::error_code error;
+    for (const auto &entry : std::filesystem::directory_iterator(sandboxes_.sandboxDirOf(sandbox.id) + "/backups", error))
+        if (isBackupId(entry.path().filename().string()))
+            if (auto found = readManifest(entry.path().string() + "/meta.json"))
+                all.push_back(withExpiry(std::move(*found)));
+    std::sort(all.begin(), all.end(), [](const Json &a, const Json &b) {
+        return a.value("createdAt", std::string()) > b.value("createdAt", std::string());
+    });
+    return all;
+}
+
+void BackupService::publish(const Sandbox &sandbox)
+{
+    Json list = Json::array();
+    for (Json &manifest : manifests(sandbox))
+        list.push_back(std::move(manifest));
+    events_.publish({{"type", "sandbox.backups"}, {"id", sandbox.id}, {"backups", std::move(list)},
+                     {"timestamp", protocol::nowIso()}});
+}
+
+asio::awaitable<Json> BackupService::create(std::shared_ptr<Sandbox> sandbox, BackupRequest request)
+{
+    auto lock = lockOf(sandbox->id);
+    auto guard = co_await lock->lock();
+    if (manifests(*sandbox).size() >= kMaxBackupsPerSandbox)
+        throw invalidConfig("A sandbox keeps at most " + std::to_string(kMaxBackupsPerSandbox) + " backups: delete some");
+    const pid_t agent = co_await agentProcessWhenUp(sandbox);
+    Json warnings = Json::array();
+    std::vector<std::string> ignored;
+    if (request.gitignore) {
+        const system::Completion listed = co_await runInside(gitIgnoredCommand(agent, request.dir), {}, 60s, 16 << 20);
+        if (listed.exitCode == 0) {
+            std::size_t start = 0;
+            for (std::size_t end; (end = listed.output.find('\0', start)) != std::string::npos; start = end + 1)
+                ignored.push_back(listed.output.substr(start, end - start));
+        } else {
+            warnings.push_back(request.dir + " is not in a git repository: nothing was left out for .gitignore");
+        }
+    }
+    const std::string id = system::randomUuid();
+    const std::string dir = backupDir(*sandbox, id);
+    system::makeDirectories(sandboxes_.sandboxDirOf(sandbox->id) + "/backups", 0700);
+    system::makeDirectories(dir, 0700);
+    const std::string archive = dir + "/data.sqsh";
+    std::string failure;
+    try {
+        system::UniqueFd out{open(archive.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600)};
+        if (out.get() < 0 || (sandbox->hostUid && fchown(out.get(), *sandbox->hostUid, *sandbox->hostUid) != 0))
+            throw std::system_error(errno, std::generic_category(), "create " + archive);
+        const std::string excludes = excludeFile(request.excludes, ignored);
+        system::UniqueFd excludeFd;
+        std::vector<std::pair<int, int>> fds = {{3, out.get()}};
+        if (!excludes.empty()) {
+            excludeFd = sandboxReadable("sandbench-backup-excludes", excludes, sandbox->hostUid);
+            fds.emplace_back(4, excludeFd.get());
+        }
+        const system::Completion made =
+            co_await runInside(createCommand(agent, request, !excludes.empty()), fds, kArchiveTimeout);
+        if (made.exitCode != 0)
+            throw std::runtime_error(made.output.empty() ? "mksquashfs failed" : made.output);
+    } catch (const std::exception &error) {
+        failure = error.what();
+    }
+    if (!failure.empty()) {
+        system::removeTree(dir);
+        throw ApiError("BACKUP_CREATE_FAILED", "Backup of " + request.dir + " failed: " + failure,
+                       {{"dir", request.dir}}, {}, 500);
+    }
+    struct stat info{};
+    stat(archive.c_str(), &info);
+    const std::string sha256 = co_await sha256Later(archive);
+    Json manifest = {{"id", id},
+                     {"dir", request.dir},
+                     {"name", request.name ? Json(*request.name) : Json(nullptr)},
+                     {"sizeBytes", static_cast<std::uint64_t>(info.st_size)},
+                     {"ttl", request.ttlSeconds},
+                     {"createdAt", protocol::nowIso()},
+                     {"sha256", sha256},
+                     {"compression", {{"format", request.format}, {"threads", request.threads}}},
+                     {"excludes", request.excludes},
+                     {"gitignore", request.gitignore}};
+    system::writeFileAtomic(dir + "/meta.json", manifest.dump() + "\n", 0600);
+    publish(*sandbox);
+    Json reply = {{"id", id}, {"dir", request.dir}, {"backup", withExpiry(manifest)}, {"warnings", warnings}};
+    co_return reply;
+}
+
+asio::awaitable<Json> BackupService::restore(std::shared_ptr<Sandbox> sandbox, std::string backupId,
+                                             std::optional<std::string> dir)
+{
+    auto lock = lockOf(sandbox->id);
+    auto guard = co_await lock->lock();
+    const Json found = withExpiry(manifest(*sandbox, backupId));
+    if (found.value("expired", false))
+        throw ApiError("BACKUP_EXPIRED", "Backup " + backupId + " expired at " + found.value("expiresAt", std::string()),
+                       {{"backupId", backupId}, {"expiredAt", found.value("expiresAt", std::string())}}, {}, 400);
+    const std::string target = dir ? *dir : found.value("dir", std::string());
+    const std::string archive = backupDir(*sandbox, backupId) + "/data.sqsh";
+    // The archive is what was made (or imported), bit for bit, before anything is touched.
+    if (co_await sha256Later(archive) != found.value("sha256", std::string()))
+        throw ApiError("BACKUP_RESTORE_FAILED", "Backup " + backupId + " is damaged: its archive does not match the "
+                                                "SHA-256 of its manifest; " + target + " was not touched",
+                       {{"backupId", backupId}, {"dir", target}}, {}, 500);
+    const pid_t agent = co_await agentProcessWhenUp(sandbox);
+    system::UniqueFd in{open(archive.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
+    if (in.get() < 0)
+        throw ApiError("BACKUP_NOT_FOUND", "Backup not found: " + backupId, {{"backupId", backupId}}, {}, 404);
+    std::vector<std::pair<int, int>> fds = {{3, in.get()}};
+    const system::Completion restored = co_await runInside(restoreCommand(agent, target), fds, kArchiveTimeout);
+    if (restored.exitCode != 0)
+        throw ApiError("BACKUP_RESTORE_FAILED", "Restoring " + backupId + " into " + target + " failed: " +
+                                                    restored.output + " (" + target + " is as it was)",
+                       {{"backupId", backupId}, {"dir", target}}, {}, 500);
+    Json reply = {{"dir", target}, {"id", backupId}};
+    co_return reply;
+}
+
+asio::awaitable<Json> BackupService::import(std::shared_ptr<Sandbox> sandbox, std::string backupId,
+                                            http::RouteRequest &call)
+{
+    if (!isBackupId(backupId))
+        throw invalidConfig("Invalid backup id: " + backupId + " (a UUID)");
+    BackupRequest request;
+    request.dir = backupDirectory(Json(http::percentDecode(http::queryValue(call.query, "dir"))));
+    const std::string name = http::percentDecode(http::queryValue(call.query, "name"));
+    if (!name.empty())
+        request = parseBackupRequest(Json{{"dir", request.dir}, {"name", name}});
+    auto lock = lockOf(sandbox->id);
+    auto guard = co_await lock->lock();
+    const std::string dir = backupDir(*sandbox, backupId);
+    if (std::filesystem::exists(dir))
+        throw invalidConfig("Backup " + backupId + " exists already");
+    if (manifests(*sandbox).size() >= kMaxBackupsPerSandbox)
+        throw invalidConfig("A sandbox keeps at most " + std::to_string(kMaxBackupsPerSandbox) + " backups: delete some");
+    system::makeDirectories(sandboxes_.sandboxDirOf(sandbox->id) + "/backups", 0700);
+    const std::string partial = dir + ".part";
+    system::removeTree(partial);
+    system::makeDirectories(partial, 0700);
+    std::uint64_t size = 0;
+    std::string failure;
+    char magic[4] = {};
+    try {
+        system::UniqueFd out{open((partial + "/data.sqsh").c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600)};
+        if (out.get() < 0 || (sandbox->hostUid && fchown(out.get(), *sandbox->hostUid, *sandbox->hostUid) != 0))
+            throw std::system_error(errno, std::generic_category(), "create the archive");
+        std::vector<char> chunk(1 << 20);
+        for (std::size_t n; (n = co_await call.responder.readBody(chunk.data(), chunk.size())) > 0;) {
+            if (size < 4)
+                std::copy_n(chunk.data(), std::min<std::size_t>(n, 4 - size), magic + size);
+            for (std::size_t done = 0; done < n;) {
+                const ssize_t written = write(out.get(), chunk.data() + done, n - done);
+                if (written < 0 && errno == EINTR)
+                    continue;
+                if (written < 0)
+                    throw std::system_error(errno, std::generic_category(), "write the archive");
+                done += static_cast<std::size_t>(written);
+            }
+            size += n;
+        }
+        if (fsync(out.get()) != 0)
+            throw std::system_error(errno, std::generic_category(), "write the archive");
+        if (size < 96 || std::string_view(magic, 4) != "hsqs")
+            throw std::runtime_error("the body is not a squashfs archive");
+    } catch (const std::exception &error) {
+        failure = error.what();
+    }
+    if (!failure.empty()) {
+        system::removeTree(partial);
+        throw invalidConfig("Cannot import backup " + backupId + ": " + failure);
+    }
+    const std::string sha256 = co_await sha256Later(partial + "/data.sqsh");
+    Json manifest = {{"id", backupId},
+                     {"dir", request.dir},
+                     {"name", request.name ? Json(*request.name) : Json(nullptr)},
+                     {"sizeBytes", size},
+                     {"ttl", request.ttlSeconds},
+                     {"createdAt", protocol::nowIso()},
+                     {"sha256", sha256},
+                     {"imported", true}};
+    system::writeFileAtomic(partial + "/meta.json", manifest.dump() + "\n", 0600);
+    if (rename(partial.c_str(), dir.c_str()) != 0) {
+        system::removeTree(partial);
+        throw ApiError("FILESYSTEM_ERROR", "Cannot import backup " + backupId + ": " + std::strerror(errno));
+    }
+    publish(*sandbox);
+    co_return withExpiry(manifest);
+}
+
+void BackupService::addRoutes(http::RouteTable &table)
+{
+    table.add(verb::post, "/v1/sandboxes/{id}/backups", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = sandboxes_.require(call.params[0]);
+        BackupRequest request = parseBackupRequest(protocol::parseBody(call.request.body()));
+        co_await sandboxes_.ensureRunning(sandbox);
+        Json reply = co_await create(sandbox, std::move(request));
+        co_await http::replySuccess(call.responder, std::move(reply));
+    });
+    table.add(verb::get, "/v1/sandboxes/{id}/backups", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = sandboxes_.require(call.params[0]);
+        Json list = Json::array();
+        for (Json &manifest : manifests(*sandbox))
+            list.push_back(std::move(manifest));
+        Json reply = {{"backups", std::move(list)}};
+        co_await http::replySuccess(call.responder, std::move(reply));
+    });
+    table.add(verb::post, "/v1/sandboxes/{id}/backups/{backup}/restore",
+              [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = sandboxes_.require(call.params[0]);
+        const Json body = call.request.body().empty() ? Json::object() : protocol::parseBody(call.request.body());
+        std::optional<std::string> dir;
+        if (body.is_object() && body.contains("dir") && !body["dir"].is_null())
+            dir = backupDirectory(body["dir"]);
+        manifest(*sandbox, call.params[1]); // 400/404 before the sandbox starts
+        co_await sandboxes_.ensureRunning(sandbox);
+        Json reply = co_await restore(sandbox, call.params[1], dir);
+        co_await http::replySuccess(call.responder, std::move(reply));
+    });
+    table.add(verb::delete_, "/v1/sandboxes/{id}/backups/{backup}", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = sandboxes_.require(call.params[0]);
+        auto lock = lockOf(sandbox->id);
+        auto guard = co_await lock->lock();
+        manifest(*sandbox, call.params[1]);
+        system::removeTree(backupDir(*sandbox, call.params[1]));
+        publish(*sandbox);
+        Json reply = {{"id", call.params[1]}};
+        co_await http::replySuccess(call.responder, std::move(reply));
+    });
+    table.add(verb::get, "/v1/sandboxes/{id}/backups/{backup}/archive",
+              [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = sandboxes_.require(call.params[0]);
+        const Json found = manifest(*sandbox, call.params[1]);
+        system::UniqueFd in{open((backupDir(*sandbox, call.params[1]) + "/data.sqsh").c_str(), O_RDONLY | O_CLOEXEC)};
+        struct stat info{};
+        if (in.get() < 0 || fstat(in.get(), &info) != 0)
+            throw ApiError("BACKUP_NOT_FOUND", "Backup not found: " + call.params[1], {}, {}, 404);
+        http::bhttp::response<http::bhttp::empty_body> header{http::bhttp::status::ok, 11};
+        header.set(http::bhttp::field::content_type, "application/vnd.squashfs");
+        header.set(http::bhttp::field::content_disposition, "attachment; filename=\"" + call.params[1] + ".sqsh\"");
+        header.set("X-Backup-Sha256", found.value("sha256", std::string()));
+        header.content_length(static_cast<std::uint64_t>(info.st_size));
+        if (co_await call.responder.beginStream(std::move(header)))
+            co_await call.responder.writeFile(in.get(), static_cast<std::uint64_t>(info.st_size));
+        co_await call.responder.endStream();
+    });
+    table.add(verb::put, "/v1/sandboxes/{id}/backups/{backup}/archive",
+              [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        auto sandbox = sandboxes_.require(call.params[0]);
+        Json imported = co_await import(sandbox, call.params[1], call);
+        Json reply = {{"backup", std::move(imported)}};
+        co_await http::replySuccess(call.responder, std::move(reply));
+    });
+}
+
+} // namespace sandbench::engine

@@ -1,0 +1,64 @@
+// Directory backups (POST/GET /v1/sandboxes/{id}/backups, POST .../{backupId}/restore,
+// GET/PUT .../{backupId}/archive, DELETE .../{backupId}): a directory of a sandbox as a
+// squashfs image kept in the engine's state (sandboxes/<id>/backups/<backupId>/data.sqsh,
+// with meta.json: id, dir, name, sizeBytes, ttl, createdAt, sha256, ...).
+//
+// mksquashfs and unsquashfs run inside the sandbox (InsideSandbox.h: its root, with only the
+// capabilities they need, in its user namespace), reading the directory there and writing
+// or reading the archive through a descriptor the engine opened: the engine never parses
+// an archive, it stores bytes and their SHA-256, and a hostile archive can only harm the
+// sandbox it is restored into. A restore unpacks beside the directory and then swaps the
+// two in one step (renameat2 RENAME_EXCHANGE): one that fails leaves the directory as it was.
+#pragma once
+
+#include "engine/EventBus.h"
+#include "engine/SandboxManager.h"
+#include "http/RouteTable.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sandbench::engine {
+
+// The SDK's BackupOptions, checked: INVALID_BACKUP_CONFIG (400) naming what is wrong.
+struct BackupRequest {
+    std::string dir;
+    std::optional<std::string> name;
+    long long ttlSeconds = 259200; // 3 days
+    bool gitignore = false;
+    std::vector<std::string> excludes;
+    std::string format = "lz4"; // gzip, lz4, zstd
+    int threads = 2;
+};
+BackupRequest parseBackupRequest(const Json &body);
+// A directory a backup may be made of or restored into: absolute, at most 4096 bytes, no
+// NUL or '..', below /workspace, /home, /tmp, /var/tmp or /app; the normalised path.
+std::string backupDirectory(const Json &value);
+bool isBackupId(std::string_view id);
+// mksquashfs's exclude file (-wildcards -ef): each pattern at any depth ("... pattern", with
+// the SDK's normalisation of "**/", "/**/" and "/**"), and paths git ignores, exactly.
+std::string excludeFile(const std::vector<std::string> &patterns, const std::vector<std::string> &ignoredPaths);
+
+class BackupService {
+public:
+    BackupService(SandboxManager &sandboxes, EventBus &events);
+    void addRoutes(http::RouteTable &table);
+
+private:
+    asio::awaitable<Json> create(std::shared_ptr<Sandbox> sandbox, BackupRequest request);
+    asio::awaitable<Json> restore(std::shared_ptr<Sandbox> sandbox, std::string backupId, std::optional<std::string> dir);
+    asio::awaitable<Json> import(std::shared_ptr<Sandbox> sandbox, std::string backupId, http::RouteRequest &call);
+    // The manifest of a backup: BACKUP_NOT_FOUND when there is none.
+    Json manifest(const Sandbox &sandbox, const std::string &backupId) const;
+    std::string backupDir(const Sandbox &sandbox, const std::string &backupId) const;
+    std::vector<Json> manifests(const Sandbox &sandbox) const;
+    void publish(const Sandbox &sandbox);
+    std::shared_ptr<system::AsyncMutex> lockOf(const std::string &sandboxId);
+
+    SandboxManager &sandboxes_;
+    EventBus &events_;
+    std::map<std::string, std::shared_ptr<system::AsyncMutex>> locks_; // one backup or restore at a time
+};
+
+} // namespace sandbench::engine

@@ -1,0 +1,206 @@
+// Directory backups (POST/GET /v1/sandboxes/{id}/backups, .../{b}/restore, .../{b}/archive,
+// DELETE): squashfs archives made and unpacked inside a real sandbox with Debian's
+// squashfs-tools, kept in the engine's state, checked file by file with SHA-256.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { startEngine } from './support/engine.mjs';
+
+let engine;
+let sandbox;
+
+async function api(method, path, body) {
+  const response = await fetch(`${engine.url}${path}`, {
+    method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+const backup = (id, options) => api('POST', `/v1/sandboxes/${id}/backups`, options);
+const restore = (id, backupId, body = {}) => api('POST', `/v1/sandboxes/${id}/backups/${backupId}/restore`, body);
+
+async function run(command, id = 'backups') {
+  const result = await engine.client(id).commands.execute(command, 'default');
+  assert.equal(result.exitCode, 0, `${command}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+// Every file, symlink and directory below dir: path, type, mode, mtime, and content hash
+// (symlinks by target), sorted: two trees are equal when these are.
+const treeOf = (dir) => run(`cd ${dir} && find . -printf '%p %y %m %TY-%Tm-%Td-%TH:%TM %l\\n' | sort && ` +
+  `find . -type f -print0 | sort -z | xargs -0 -r sha256sum`);
+
+before(async () => {
+  engine = await startEngine();
+  sandbox = engine.client('backups');
+  await run('true');
+});
+
+after(async () => {
+  await engine?.stop();
+});
+
+describe('backups', () => {
+  test('a tree comes back byte for byte: modes, symlinks, mtimes and names of every script', async () => {
+    await run(`mkdir -p /workspace/app/src/deep/er /workspace/app/node_modules/pkg /workspace/app/empty &&
+      cd /workspace/app &&
+      printf 'console.log(1)\\n' > src/index.js && head -c 300000 /dev/urandom > src/deep/blob.bin &&
+      echo secret > src/deep/er/.env && chmod 600 src/deep/er/.env && chmod 755 src/index.js &&
+      echo data > 'name with spaces.txt' && echo emoji > 'party 🎉.txt' && echo cjk > '日本語のファイル.txt' &&
+      ln -s src/index.js entry && ln -s ../outside-the-tree dangling && echo log > debug.log && echo dep > node_modules/pkg/a.js &&
+      touch -h -d '2021-03-04 05:06:07' entry && touch -d '2020-01-02 03:04:05' src/index.js`);
+    const before = await treeOf('/workspace/app');
+    const made = await backup('backups', { dir: '/workspace/app', name: 'before the refactor' });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    assert.match(made.body.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.equal(made.body.dir, '/workspace/app');
+    assert.equal(made.body.backup.name, 'before the refactor');
+    assert.match(made.body.backup.sha256, /^[0-9a-f]{64}$/);
+
+    await run('cd /workspace/app && rm -rf src && echo broken > index.js && chmod 700 empty');
+    const restored = await restore('backups', made.body.id);
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    assert.deepEqual({ success: restored.body.success, dir: restored.body.dir, id: restored.body.id },
+      { success: true, dir: '/workspace/app', id: made.body.id });
+    assert.equal(await treeOf('/workspace/app'), before);
+    assert.equal(await run('ls -a /workspace | grep -c sandbench-restore || true'), '0', 'no work directory is left');
+
+    const listed = (await api('GET', '/v1/sandboxes/backups/backups')).body.backups;
+    assert.ok(listed.some((entry) => entry.id === made.body.id && entry.dir === '/workspace/app' && !entry.expired));
+  });
+
+  test('excludes apply at any depth; .gitignore only when asked, nested and parent rules both', async () => {
+    await run(`rm -rf /workspace/repo && mkdir -p /workspace/repo/pkg/dist /workspace/repo/pkg/src /workspace/repo/cache/x &&
+      cd /workspace/repo && git init -q && printf '*.log\\n' > .gitignore && printf 'dist/\\n' > pkg/.gitignore &&
+      echo keep > pkg/keep.txt && echo out > pkg/dist/out.js && echo log > pkg/src/run.log && echo src > pkg/src/a.ts &&
+      echo c > cache/x/c.tmp`);
+    const plain = await backup('backups', { dir: '/workspace/repo/pkg' });
+    const ignoring = await backup('backups', { dir: '/workspace/repo/pkg', gitignore: true, excludes: ['**/cache/**'] });
+    const excluding = await backup('backups', { dir: '/workspace/repo', excludes: ['*.tmp', 'dist/**', '**/src/**'] });
+    for (const made of [plain, ignoring, excluding]) assert.equal(made.status, 200, JSON.stringify(made.body));
+    const filesAfterRestore = async (made, into) => {
+      assert.equal((await restore('backups', made.body.id, { dir: into })).status, 200);
+      return (await run(`cd ${into} && find . -path ./.git -prune -o -type f -print | sort`)).split('\n');
+    };
+    assert.deepEqual(await filesAfterRestore(plain, '/tmp/plain'),
+      ['./.gitignore', './dist/out.js', './keep.txt', './src/a.ts', './src/run.log']);
+    assert.deepEqual(await filesAfterRestore(ignoring, '/tmp/ignoring'), ['./.gitignore', './keep.txt', './src/a.ts']);
+    assert.deepEqual(await filesAfterRestore(excluding, '/tmp/excluding'),
+      ['./.gitignore', './pkg/.gitignore', './pkg/keep.txt']);
+    // Outside any repository, gitignore leaves everything in and says why.
+    await run('mkdir -p /tmp/norepo && echo a > /tmp/norepo/a.log');
+    const norepo = await backup('backups', { dir: '/tmp/norepo', gitignore: true });
+    assert.equal(norepo.status, 200);
+    assert.match(norepo.body.warnings[0], /not in a git repository/);
+  });
+
+  test('a backup restores into another allowed directory; the original stays as it is', async () => {
+    await run('mkdir -p /workspace/orig && echo one > /workspace/orig/f.txt');
+    const made = await backup('backups', { dir: '/workspace/orig' });
+    await run('echo two > /workspace/orig/f.txt');
+    assert.equal((await restore('backups', made.body.id, { dir: '/home/copy' })).status, 200);
+    assert.equal(await run('cat /home/copy/f.txt'), 'one');
+    assert.equal(await run('cat /workspace/orig/f.txt'), 'two');
+  });
+
+  test('expired, unknown, malformed and misplaced requests get the SDK\'s errors', async () => {
+    await run('mkdir -p /workspace/short');
+    const short = await backup('backups', { dir: '/workspace/short', ttl: 1 });
+    const expired = await restore('backups', short.body.id);
+    assert.equal(expired.status, 400);
+    assert.equal(expired.body.code, 'BACKUP_EXPIRED');
+    assert.equal(expired.body.context.backupId, short.body.id);
+    const unknown = await restore('backups', '00000000-0000-4000-8000-000000000000');
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.code, 'BACKUP_NOT_FOUND');
+    for (const [options, pattern] of [
+      [{ dir: 'workspace/rel' }, /absolute/], [{ dir: '/workspace/../etc' }, /'\.\.'/], [{ dir: '/etc' }, /\/workspace/],
+      [{ dir: '/proc/self' }, /\/workspace/], [{}, /dir is required/], [{ dir: '/workspace', ttl: 0 }, /ttl/],
+      [{ dir: '/workspace', compression: { format: 'brotli' } }, /gzip, lz4 or zstd/],
+      [{ dir: '/workspace', excludes: 'x' }, /excludes/], [{ dir: '/workspace', name: 'a\nb' }, /control/]]) {
+      const refused = await backup('backups', options);
+      assert.equal(refused.status, 400, JSON.stringify(options));
+      assert.equal(refused.body.code, 'INVALID_BACKUP_CONFIG');
+      assert.match(refused.body.message, pattern);
+    }
+    const notUuid = await restore('backups', 'not-a-uuid');
+    assert.equal(notUuid.status, 400);
+    assert.equal(notUuid.body.code, 'INVALID_BACKUP_CONFIG');
+    const intoProc = await restore('backups', short.body.id, { dir: '/proc/self' });
+    assert.equal(intoProc.status, 400);
+    const missing = await backup('backups', { dir: '/workspace/does-not-exist' });
+    assert.equal(missing.status, 500);
+    assert.equal(missing.body.code, 'BACKUP_CREATE_FAILED');
+  });
+
+  test('a damaged archive is refused and the directory is untouched; a bad import is refused', async () => {
+    await run('mkdir -p /workspace/precious && echo original > /workspace/precious/p.txt');
+    const made = await backup('backups', { dir: '/workspace/precious' });
+    await run('echo edited > /workspace/precious/p.txt');
+    const archive = join(engine.stateDir, 'sandboxes', 'backups', 'backups', made.body.id, 'data.sqsh');
+    const bytes = readFileSync(archive);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(archive, bytes);
+    const damaged = await restore('backups', made.body.id);
+    assert.equal(damaged.status, 500);
+    assert.equal(damaged.body.code, 'BACKUP_RESTORE_FAILED');
+    assert.match(damaged.body.message, /SHA-256/);
+    assert.equal(await run('cat /workspace/precious/p.txt'), 'edited');
+
+    // An archive that passes its own checksum (imported) but fails to unpack: same answer.
+    const good = await backup('backups', { dir: '/workspace/precious' });
+    const download = await fetch(`${engine.url}/v1/sandboxes/backups/backups/${good.body.id}/archive`);
+    assert.equal(download.status, 200);
+    assert.equal(download.headers.get('x-backup-sha256'), good.body.backup.sha256);
+    const truncated = Buffer.from(await download.arrayBuffer()).subarray(0, 200);
+    const id = '11111111-2222-4333-8444-555555555555';
+    const imported = await fetch(`${engine.url}/v1/sandboxes/backups/backups/${id}/archive?dir=/workspace/precious`,
+      { method: 'PUT', body: truncated });
+    assert.equal(imported.status, 200, await imported.clone().text());
+    const broken = await restore('backups', id);
+    assert.equal(broken.status, 500);
+    assert.equal(broken.body.code, 'BACKUP_RESTORE_FAILED');
+    assert.equal(await run('cat /workspace/precious/p.txt'), 'edited');
+    assert.equal(await run('ls -a /workspace | grep -c sandbench-restore || true'), '0');
+
+    const notSquashfs = await fetch(`${engine.url}/v1/sandboxes/backups/backups/22222222-2222-4333-8444-555555555555/archive?dir=/workspace/x`,
+      { method: 'PUT', body: 'this is no archive at all, not even close to ninety-six bytes of squashfs superblock....' });
+    assert.equal(notSquashfs.status, 400);
+  });
+
+  test('an archive downloaded from one sandbox restores in another; DELETE removes it', async () => {
+    await run('mkdir -p /workspace/moving && head -c 100000 /dev/urandom > /workspace/moving/r.bin');
+    const sum = await run('sha256sum < /workspace/moving/r.bin');
+    const made = await backup('backups', { dir: '/workspace/moving' });
+    const archive = Buffer.from(await (await fetch(`${engine.url}/v1/sandboxes/backups/backups/${made.body.id}/archive`)).arrayBuffer());
+    await run('true', 'other');
+    const imported = await fetch(`${engine.url}/v1/sandboxes/other/backups/${made.body.id}/archive?dir=/workspace/moving&name=moved`,
+      { method: 'PUT', body: archive });
+    assert.equal(imported.status, 200);
+    assert.equal((await imported.json()).backup.sha256, made.body.backup.sha256);
+    assert.equal((await restore('other', made.body.id)).status, 200);
+    assert.equal(await run('sha256sum < /workspace/moving/r.bin', 'other'), sum);
+    const removed = await api('DELETE', `/v1/sandboxes/other/backups/${made.body.id}`);
+    assert.equal(removed.status, 200);
+    assert.equal((await restore('other', made.body.id)).status, 404);
+    await api('DELETE', '/v1/sandboxes/other');
+  });
+
+  test('1 GiB of mixed files round-trips by the SHA-256 of every file', { timeout: 300000 }, async () => {
+    await run(`mkdir -p /workspace/big/text /workspace/big/bin && cd /workspace/big &&
+      for i in $(seq 1 7); do head -c 134217728 /dev/urandom > bin/r$i.bin; done &&
+      head -c 167772160 /dev/zero > bin/zeros.bin &&
+      for i in $(seq 1 2000); do seq $i $((i + 500)) > text/f$i.txt; done && ln -s bin/r1.bin first`);
+    const before = await treeOf('/workspace/big');
+    assert.ok(Number(await run('du -sb /workspace/big | cut -f1')) >= 1024 * 1024 * 1024);
+    const made = await backup('backups', { dir: '/workspace/big', compression: { format: 'lz4', threads: 2 } });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    await run('rm -rf /workspace/big/bin && echo changed > /workspace/big/text/f1.txt');
+    assert.equal((await restore('backups', made.body.id)).status, 200);
+    assert.equal(await treeOf('/workspace/big'), before);
+    await run('rm -rf /workspace/big');
+    await api('DELETE', `/v1/sandboxes/backups/backups/${made.body.id}`);
+  });
+});
