@@ -751,6 +751,62 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>&amp;Back Up This Folder…</source>
         <translation>Diesen Ordner &amp;sichern …</translation>
     </message>
+    <message>
+        <source>&amp;Clone Repository…</source>
+        <translation>Repository &amp;klonen …</translation>
+    </message>
+    <message>
+        <source>Clone Repository</source>
+        <translation>Repository klonen</translation>
+    </message>
+    <message>
+        <source>https://host/owner/project.git, or file:///path inside the sandbox</source>
+        <translation>https://host/besitzer/projekt.git oder file:///pfad in der Sandbox</translation>
+    </message>
+    <message>
+        <source>Optional: the remote&apos;s default branch</source>
+        <translation>Optional: der Standard-Branch der Gegenstelle</translation>
+    </message>
+    <message>
+        <source>%1/&lt;name of the repository&gt;</source>
+        <translation>%1/&lt;Name des Repositorys&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Latest commit only (a shallow clone, --depth 1)</source>
+        <translation>Nur der &amp;letzte Commit (flacher Klon, --depth 1)</translation>
+    </message>
+    <message>
+        <source>The sandbox has no network unless its network is “egress”: a repository on the internet needs that (New Sandbox or Settings).</source>
+        <translation>Die Sandbox hat kein Netz, außer ihr Netzwerk ist „egress“: Ein Repository im Internet braucht das (Neue Sandbox oder Einstellungen).</translation>
+    </message>
+    <message>
+        <source>Clone</source>
+        <translation>Klonen</translation>
+    </message>
+    <message>
+        <source>&amp;Repository URL:</source>
+        <translation>&amp;Repository-URL:</translation>
+    </message>
+    <message>
+        <source>&amp;Branch:</source>
+        <translation>&amp;Branch:</translation>
+    </message>
+    <message>
+        <source>&amp;Into:</source>
+        <translation>&amp;Nach:</translation>
+    </message>
+    <message>
+        <source>Cloning into %1…</source>
+        <translation>Klonen nach %1 …</translation>
+    </message>
+    <message>
+        <source>Could not clone: %1</source>
+        <translation>Klonen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Cloned %1 (branch %2).</source>
+        <translation>%1 geklont (Branch %2).</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::InterpreterPane</name>

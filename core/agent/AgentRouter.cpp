@@ -22,7 +22,8 @@ AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config,
                          std::function<void(const std::string &)> onEnd)
     : config_(std::move(config)), lifeline_(config_, std::move(onEnd)), sessions_(executor, config_), processes_(executor, config_, sessions_),
       files_(config_, sessions_), watches_(executor, config_), ptys_(executor, sessions_),
-      interpreter_(executor, config_), ports_(executor, processes_)
+      interpreter_(executor, config_), ports_(executor, processes_),
+      git_(sessions_)
 {
     using http::bhttp::verb;
     routes_.add(verb::get, "/", [](http::RouteRequest &call) -> asio::awaitable<void> {
@@ -50,6 +51,7 @@ AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config,
     sessions_.addRoutes(routes_);
     processes_.addRoutes(routes_);
     files_.addRoutes(routes_);
+    git_.addRoutes(routes_);
     watches_.addRoutes(routes_);
     ptys_.addRoutes(routes_);
     interpreter_.addRoutes(routes_);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "agent/FileService.h"
+#include "agent/GitService.h"
 #include "agent/InterpreterService.h"
 #include "agent/PortService.h"
 #include "agent/Lifeline.h"
@@ -40,6 +41,7 @@ private:
     PtyService ptys_;
     InterpreterService interpreter_;
     PortService ports_;
+    GitService git_;
     http::RouteTable routes_;
 };
 

@@ -24,6 +24,9 @@
 #include <QRandomGenerator>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QPushButton>
 #include <QTest>
 #include <QAction>
 #include <QInputDialog>
@@ -606,6 +609,35 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(pane_->isWatching(), 3000);
         editor->codeEditor()->scintilla()->undo();
         editor->codeEditor()->setModified(false);
+    }
+
+    // Clone Repository…: git clones a repository into the workspace; it shows in the tree.
+    void cloneRepositoryShowsTheClone()
+    {
+        const Json made = api("execute", {{"command", "git init -q -b main /tmp/src && cd /tmp/src && git -c "
+                                                      "user.email=t@e -c user.name=t commit -q --allow-empty -m first"}});
+        QVERIFY2(made.value("exitCode", -1) == 0, made.dump().c_str());
+        QTimer::singleShot(300, this, [this] {
+            auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->findChild<QLineEdit *>("repoUrl")->setText("file:///tmp/src");
+            dialog->findChild<QLineEdit *>("targetDir")->setText("/workspace/cloned");
+            QTest::qWait(100);
+            screenshot(dialog, "15-files-clone-dialog");
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        });
+        triggerAction("Clone Repository…");
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->banner()->text().contains("Cloned /workspace/cloned (branch main)"), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/cloned"), 5000);
+        // A failure says git's reason.
+        QTimer::singleShot(300, this, [] {
+            auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->findChild<QLineEdit *>("repoUrl")->setText("file:///tmp/missing");
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        });
+        triggerAction("Clone Repository…");
+        QTRY_VERIFY_WITH_TIMEOUT(pane_->banner()->text().contains("Repository not found"), 20000);
     }
 
     void stoppedSandboxOffersToStart()

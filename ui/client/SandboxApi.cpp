@@ -214,6 +214,11 @@ void SandboxApi::unmountBucket(const QString &mountPath, QObject *context, Callb
     client_->call("DELETE", path("/mounts?path=" + segment(mountPath)), {}, context, std::move(done));
 }
 
+void SandboxApi::gitCheckout(const QJsonObject &options, QObject *context, Callback done) const
+{
+    post("/api/git/checkout", options, context, std::move(done));
+}
+
 void SandboxApi::backups(QObject *context, Callback done) const
 {
     client_->get(path("/backups"), context, std::move(done));

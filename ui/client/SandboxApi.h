@@ -71,6 +71,9 @@ public:
     void mountBucket(const QJsonObject &body, QObject *context, Callback done) const;
     void unmountBucket(const QString &mountPath, QObject *context, Callback done) const;
 
+    // git clone inside the sandbox: {repoUrl, branch?, targetDir?, depth?} -> {branch, targetDir}.
+    void gitCheckout(const QJsonObject &options, QObject *context, Callback done) const;
+
     // Backups: {backups: [{id, dir, name, sizeBytes, createdAt, expiresAt, expired, sha256}]}.
     void backups(QObject *context, Callback done) const;
     // options: {dir, name?, excludes?, gitignore?, compression?} -> {id, dir, backup, warnings}.

@@ -13,6 +13,13 @@
 #include <QEvent>
 #include <QKeyEvent>
 #include <QAction>
+#include <QCheckBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QJsonObject>
+#include <QPushButton>
+#include <QRegularExpression>
 #include <QDir>
 #include <QDirIterator>
 #include <QEventLoop>
@@ -293,6 +300,8 @@ void FilesPane::createActions()
         &FilesPane::downloadSelected);
     add(style()->standardIcon(QStyle::SP_BrowserReload), tr("Re&fresh"), QKeySequence::Refresh,
         [this] { model_->refreshAll(); });
+    add(QIcon::fromTheme("vcs-normal", style()->standardIcon(QStyle::SP_DriveNetIcon)), tr("&Clone Repository…"),
+        QKeySequence(), &FilesPane::cloneRepository);
     // The folder selected (or the selected file's), kept as a backup in the Storage pane.
     add(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Back Up This Folder…"), QKeySequence(),
         [this] { emit backupRequested(model_->directoryFor(tree_->currentIndex())); });
@@ -597,6 +606,65 @@ void FilesPane::selectWhenListed(const QString &path, int attempt)
     } else if (attempt < 40) {
         QTimer::singleShot(50, this, [this, path, attempt] { selectWhenListed(path, attempt + 1); });
     }
+}
+
+void FilesPane::cloneRepository()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Clone Repository"));
+    dialog.setMinimumWidth(560);
+    auto *url = new QLineEdit(&dialog);
+    url->setObjectName("repoUrl");
+    url->setPlaceholderText(tr("https://host/owner/project.git, or file:///path inside the sandbox"));
+    auto *branch = new QLineEdit(&dialog);
+    branch->setObjectName("branch");
+    branch->setPlaceholderText(tr("Optional: the remote's default branch"));
+    const QString folder = model_->directoryFor(tree_->currentIndex());
+    auto *target = new QLineEdit(&dialog);
+    target->setObjectName("targetDir");
+    target->setPlaceholderText(tr("%1/<name of the repository>").arg(folder));
+    auto *shallow = new QCheckBox(tr("&Latest commit only (a shallow clone, --depth 1)"), &dialog);
+    shallow->setObjectName("shallow");
+    auto *note = hintLabel(tr("The sandbox has no network unless its network is “egress”: a repository on the "
+                              "internet needs that (New Sandbox or Settings)."), &dialog);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Clone"));
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        if (!url->text().trimmed().isEmpty())
+            dialog.accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *form = new QFormLayout(&dialog);
+    form->addRow(tr("&Repository URL:"), url);
+    form->addRow(tr("&Branch:"), branch);
+    form->addRow(tr("&Into:"), target);
+    form->addRow(shallow);
+    form->addRow(note);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QString repo = url->text().trimmed();
+    QString into = target->text().trimmed();
+    if (into.isEmpty()) {
+        QString name = repo.section(QRegularExpression(QStringLiteral("[/:]")), -1, -1, QString::SectionSkipEmpty);
+        if (name.endsWith(QStringLiteral(".git")))
+            name.chop(4);
+        into = folder + '/' + (name.isEmpty() ? QStringLiteral("repository") : name);
+    }
+    QJsonObject options{{"repoUrl", repo}, {"targetDir", into}};
+    if (!branch->text().trimmed().isEmpty())
+        options["branch"] = branch->text().trimmed();
+    if (shallow->isChecked())
+        options["depth"] = 1;
+    banner()->showInfo(tr("Cloning into %1…").arg(into));
+    SandboxApi(client(), sandboxId()).gitCheckout(options, this, [this, into](const ApiResult &result) {
+        if (!result.ok()) {
+            banner()->showError(tr("Could not clone: %1").arg(result.errorMessage));
+            return;
+        }
+        banner()->showInfo(tr("Cloned %1 (branch %2).").arg(into, result.body.value("branch").toString()));
+        revealPath(into);
+    });
 }
 
 void FilesPane::newFolder()

@@ -67,6 +67,9 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     bool keepsContentWhenStopped() const override;
 
+    // "Clone Repository…": git clone into a folder of the sandbox (the selected one's by default).
+    void cloneRepository();
+
 signals:
     // "Back Up This Folder": the view opens the Storage pane's backup dialog for folder.
     void backupRequested(const QString &folder);

@@ -1,0 +1,97 @@
+// Git checkout (/api/git/checkout) through the published client's GitClient: Debian's git
+// inside a real sandbox cloning a repository the test makes there (file://: the sandbox has
+// no network), with branch, depth, the protocol's errors, and credentials kept out of answers.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { startEngine } from './support/engine.mjs';
+
+let engine;
+let sandbox;
+
+async function run(command) {
+  const result = await sandbox.commands.execute(command, 'default');
+  assert.equal(result.exitCode, 0, `${command}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+// The SDK's error for a checkout that should fail: {status, code, message}.
+async function failure(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return { status: error.httpStatus ?? error.status, code: error.code, message: error.message };
+  }
+  assert.fail('the checkout should have failed');
+}
+
+before(async () => {
+  engine = await startEngine();
+  sandbox = engine.client('git');
+  // A repository with three commits on main and a branch "feature".
+  await run(`git init -q -b main /tmp/work && cd /tmp/work && git config user.email t@example.com &&
+    git config user.name Test && for i in 1 2 3; do echo $i > n.txt && git add n.txt && git commit -qm c$i; done &&
+    git checkout -qb feature && echo f > f.txt && git add f.txt && git commit -qm feature && git checkout -q main &&
+    git clone -q --bare /tmp/work /tmp/origin.git`);
+});
+
+after(async () => {
+  await engine?.stop();
+});
+
+describe('git checkout', () => {
+  test('clones the default branch into /workspace/<name>, whole', async () => {
+    const result = await sandbox.git.checkout('file:///tmp/origin.git', 'default');
+    assert.equal(result.success, true);
+    assert.equal(result.branch, 'main');
+    assert.equal(result.targetDir, '/workspace/origin');
+    assert.equal(await run('git -C /workspace/origin rev-list --count HEAD'), '3');
+    assert.equal(await run('cat /workspace/origin/n.txt'), '3');
+  });
+
+  test('a branch and a depth are honoured', async () => {
+    const result = await sandbox.git.checkout('file:///tmp/origin.git', 'default',
+      { branch: 'feature', depth: 1, targetDir: '/workspace/shallow' });
+    assert.equal(result.branch, 'feature');
+    assert.equal(await run('git -C /workspace/shallow rev-list --count HEAD'), '1');
+    assert.equal(await run('git -C /workspace/shallow rev-parse --is-shallow-repository'), 'true');
+    assert.equal(await run('cat /workspace/shallow/f.txt'), 'f');
+  });
+
+  test('the session\'s directory and relative targets', async () => {
+    await sandbox.commands.execute('mkdir -p /workspace/sub && cd /workspace/sub', 'gitsession');
+    const result = await sandbox.git.checkout('file:///tmp/origin.git', 'gitsession', { targetDir: 'here' });
+    assert.equal(result.targetDir, 'here');
+    assert.equal(await run('cat /workspace/sub/here/n.txt'), '3');
+  });
+
+  test('errors: missing repository, missing branch, a target in use, bad input, credentials hidden', async () => {
+    const missing = await failure(sandbox.git.checkout('file:///tmp/nothing.git', 'default', { targetDir: '/workspace/m' }));
+    assert.equal(missing.code, 'GIT_REPOSITORY_NOT_FOUND');
+    assert.equal(missing.status, 404);
+    const branch = await failure(sandbox.git.checkout('file:///tmp/origin.git', 'default',
+      { branch: 'no-such-branch', targetDir: '/workspace/b' }));
+    assert.equal(branch.code, 'GIT_BRANCH_NOT_FOUND');
+    const inUse = await failure(sandbox.git.checkout('file:///tmp/origin.git', 'default', { targetDir: '/workspace/origin' }));
+    assert.equal(inUse.code, 'GIT_CLONE_FAILED');
+    assert.match(inUse.message, /exists and is not empty/);
+    const secret = await failure(sandbox.git.checkout('http://someone:s3cr3t-token@127.0.0.1:1/repo.git', 'default',
+      { targetDir: '/workspace/s', timeoutMs: 20000 }));
+    assert.ok(!JSON.stringify(secret).includes('s3cr3t-token'), JSON.stringify(secret));
+    // Below the client's own checks: the server's.
+    const post = async (body) => {
+      const response = await fetch(`${engine.url}/v1/sandboxes/git/api/git/checkout`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, body: await response.json() };
+    };
+    const zero = await post({ repoUrl: 'file:///tmp/origin.git', timeoutMs: 0 });
+    assert.equal(zero.status, 400);
+    assert.match(zero.body.message, /Invalid (timeout value|clone timeout).*0/i);
+    assert.equal((await post({ repoUrl: '' })).body.code, 'INVALID_GIT_URL');
+    assert.equal((await post({ repoUrl: 'x'.repeat(2049) })).body.code, 'INVALID_GIT_URL');
+    assert.equal((await post({ repoUrl: '--upload-pack=touch /tmp/pwned' })).body.code, 'INVALID_GIT_URL');
+    assert.equal((await post({ repoUrl: 'file:///tmp/origin.git', branch: '--help' })).status, 400);
+    assert.equal((await post({ repoUrl: 'file:///tmp/origin.git', depth: 0 })).status, 400);
+    assert.equal(await run('test -e /tmp/pwned && echo yes || echo no'), 'no');
+  });
+});
