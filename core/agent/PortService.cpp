@@ -219,8 +219,12 @@ asio::awaitable<void> PortService::tunnel(http::bhttp::request_header<> header, 
 
 asio::awaitable<void> PortService::listen(std::string_view target, std::unique_ptr<http::RawConnection> engine)
 {
-    // Port 0 (the kernel picks a free one), or the port a relay had before an engine restart.
-    const std::string text = http::queryValue(target.substr(target.find('?') + 1), "port");
+    // Port 0: a new listener (the kernel picks a free port). A port given: the listener made
+    // for it before, handed over again (an engine that restarted takes its relay back: the
+    // agent keeps every listener it made, so that no process of the sandbox can take its
+    // port meanwhile); with close=1, that listener is let go.
+    const std::string_view query = target.substr(target.find('?') + 1);
+    const std::string text = http::queryValue(query, "port");
     unsigned port = 0;
     if (!text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos)
         port = static_cast<unsigned>(std::stoul(text));
@@ -228,22 +232,33 @@ asio::awaitable<void> PortService::listen(std::string_view target, std::unique_p
         co_await engine->writeAll(asio::buffer(http::plainHttpResponse(400, "text/plain", "port must be 0-65535\n")));
         co_return engine->close();
     }
-    boost::system::error_code error;
-    asio::ip::tcp::acceptor listener(executor_);
-    const asio::ip::tcp::endpoint where(asio::ip::address_v4::loopback(), static_cast<unsigned short>(port));
-    listener.open(where.protocol(), error);
-    if (!error)
-        listener.bind(where, error);
-    if (!error)
-        listener.listen(64, error);
-    if (error) {
-        co_await engine->writeAll(asio::buffer(http::plainHttpResponse(409, "text/plain", error.message() + "\n")));
+    if (http::queryValue(query, "close") == "1") {
+        relays_.erase(port);
+        co_await engine->writeAll(asio::buffer(http::plainHttpResponse(200, "text/plain", "closed\n")));
         co_return engine->close();
     }
+    boost::system::error_code error;
+    auto held = relays_.find(port);
+    if (held == relays_.end() && port != 0) {
+        co_await engine->writeAll(asio::buffer(http::plainHttpResponse(404, "text/plain", "no relay listener on that port\n")));
+        co_return engine->close();
+    }
+    if (held == relays_.end()) {
+        auto listener = std::make_unique<asio::ip::tcp::acceptor>(executor_);
+        const asio::ip::tcp::endpoint where(asio::ip::address_v4::loopback(), 0);
+        listener->open(where.protocol(), error);
+        if (!error)
+            listener->bind(where, error);
+        if (!error)
+            listener->listen(64, error);
+        if (error) {
+            co_await engine->writeAll(asio::buffer(http::plainHttpResponse(409, "text/plain", error.message() + "\n")));
+            co_return engine->close();
+        }
+        held = relays_.emplace(listener->local_endpoint().port(), std::move(listener)).first;
+    }
     const std::string ready = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
-    relayPorts_.insert(listener.local_endpoint().port()); // the engine's, not a service to offer
-    co_await http::sendWithDescriptor(*engine, ready, listener.native_handle());
-    listener.close(error);
+    co_await http::sendWithDescriptor(*engine, ready, held->second->native_handle());
     engine->close();
 }
 
@@ -256,7 +271,7 @@ void PortService::addRoutes(http::RouteTable &table)
                 tables.push_back(std::move(*text));
         Json ports = Json::array();
         for (const unsigned port : listeningPorts(tables))
-            if (!relayPorts_.contains(port))
+            if (!relays_.contains(port))
                 ports.push_back(Json{{"port", port}});
         Json reply = {{"ports", std::move(ports)}};
         co_await replySuccess(call.responder, std::move(reply));

@@ -6,7 +6,10 @@
 #include "agent/ProcessService.h"
 #include "agent/Routes.h"
 
-#include <set>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <map>
+#include <memory>
 
 namespace sandbench::agent {
 
@@ -42,9 +45,9 @@ public:
     // The engine's way into the sandbox's network (GET /internal/tunnel?port=N, handed over
     // whole): connects to the port on the sandbox's loopback and answers 200 with the
     // connected socket attached (SCM_RIGHTS), or 502 when nothing listens there.
-    // GET /internal/listen?port=N (handed over whole too): a TCP socket listening on the
-    // sandbox's 127.0.0.1:N (0: any free port), for the engine's relays out of the sandbox
-    // (a bucket mount's endpoint); 409 when the address is taken.
+    // GET /internal/listen?port=0 (handed over whole too): a TCP socket listening on the
+    // sandbox's 127.0.0.1 (a free port), for the engine's relays out of the sandbox (a bucket
+    // mount's endpoint); ?port=N: the one made for N again; ?port=N&close=1 lets it go.
     static bool claimsTunnel(const http::bhttp::request_header<> &header);
     asio::awaitable<void> tunnel(http::bhttp::request_header<> header, std::unique_ptr<http::RawConnection> engine);
 
@@ -53,7 +56,9 @@ private:
 
     asio::any_io_executor executor_;
     ProcessService &processes_;
-    std::set<unsigned> relayPorts_; // listeners handed to the engine (its relays), never listed
+    // Listeners handed to the engine (its bucket relays), by port: kept while their mount is,
+    // never accepted on here, never listed as the sandbox's ports.
+    std::map<unsigned, std::unique_ptr<asio::ip::tcp::acceptor>> relays_;
 };
 
 } // namespace sandbench::agent

@@ -126,7 +126,7 @@ if ! unsquashfs -no-progress -no-xattrs -f -d "$work/new" /proc/self/fd/3 >"$wor
   tail -n 20 "$work/log"; rm -rf --one-file-system -- "$work"; exit 1
 fi
 if [ -e "$target" ] || [ -L "$target" ]; then
-  python3 -c 'import ctypes, os, sys
+  python3 -I -S -c 'import ctypes, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
 if libc.renameat2(-100, os.fsencode(sys.argv[1]), -100, os.fsencode(sys.argv[2]), 2) != 0:
     sys.exit("cannot put the restored directory in place: " + os.strerror(ctypes.get_errno()))' "$work/new" "$target" || { rm -rf --one-file-system -- "$work"; exit 1; }

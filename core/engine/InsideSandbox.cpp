@@ -45,8 +45,9 @@ std::vector<std::string> insideSandbox(pid_t target, const std::string &keepCapa
 
 const std::vector<std::string> &helperEnvironment()
 {
+    // No HOME of the sandbox's: nothing there (~/.local, dot files) configures a helper.
     static const std::vector<std::string> environment = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8",
-                                                         "HOME=/root"};
+                                                         "HOME=/nonexistent"};
     return environment;
 }
 

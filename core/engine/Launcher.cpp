@@ -282,6 +282,10 @@ std::vector<Mount> sandboxMounts(const LaunchRequest &request, const LaunchFds &
     mount(Kind::bindFd, std::to_string(fds.workspace), "/workspace");
     mount(Kind::bindFd, std::to_string(fds.home), "/root");
     mount(Kind::roBindFd, std::to_string(fds.agent), "/.sandbench/sandbench-agent");
+    // Where bucket mounts go (MountService.h): in the root that turns read-only below, so
+    // that nothing in the sandbox can move them.
+    for (int slot = 0; slot < 16; ++slot)
+        mount(Kind::dir, {}, "/.sandbench/mounts/" + std::to_string(slot));
     if (!request.runnersDir.empty())
         mount(Kind::roBindFd, std::to_string(fds.runners), "/.sandbench/runners");
     // What a feature adds (bucket mounts, runner resources), checked by mountProblem.

@@ -46,6 +46,7 @@ namespace {
 constexpr std::size_t kMountsPerSandbox = 16;
 constexpr std::size_t kRelayConnections = 64; // s3fs opens a handful (parallel_count 5)
 constexpr auto kMountTimeout = 30s;            // s3fs's check of the bucket included
+constexpr off_t kMountLogBytes = 1 << 20;      // s3fs's log, per mount
 
 ApiError invalidConfig(const std::string &message)
 {
@@ -55,14 +56,14 @@ ApiError invalidConfig(const std::string &message)
 // -o options a request may add: what only shapes s3fs's own behaviour. Not: passwd_file
 // and url (ours), anything that loads code or reads credentials elsewhere (credlib,
 // ahbe_conf, use_sse=custom:file, iam_role, ibm_iam_auth, ecs), curldbg (it logs the
-// signed headers), nor logfile.
+// signed headers), logfile or dbglevel (logs that grow), nonempty (the slot is empty).
 const std::set<std::string, std::less<>> &allowedOptions()
 {
     static const std::set<std::string, std::less<>> options = {
-        "allow_other", "compat_dir", "complement_stat", "connect_timeout", "dbglevel", "default_acl",
+        "allow_other", "compat_dir", "complement_stat", "connect_timeout", "default_acl",
         "enable_content_md5", "enable_noobj_cache", "endpoint", "ensure_diskfree", "gid", "list_object_max_keys",
         "max_dirty_data", "max_stat_cache_size", "mp_umask", "multipart_copy_size", "multipart_size",
-        "multireq_max", "no_check_certificate", "nocopyapi", "nomixupload", "nomultipart", "nonempty",
+        "multireq_max", "no_check_certificate", "nocopyapi", "nomixupload", "nomultipart",
         "norenameapi", "notsup_compat_dir", "noxmlns", "parallel_count", "public_bucket", "readwrite_timeout",
         "requester_pays", "retries", "sigv2", "sigv4", "singlepart_copy_limit", "ssl_verify_hostname",
         "stat_cache_expire", "stat_cache_interval_expire", "storage_class", "uid", "umask", "use_cache",
@@ -224,39 +225,67 @@ std::string logTail(const std::string &logPath, const BucketMount &mount)
     return withoutCredentials(s3fsErrors(text), mount);
 }
 
+// Where s3fs mounts: a slot the sandbox started with, /.sandbench/mounts/<n>, in its
+// read-only root: no symlink or rename of the sandbox's can move it, so the privileged
+// mount and unmount act there and nowhere else. The mount path the user chose is a symlink
+// to the slot, made and removed without any capability.
+std::string slotPath(int slot)
+{
+    return "/.sandbench/mounts/" + std::to_string(slot);
+}
+
 // The commands a mount runs inside the sandbox (built outside coroutines: GCC 12 mishandles
 // braced lists of string literals in them).
-std::vector<std::string> prepareCommand(pid_t init, const std::string &path)
+std::vector<std::string> prepareCommand(pid_t agent, const std::string &path, int slot)
 {
-    // The directory, made as the sandbox's root without capabilities (it is the sandbox's
-    // own tree; a symlink on the way resolves inside it). Removed again only when made here.
-    return insideSandbox(init, "", {"/bin/sh", "-c", "[ -c /dev/fuse ] || exit 3; if [ -e \"$1\" ]; then echo existed; else mkdir -p -- \"$1\" || exit 1; "
-                                    "echo created; fi; [ -d \"$1\" ] || { echo \"$1 is not a directory\"; exit 1; }; "
-                                    "[ -z \"$(ls -A -- \"$1\")\" ] || echo nonempty", "sh", path});
+    // As the sandbox's root without capabilities: the path is made the symlink to the slot
+    // (an empty directory there gives way, and comes back at unmount; a symlink to the slot
+    // is a mount of an earlier run).
+    static const std::string script = R"sh([ -c /dev/fuse ] || exit 3
+[ -d "$2" ] || exit 4
+if [ -L "$1" ]; then
+  if [ "$(readlink -- "$1")" = "$2" ]; then rm -f -- "$1" && echo created && exec ln -s -- "$2" "$1"; fi
+  echo "$1 is a symbolic link"; exit 1
+fi
+if [ -e "$1" ]; then
+  [ -d "$1" ] || { echo "$1 is not a directory"; exit 1; }
+  [ -z "$(ls -A -- "$1")" ] || exit 5
+  rmdir -- "$1" || exit 1
+  echo existed
+else
+  mkdir -p -- "$(dirname -- "$1")" || exit 1
+  echo created
+fi
+exec ln -s -- "$2" "$1")sh";
+    return insideSandbox(agent, "", {"/bin/sh", "-c", script, "sh", path, slotPath(slot)});
 }
 
-std::vector<std::string> cleanupCommand(pid_t init, const std::string &path, bool created)
+// The symlink goes; a directory that was there comes back (empty, as it was).
+std::vector<std::string> releasePathCommand(pid_t agent, const std::string &path, int slot, bool created)
 {
-    return insideSandbox(init, "sys_admin", {"/bin/sh", "-c", "umount -l -- \"$1\" 2>/dev/null; "
-                                             "[ \"$2\" = created ] && rmdir -- \"$1\"; exit 0",
-                                             "sh", path, created ? "created" : "kept"});
+    static const std::string script = R"sh(if [ -L "$1" ] && [ "$(readlink -- "$1")" = "$2" ]; then
+  rm -f -- "$1" || exit 1
+  [ "$3" = kept ] && mkdir -p -- "$1"
+fi
+exit 0)sh";
+    return insideSandbox(agent, "", {"/bin/sh", "-c", script, "sh", path, slotPath(slot), created ? "created" : "kept"});
 }
 
-std::vector<std::string> rmdirCommand(pid_t init, const std::string &path)
+// Unmounting at the slot (a fixed path): lazily when a mount attempt is abandoned.
+std::vector<std::string> umountCommand(pid_t agent, int slot, bool lazy)
 {
-    return insideSandbox(init, "", {"/bin/rmdir", "--", path});
-}
-
-std::vector<std::string> umountCommand(pid_t init, const std::string &path)
-{
-    return insideSandbox(init, "sys_admin", {"/usr/bin/umount", "--", path});
+    std::vector<std::string> command = {"/usr/bin/umount"};
+    if (lazy)
+        command.push_back("-l");
+    command.insert(command.end(), {"--", slotPath(slot)});
+    return insideSandbox(agent, "sys_admin", command);
 }
 
 system::SpawnOptions s3fsSpawn(pid_t init, const BucketMount &mount, unsigned relayPort)
 {
     system::SpawnOptions options;
     const std::string remote = mount.bucket + (mount.prefix.empty() ? "" : ":" + mount.prefix);
-    options.argv = insideSandbox(init, "sys_admin", {"/usr/bin/s3fs", remote, mount.mountPath, "-f", "-o",
+    options.argv = insideSandbox(init, "sys_admin", {"/usr/bin/s3fs", remote, slotPath(mount.slot), "-f", "-o",
                                                      s3fsOptionList(mount, "/proc/self/fd/3")});
     // s3fs's proxy is the relay; nothing bypasses it (there is no other way out).
     const std::string proxy = "http://127.0.0.1:" + std::to_string(relayPort);
@@ -581,8 +610,11 @@ struct MountService::Relay : std::enable_shared_from_this<MountService::Relay> {
             co_return nullptr;
         }
         for (const auto &entry : std::get<0>(resolved)) {
-            const auto address = entry.endpoint().address();
-            if (address.is_loopback() && entry.endpoint().port() == enginePort)
+            // Never the engine: by any name of this machine's loopback (0.0.0.0, ::ffff:127.0.0.1).
+            auto address = entry.endpoint().address();
+            if (address.is_v6() && (address.to_v6().is_v4_mapped()))
+                address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+            if ((address.is_loopback() || address.is_unspecified()) && entry.endpoint().port() == enginePort)
                 continue;
             asio::ip::tcp::socket socket(executor);
             deadline.expires_after(10s);
@@ -613,6 +645,7 @@ struct MountService::Relay : std::enable_shared_from_this<MountService::Relay> {
     std::uint16_t enginePort;
     std::set<http::RawConnection *> open;
     std::string lastFailure; // why the endpoint was last out of reach, for a mount's error
+    unsigned port = 0;       // where it listens in the sandbox
 };
 
 MountService::MountService(SandboxManager &sandboxes, EventBus &events, std::function<std::uint16_t()> enginePort)
@@ -623,6 +656,16 @@ MountService::MountService(SandboxManager &sandboxes, EventBus &events, std::fun
             asio::co_spawn(sandboxes_.io(), restore(std::move(sandbox)), system::inBackground("bucket mounts"));
     });
     sandboxes_.onRunEnded([this](Sandbox &sandbox) { runEnded(sandbox); });
+    // s3fs's logs are bounded: the sandbox can raise s3fs's log level (SIGUSR2, its own uid).
+    sandboxes_.everySecond([this] {
+        for (const auto &[id, sandbox] : sandboxes_.all())
+            for (const auto &[path, mount] : sandbox->mounts) {
+                const std::string log = mountLog(SandboxPaths(sandboxes_.sandboxDirOf(id)), path);
+                struct stat info{};
+                if (mount.state != "unmounted" && stat(log.c_str(), &info) == 0 && info.st_size > kMountLogBytes)
+                    truncate(log.c_str(), 0); // s3fs appends (O_APPEND): it goes on at the start
+            }
+    });
 }
 
 MountService::~MountService()
@@ -716,11 +759,12 @@ asio::awaitable<unsigned> MountService::openRelay(std::shared_ptr<Sandbox> sandb
                        {}, {}, 500);
     }
     auto relay = std::make_shared<Relay>(sandboxes_.io(), *parseEndpoint(mount.endpoint), enginePort_());
+    relay->port = ntohs(local.sin_port);
     boost::system::error_code error;
     relay->acceptor.assign(asio::ip::tcp::v4(), descriptor.release(), error);
     if (error)
         throw ApiError("S3FS_MOUNT_ERROR", "S3FS mount failed: relay: " + error.message(), {}, {}, 500);
-    closeRelay(sandbox->id, mount.mountPath);
+    closeRelay(sandbox->id, mount.mountPath, false);
     relays_[sandbox->id][mount.mountPath] = relay;
     asio::co_spawn(sandboxes_.io(), relay->acceptAll(), system::inBackground("bucket relay"));
     co_return ntohs(local.sin_port);
@@ -737,13 +781,23 @@ std::string MountService::relayFailure(const std::string &sandboxId, const std::
                : "\n(the engine's relay to the endpoint: " + relay->second->lastFailure + ")";
 }
 
-void MountService::closeRelay(const std::string &sandboxId, const std::string &mountPath)
+void MountService::closeRelay(const std::string &sandboxId, const std::string &mountPath, bool releasePort)
 {
     const auto sandbox = relays_.find(sandboxId);
     if (sandbox == relays_.end())
         return;
     if (const auto relay = sandbox->second.find(mountPath); relay != sandbox->second.end()) {
         relay->second->close();
+        // The agent keeps the port's listener until told: a mount that goes lets it go.
+        if (releasePort && relay->second->port > 0) {
+            if (const auto owner = sandboxes_.all().find(sandboxId); owner != sandboxes_.all().end())
+                asio::co_spawn(sandboxes_.io(),
+                               [socket = sandboxes_.agentSocket(*owner->second), port = relay->second->port]()
+                                   -> asio::awaitable<void> {
+                                   co_await socketFromAgent(socket, "/internal/listen?close=1&port=" + std::to_string(port), 5s);
+                               },
+                               system::inBackground("relay release"));
+        }
         sandbox->second.erase(relay);
     }
     if (sandbox->second.empty())
@@ -769,30 +823,39 @@ asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, Buck
     wanted.state = "mounting";
     wanted.lastError.clear();
     wanted.attempt = attempt;
+    if (wanted.slot < 0 || wanted.slot >= static_cast<int>(kMountsPerSandbox)) {
+        std::set<int> taken;
+        for (const auto &[other, mount] : sandbox->mounts)
+            if (other != path)
+                taken.insert(mount.slot);
+        wanted.slot = 0;
+        while (taken.contains(wanted.slot))
+            ++wanted.slot;
+    }
     sandbox->mounts[path] = wanted;
     publish(*sandbox);
     BucketMount *current = &sandbox->mounts[path];
     const SandboxPaths paths(sandboxes_.sandboxDirOf(sandbox->id));
     const std::string log = mountLog(paths, path);
+    const int slot = wanted.slot;
     std::string failure;
     std::exception_ptr refused;
     try {
-        const std::vector<std::string> prepare = prepareCommand(init, path);
+        const std::vector<std::string> prepare = prepareCommand(init, path, slot);
         const system::Completion prepared = co_await runInside(prepare);
-        if (prepared.exitCode == 3)
-            throw ApiError("S3FS_MOUNT_ERROR", "S3FS mount failed: this sandbox has no /dev/fuse (the host has none, "
-                                               "or the sandbox started before this engine offered it: restart it)",
+        if (prepared.exitCode == 3 || prepared.exitCode == 4)
+            throw ApiError("S3FS_MOUNT_ERROR", "S3FS mount failed: this sandbox started before this engine offered "
+                                               "bucket mounts (or the host has no /dev/fuse): stop and start it",
                            {}, {}, 500);
-        if (prepared.exitCode != 0)
-            throw invalidConfig("Cannot use mount path " + path + ": " + prepared.output);
-        current = &sandbox->mounts.at(path);
-        // Made by this mount, or by this mount's first run (a restart finds it there).
-        current->createdDir = wanted.createdDir || prepared.output.starts_with("created");
-        if (prepared.output.find("nonempty") != std::string::npos &&
-            std::find_if(current->s3fsOptions.begin(), current->s3fsOptions.end(),
-                         [](const std::string &option) { return option == "nonempty"; }) == current->s3fsOptions.end())
+        if (prepared.exitCode == 5)
             throw invalidConfig("Mount path " + path + " is not empty: a mount would hide its files. Choose an "
-                                "empty or new folder, or add the s3fs option nonempty to mount over them");
+                                "empty or new folder");
+        if (prepared.exitCode != 0)
+            throw invalidConfig("Cannot use mount path " + path + ": " +
+                                (prepared.output.empty() ? std::string("no answer within 10 s") : prepared.output));
+        current = &sandbox->mounts.at(path);
+        // Made by this mount, or by this mount's first run (a restart finds its symlink there).
+        current->createdDir = wanted.createdDir || prepared.output.starts_with("created");
 
         const unsigned relayPort = co_await openRelay(sandbox, *current, 0);
         current = &sandbox->mounts.at(path);
@@ -822,7 +885,7 @@ asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, Buck
         while (!seen && std::chrono::steady_clock::now() < deadline) {
             if (system::isGone(helper) || sandbox->mounts.count(path) == 0 || sandbox->mounts.at(path).attempt != attempt)
                 break;
-            seen = s3fsMountedAt(init, path);
+            seen = s3fsMountedAt(init, slotPath(slot));
             if (!seen) {
                 tick.expires_after(20ms);
                 co_await tick.async_wait(asio::use_awaitable);
@@ -836,7 +899,7 @@ asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, Buck
         std::pair<unsigned, Json> checked{0, Json()};
         auto check = [&]() -> asio::awaitable<void> {
             checked = co_await callAgent(sandboxes_.agentSocket(*sandbox), verb::get,
-                                         "/internal/mount-check?path=" + queryEncode(path), Json());
+                                         "/internal/mount-check?path=" + queryEncode(slotPath(slot)), Json());
         };
         co_await (check() || checkDeadline.async_wait(asio::use_awaitable));
         const int error = checked.second.is_object() ? checked.second.value("errno", -1) : -1;
@@ -869,8 +932,8 @@ asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, Buck
             const bool created = left->second.createdDir;
             sandbox->mounts.erase(left);
             closeRelay(sandbox->id, path);
-            if (created && sandbox->status == "running")
-                co_await runInside(rmdirCommand(init, path));
+            if (sandbox->status == "running")
+                co_await runInside(releasePathCommand(init, path, slot, created));
             publish(*sandbox);
         }
         std::rethrow_exception(refused);
@@ -888,8 +951,10 @@ asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, Buck
         unlink(log.c_str()); // its lines are in the answer
         const bool created = result.createdDir;
         sandbox->mounts.erase(found);
-        if (sandbox->status == "running")
-            co_await runInside(cleanupCommand(init, path, created));
+        if (sandbox->status == "running") {
+            co_await runInside(umountCommand(init, slot, true));
+            co_await runInside(releasePathCommand(init, path, slot, created));
+        }
         publish(*sandbox);
         throw ApiError("S3FS_MOUNT_ERROR", withoutCredentials(failure, wanted), {{"mountPath", path}, {"bucket", wanted.bucket}},
                        {}, 500);
@@ -931,11 +996,12 @@ asio::awaitable<void> MountService::unmount(std::shared_ptr<Sandbox> sandbox, st
         throw invalidConfig("No active mount found at path: " + path);
     BucketMount &mount = found->second;
     const pid_t agent = sandbox->status == "running" && sandbox->initPid > 0 ? agentProcessOf(*sandbox) : 0;
-    if (agent > 0 && s3fsMountedAt(agent, path)) {
+    const int slot = mount.slot;
+    if (agent > 0 && s3fsMountedAt(agent, slotPath(slot))) {
         mount.state = "unmounting";
         const std::uint64_t attempt = mount.attempt;
         const system::Completion done =
-            co_await runInside(umountCommand(agent, path));
+            co_await runInside(umountCommand(agent, slot, false));
         const auto still = sandbox->mounts.find(path);
         if (done.exitCode != 0) {
             if (still != sandbox->mounts.end() && still->second.attempt == attempt)
@@ -962,8 +1028,8 @@ asio::awaitable<void> MountService::unmount(std::shared_ptr<Sandbox> sandbox, st
     const bool created = gone->second.createdDir;
     sandbox->mounts.erase(gone);
     closeRelay(sandbox->id, path);
-    if (created && agent > 0 && sandbox->status == "running") {
-        co_await runInside(rmdirCommand(agent, path));
+    if (agent > 0 && sandbox->status == "running") {
+        co_await runInside(releasePathCommand(agent, path, slot, created));
     }
     unlink(mountLog(SandboxPaths(sandboxes_.sandboxDirOf(sandbox->id)), path).c_str());
     publish(*sandbox);
@@ -1005,20 +1071,23 @@ asio::awaitable<void> MountService::restore(std::shared_ptr<Sandbox> sandbox)
         } catch (const std::exception &) {
             co_return; // stopped again, or never came up: nothing to restore into
         }
-        if (s3fsMountedAt(agent, path)) {
-            // An engine restart: s3fs still runs, and its proxy port is free again.
+        if (s3fsMountedAt(agent, slotPath(remembered.slot))) {
+            // An engine restart: s3fs still runs, and the agent still holds its relay's port.
             std::string failure;
             try {
                 co_await openRelay(sandbox, remembered, remembered.relayPort);
             } catch (const std::exception &error) {
                 failure = error.what();
             }
-            if (const auto again = sandbox->mounts.find(path); again != sandbox->mounts.end()) {
-                again->second.state = failure.empty() ? "mounted" : "failed";
-                again->second.lastError = failure;
+            if (failure.empty()) {
+                if (const auto again = sandbox->mounts.find(path); again != sandbox->mounts.end())
+                    again->second.state = "mounted";
+                publish(*sandbox);
+                continue;
             }
-            publish(*sandbox);
-            continue;
+            // Without its relay, s3fs goes (its proxy port is not the engine's any more) and
+            // the mount is made anew below.
+            co_await runInside(umountCommand(agent, remembered.slot, true));
         }
         if (!remembered.credentials) {
             found->second.state = "unmounted";

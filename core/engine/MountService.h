@@ -62,7 +62,8 @@ private:
     void runEnded(Sandbox &sandbox);
     // Opens the relay of a mount on the sandbox's 127.0.0.1:port (0: any free port).
     asio::awaitable<unsigned> openRelay(std::shared_ptr<Sandbox> sandbox, const BucketMount &mount, unsigned port);
-    void closeRelay(const std::string &sandboxId, const std::string &mountPath);
+    // releasePort: the agent lets the port's listener go too (the mount is gone for good).
+    void closeRelay(const std::string &sandboxId, const std::string &mountPath, bool releasePort = true);
     // Why the mount's relay last failed to reach the endpoint, as a line to add to an error.
     std::string relayFailure(const std::string &sandboxId, const std::string &mountPath) const;
     // Waits for s3fs's exit (it is our child's child): a mount whose s3fs ends is failed.

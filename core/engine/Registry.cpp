@@ -188,7 +188,8 @@ Json BucketMount::stateJson() const
     Json state = {{"bucket", bucket},   {"mountPath", mountPath},     {"endpoint", endpoint},
                   {"provider", provider}, {"prefix", prefix},         {"readOnly", readOnly},
                   {"s3fsOptions", s3fsOptions}, {"rememberCredentials", rememberCredentials},
-                  {"mountedAt", mountedAt}, {"relayPort", relayPort}, {"createdDir", createdDir}};
+                  {"mountedAt", mountedAt}, {"relayPort", relayPort}, {"createdDir", createdDir},
+                  {"slot", slot}};
     if (credentials && rememberCredentials)
         state["credentials"] = {{"accessKeyId", credentials->accessKeyId},
                                 {"secretAccessKey", credentials->secretAccessKey}};
@@ -212,6 +213,7 @@ std::optional<BucketMount> BucketMount::fromState(const Json &state)
         mount.mountedAt = state.value("mountedAt", "");
         mount.relayPort = state.value("relayPort", 0u);
         mount.createdDir = state.value("createdDir", false);
+        mount.slot = state.value("slot", -1);
         if (state.contains("credentials"))
             mount.credentials = BucketCredentials{state["credentials"].at("accessKeyId").get<std::string>(),
                                                   state["credentials"].at("secretAccessKey").get<std::string>()};

@@ -85,7 +85,8 @@ struct BucketMount {
     bool rememberCredentials = true;
     std::string mountedAt;
     unsigned relayPort = 0; // the endpoint's relay inside the sandbox (127.0.0.1:port), this run
-    bool createdDir = false; // the mount made its directory (unmount removes it again, if empty)
+    bool createdDir = false; // no directory stood at the path (unmount leaves none; else an empty one)
+    int slot = -1;           // s3fs mounts at /.sandbench/mounts/<slot>; the path is a symlink to it
     // The current run's, not saved:
     std::string state = "unmounted"; // mounting | mounted | unmounting | unmounted | failed
     std::string lastError;

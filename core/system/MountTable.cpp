@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 namespace sandbench::system {
@@ -84,8 +86,34 @@ void FuseMounts::refresh()
 bool FuseMounts::reaches(const std::string &path)
 {
     refresh();
-    return std::any_of(points_.begin(), points_.end(),
-                       [&path](const std::string &point) { return under(path, point) || under(point, path); });
+    auto touches = [this](const std::string &candidate) {
+        return std::any_of(points_.begin(), points_.end(), [&candidate](const std::string &point) {
+            return under(candidate, point) || under(point, candidate);
+        });
+    };
+    if (points_.empty())
+        return false;
+    if (touches(path))
+        return true;
+    // A symlink on the way into a mount (bucket mounts are symlinks to their slots): read
+    // with lstat and readlink, which never ask the FUSE server.
+    for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+        const std::string prefix = path.substr(0, slash);
+        struct stat info{};
+        if (lstat(prefix.c_str(), &info) == 0 && S_ISLNK(info.st_mode)) {
+            char target[4096];
+            const ssize_t length = readlink(prefix.c_str(), target, sizeof target - 1);
+            if (length > 0) {
+                std::string resolved(target, static_cast<std::size_t>(length));
+                if (resolved.front() != '/')
+                    resolved = prefix.substr(0, prefix.rfind('/') + 1) + resolved;
+                if (touches(std::filesystem::path(resolved).lexically_normal().string()))
+                    return true;
+            }
+        }
+        if (slash == std::string::npos)
+            return false;
+    }
 }
 
 bool FuseMounts::isMountPoint(const std::string &path)

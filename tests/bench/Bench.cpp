@@ -485,6 +485,61 @@ std::optional<StorageFigures> measureStorage(test::EngineHarness &engine)
     return figures;
 }
 
+// Backups (issue 13): 1 GiB of mixed files (7 x 128 MiB random, 160 MiB of zeros, 2000 small
+// text files) backed up and restored through the engine, beside tar of the same tree into
+// and out of an uncompressed archive in the same sandbox, in the same run.
+struct BackupFigures {
+    double sizeMiB = 0;
+    double create = 0, restore = 0, tarCreate = 0, tarExtract = 0; // seconds
+};
+
+BackupFigures measureBackups(test::EngineHarness &engine)
+{
+    auto &http = engine.http();
+    http.request("PUT", "/v1/sandboxes/bench-backup", R"({"keepAlive":true})");
+    auto inside = [&](const std::string &command) {
+        const Json result = engine.exec("bench-backup", command, Json{{"sessionId", "__DISABLE_SESSION__"}});
+        if (result.value("exitCode", 1) != 0)
+            std::fprintf(stderr, "backups: %s: %s\n", command.c_str(), result.dump().c_str());
+        return result.value("stdout", std::string());
+    };
+    inside("mkdir -p /workspace/big/text /workspace/big/bin && cd /workspace/big && "
+           "for i in $(seq 1 7); do head -c 134217728 /dev/urandom > bin/r$i.bin; done && "
+           "head -c 167772160 /dev/zero > bin/zeros.bin && "
+           "for i in $(seq 1 2000); do seq $i $((i + 500)) > text/f$i.txt; done");
+    BackupFigures figures;
+    figures.sizeMiB = std::stod(inside("du -sb /workspace/big | cut -f1")) / (1 << 20);
+    std::string id;
+    figures.create = secondsOf([&] {
+        const auto reply = http.requestJson("POST", "/v1/sandboxes/bench-backup/backups",
+                                            Json{{"dir", "/workspace/big"}});
+        id = reply.json().value("id", std::string());
+        if (id.empty())
+            std::fprintf(stderr, "backups: create failed: %s\n", reply.body.c_str());
+    });
+    figures.restore = secondsOf([&] {
+        const auto reply = http.requestJson("POST", "/v1/sandboxes/bench-backup/backups/" + id + "/restore", Json::object());
+        if (reply.status != 200)
+            std::fprintf(stderr, "backups: restore failed: %s\n", reply.body.c_str());
+    });
+    figures.tarCreate = secondsOf([&] { inside("tar -cf /workspace/big.tar -C /workspace big"); });
+    figures.tarExtract = secondsOf([&] { inside("mkdir -p /workspace/out && tar -xf /workspace/big.tar -C /workspace/out"); });
+    http.request("DELETE", "/v1/sandboxes/bench-backup");
+    return figures;
+}
+
+void printBackups(const BackupFigures &figures)
+{
+    std::printf("\nBackups (%.0f MiB of mixed files, lz4 squashfs vs tar in the same sandbox)\n", figures.sizeMiB);
+    std::printf("%-44s %8.1f MiB/s  (%.2f s)\n", "floor: tar -c (no compression)", figures.sizeMiB / figures.tarCreate,
+                figures.tarCreate);
+    std::printf("%-44s %8.1f MiB/s  (%.2f s, %.2f of tar)\n", "backup (mksquashfs lz4 + SHA-256)",
+                figures.sizeMiB / figures.create, figures.create, figures.tarCreate / figures.create);
+    std::printf("%-44s %8.1f MiB/s  (%.2f s)\n", "floor: tar -x", figures.sizeMiB / figures.tarExtract, figures.tarExtract);
+    std::printf("%-44s %8.1f MiB/s  (%.2f s, %.2f of tar)\n", "restore (SHA-256 check + unsquashfs + swap)",
+                figures.sizeMiB / figures.restore, figures.restore, figures.tarExtract / figures.restore);
+}
+
 void printStorage(const std::optional<StorageFigures> &figures)
 {
     if (!figures) {
@@ -525,6 +580,7 @@ int main(int argc, char **argv)
     // `sandbench-bench storage`: that section alone.
     if (argc > 1 && std::string(argv[1]) == "storage") {
         printStorage(measureStorage(engine));
+        printBackups(measureBackups(engine));
         return 0;
     }
     // `sandbench-bench terminal` (under xvfb-run): that section alone.
@@ -698,6 +754,7 @@ int main(int argc, char **argv)
 
     const PreviewFigures previews = measurePreviews(engine);
     const auto storage = measureStorage(engine);
+    const BackupFigures backups = measureBackups(engine);
     const TerminalFigures terminal = display ? measureTerminal(engine) : TerminalFigures{};
 
     // Idle memory: one agent, then 50 idle sandboxes (each after one command).
@@ -800,6 +857,7 @@ int main(int argc, char **argv)
                 downloadRate / cpRate);
     printPreviews(previews);
     printStorage(storage);
+    printBackups(backups);
     if (display)
         printTerminal(terminal);
     else

@@ -95,6 +95,10 @@ describe('bucket mounts', () => {
     assert.deepEqual(listed.files.map((file) => file.name).sort(), ['dir', 'from-s3.txt', 'hello.txt']);
     assert.equal((await sandbox.files.readFile('/mnt/data/hello.txt')).content, 'from the sandbox');
 
+    // s3fs mounts in the sandbox's read-only root; the path is a symlink to it.
+    const table = await run('grep fuse.s3fs /proc/self/mountinfo | cut -d" " -f5; readlink /mnt/data');
+    assert.match(table.stdout.trim(), /^\/\.sandbench\/mounts\/\d+\n\/\.sandbench\/mounts\/\d+$/);
+
     const listing = await mounts('storage');
     assert.equal(listing.length, 1);
     assert.equal(listing[0].state, 'mounted');
@@ -183,12 +187,26 @@ describe('bucket mounts', () => {
     assert.equal((await run('pgrep -fc "s3fs .*/mnt/wrong" || true')).stdout.trim(), '0');
   });
 
+  test('symlinks cannot steer a mount: it lands in its slot, never over /etc', async () => {
+    await run('ln -sfn /etc /mnt/evil && ln -sfn /etc /mnt/etcdir');
+    const direct = await mount('storage', 'data', '/mnt/evil', { endpoint: `http://127.0.0.1:${s3Port}`, credentials });
+    assert.equal(direct.status, 400);
+    assert.match(direct.body.message, /symbolic link/);
+    const below = await mount('storage', 'data', '/mnt/etcdir/sub', { endpoint: `http://127.0.0.1:${s3Port}`, credentials });
+    assert.equal(below.status, 400, JSON.stringify(below.body));
+    const table = await run('grep fuse.s3fs /proc/self/mountinfo | cut -d" " -f5');
+    assert.ok(table.stdout.trim().split('\n').every((point) => point.startsWith('/.sandbench/mounts/')), table.stdout);
+    assert.equal((await run('test -e /etc/sub || test -L /etc/sub; echo $?')).stdout.trim(), '1');
+  });
+
   test('the relay reaches the endpoint and nothing else: never the engine', async () => {
     const enginePort = new URL(engine.url).port;
-    const toEngine = await mount('storage', 'data', '/mnt/engine', { endpoint: `http://127.0.0.1:${enginePort}`,
-      credentials });
-    assert.equal(toEngine.status, 500);
-    assert.match(toEngine.body.message, /engine's own port is not an endpoint/);
+    for (const host of ['127.0.0.1', '0.0.0.0', '[::ffff:127.0.0.1]', 'localhost']) {
+      const toEngine = await mount('storage', 'data', '/mnt/engine', { endpoint: `http://${host}:${enginePort}`,
+        credentials });
+      assert.equal(toEngine.status, 500, host);
+      assert.match(toEngine.body.message, /engine's own port is not an endpoint/, host);
+    }
     // From inside, through the data mount's relay, a request for the engine reaches s3rver.
     const proxy = await run(`python3 - <<'EOF'
 import urllib.request

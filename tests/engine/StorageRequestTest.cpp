@@ -72,7 +72,7 @@ private slots:
     {
         const BucketMount mount = parseMountRequest(
             request(withCredentials({{"endpoint", "https://acct.r2.cloudflarestorage.com"}, {"readOnly", true},
-                                     {"prefix", "/logs/2026"}, {"s3fsOptions", {"stat_cache_expire=60", "nonempty"}}}),
+                                     {"prefix", "/logs/2026"}, {"s3fsOptions", {"stat_cache_expire=60", "enable_noobj_cache"}}}),
                     "my-bucket", "/mnt/data///"),
             {});
         QCOMPARE(mount.mountPath, std::string("/mnt/data"));
@@ -152,7 +152,8 @@ private slots:
         // Ours, code loading, other credential sources, header logging, option injection.
         for (const char *bad : {"passwd_file=/etc/shadow", "url=http://elsewhere", "credlib=/tmp/x.so",
                                 "credlib_opts=x", "ahbe_conf=/tmp/x", "curldbg", "logfile=/tmp/x", "iam_role=auto",
-                                "umask=0022,allow_other", "umask=0022 -o x", "dbglevel=info\nx", "use_sse=custom:/k"})
+                                "umask=0022,allow_other", "umask=0022 -o x", "dbglevel=info\nx", "use_sse=custom:/k",
+                                "dbglevel=dbg", "nonempty"})
             QCOMPARE(refusal(with({bad})), std::string("INVALID_MOUNT_CONFIG"));
         QCOMPARE(refusal(with("not-a-list")), std::string("INVALID_MOUNT_CONFIG"));
     }
