@@ -297,6 +297,37 @@ EOF`);
     assert.equal((await unmount('storage', '/mnt/gated')).status, 200);
   });
 
+  test('an engine that crashes and restarts takes its relay back; the sandbox cannot take the port meanwhile', async () => {
+    const mounted = await mount('storage', 'data', '/mnt/kept', { endpoint: `http://127.0.0.1:${s3Port}`, credentials });
+    assert.equal(mounted.status, 200, JSON.stringify(mounted.body));
+    const relayPorts = async () => (await run(`python3 -c "
+for line in open('/proc/net/tcp').readlines()[1:]:
+    f = line.split()
+    if f[3] == '0A': print(int(f[1].split(':')[1], 16))"`)).stdout.trim().split('\n').map(Number);
+    const before = await relayPorts();
+    await engine.crashAndRestart();
+    sandbox = engine.client('storage');
+    // While no engine ran, and now: the relay ports are the agent's, not free to bind.
+    const grab = await run(`python3 -c "
+import socket, sys
+taken = 0
+for port in [${before.join(',')}]:
+    s = socket.socket()
+    try:
+        s.bind(('127.0.0.1', port))
+        taken += 1
+    except OSError:
+        pass
+print(taken)"`);
+    assert.equal(grab.stdout.trim(), '0');
+    for (let i = 0; i < 50 && (await mounts('storage')).find((entry) => entry.mountPath === '/mnt/kept')?.state !== 'mounted'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await mounts('storage')).find((entry) => entry.mountPath === '/mnt/kept').state, 'mounted');
+    await run('echo after-restart > /mnt/kept/restart.txt');
+    assert.equal(await objectText('data', 'restart.txt'), 'after-restart\n');
+    assert.equal((await unmount('storage', '/mnt/kept')).status, 200);
+  });
+
   test('unmounting keeps the workspace and the bucket; mounts come back when the sandbox starts again', async () => {
     await run('echo kept > /workspace/kept.txt');
     const forgotten = await mount('storage', 'data', '/mnt/forgotten', { endpoint: `http://127.0.0.1:${s3Port}`,

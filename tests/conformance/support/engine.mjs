@@ -14,39 +14,52 @@ export async function startEngine() {
   const stateDir = mkdtempSync(join(tmpdir(), 'sandbench-conformance-state-'));
   const runtimeDir = mkdtempSync(join(tmpdir(), 'sandbench-conformance-run-'));
   chmodSync(stateDir, 0o711); // sandboxes of a root engine run as their own uids
-  const child = spawn(join(binDir, 'sandbenchd'),
-    ['--listen', '127.0.0.1:0', '--state-dir', stateDir, '--runtime-dir', runtimeDir, '--stop-sandboxes-on-exit'],
-    { stdio: ['ignore', 'ignore', 'inherit'] });
   const engineFile = join(runtimeDir, 'engine.json');
-  for (let i = 0; i < 200 && !existsSync(engineFile); i++) await sleep(25);
-  if (!existsSync(engineFile)) throw new Error('sandbenchd did not write engine.json');
-  const { url, token } = JSON.parse(readFileSync(engineFile, 'utf8'));
+  const launch = async () => {
+    const child = spawn(join(binDir, 'sandbenchd'),
+      ['--listen', '127.0.0.1:0', '--state-dir', stateDir, '--runtime-dir', runtimeDir, '--stop-sandboxes-on-exit'],
+      { stdio: ['ignore', 'ignore', 'inherit'] });
+    const started = () => existsSync(engineFile) && JSON.parse(readFileSync(engineFile, 'utf8')).pid === child.pid;
+    for (let i = 0; i < 200 && !started(); i++) await sleep(25);
+    if (!started()) throw new Error('sandbenchd did not write engine.json');
+    const { url, token } = JSON.parse(readFileSync(engineFile, 'utf8'));
+    return { child, url, token };
+  };
+  let current = await launch();
 
   // The SDK's HTTP transport calls globalThis.fetch; add the engine token to our requests.
   const originalFetch = globalThis.fetch;
   globalThis.fetch = (input, init = {}) => {
     const target = typeof input === 'string' ? input : input.url;
-    if (!target.startsWith(url)) return originalFetch(input, init);
+    if (!target.startsWith(current.url)) return originalFetch(input, init);
     const headers = new Headers(init.headers ?? (typeof input === 'string' ? undefined : input.headers));
-    headers.set('Authorization', `Bearer ${token}`);
+    headers.set('Authorization', `Bearer ${current.token}`);
     return originalFetch(input, { ...init, headers });
   };
 
-  return {
-    url,
-    token,
+  const engine = {
+    get url() { return current.url; },
+    get token() { return current.token; },
     stateDir,
     client(id) {
-      return new SandboxClient({ baseUrl: `${url}/v1/sandboxes/${id}` });
+      return new SandboxClient({ baseUrl: `${current.url}/v1/sandboxes/${id}` });
+    },
+    // An engine that dies without a word (SIGKILL) and a new one on the same state: its
+    // sandboxes run on and are taken back.
+    async crashAndRestart() {
+      current.child.kill('SIGKILL');
+      await new Promise((resolve) => current.child.once('exit', resolve));
+      current = await launch();
     },
     async stop() {
       globalThis.fetch = originalFetch;
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      current.child.kill('SIGTERM');
+      await new Promise((resolve) => current.child.once('exit', resolve));
       rmSync(stateDir, { recursive: true, force: true });
       rmSync(runtimeDir, { recursive: true, force: true });
     },
   };
+  return engine;
 }
 
 // Collects every SSE event of a stream returned by the SDK.
