@@ -574,8 +574,15 @@ Json FileService::list(const Json &body)
             struct stat entryInfo{};
             if (lstat(absolute.c_str(), &entryInfo) != 0)
                 continue;
-            if (includeHidden || name.front() != '.')
+            if (includeHidden || name.front() != '.') {
                 files.push_back(fileInfo(absolute, relative, entryInfo));
+                // A bucket mount (a symlink to its FUSE slot) lists as the folder it is, known
+                // without asking s3fs.
+                if (S_ISLNK(entryInfo.st_mode) && fuseMounts_.linksToMountPoint(absolute)) {
+                    files.back()["type"] = "directory";
+                    files.back()["mount"] = true;
+                }
+            }
             if (recursive && S_ISDIR(entryInfo.st_mode))
                 pending.push_back(relative);
         }

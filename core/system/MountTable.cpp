@@ -85,6 +85,7 @@ void FuseMounts::refresh()
 
 bool FuseMounts::reaches(const std::string &path)
 {
+    const std::lock_guard lock(mutex_);
     refresh();
     auto touches = [this](const std::string &candidate) {
         return std::any_of(points_.begin(), points_.end(), [&candidate](const std::string &point) {
@@ -118,8 +119,24 @@ bool FuseMounts::reaches(const std::string &path)
 
 bool FuseMounts::isMountPoint(const std::string &path)
 {
+    const std::lock_guard lock(mutex_);
     refresh();
     return std::find(points_.begin(), points_.end(), path) != points_.end();
+}
+
+bool FuseMounts::linksToMountPoint(const std::string &symlink)
+{
+    char target[4096];
+    const ssize_t length = readlink(symlink.c_str(), target, sizeof target - 1);
+    if (length <= 0)
+        return false;
+    std::string resolved(target, static_cast<std::size_t>(length));
+    if (resolved.front() != '/')
+        resolved = symlink.substr(0, symlink.rfind('/') + 1) + resolved;
+    resolved = std::filesystem::path(resolved).lexically_normal().string();
+    while (resolved.size() > 1 && resolved.back() == '/')
+        resolved.pop_back();
+    return isMountPoint(resolved);
 }
 
 } // namespace sandbench::system

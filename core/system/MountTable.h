@@ -3,6 +3,7 @@
 // bucket must not hang the agent.
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,7 @@ struct MountEntry {
 std::vector<MountEntry> parseMountTable(std::string_view mountinfo);
 
 // The FUSE mount points of the calling process's mount namespace, read again only when
-// the kernel reports a change of the table (poll(2) on /proc/self/mountinfo). One thread.
+// the kernel reports a change of the table (poll(2) on /proc/self/mountinfo). Thread-safe.
 class FuseMounts {
 public:
     FuseMounts();
@@ -27,9 +28,13 @@ public:
     // path (absolute, normalised) is at or under a FUSE mount, or one is under it.
     bool reaches(const std::string &path);
     bool isMountPoint(const std::string &path);
+    // symlink (an absolute path) is a symlink to a FUSE mount point (how bucket mounts
+    // appear): read with readlink, never through the mount.
+    bool linksToMountPoint(const std::string &symlink);
 
 private:
-    void refresh();
+    void refresh(); // with mutex_ held
+    std::mutex mutex_;
     int fd_ = -1;
     bool loaded_ = false;
     std::vector<std::string> points_;

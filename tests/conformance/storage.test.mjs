@@ -98,6 +98,10 @@ describe('bucket mounts', () => {
     // s3fs mounts in the sandbox's read-only root; the path is a symlink to it.
     const table = await run('grep fuse.s3fs /proc/self/mountinfo | cut -d" " -f5; readlink /mnt/data');
     assert.match(table.stdout.trim(), /^\/\.sandbench\/mounts\/\d+\n\/\.sandbench\/mounts\/\d+$/);
+    // ...and lists as the folder it is (the Files pane opens it like any other).
+    const parent = (await sandbox.files.listFiles('/mnt')).files.find((file) => file.name === 'data');
+    assert.equal(parent.type, 'directory');
+    assert.equal(parent.mount, true);
 
     const listing = await mounts('storage');
     assert.equal(listing.length, 1);

@@ -7,6 +7,8 @@
 #include "support/GuiHarness.h"
 
 #include "client/EventStream.h"
+#include "models/FileTreeModel.h"
+#include "panes/files/FilesPane.h"
 #include "panes/storage/StoragePane.h"
 #include "widgets/MessageBanner.h"
 
@@ -135,6 +137,16 @@ private slots:
         QCOMPARE(object.readAll(), QByteArray("from-the-gui\n"));
         QTest::qWait(200);
         QVERIFY(test::saveScreenshot(pane_.get(), "storage-pane-mounted"));
+        // The Files pane opens the mount like any folder.
+        ui::FilesPane files(engine_.client(), "storage-ui");
+        files.resize(900, 500);
+        files.setSandboxStatus("running");
+        files.show();
+        QTRY_VERIFY_WITH_TIMEOUT(files.model()->indexForPath("/workspace/gui-bucket").isValid(), 10000);
+        files.revealPath("/workspace/gui-bucket/hello.txt");
+        QTRY_VERIFY_WITH_TIMEOUT(files.model()->indexForPath("/workspace/gui-bucket/hello.txt").isValid(), 10000);
+        QTest::qWait(200);
+        QVERIFY(test::saveScreenshot(&files, "storage-bucket-in-files"));
     }
 
     void aRefusedMountShowsS3fsReason()
