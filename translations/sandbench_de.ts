@@ -807,6 +807,18 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>Cloned %1 (branch %2).</source>
         <translation>%1 geklont (Branch %2).</translation>
     </message>
+    <message>
+        <source>Stop</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Stopped cloning into %1.</source>
+        <translation>Klonen nach %1 angehalten.</translation>
+    </message>
+    <message>
+        <source>Cloning into %1: %2 %3%</source>
+        <translation>Klone nach %1: %2 %3 %</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::InterpreterPane</name>
@@ -2421,6 +2433,18 @@ SHA-256 %2</translation>
     <message>
         <source>The mount at %1 is forgotten.</source>
         <translation>Die Einhängung in %1 ist vergessen.</translation>
+    </message>
+    <message>
+        <source>Download cancelled: nothing was saved.</source>
+        <translation>Herunterladen abgebrochen: nichts wurde gespeichert.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Import cancelled: no backup was added.</source>
+        <translation>Import abgebrochen: keine Sicherung wurde hinzugefügt.</translation>
     </message>
 </context>
 <context>

@@ -23,7 +23,7 @@ AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config,
     : config_(std::move(config)), lifeline_(config_, std::move(onEnd)), sessions_(executor, config_), processes_(executor, config_, sessions_),
       files_(config_, sessions_), watches_(executor, config_), ptys_(executor, sessions_),
       interpreter_(executor, config_), ports_(executor, processes_),
-      git_(sessions_)
+      git_(sessions_), archives_(sessions_)
 {
     using http::bhttp::verb;
     routes_.add(verb::get, "/", [](http::RouteRequest &call) -> asio::awaitable<void> {
@@ -52,6 +52,7 @@ AgentRouter::AgentRouter(asio::any_io_executor executor, AgentConfig config,
     processes_.addRoutes(routes_);
     files_.addRoutes(routes_);
     git_.addRoutes(routes_);
+    archives_.addRoutes(routes_);
     watches_.addRoutes(routes_);
     ptys_.addRoutes(routes_);
     interpreter_.addRoutes(routes_);

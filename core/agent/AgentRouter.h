@@ -3,6 +3,7 @@
 // protocol's envelope in core/http.
 #pragma once
 
+#include "agent/ArchiveService.h"
 #include "agent/FileService.h"
 #include "agent/GitService.h"
 #include "agent/InterpreterService.h"
@@ -42,6 +43,7 @@ private:
     InterpreterService interpreter_;
     PortService ports_;
     GitService git_;
+    ArchiveService archives_;
     http::RouteTable routes_;
 };
 

@@ -118,37 +118,125 @@ ApiError gitError(int exitCode, const std::string &output, const GitCheckout &re
     return ApiError("GIT_CLONE_FAILED", "Git clone failed: " + said, context, {}, 500);
 }
 
+namespace {
+
+// The clone as the session runs it: every argument quoted; progress on stderr when asked.
+std::string cloneCommand(const GitCheckout &request, bool progress)
+{
+    const long long seconds = std::max(1LL, (request.timeoutMs + 999) / 1000);
+    std::string clone = "GIT_TERMINAL_PROMPT=0 timeout -k 5 " + std::to_string(seconds) +
+                        " git -c http.lowSpeedLimit=1024 -c http.lowSpeedTime=30 clone --filter=blob:none";
+    if (progress)
+        clone += " --progress";
+    if (request.branch)
+        clone += " --branch " + system::shellQuote(*request.branch);
+    if (request.depth)
+        clone += " --depth " + std::to_string(*request.depth);
+    return clone + " -- " + system::shellQuote(request.repoUrl) + " " + system::shellQuote(request.targetDir);
+}
+
+CommandRequest inSession(const GitCheckout &request, std::string command)
+{
+    CommandRequest run;
+    run.command = std::move(command);
+    run.sessionId = request.sessionId;
+    return run;
+}
+
+// The tail of git's output kept for an error's message (its last lines say why).
+void keepTail(std::string &kept, const std::string &more)
+{
+    kept += more;
+    if (kept.size() > 16384)
+        kept.erase(0, kept.size() - 16384);
+}
+
+} // namespace
+
+std::optional<GitProgress> gitProgressOf(std::string_view line)
+{
+    // "Receiving objects:  45% (450/1000), 1.20 MiB | 2.00 MiB/s", "remote: Counting objects: 100% (3/3), done."
+    static const std::regex progress(R"(^(?:remote: )?([A-Za-z][A-Za-z ]*):\s+(\d{1,3})%)");
+    std::match_results<std::string_view::const_iterator> match;
+    if (!std::regex_search(line.begin(), line.end(), match, progress))
+        return std::nullopt;
+    return GitProgress{match[1].str(), std::min(100, std::stoi(match[2].str()))};
+}
+
+asio::awaitable<Json> GitService::checkout(GitCheckout request, ProgressSink onProgress)
+{
+    std::string output;
+    std::string pending; // git's \r-separated progress lines, split here
+    std::optional<GitProgress> last;
+    OutputSink sink = [&](const char *, std::string data) -> asio::awaitable<bool> {
+        keepTail(output, data);
+        pending += data;
+        for (std::size_t end; (end = pending.find_first_of("\r\n")) != std::string::npos;) {
+            const std::string line = withoutUrlCredentials(pending.substr(0, end));
+            pending.erase(0, end + 1);
+            const auto progress = gitProgressOf(line);
+            if (progress && !(last && last->phase == progress->phase && last->percent == progress->percent)) {
+                last = progress;
+                if (!co_await onProgress(*progress, line))
+                    co_return false;
+            }
+        }
+        co_return true;
+    };
+    CommandResult cloned;
+    if (onProgress) {
+        cloned.exitCode = co_await sessions_.executeStreaming(inSession(request, cloneCommand(request, true)), sink);
+        cloned.stderr = output;
+    } else {
+        cloned = co_await sessions_.execute(inSession(request, cloneCommand(request, false)));
+    }
+    if (cloned.exitCode != 0)
+        throw gitError(cloned.exitCode, cloned.stderr + cloned.stdout, request);
+    const CommandResult branch =
+        co_await sessions_.execute(inSession(request, "git -C " + system::shellQuote(request.targetDir) + " branch --show-current"));
+    std::string name = branch.stdout;
+    while (!name.empty() && (name.back() == '\n' || name.back() == '\r'))
+        name.pop_back();
+    if (name.empty())
+        name = request.branch.value_or("unknown");
+    Json reply = {{"repoUrl", withoutUrlCredentials(request.repoUrl)}, {"branch", name}, {"targetDir", request.targetDir}};
+    co_return reply;
+}
+
 void GitService::addRoutes(http::RouteTable &table)
 {
     table.add(http::bhttp::verb::post, "/api/git/checkout", [this](http::RouteRequest &call) -> asio::awaitable<void> {
-        const GitCheckout request = parseGitCheckout(protocol::parseBody(call.request.body()));
-        // Every argument quoted; in the session, so its directory and environment apply.
-        const long long seconds = std::max(1LL, (request.timeoutMs + 999) / 1000);
-        std::string clone = "timeout -k 5 " + std::to_string(seconds) +
-                            " git -c http.lowSpeedLimit=1024 -c http.lowSpeedTime=30 clone --filter=blob:none";
-        if (request.branch)
-            clone += " --branch " + system::shellQuote(*request.branch);
-        if (request.depth)
-            clone += " --depth " + std::to_string(*request.depth);
-        clone += " -- " + system::shellQuote(request.repoUrl) + " " + system::shellQuote(request.targetDir);
-        CommandRequest command;
-        command.command = "GIT_TERMINAL_PROMPT=0 " + clone;
-        command.sessionId = request.sessionId;
-        const CommandResult cloned = co_await sessions_.execute(command);
-        if (cloned.exitCode != 0)
-            throw gitError(cloned.exitCode, cloned.stderr + cloned.stdout, request);
-        CommandRequest current;
-        current.command = "git -C " + system::shellQuote(request.targetDir) + " branch --show-current";
-        current.sessionId = request.sessionId;
-        const CommandResult branch = co_await sessions_.execute(current);
-        std::string name = branch.stdout;
-        while (!name.empty() && (name.back() == '\n' || name.back() == '\r'))
-            name.pop_back();
-        if (name.empty())
-            name = request.branch.value_or("unknown");
-        Json reply = {{"repoUrl", withoutUrlCredentials(request.repoUrl)}, {"branch", name},
-                      {"targetDir", request.targetDir}};
+        GitCheckout request = parseGitCheckout(protocol::parseBody(call.request.body()));
+        Json reply = co_await checkout(std::move(request), {});
         co_await replySuccess(call.responder, std::move(reply));
+    });
+    // Sandbench extension: the same clone with git's progress as SSE events ("progress":
+    // phase, percent, text), ending in "complete" (the plain route's answer) or "error".
+    table.add(http::bhttp::verb::post, "/api/git/checkout/stream", [this](http::RouteRequest &call) -> asio::awaitable<void> {
+        const GitCheckout request = parseGitCheckout(protocol::parseBody(call.request.body()));
+        co_await streamEvents(call.responder, [&](Emit send) -> asio::awaitable<void> {
+            Json started = {{"type", "start"}, {"repoUrl", withoutUrlCredentials(request.repoUrl)},
+                            {"targetDir", request.targetDir}, {"timestamp", protocol::nowIso()}};
+            if (!co_await send(started))
+                co_return;
+            ProgressSink progress = [&](const GitProgress &step, const std::string &text) -> asio::awaitable<bool> {
+                Json event = {{"type", "progress"}, {"phase", step.phase}, {"percent", step.percent},
+                              {"text", text}, {"timestamp", protocol::nowIso()}};
+                co_return co_await send(event);
+            };
+            Json end;
+            try {
+                end = co_await checkout(request, progress);
+                end["type"] = "complete";
+                end["success"] = true;
+            } catch (const ApiError &error) {
+                end = error.envelope();
+                end["type"] = "error";
+                end["error"] = error.what();
+            }
+            end["timestamp"] = protocol::nowIso();
+            co_await send(end);
+        });
     });
 }
 

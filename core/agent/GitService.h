@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sandbench::agent {
 
@@ -28,12 +29,24 @@ std::string withoutUrlCredentials(std::string text);
 // The protocol's error for a failed clone, from git's exit code and output.
 protocol::ApiError gitError(int exitCode, const std::string &output, const GitCheckout &request);
 
+// One step of git's progress: "Receiving objects: 45% ..." -> {"Receiving objects", 45}.
+struct GitProgress {
+    std::string phase;
+    int percent = 0;
+};
+std::optional<GitProgress> gitProgressOf(std::string_view line);
+
 class GitService {
 public:
     explicit GitService(SessionService &sessions) : sessions_(sessions) {}
     void addRoutes(http::RouteTable &table);
 
+    // Clones as the request says; onProgress (if set) hears each new step (false: stop).
+    using ProgressSink = std::function<asio::awaitable<bool>(const GitProgress &, const std::string &text)>;
+    asio::awaitable<Json> checkout(GitCheckout request, ProgressSink onProgress);
+
 private:
+    using OutputSink = SessionService::OutputSink;
     SessionService &sessions_;
 };
 

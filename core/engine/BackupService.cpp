@@ -1,6 +1,7 @@
 #include "engine/BackupService.h"
 
 #include "engine/InsideSandbox.h"
+#include "protocol/BackupOptions.h"
 #include "protocol/Protocol.h"
 #include "system/Files.h"
 #include "system/Identifiers.h"
@@ -32,11 +33,6 @@ namespace {
 
 constexpr auto kArchiveTimeout = std::chrono::seconds(3600); // 1 GiB and more, on a slow disk
 constexpr std::size_t kMaxBackupsPerSandbox = 256;
-
-ApiError invalidConfig(const std::string &message)
-{
-    return ApiError("INVALID_BACKUP_CONFIG", message, {}, {}, 400);
-}
 
 // The archive's SHA-256 as hex, read in pieces (on a worker thread: a gigabyte takes seconds).
 std::string sha256Of(const std::string &path)
@@ -97,20 +93,14 @@ std::string isoOfSeconds(long long seconds)
 // GCC 12 mishandles braced lists of string literals in them).
 std::vector<std::string> gitIgnoredCommand(pid_t agent, const std::string &dir)
 {
-    return insideSandbox(agent, "", {"/usr/bin/git", "-C", dir, "ls-files", "-z", "--others", "--ignored",
-                                     "--exclude-standard", "--directory"});
+    return insideSandbox(agent, "", protocol::gitIgnoredCommand(dir));
 }
 
 std::vector<std::string> createCommand(pid_t agent, const BackupRequest &request, bool excluding)
 {
-    std::vector<std::string> command = {"/usr/bin/mksquashfs", request.dir, "/proc/self/fd/3", "-comp", request.format,
-                                        "-processors", std::to_string(request.threads), "-no-progress", "-noappend",
-                                        "-no-xattrs", "-one-file-system"};
-    if (excluding)
-        command.insert(command.end(), {"-wildcards", "-ef", "/proc/self/fd/4"});
-    // Never into a bucket mounted below the directory (-one-file-system: its objects are the
-    // bucket's). Reading every file, whatever its mode, is all it may do beyond the sandbox's root.
-    return insideSandbox(agent, "dac_read_search", command);
+    // Reading every file, whatever its mode, is all it may do beyond the sandbox's root.
+    return insideSandbox(agent, "dac_read_search",
+                         protocol::mksquashfsCommand(request, "/proc/self/fd/3", excluding ? "/proc/self/fd/4" : ""));
 }
 
 std::vector<std::string> restoreCommand(pid_t agent, const std::string &dir)
@@ -158,132 +148,6 @@ Json withExpiry(Json manifest)
 
 } // namespace
 
-std::string backupDirectory(const Json &value)
-{
-    if (!value.is_string())
-        throw invalidConfig("dir must be a string: an absolute path such as /workspace/app");
-    std::string dir = value.get<std::string>();
-    if (dir.empty() || dir.front() != '/')
-        throw invalidConfig("dir must be an absolute path: " + dir);
-    if (dir.size() > 4096)
-        throw invalidConfig("dir is longer than 4096 characters");
-    if (dir.find('\0') != std::string::npos)
-        throw invalidConfig("dir must not contain NUL");
-    while (dir.size() > 1 && dir.back() == '/')
-        dir.pop_back();
-    std::istringstream parts(dir.substr(1));
-    for (std::string part; std::getline(parts, part, '/');)
-        if (part == "..")
-            throw invalidConfig("dir must not contain '..': " + dir);
-    dir = std::filesystem::path(dir).lexically_normal().string();
-    while (dir.size() > 1 && dir.back() == '/')
-        dir.pop_back();
-    for (const char *root : {"/workspace", "/home", "/tmp", "/var/tmp", "/app"}) {
-        const std::string_view base(root);
-        if (dir == base || (dir.starts_with(base) && dir[base.size()] == '/'))
-            return dir;
-    }
-    throw invalidConfig("dir must be in /workspace, /home, /tmp, /var/tmp or /app: " + dir);
-}
-
-bool isBackupId(std::string_view id)
-{
-    static const std::regex uuid("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
-    return std::regex_match(id.begin(), id.end(), uuid);
-}
-
-BackupRequest parseBackupRequest(const Json &body)
-{
-    if (!body.is_object())
-        throw invalidConfig("The body must be a JSON object: {dir, name?, ttl?, gitignore?, excludes?, compression?}");
-    BackupRequest request;
-    if (!body.contains("dir"))
-        throw invalidConfig("dir is required: the directory to back up");
-    request.dir = backupDirectory(body["dir"]);
-    if (body.contains("name") && !body["name"].is_null()) {
-        if (!body["name"].is_string())
-            throw invalidConfig("name must be a string");
-        const std::string name = body["name"];
-        if (name.size() > 256)
-            throw invalidConfig("name is longer than 256 characters");
-        if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
-            throw invalidConfig("name must not contain control characters");
-        request.name = name;
-    }
-    if (body.contains("ttl") && !body["ttl"].is_null()) {
-        if (!body["ttl"].is_number() || !(body["ttl"].get<double>() > 0) || body["ttl"].get<double>() > 1e10)
-            throw invalidConfig("ttl must be a positive number of seconds");
-        request.ttlSeconds = static_cast<long long>(std::ceil(body["ttl"].get<double>()));
-    }
-    if (body.contains("gitignore") && !body["gitignore"].is_null()) {
-        if (!body["gitignore"].is_boolean())
-            throw invalidConfig("gitignore must be true or false");
-        request.gitignore = body["gitignore"];
-    }
-    if (body.contains("excludes") && !body["excludes"].is_null()) {
-        if (!body["excludes"].is_array() || body["excludes"].size() > 256)
-            throw invalidConfig("excludes must be a list of at most 256 patterns");
-        for (const Json &pattern : body["excludes"]) {
-            if (!pattern.is_string() || pattern.get<std::string>().empty() || pattern.get<std::string>().size() > 1024)
-                throw invalidConfig("excludes must be patterns of 1 to 1024 characters");
-            const std::string text = pattern;
-            if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20; }))
-                throw invalidConfig("an exclude pattern must not contain control characters");
-            request.excludes.push_back(text);
-        }
-    }
-    if (body.contains("compression") && !body["compression"].is_null()) {
-        const Json &compression = body["compression"];
-        if (!compression.is_object())
-            throw invalidConfig("compression must be {format?, threads?}");
-        if (compression.contains("format") && !compression["format"].is_null()) {
-            const Json &format = compression["format"];
-            if (!format.is_string() || (format != "gzip" && format != "lz4" && format != "zstd"))
-                throw invalidConfig("compression.format must be gzip, lz4 or zstd");
-            request.format = format;
-        }
-        if (compression.contains("threads") && !compression["threads"].is_null()) {
-            const Json &threads = compression["threads"];
-            if (!threads.is_number_integer() || threads.get<long long>() < 1 || threads.get<long long>() > 64)
-                throw invalidConfig("compression.threads must be a whole number from 1 to 64");
-            request.threads = threads.get<int>();
-        }
-    }
-    return request;
-}
-
-std::string excludeFile(const std::vector<std::string> &patterns, const std::vector<std::string> &ignoredPaths)
-{
-    std::string lines;
-    for (std::string pattern : patterns) {
-        while (pattern.starts_with("**/"))
-            pattern.erase(0, 3);
-        for (std::size_t at; (at = pattern.find("/**/")) != std::string::npos;)
-            pattern.replace(at, 4, "/");
-        while (pattern.ends_with("/**"))
-            pattern.resize(pattern.size() - 3);
-        while (pattern.size() > 1 && pattern.back() == '/')
-            pattern.pop_back();
-        if (pattern.starts_with('/'))
-            pattern.erase(0, 1);
-        if (!pattern.empty())
-            lines += "... " + pattern + "\n";
-    }
-    for (std::string path : ignoredPaths) {
-        while (path.size() > 1 && path.back() == '/')
-            path.pop_back();
-        std::string escaped;
-        for (const char c : path) {
-            if (std::string_view("*?[]\\ ").find(c) != std::string_view::npos)
-                escaped += '\\';
-            escaped += c;
-        }
-        if (!escaped.empty())
-            lines += escaped + "\n";
-    }
-    return lines;
-}
-
 BackupService::BackupService(SandboxManager &sandboxes, EventBus &events) : sandboxes_(sandboxes), events_(events) {}
 
 std::shared_ptr<system::AsyncMutex> BackupService::lockOf(const std::string &sandboxId)
@@ -301,8 +165,8 @@ std::string BackupService::backupDir(const Sandbox &sandbox, const std::string &
 
 Json BackupService::manifest(const Sandbox &sandbox, const std::string &backupId) const
 {
-    if (!isBackupId(backupId))
-        throw invalidConfig("Invalid backup id: " + backupId + " (a UUID)");
+    if (!protocol::isBackupId(backupId))
+        throw protocol::invalidBackupConfig("Invalid backup id: " + backupId + " (a UUID)");
     const auto found = readManifest(backupDir(sandbox, backupId) + "/meta.json");
     struct stat info{};
     if (!found || stat((backupDir(sandbox, backupId) + "/data.sqsh").c_str(), &info) != 0)
@@ -315,7 +179,7 @@ std::vector<Json> BackupService::manifests(const Sandbox &sandbox) const
     std::vector<Json> all;
     std::error_code error;
     for (const auto &entry : std::filesystem::directory_iterator(sandboxes_.sandboxDirOf(sandbox.id) + "/backups", error))
-        if (isBackupId(entry.path().filename().string()))
+        if (protocol::isBackupId(entry.path().filename().string()))
             if (auto found = readManifest(entry.path().string() + "/meta.json"))
                 all.push_back(withExpiry(std::move(*found)));
     std::sort(all.begin(), all.end(), [](const Json &a, const Json &b) {
@@ -338,19 +202,16 @@ asio::awaitable<Json> BackupService::create(std::shared_ptr<Sandbox> sandbox, Ba
     auto lock = lockOf(sandbox->id);
     auto guard = co_await lock->lock();
     if (manifests(*sandbox).size() >= kMaxBackupsPerSandbox)
-        throw invalidConfig("A sandbox keeps at most " + std::to_string(kMaxBackupsPerSandbox) + " backups: delete some");
+        throw protocol::invalidBackupConfig("A sandbox keeps at most " + std::to_string(kMaxBackupsPerSandbox) + " backups: delete some");
     const pid_t agent = co_await agentProcessWhenUp(sandbox);
     Json warnings = Json::array();
     std::vector<std::string> ignored;
     if (request.gitignore) {
         const system::Completion listed = co_await runInside(gitIgnoredCommand(agent, request.dir), {}, 60s, 16 << 20);
-        if (listed.exitCode == 0) {
-            std::size_t start = 0;
-            for (std::size_t end; (end = listed.output.find('\0', start)) != std::string::npos; start = end + 1)
-                ignored.push_back(listed.output.substr(start, end - start));
-        } else {
+        if (listed.exitCode == 0)
+            ignored = protocol::nulSeparated(listed.output);
+        else
             warnings.push_back(request.dir + " is not in a git repository: nothing was left out for .gitignore");
-        }
     }
     const std::string id = system::randomUuid();
     const std::string dir = backupDir(*sandbox, id);
@@ -362,7 +223,7 @@ asio::awaitable<Json> BackupService::create(std::shared_ptr<Sandbox> sandbox, Ba
         system::UniqueFd out{open(archive.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600)};
         if (out.get() < 0 || (sandbox->hostUid && fchown(out.get(), *sandbox->hostUid, *sandbox->hostUid) != 0))
             throw std::system_error(errno, std::generic_category(), "create " + archive);
-        const std::string excludes = excludeFile(request.excludes, ignored);
+        const std::string excludes = protocol::excludeFile(request.excludes, ignored);
         system::UniqueFd excludeFd;
         std::vector<std::pair<int, int>> fds = {{3, out.get()}};
         if (!excludes.empty()) {
@@ -433,20 +294,20 @@ asio::awaitable<Json> BackupService::restore(std::shared_ptr<Sandbox> sandbox, s
 asio::awaitable<Json> BackupService::import(std::shared_ptr<Sandbox> sandbox, std::string backupId,
                                             http::RouteRequest &call)
 {
-    if (!isBackupId(backupId))
-        throw invalidConfig("Invalid backup id: " + backupId + " (a UUID)");
+    if (!protocol::isBackupId(backupId))
+        throw protocol::invalidBackupConfig("Invalid backup id: " + backupId + " (a UUID)");
     BackupRequest request;
-    request.dir = backupDirectory(Json(http::percentDecode(http::queryValue(call.query, "dir"))));
+    request.dir = protocol::backupDirectory(Json(http::percentDecode(http::queryValue(call.query, "dir"))));
     const std::string name = http::percentDecode(http::queryValue(call.query, "name"));
     if (!name.empty())
-        request = parseBackupRequest(Json{{"dir", request.dir}, {"name", name}});
+        request = protocol::parseBackupOptions(Json{{"dir", request.dir}, {"name", name}});
     auto lock = lockOf(sandbox->id);
     auto guard = co_await lock->lock();
     const std::string dir = backupDir(*sandbox, backupId);
     if (std::filesystem::exists(dir))
-        throw invalidConfig("Backup " + backupId + " exists already");
+        throw protocol::invalidBackupConfig("Backup " + backupId + " exists already");
     if (manifests(*sandbox).size() >= kMaxBackupsPerSandbox)
-        throw invalidConfig("A sandbox keeps at most " + std::to_string(kMaxBackupsPerSandbox) + " backups: delete some");
+        throw protocol::invalidBackupConfig("A sandbox keeps at most " + std::to_string(kMaxBackupsPerSandbox) + " backups: delete some");
     system::makeDirectories(sandboxes_.sandboxDirOf(sandbox->id) + "/backups", 0700);
     const std::string partial = dir + ".part";
     system::removeTree(partial);
@@ -481,7 +342,7 @@ asio::awaitable<Json> BackupService::import(std::shared_ptr<Sandbox> sandbox, st
     }
     if (!failure.empty()) {
         system::removeTree(partial);
-        throw invalidConfig("Cannot import backup " + backupId + ": " + failure);
+        throw protocol::invalidBackupConfig("Cannot import backup " + backupId + ": " + failure);
     }
     const std::string sha256 = co_await sha256Later(partial + "/data.sqsh");
     Json manifest = {{"id", backupId},
@@ -505,7 +366,7 @@ void BackupService::addRoutes(http::RouteTable &table)
 {
     table.add(verb::post, "/v1/sandboxes/{id}/backups", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         auto sandbox = sandboxes_.require(call.params[0]);
-        BackupRequest request = parseBackupRequest(protocol::parseBody(call.request.body()));
+        BackupRequest request = protocol::parseBackupOptions(protocol::parseBody(call.request.body()));
         co_await sandboxes_.ensureRunning(sandbox);
         Json reply = co_await create(sandbox, std::move(request));
         co_await http::replySuccess(call.responder, std::move(reply));
@@ -524,7 +385,7 @@ void BackupService::addRoutes(http::RouteTable &table)
         const Json body = call.request.body().empty() ? Json::object() : protocol::parseBody(call.request.body());
         std::optional<std::string> dir;
         if (body.is_object() && body.contains("dir") && !body["dir"].is_null())
-            dir = backupDirectory(body["dir"]);
+            dir = protocol::backupDirectory(body["dir"]);
         manifest(*sandbox, call.params[1]); // 400/404 before the sandbox starts
         co_await sandboxes_.ensureRunning(sandbox);
         Json reply = co_await restore(sandbox, call.params[1], dir);

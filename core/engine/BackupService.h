@@ -14,6 +14,7 @@
 #include "engine/EventBus.h"
 #include "engine/SandboxManager.h"
 #include "http/RouteTable.h"
+#include "protocol/BackupOptions.h"
 
 #include <optional>
 #include <string>
@@ -21,24 +22,7 @@
 
 namespace sandbench::engine {
 
-// The SDK's BackupOptions, checked: INVALID_BACKUP_CONFIG (400) naming what is wrong.
-struct BackupRequest {
-    std::string dir;
-    std::optional<std::string> name;
-    long long ttlSeconds = 259200; // 3 days
-    bool gitignore = false;
-    std::vector<std::string> excludes;
-    std::string format = "lz4"; // gzip, lz4, zstd
-    int threads = 2;
-};
-BackupRequest parseBackupRequest(const Json &body);
-// A directory a backup may be made of or restored into: absolute, at most 4096 bytes, no
-// NUL or '..', below /workspace, /home, /tmp, /var/tmp or /app; the normalised path.
-std::string backupDirectory(const Json &value);
-bool isBackupId(std::string_view id);
-// mksquashfs's exclude file (-wildcards -ef): each pattern at any depth ("... pattern", with
-// the SDK's normalisation of "**/", "/**/" and "/**"), and paths git ignores, exactly.
-std::string excludeFile(const std::vector<std::string> &patterns, const std::vector<std::string> &ignoredPaths);
+using BackupRequest = protocol::BackupOptions;
 
 class BackupService {
 public:

@@ -188,6 +188,48 @@ describe('backups', () => {
     await api('DELETE', '/v1/sandboxes/other');
   });
 
+  test('the container protocol: BackupClient.createArchive and restoreArchive in /var/backups', async () => {
+    await run(`mkdir -p "/workspace/proto/sub dir" && cd /workspace/proto && echo one > a.txt &&
+      echo 'é 漢字 🙂' > "sub dir/ünï.txt" && chmod 640 a.txt && ln -s a.txt link && mkdir skip && echo x > skip/x &&
+      echo log > b.log && touch -d 2020-01-02T03:04:05 a.txt`);
+    const before = await treeOf('/workspace/proto');
+    const made = await sandbox.backup.createArchive('/workspace/proto', '/var/backups/p1.sqsh', 'default',
+      { excludes: ['skip', '*.log'], compression: { format: 'gzip', threads: 1 } });
+    assert.equal(made.success, true);
+    assert.equal(made.archivePath, '/var/backups/p1.sqsh');
+    assert.equal(Number(await run('stat -c %s /var/backups/p1.sqsh')), made.sizeBytes);
+    assert.equal(await run('ls /var/backups'), 'p1.sqsh'); // the exclude list is gone
+    await run('rm -rf /workspace/proto/sub\\ dir && echo changed > /workspace/proto/a.txt && touch /workspace/proto/new');
+    const restored = await sandbox.backup.restoreArchive('/workspace/proto', '/var/backups/p1.sqsh', 'default');
+    assert.equal(restored.success, true);
+    assert.equal(restored.dir, '/workspace/proto');
+    const expected = before.split('\n').filter((line) => !/skip|b\.log/.test(line)).join('\n');
+    assert.equal(await treeOf('/workspace/proto'), expected);
+    assert.equal(await run('ls -a /workspace | grep -c sandbench-restore || true'), '0');
+    // Errors: the protocol's, and a failed restore leaves the directory as it was.
+    const post = (route, body) => api('POST', `/v1/sandboxes/backups/api/backup/${route}`, body);
+    for (const body of [{ dir: 'rel', archivePath: '/var/backups/x.sqsh' }, { dir: '/workspace/a/../b', archivePath: '/var/backups/x.sqsh' },
+      { dir: '/workspace/proto', archivePath: '/tmp/x.sqsh' }, { dir: '/workspace/proto', archivePath: '/var/backups/../x' },
+      { dir: '/workspace/proto' }, { dir: '/workspace/proto', archivePath: '/var/backups/x.sqsh', excludes: 'skip' }]) {
+      const answer = await post('create', body);
+      assert.equal(answer.status, 400, JSON.stringify(body));
+      assert.equal(answer.body.code, 'INVALID_BACKUP_CONFIG');
+    }
+    const missingDir = await post('create', { dir: '/workspace/none', archivePath: '/var/backups/n.sqsh' });
+    assert.equal(missingDir.status, 500);
+    assert.equal(missingDir.body.code, 'BACKUP_CREATE_FAILED');
+    const intoProc = await post('restore', { dir: '/proc/sandbench', archivePath: '/var/backups/p1.sqsh' });
+    assert.equal(intoProc.body.code, 'BACKUP_RESTORE_FAILED');
+    await run('head -c 200 /var/backups/p1.sqsh > /var/backups/broken.sqsh'); // the superblock, no tables
+    const broken = await post('restore', { dir: '/workspace/proto', archivePath: '/var/backups/broken.sqsh' });
+    assert.equal(broken.status, 500);
+    assert.equal(broken.body.code, 'BACKUP_RESTORE_FAILED');
+    assert.equal(await treeOf('/workspace/proto'), expected);
+    const noArchive = await post('restore', { dir: '/workspace/proto', archivePath: '/var/backups/none.sqsh' });
+    assert.equal(noArchive.body.code, 'BACKUP_RESTORE_FAILED');
+    await run('rm -rf /workspace/proto /var/backups/*');
+  });
+
   test('1 GiB of mixed files round-trips by the SHA-256 of every file', { timeout: 300000 }, async () => {
     await run(`mkdir -p /workspace/big/text /workspace/big/bin && cd /workspace/big &&
       for i in $(seq 1 7); do head -c 134217728 /dev/urandom > bin/r$i.bin; done &&

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { parseSSEStream } from '@cloudflare/sandbox';
+
 import { startEngine } from './support/engine.mjs';
 
 let engine;
@@ -93,5 +95,35 @@ describe('git checkout', () => {
     assert.equal((await post({ repoUrl: 'file:///tmp/origin.git', branch: '--help' })).status, 400);
     assert.equal((await post({ repoUrl: 'file:///tmp/origin.git', depth: 0 })).status, 400);
     assert.equal(await run('test -e /tmp/pwned && echo yes || echo no'), 'no');
+  });
+  test('a clone with progress: /api/git/checkout/stream sends git\'s steps, then the answer or the error', async () => {
+    // Enough objects that git reports receiving them.
+    await run(`cd /tmp/work && for i in $(seq 1 40); do head -c 65536 /dev/urandom > big$i.bin; done &&
+      git add . && git commit -qm big && git push -q /tmp/origin.git main`);
+    const stream = async (body) => {
+      const response = await fetch(`${engine.url}/v1/sandboxes/git/api/git/checkout/stream`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type'), /text\/event-stream/);
+      const events = [];
+      for await (const event of parseSSEStream(response.body)) events.push(event);
+      return events;
+    };
+    const events = await stream({ repoUrl: 'file:///tmp/origin.git', targetDir: '/workspace/streamed' });
+    assert.equal(events[0].type, 'start');
+    const steps = events.filter((event) => event.type === 'progress');
+    assert.ok(steps.some((step) => /objects/i.test(step.phase) && step.percent === 100), JSON.stringify(steps));
+    assert.ok(steps.every((step) => step.percent >= 0 && step.percent <= 100));
+    const end = events.at(-1);
+    assert.equal(end.type, 'complete', JSON.stringify(end));
+    assert.equal(end.branch, 'main');
+    assert.equal(await run('ls /workspace/streamed | wc -l'), '41'); // n.txt and big1..40
+    const failed = await stream({ repoUrl: 'http://me:t0psecret@127.0.0.1:1/x.git', targetDir: '/workspace/nope', timeoutMs: 20000 });
+    assert.equal(failed.at(-1).type, 'error');
+    assert.ok(failed.at(-1).code.startsWith('GIT_'), JSON.stringify(failed.at(-1)));
+    assert.ok(!JSON.stringify(failed).includes('t0psecret'));
+    const invalid = await fetch(`${engine.url}/v1/sandboxes/git/api/git/checkout/stream`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ repoUrl: '' }) });
+    assert.equal(invalid.status, 400);
   });
 });

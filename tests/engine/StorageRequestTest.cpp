@@ -9,6 +9,7 @@
 #include <QtTest>
 
 using namespace sandbench::engine;
+using namespace sandbench::protocol;
 using sandbench::protocol::ApiError;
 
 namespace {
@@ -217,20 +218,20 @@ private slots:
 
     void backupOptionsAreChecked()
     {
-        const BackupRequest request = parseBackupRequest(
+        const BackupRequest request = parseBackupOptions(
             Json{{"dir", "/workspace"}, {"name", "n"}, {"ttl", 1.5}, {"gitignore", true}, {"excludes", {"*.log"}},
                  {"compression", {{"format", "zstd"}, {"threads", 4}}}});
         QCOMPARE(request.ttlSeconds, 2LL);
         QCOMPARE(request.format, std::string("zstd"));
         QCOMPARE(request.threads, 4);
         QVERIFY(request.gitignore);
-        QCOMPARE(parseBackupRequest(Json{{"dir", "/tmp"}}).ttlSeconds, 259200LL);
+        QCOMPARE(parseBackupOptions(Json{{"dir", "/tmp"}}).ttlSeconds, 259200LL);
         for (const Json &bad : {Json{{"dir", "/tmp"}, {"ttl", 0}}, Json{{"dir", "/tmp"}, {"ttl", "1"}},
                                 Json{{"dir", "/tmp"}, {"name", std::string(257, 'n')}},
                                 Json{{"dir", "/tmp"}, {"excludes", {""}}}, Json{{"dir", "/tmp"}, {"excludes", {"a\nb"}}},
                                 Json{{"dir", "/tmp"}, {"compression", {{"threads", 0}}}},
                                 Json{{"dir", "/tmp"}, {"compression", {{"format", "xz"}}}}, Json::array()})
-            QVERIFY_THROWS_EXCEPTION(ApiError, parseBackupRequest(bad));
+            QVERIFY_THROWS_EXCEPTION(ApiError, parseBackupOptions(bad));
         QVERIFY(isBackupId("3869d0e1-4a28-483c-bf04-1691560d2bac"));
         QVERIFY(!isBackupId("3869D0E1-4a28-483c-bf04-1691560d2bac"));
         QVERIFY(!isBackupId("../../etc"));

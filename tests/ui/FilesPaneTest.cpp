@@ -614,8 +614,10 @@ private slots:
     // Clone Repository…: git clones a repository into the workspace; it shows in the tree.
     void cloneRepositoryShowsTheClone()
     {
-        const Json made = api("execute", {{"command", "git init -q -b main /tmp/src && cd /tmp/src && git -c "
-                                                      "user.email=t@e -c user.name=t commit -q --allow-empty -m first"}});
+        // 40 MiB that does not compress: git takes long enough to report its progress.
+        const Json made = api("execute", {{"command", "git init -q -b main /tmp/src && cd /tmp/src && "
+                                                      "for i in $(seq 1 40); do head -c 1048576 /dev/urandom > r$i; done && "
+                                                      "git add . && git -c user.email=t@e -c user.name=t commit -q -m first"}});
         QVERIFY2(made.value("exitCode", -1) == 0, made.dump().c_str());
         QTimer::singleShot(300, this, [this] {
             auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
@@ -626,8 +628,21 @@ private slots:
             screenshot(dialog, "15-files-clone-dialog");
             dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
         });
+        // The banner shows git's steps with a bar while it clones.
+        QString progressSeen;
+        QTimer watch;
+        connect(&watch, &QTimer::timeout, this, [&] {
+            if (progressSeen.isEmpty() && pane_->banner()->showsProgress() && pane_->banner()->text().contains('%')) {
+                progressSeen = pane_->banner()->text();
+                screenshot(pane_.get(), "16-files-clone-progress");
+            }
+        });
+        watch.start(5);
         triggerAction("Clone Repository…");
         QTRY_VERIFY_WITH_TIMEOUT(pane_->banner()->text().contains("Cloned /workspace/cloned (branch main)"), 20000);
+        watch.stop();
+        QVERIFY2(progressSeen.contains(QRegularExpression("Cloning into /workspace/cloned: .*objects \\d+%")),
+                 qPrintable(progressSeen));
         QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/cloned"), 5000);
         // A failure says git's reason.
         QTimer::singleShot(300, this, [] {

@@ -189,7 +189,12 @@ private slots:
             dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
         });
         pane_->askToBackUp("/workspace/project");
+        // Under way: a busy bar in the banner, the backup actions off until it ends.
+        QVERIFY(pane_->banner()->showsProgress());
+        QCOMPARE(pane_->banner()->text(), QString("Backing up /workspace/project…"));
+        QVERIFY(test::saveScreenshot(pane_.get(), "storage-backup-progress"));
         QTRY_VERIFY_WITH_TIMEOUT(!made.isEmpty(), 30000);
+        QVERIFY(!pane_->banner()->showsProgress());
         QVERIFY2(made.first().at(1).toBool(), qPrintable(pane_->banner()->text()));
         const QString id = made.first().at(0).toString();
         QTRY_COMPARE_WITH_TIMEOUT(pane_->backupList()->topLevelItemCount(), 1, 5000);
@@ -208,6 +213,7 @@ private slots:
         QSignalSpy restored(pane_.get(), &ui::StoragePane::restoreFinished);
         auto answered = test::answerNextMessageBox(this, "Restore");
         pane_->restoreBackup(id);
+        QVERIFY(pane_->banner()->showsProgress());
         QTRY_VERIFY_WITH_TIMEOUT(!restored.isEmpty(), 30000);
         QVERIFY2(restored.first().at(1).toBool(), qPrintable(pane_->banner()->text()));
         QCOMPARE(run("cat /workspace/project/notes.txt").trimmed(), QString("version-one"));

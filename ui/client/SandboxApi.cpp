@@ -214,9 +214,9 @@ void SandboxApi::unmountBucket(const QString &mountPath, QObject *context, Callb
     client_->call("DELETE", path("/mounts?path=" + segment(mountPath)), {}, context, std::move(done));
 }
 
-void SandboxApi::gitCheckout(const QJsonObject &options, QObject *context, Callback done) const
+EventStream *SandboxApi::gitCheckout(const QJsonObject &options, QObject *parent) const
 {
-    post("/api/git/checkout", options, context, std::move(done));
+    return client_->openEvents(path("/api/git/checkout/stream"), &options, parent);
 }
 
 void SandboxApi::backups(QObject *context, Callback done) const

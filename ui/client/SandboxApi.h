@@ -71,8 +71,10 @@ public:
     void mountBucket(const QJsonObject &body, QObject *context, Callback done) const;
     void unmountBucket(const QString &mountPath, QObject *context, Callback done) const;
 
-    // git clone inside the sandbox: {repoUrl, branch?, targetDir?, depth?} -> {branch, targetDir}.
-    void gitCheckout(const QJsonObject &options, QObject *context, Callback done) const;
+    // git clone inside the sandbox: {repoUrl, branch?, targetDir?, depth?} -> events "progress"
+    // {phase, percent, text}, then "complete" {branch, targetDir} or "error" {code, message};
+    // closing the stream stops the clone. Owned by parent.
+    EventStream *gitCheckout(const QJsonObject &options, QObject *parent) const;
 
     // Backups: {backups: [{id, dir, name, sizeBytes, createdAt, expiresAt, expired, sha256}]}.
     void backups(QObject *context, Callback done) const;

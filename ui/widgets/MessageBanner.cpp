@@ -2,13 +2,17 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace sandbench::ui {
 
-MessageBanner::MessageBanner(QWidget *parent) : QFrame(parent), label_(new QLabel(this))
+MessageBanner::MessageBanner(QWidget *parent)
+    : QFrame(parent), label_(new QLabel(this)), progress_(new QProgressBar(this))
 {
     setObjectName("messageBanner");
     label_->setWordWrap(true);
@@ -29,6 +33,11 @@ MessageBanner::MessageBanner(QWidget *parent) : QFrame(parent), label_(new QLabe
     actionRow_->addStretch();
     auto *column = new QVBoxLayout;
     column->addWidget(label_);
+    progress_->setObjectName("bannerProgress");
+    progress_->setTextVisible(true);
+    progress_->setMaximumHeight(16);
+    progress_->hide();
+    column->addWidget(progress_);
     column->addLayout(actionRow_);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 4, 4, 4);
@@ -45,6 +54,22 @@ void MessageBanner::showError(const QString &text)
 void MessageBanner::showInfo(const QString &text)
 {
     showMessage(text, QColor(0xe8, 0xf1, 0xfb), QColor(0x8a, 0xb4, 0xe0));
+}
+
+void MessageBanner::showProgress(const QString &text, int percent)
+{
+    if (!showsProgress()) {
+        showInfo(text);
+        progress_->show();
+    }
+    label_->setText(text);
+    progress_->setRange(0, percent < 0 ? 0 : 100); // 0..0: a busy bar
+    progress_->setValue(std::clamp(percent, 0, 100));
+}
+
+bool MessageBanner::showsProgress() const
+{
+    return !isHidden() && !progress_->isHidden(); // also while its pane is not on screen
 }
 
 void MessageBanner::addAction(const QString &text, std::function<void()> act)
@@ -71,6 +96,7 @@ void MessageBanner::showMessage(const QString &text, const QColor &background, c
                                  "#messageBanner QLabel { color: #1f2328; }")
                       .arg(background.name(), border.name()));
     label_->setText(text);
+    progress_->hide();
     for (QWidget *action : std::as_const(actions_))
         action->deleteLater(); // perhaps the button whose click shows this message
     actions_.clear();

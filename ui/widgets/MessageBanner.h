@@ -9,6 +9,7 @@
 
 class QHBoxLayout;
 class QLabel;
+class QProgressBar;
 
 namespace sandbench::ui {
 
@@ -18,6 +19,10 @@ public:
     explicit MessageBanner(QWidget *parent = nullptr);
     void showError(const QString &text);
     void showInfo(const QString &text);
+    // Work under way: the text over a bar (percent 0-100, or -1 while unknown). Repeated
+    // calls update it and keep its actions (e.g. Stop); the next showError/showInfo ends it.
+    void showProgress(const QString &text, int percent = -1);
+    bool showsProgress() const;
     // A button for the message shown last (gone with the next message).
     void addAction(const QString &text, std::function<void()> act);
     QString text() const;
@@ -25,6 +30,7 @@ public:
 private:
     void showMessage(const QString &text, const QColor &background, const QColor &border);
     QLabel *label_;
+    QProgressBar *progress_;
     QHBoxLayout *actionRow_;
     QList<QWidget *> actions_;
 };

@@ -656,14 +656,32 @@ void FilesPane::cloneRepository()
         options["branch"] = branch->text().trimmed();
     if (shallow->isChecked())
         options["depth"] = 1;
-    banner()->showInfo(tr("Cloning into %1…").arg(into));
-    SandboxApi(client(), sandboxId()).gitCheckout(options, this, [this, into](const ApiResult &result) {
-        if (!result.ok()) {
-            banner()->showError(tr("Could not clone: %1").arg(result.errorMessage));
-            return;
+    banner()->showProgress(tr("Cloning into %1…").arg(into));
+    EventStream *clone = SandboxApi(client(), sandboxId()).gitCheckout(options, this);
+    // Stop closes the stream; the agent then stops git, which removes what it had cloned.
+    banner()->addAction(tr("Stop"), [this, clone, into] {
+        clone->close();
+        clone->deleteLater();
+        banner()->showInfo(tr("Stopped cloning into %1.").arg(into));
+    });
+    connect(clone, &EventStream::event, this, [this, clone, into](const QJsonObject &event) {
+        const QString type = event.value("type").toString();
+        if (type == "progress" && banner()->showsProgress()) {
+            banner()->showProgress(tr("Cloning into %1: %2 %3%")
+                                       .arg(into, event.value("phase").toString())
+                                       .arg(event.value("percent").toInt()),
+                                   event.value("percent").toInt());
+        } else if (type == "complete") {
+            banner()->showInfo(tr("Cloned %1 (branch %2).").arg(into, event.value("branch").toString()));
+            revealPath(into);
+        } else if (type == "error") {
+            banner()->showError(tr("Could not clone: %1").arg(event.value("message").toString()));
         }
-        banner()->showInfo(tr("Cloned %1 (branch %2).").arg(into, result.body.value("branch").toString()));
-        revealPath(into);
+    });
+    connect(clone, &EventStream::finished, this, [this, clone](const QString &error) {
+        if (!error.isEmpty())
+            banner()->showError(tr("Could not clone: %1").arg(error));
+        clone->deleteLater();
     });
 }
 

@@ -312,7 +312,7 @@ void StoragePane::backUp(const QJsonObject &options)
     const QString dir = options.value("dir").toString();
     backupBusy_ = true;
     updateActions();
-    banner()->showInfo(tr("Backing up %1…").arg(dir));
+    banner()->showProgress(tr("Backing up %1…").arg(dir));
     api_.createBackup(options, this, [this, dir](const ApiResult &result) {
         backupBusy_ = false;
         if (!result.ok()) {
@@ -351,7 +351,7 @@ void StoragePane::restoreBackup(const QString &backupId, const QString &into, bo
         return;
     backupBusy_ = true;
     updateActions();
-    banner()->showInfo(tr("Restoring into %1…").arg(target));
+    banner()->showProgress(tr("Restoring into %1…").arg(target));
     api_.restoreBackup(backupId, into, this, [this, backupId, target](const ApiResult &result) {
         backupBusy_ = false;
         updateActions();
@@ -401,16 +401,31 @@ void StoragePane::downloadBackup(const QString &backupId)
         return;
     backupBusy_ = true;
     updateActions();
-    banner()->showInfo(tr("Downloading the backup to %1…").arg(path));
     Transfer *transfer = api_.downloadBackup(backupId, path, this);
+    showTransfer(transfer, tr("Downloading the backup to %1…").arg(path));
     connect(transfer, &Transfer::finished, this, [this, transfer, path](const QString &error) {
         backupBusy_ = false;
         updateActions();
         transfer->deleteLater();
         if (error.isEmpty())
             banner()->showInfo(tr("Saved the backup as %1.").arg(path));
+        else if (transfer->property("cancelledByUser").toBool())
+            banner()->showInfo(tr("Download cancelled: nothing was saved."));
         else
             banner()->showError(tr("Could not download the backup: %1").arg(error));
+    });
+}
+
+void StoragePane::showTransfer(Transfer *transfer, const QString &text)
+{
+    banner()->showProgress(text, 0);
+    banner()->addAction(tr("Cancel"), [transfer] {
+        transfer->setProperty("cancelledByUser", true);
+        transfer->cancel();
+    });
+    connect(transfer, &Transfer::progress, this, [this, text](qint64 done, qint64 total) {
+        if (banner()->showsProgress() && total > 0)
+            banner()->showProgress(text, static_cast<int>(done * 100 / total));
     });
 }
 
@@ -424,14 +439,17 @@ void StoragePane::importBackup()
     const QString dir = QStringLiteral("/workspace/") + QFileInfo(path).completeBaseName();
     backupBusy_ = true;
     updateActions();
-    banner()->showInfo(tr("Importing %1…").arg(path));
     Transfer *transfer = api_.importBackup(path, dir, this);
+    showTransfer(transfer, tr("Importing %1…").arg(path));
     connect(transfer, &Transfer::finished, this, [this, transfer, path, dir](const QString &error) {
         backupBusy_ = false;
         updateActions();
         transfer->deleteLater();
         if (!error.isEmpty()) {
-            banner()->showError(tr("Could not import %1: %2").arg(path, error));
+            if (transfer->property("cancelledByUser").toBool())
+                banner()->showInfo(tr("Import cancelled: no backup was added."));
+            else
+                banner()->showError(tr("Could not import %1: %2").arg(path, error));
             return;
         }
         banner()->showInfo(tr("Imported %1: it restores into %2 (or Restore Into… elsewhere).").arg(path, dir));

@@ -66,6 +66,8 @@ private:
     QString selectedBackup() const;
     void downloadBackup(const QString &backupId);
     void importBackup();
+    // A transfer's progress in the banner, with Cancel.
+    void showTransfer(Transfer *transfer, const QString &text);
 
     SandboxApi api_;
     QTreeWidget *list_;

@@ -1,0 +1,31 @@
+// The container protocol's backup archives (POST /api/backup/create, /api/backup/restore):
+// a directory as a squashfs archive at /var/backups/<id>.sqsh inside the sandbox, made
+// with mksquashfs as the sandbox's user, and restored by extraction: unsquashfs beside the
+// directory, then the two swapped in one step (renameat2 RENAME_EXCHANGE), so a restore
+// that fails leaves the directory as it was. The reference mounts the archive with
+// squashfuse under fuse-overlayfs instead; the sandbox holds no capability to mount, and an
+// extracted directory is an ordinary one that later backups and watches see whole.
+// (The engine's own backups, kept outside the sandbox, are BackupService's.)
+#pragma once
+
+#include "agent/Routes.h"
+#include "agent/SessionService.h"
+
+namespace sandbench::agent {
+
+// archivePath of a request: below /var/backups/, no '..' or NUL (INVALID_BACKUP_CONFIG).
+std::string backupArchivePath(const Json &value);
+
+class ArchiveService {
+public:
+    explicit ArchiveService(SessionService &sessions) : sessions_(sessions) {}
+    void addRoutes(http::RouteTable &table);
+
+private:
+    asio::awaitable<Json> create(Json body);
+    asio::awaitable<Json> restore(Json body);
+
+    SessionService &sessions_;
+};
+
+} // namespace sandbench::agent
