@@ -2,6 +2,7 @@
 // protocol on a unix socket: either a listening socket inherited from the
 // engine (SANDBENCH_LISTEN_FD) or one it binds itself (--socket PATH).
 #include "agent/AgentRouter.h"
+#include "system/Files.h"
 #include "system/Subprocess.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -21,6 +22,17 @@ using namespace sandbench;
 
 int main(int argc, char **argv)
 {
+    // The engine's backups restore with this (BackupService: inside the sandbox, with the
+    // capabilities to give files their owners and modes back): one way to restore for both.
+    if (argc == 4 && std::string(argv[1]) == "--restore-archive") {
+        try {
+            system::removeTree(agent::restoreArchive(argv[2], argv[3], system::currentEnvironment()));
+            return 0;
+        } catch (const std::exception &error) {
+            std::cerr << error.what() << "\n";
+            return 1;
+        }
+    }
     std::string socketPath;
     agent::AgentConfig config;
     for (int i = 1; i < argc; ++i) {

@@ -3,6 +3,7 @@
 #include "protocol/BackupOptions.h"
 #include "system/Files.h"
 #include "system/Subprocess.h"
+#include "system/UniqueFd.h"
 #include "system/WorkerThread.h"
 
 #include <fcntl.h>
@@ -56,36 +57,105 @@ std::string lastLines(std::string text)
     return text.empty() ? std::string("no reason given") : text;
 }
 
-// Unpacks beside target and swaps it in: target ends as the archive's tree, or untouched.
-// Returns the directory the old tree is in (to be removed), or throws the reason.
-std::string extractAndSwap(const std::string &archive, const std::string &target, const std::vector<std::string> &env)
+std::runtime_error failedTo(const std::string &what)
 {
-    const std::string parent = std::filesystem::path(target).parent_path().string();
-    system::makeDirectories(parent, 0755);
-    std::string work = parent + "/.sandbench-restore-XXXXXX";
-    if (!mkdtemp(work.data()))
-        throw std::runtime_error("cannot make a work directory beside it: " + std::string(std::strerror(errno)));
-    system::SpawnOptions options;
-    options.argv = {"/usr/bin/unsquashfs", "-no-progress", "-no-xattrs", "-f", "-d", work + "/new", archive};
-    options.env = env;
-    const system::Completion unpacked = system::runToCompletion(options, kArchiveTimeout);
-    if (unpacked.exitCode != 0) {
-        system::removeTree(work);
-        throw std::runtime_error(lastLines(unpacked.output));
+    return std::runtime_error(what + ": " + std::strerror(errno));
+}
+
+// Moves each entry of from (but skip) into to; on a failure moves those moved back and throws.
+void moveEntries(const std::string &from, const std::string &to, const std::string &skip)
+{
+    std::vector<std::string> moved;
+    std::error_code error;
+    for (const auto &entry : std::filesystem::directory_iterator(from, error)) {
+        const std::string name = entry.path().filename().string();
+        if (name == skip)
+            continue;
+        if (rename((from + "/" + name).c_str(), (to + "/" + name).c_str()) != 0) {
+            const std::runtime_error failure = failedTo("cannot move " + from + "/" + name);
+            for (const std::string &back : moved)
+                rename((to + "/" + back).c_str(), (from + "/" + back).c_str());
+            throw failure;
+        }
+        moved.push_back(name);
     }
-    struct stat info{};
-    const bool exists = lstat(target.c_str(), &info) == 0;
-    const int moved = exists ? renameat2(AT_FDCWD, (work + "/new").c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE)
-                             : rename((work + "/new").c_str(), target.c_str());
-    if (moved != 0) {
-        const std::string why = std::strerror(errno);
-        system::removeTree(work);
-        throw std::runtime_error("cannot put the restored directory in place: " + why);
+    if (error)
+        throw std::runtime_error("cannot list " + from + ": " + error.message());
+}
+
+// A directory that is a mount point (/workspace) or whose parent is read-only cannot be
+// swapped whole: its entries are, once the archive has unpacked inside it.
+std::string swapEntries(const std::string &work, const std::string &target)
+{
+    const std::string workName = std::filesystem::path(work).filename().string();
+    if (mkdir((work + "/old").c_str(), 0700) != 0)
+        throw failedTo("cannot make " + work + "/old");
+    moveEntries(target, work + "/old", workName);
+    try {
+        moveEntries(work + "/new", target, {});
+    } catch (...) {
+        moveEntries(work + "/old", target, {}); // as it was
+        throw;
     }
+    struct stat restored{};
+    if (stat((work + "/new").c_str(), &restored) == 0)
+        chmod(target.c_str(), restored.st_mode & 07777);
     return work;
 }
 
 } // namespace
+
+std::string restoreArchive(const std::string &archive, const std::string &target, const std::vector<std::string> &env)
+{
+    std::string parent = std::filesystem::path(target).parent_path().string();
+    system::makeDirectories(parent, 0755);
+    struct stat here{};
+    struct stat above{};
+    const bool exists = lstat(target.c_str(), &here) == 0;
+    if (exists && S_ISLNK(here.st_mode)) {
+        // Swapping would put a folder where the link was: a bucket mount (a link to its
+        // slot) would stop reaching the bucket while still listed as mounted.
+        std::error_code ignored;
+        const std::string to = std::filesystem::read_symlink(target, ignored).string();
+        throw std::runtime_error(to.starts_with("/.sandbench/mounts/")
+                                     ? target + " is where a bucket is mounted: unmount it first, or restore elsewhere"
+                                     : target + " is a symbolic link to " + to + ": restore into the folder itself");
+    }
+    const bool mountPoint = exists && S_ISDIR(here.st_mode) && stat(parent.c_str(), &above) == 0 &&
+                            above.st_dev != here.st_dev;
+    std::string work = (mountPoint ? target : parent) + "/.sandbench-restore-XXXXXX";
+    bool inside = mountPoint;
+    if (!mkdtemp(work.data())) {
+        // A read-only parent (the sandbox's root): unpack inside the directory instead.
+        work = target + "/.sandbench-restore-XXXXXX";
+        inside = exists && S_ISDIR(here.st_mode);
+        if (!inside || !mkdtemp(work.data()))
+            throw failedTo("cannot make a work directory beside " + target);
+    }
+    try {
+        // Opened here, handed over as a descriptor: the file read is the one named now.
+        system::UniqueFd in{open(archive.c_str(), O_RDONLY | O_CLOEXEC)};
+        if (in.get() < 0)
+            throw failedTo("cannot open " + archive);
+        system::SpawnOptions options;
+        options.argv = {"/usr/bin/unsquashfs", "-no-progress", "-no-xattrs", "-f", "-d", work + "/new", "/proc/self/fd/3"};
+        options.env = env;
+        options.fds = {{3, in.get()}};
+        const system::Completion unpacked = system::runToCompletion(options, kArchiveTimeout);
+        if (unpacked.exitCode != 0)
+            throw std::runtime_error(lastLines(unpacked.output));
+        if (inside)
+            return swapEntries(work, target);
+        const int moved = exists ? renameat2(AT_FDCWD, (work + "/new").c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE)
+                                 : rename((work + "/new").c_str(), target.c_str());
+        if (moved != 0)
+            throw failedTo("cannot put the restored directory in place");
+        return work;
+    } catch (...) {
+        system::removeTree(work);
+        throw;
+    }
+}
 
 std::string backupArchivePath(const Json &value)
 {
@@ -151,7 +221,7 @@ asio::awaitable<Json> ArchiveService::restore(Json body)
     if (stat(archive.c_str(), &info) != 0 || !S_ISREG(info.st_mode))
         throw restoreFailed(dir, "no archive at " + archive);
     std::function<std::string()> swap = [archive, dir, env = sessions_.environmentFor({})] {
-        return extractAndSwap(archive, dir, env);
+        return restoreArchive(archive, dir, env);
     };
     std::string old;
     std::string failure;

@@ -16,6 +16,13 @@ namespace sandbench::agent {
 // archivePath of a request: below /var/backups/, no '..' or NUL (INVALID_BACKUP_CONFIG).
 std::string backupArchivePath(const Json &value);
 
+// Unpacks archive (unsquashfs) beside target and swaps it in whole (renameat2
+// RENAME_EXCHANGE), or, for a mount point such as /workspace or below a read-only parent,
+// unpacks inside it and swaps its entries (put back if one cannot move). Returns the
+// directory that holds the old tree, to be removed; throws the reason, target as it was.
+// Also run by the engine's backups (sandbench-agent --restore-archive, with capabilities).
+std::string restoreArchive(const std::string &archive, const std::string &target, const std::vector<std::string> &env);
+
 class ArchiveService {
 public:
     explicit ArchiveService(SessionService &sessions) : sessions_(sessions) {}

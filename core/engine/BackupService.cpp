@@ -105,27 +105,10 @@ std::vector<std::string> createCommand(pid_t agent, const BackupRequest &request
 
 std::vector<std::string> restoreCommand(pid_t agent, const std::string &dir)
 {
-    // Unpacked beside the target, then swapped in at once; the old tree goes afterwards
-    // (never across into a mount inside it: --one-file-system).
-    static const std::string script = R"(set -u
-target=$1
-parent=$(dirname -- "$target")
-mkdir -p -- "$parent" || exit 1
-work=$(mktemp -d -- "$parent/.sandbench-restore-XXXXXX") || exit 1
-if ! unsquashfs -no-progress -no-xattrs -f -d "$work/new" /proc/self/fd/3 >"$work/log" 2>&1; then
-  tail -n 20 "$work/log"; rm -rf --one-file-system -- "$work"; exit 1
-fi
-if [ -e "$target" ] || [ -L "$target" ]; then
-  python3 -I -S -c 'import ctypes, os, sys
-libc = ctypes.CDLL(None, use_errno=True)
-if libc.renameat2(-100, os.fsencode(sys.argv[1]), -100, os.fsencode(sys.argv[2]), 2) != 0:
-    sys.exit("cannot put the restored directory in place: " + os.strerror(ctypes.get_errno()))' "$work/new" "$target" || { rm -rf --one-file-system -- "$work"; exit 1; }
-else
-  mv -T -- "$work/new" "$target" || { rm -rf --one-file-system -- "$work"; exit 1; }
-fi
-rm -rf --one-file-system -- "$work"
-exit 0)";
-    return insideSandbox(agent, "chown,fowner,dac_override", {"/bin/sh", "-c", script, "sh", dir});
+    // The agent's own restore (ArchiveService.h: unpack beside, swap in one step), with the
+    // capabilities to give the files their owners, modes and times back.
+    return insideSandbox(agent, "chown,fowner,dac_override",
+                         {"/.sandbench/sandbench-agent", "--restore-archive", "/proc/self/fd/3", dir});
 }
 
 // Backup manifests are the engine's own files: a broken one is skipped.

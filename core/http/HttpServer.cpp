@@ -85,21 +85,25 @@ public:
     {
         if (bodyLeft_)
             co_return co_await readLengthBody(data, size);
-        if (!bodyParser_ || bodyParser_->is_done())
-            co_return 0;
-        bodyParser_->get().body().data = data;
-        bodyParser_->get().body().size = size;
-        beast::error_code error;
-        stream_.expires_after(std::chrono::seconds(60));
-        co_await bhttp::async_read_some(stream_, buffer_, *bodyParser_, asio::redirect_error(asio::use_awaitable, error));
-        stream_.expires_never();
-        if (error == bhttp::error::need_buffer)
-            error = {};
-        if (error) {
-            keepAlive = false;
-            throw beast::system_error(error);
+        // A read may end on a chunk's header alone; 0 means the end of the body, so read on
+        // until bytes arrive or the body is done (a chunked upload read as empty lost files).
+        while (bodyParser_ && !bodyParser_->is_done()) {
+            bodyParser_->get().body().data = data;
+            bodyParser_->get().body().size = size;
+            beast::error_code error;
+            stream_.expires_after(std::chrono::seconds(60));
+            co_await bhttp::async_read_some(stream_, buffer_, *bodyParser_, asio::redirect_error(asio::use_awaitable, error));
+            stream_.expires_never();
+            if (error == bhttp::error::need_buffer)
+                error = {};
+            if (error) {
+                keepAlive = false;
+                throw beast::system_error(error);
+            }
+            if (const std::size_t got = size - bodyParser_->get().body().size; got > 0)
+                co_return got;
         }
-        co_return size - bodyParser_->get().body().size;
+        co_return 0;
     }
 
 

@@ -188,6 +188,24 @@ describe('backups', () => {
     await api('DELETE', '/v1/sandboxes/other');
   });
 
+  test('/workspace itself restores (a mount point: its entries are swapped); a link is refused', async () => {
+    await run('mkdir -p /workspace/top/inner && echo one > /workspace/top/inner/f && echo w > /workspace/w.txt', 'ws');
+    const made = await backup('ws', { dir: '/workspace' });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    const before = await run('cd /workspace && find . | sort && cat w.txt top/inner/f', 'ws');
+    await run('rm -rf /workspace/top && echo changed > /workspace/w.txt && echo new > /workspace/extra', 'ws');
+    const restored = await restore('ws', made.body.id);
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    assert.equal(await run('cd /workspace && find . | sort && cat w.txt top/inner/f', 'ws'), before);
+    // A folder that is a link (a bucket mount's path is one) is refused, and kept.
+    await run('mkdir -p /tmp/real && ln -s /tmp/real /workspace/linked', 'ws');
+    const intoLink = await restore('ws', made.body.id, { dir: '/workspace/linked' });
+    assert.equal(intoLink.status, 500);
+    assert.match(intoLink.body.message, /symbolic link/);
+    assert.equal(await run('readlink /workspace/linked', 'ws'), '/tmp/real');
+    await api('DELETE', '/v1/sandboxes/ws');
+  });
+
   test('the container protocol: BackupClient.createArchive and restoreArchive in /var/backups', async () => {
     await run(`mkdir -p "/workspace/proto/sub dir" && cd /workspace/proto && echo one > a.txt &&
       echo 'é 漢字 🙂' > "sub dir/ünï.txt" && chmod 640 a.txt && ln -s a.txt link && mkdir skip && echo x > skip/x &&

@@ -115,3 +115,21 @@ test('a file written by a command is read by the file API and vice versa', async
   await sandbox.files.writeFile(`${dir}/api.txt`, 'from api', 'fs');
   assert.equal((await sandbox.commands.execute(`cat ${dir}/api.txt`, 'fs')).stdout, 'from api');
 });
+
+test('a chunked upload to /files keeps every byte (bodies without Content-Length)', async () => {
+  const parts = ['new\n', 'x'.repeat(70000), '\nend\n'];
+  const body = new ReadableStream({
+    async start(controller) {
+      for (const part of parts) {
+        controller.enqueue(new TextEncoder().encode(part));
+        await new Promise((resolve) => setTimeout(resolve, 20)); // separate chunks on the wire
+      }
+      controller.close();
+    },
+  });
+  const response = await fetch(`${engine.url}/v1/sandboxes/files/files?path=/workspace/chunked.txt`,
+    { method: 'PUT', body, duplex: 'half' });
+  assert.equal(response.status, 200, await response.clone().text());
+  assert.equal((await response.json()).size, parts.join('').length);
+  assert.equal((await sandbox.files.readFile('/workspace/chunked.txt')).content, parts.join(''));
+});
