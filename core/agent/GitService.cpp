@@ -1,5 +1,8 @@
 #include "agent/GitService.h"
 
+#include "agent/FileService.h"
+#include "http/HttpServer.h"
+
 #include "protocol/Protocol.h"
 #include "system/Subprocess.h"
 
@@ -86,8 +89,18 @@ GitCheckout parseGitCheckout(const Json &body)
 
 std::string withoutUrlCredentials(std::string text)
 {
-    static const std::regex userInfo(R"(([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@)");
+    // Everything up to the last '@' before the host's '/': passwords may hold spaces or '@'.
+    static const std::regex userInfo(R"(([a-zA-Z][a-zA-Z0-9+.-]*://)[^/\n]*@)");
     return std::regex_replace(text, userInfo, "$1***@");
+}
+
+UrlCredentials splitUrlCredentials(const std::string &url)
+{
+    static const std::regex withPassword(R"(^(https?://)([^/]*:[^/]*)@([^@/]*(/.*)?)$)", std::regex::icase);
+    std::smatch match;
+    if (!std::regex_match(url, match, withPassword))
+        return {url, {}};
+    return {match[1].str() + match[3].str(), "Authorization: Basic " + base64Encode(http::percentDecode(match[2].str()))};
 }
 
 ApiError gitError(int exitCode, const std::string &output, const GitCheckout &request)
@@ -121,18 +134,26 @@ ApiError gitError(int exitCode, const std::string &output, const GitCheckout &re
 namespace {
 
 // The clone as the session runs it: every argument quoted; progress on stderr when asked.
+// A password in an http(s) URL goes in an Authorization header through git's environment
+// (GIT_CONFIG_*), never in an argument, where every user of the machine could read it
+// (ps); so it is not kept in the clone's .git/config either.
 std::string cloneCommand(const GitCheckout &request, bool progress)
 {
     const long long seconds = std::max(1LL, (request.timeoutMs + 999) / 1000);
-    std::string clone = "GIT_TERMINAL_PROMPT=0 timeout -k 5 " + std::to_string(seconds) +
-                        " git -c http.lowSpeedLimit=1024 -c http.lowSpeedTime=30 clone --filter=blob:none";
+    const UrlCredentials url = splitUrlCredentials(request.repoUrl);
+    std::string clone = "GIT_TERMINAL_PROMPT=0 ";
+    if (!url.authorization.empty())
+        clone += "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.extraHeader GIT_CONFIG_VALUE_0=" +
+                 system::shellQuote(url.authorization) + " ";
+    clone += "timeout -k 5 " + std::to_string(seconds) +
+             " git -c http.lowSpeedLimit=1024 -c http.lowSpeedTime=30 clone --filter=blob:none";
     if (progress)
         clone += " --progress";
     if (request.branch)
         clone += " --branch " + system::shellQuote(*request.branch);
     if (request.depth)
         clone += " --depth " + std::to_string(*request.depth);
-    return clone + " -- " + system::shellQuote(request.repoUrl) + " " + system::shellQuote(request.targetDir);
+    return clone + " -- " + system::shellQuote(url.url) + " " + system::shellQuote(request.targetDir);
 }
 
 CommandRequest inSession(const GitCheckout &request, std::string command)

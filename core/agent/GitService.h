@@ -26,6 +26,13 @@ struct GitCheckout {
 GitCheckout parseGitCheckout(const Json &body);
 // "https://user:token@host/x.git" -> "https://***@host/x.git"; elsewhere too (stderr).
 std::string withoutUrlCredentials(std::string text);
+// "https://user:token@host/x.git" -> {"https://host/x.git", "Authorization: Basic <user:token>"};
+// other URLs (no password, or not http) as they are, with no header.
+struct UrlCredentials {
+    std::string url;
+    std::string authorization;
+};
+UrlCredentials splitUrlCredentials(const std::string &url);
 // The protocol's error for a failed clone, from git's exit code and output.
 protocol::ApiError gitError(int exitCode, const std::string &output, const GitCheckout &request);
 

@@ -1,5 +1,6 @@
 #include "engine/BackupService.h"
 
+#include "engine/AgentLink.h"
 #include "engine/InsideSandbox.h"
 #include "protocol/BackupOptions.h"
 #include "protocol/Protocol.h"
@@ -91,9 +92,12 @@ std::string isoOfSeconds(long long seconds)
 
 // The commands of a backup and a restore, inside the sandbox (built outside coroutines:
 // GCC 12 mishandles braced lists of string literals in them).
-std::vector<std::string> gitIgnoredCommand(pid_t agent, const std::string &dir)
+Json gitIgnoredRequest(const std::string &dir)
 {
-    return insideSandbox(agent, "", protocol::gitIgnoredCommand(dir));
+    std::string command;
+    for (const std::string &word : protocol::gitIgnoredCommand(dir))
+        command += (command.empty() ? "" : " ") + system::shellQuote(word);
+    return {{"command", command}, {"sessionId", "__DISABLE_SESSION__"}, {"timeoutMs", 60000}};
 }
 
 std::vector<std::string> createCommand(pid_t agent, const BackupRequest &request, bool excluding)
@@ -110,6 +114,19 @@ std::vector<std::string> restoreCommand(pid_t agent, const std::string &dir)
     return insideSandbox(agent, "chown,fowner,dac_override",
                          {"/.sandbench/sandbench-agent", "--restore-archive", "/proc/self/fd/3", dir});
 }
+
+// The sandbox's cgroup.procs descriptors, closed when done.
+struct CgroupFds {
+    explicit CgroupFds(std::vector<int> opened) : fds(std::move(opened)) {}
+    ~CgroupFds()
+    {
+        for (const int fd : fds)
+            close(fd);
+    }
+    CgroupFds(const CgroupFds &) = delete;
+    CgroupFds &operator=(const CgroupFds &) = delete;
+    std::vector<int> fds;
+};
 
 // Backup manifests are the engine's own files: a broken one is skipped.
 std::optional<Json> readManifest(const std::string &path)
@@ -190,11 +207,15 @@ asio::awaitable<Json> BackupService::create(std::shared_ptr<Sandbox> sandbox, Ba
     Json warnings = Json::array();
     std::vector<std::string> ignored;
     if (request.gitignore) {
-        const system::Completion listed = co_await runInside(gitIgnoredCommand(agent, request.dir), {}, 60s, 16 << 20);
-        if (listed.exitCode == 0)
-            ignored = protocol::nulSeparated(listed.output);
+        // git reads the sandbox's own configuration (core.fsmonitor runs a program): so it
+        // runs as any command of the sandbox does, through its agent, never as a helper.
+        const Json listRequest = gitIgnoredRequest(request.dir);
+        const std::pair<unsigned, Json> listed =
+            co_await callAgent(sandboxes_.agentSocket(*sandbox), verb::post, "/api/execute", listRequest);
+        if (listed.first == 200 && listed.second.value("exitCode", -1) == 0)
+            ignored = protocol::nulSeparated(listed.second.value("stdout", std::string()));
         else
-            warnings.push_back(request.dir + " is not in a git repository: nothing was left out for .gitignore");
+            warnings.push_back(request.dir + " is not in a git repository, so .gitignore left nothing out.");
     }
     const std::string id = system::randomUuid();
     const std::string dir = backupDir(*sandbox, id);
@@ -213,8 +234,9 @@ asio::awaitable<Json> BackupService::create(std::shared_ptr<Sandbox> sandbox, Ba
             excludeFd = sandboxReadable("sandbench-backup-excludes", excludes, sandbox->hostUid);
             fds.emplace_back(4, excludeFd.get());
         }
-        const system::Completion made =
-            co_await runInside(createCommand(agent, request, !excludes.empty()), fds, kArchiveTimeout);
+        const CgroupFds cgroups(sandboxes_.cgroupProcsFds(*sandbox));
+        const system::Completion made = co_await runInside(createCommand(agent, request, !excludes.empty()), fds,
+                                                           kArchiveTimeout, 4000, cgroups.fds);
         if (made.exitCode != 0)
             throw std::runtime_error(made.output.empty() ? "mksquashfs failed" : made.output);
     } catch (const std::exception &error) {
@@ -265,7 +287,9 @@ asio::awaitable<Json> BackupService::restore(std::shared_ptr<Sandbox> sandbox, s
     if (in.get() < 0)
         throw ApiError("BACKUP_NOT_FOUND", "Backup not found: " + backupId, {{"backupId", backupId}}, {}, 404);
     std::vector<std::pair<int, int>> fds = {{3, in.get()}};
-    const system::Completion restored = co_await runInside(restoreCommand(agent, target), fds, kArchiveTimeout);
+    const CgroupFds cgroups(sandboxes_.cgroupProcsFds(*sandbox));
+    const system::Completion restored =
+        co_await runInside(restoreCommand(agent, target), fds, kArchiveTimeout, 4000, cgroups.fds);
     if (restored.exitCode != 0)
         throw ApiError("BACKUP_RESTORE_FAILED", "Restoring " + backupId + " into " + target + " failed: " +
                                                     restored.output + " (" + target + " is as it was)",

@@ -52,13 +52,16 @@ const std::vector<std::string> &helperEnvironment()
 }
 
 asio::awaitable<system::Completion> runInside(std::vector<std::string> argv, std::vector<std::pair<int, int>> fds,
-                                              std::chrono::seconds timeout, std::size_t maxOutput)
+                                              std::chrono::seconds timeout, std::size_t maxOutput,
+                                              std::vector<int> joinCgroups)
 {
-    std::function<system::Completion()> run = [argv = std::move(argv), fds = std::move(fds), timeout, maxOutput] {
+    std::function<system::Completion()> run = [argv = std::move(argv), fds = std::move(fds), timeout, maxOutput,
+                                               joinCgroups = std::move(joinCgroups)] {
         system::SpawnOptions options;
         options.argv = argv;
         options.env = helperEnvironment();
         options.fds = fds;
+        options.joinCgroupFds = joinCgroups;
         return system::runToCompletion(options, timeout, {}, maxOutput);
     };
     co_return co_await system::onWorkerThread(std::move(run));

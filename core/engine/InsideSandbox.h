@@ -34,11 +34,13 @@ std::vector<std::string> insideSandbox(pid_t target, const std::string &keepCapa
 const std::vector<std::string> &helperEnvironment();
 
 // Runs argv (from insideSandbox) off the engine's thread: its exit code and output (the
-// last maxOutput bytes). fds are {child fd, parent fd} beyond 0-2.
+// last maxOutput bytes). fds are {child fd, parent fd} beyond 0-2. With joinCgroups (the
+// sandbox's cgroup.procs files, SandboxManager::cgroupProcsFds) it runs in the sandbox's
+// cgroups: what it uses counts against the sandbox's limits, not the engine's.
 boost::asio::awaitable<system::Completion> runInside(std::vector<std::string> argv,
                                                      std::vector<std::pair<int, int>> fds = {},
                                                      std::chrono::seconds timeout = std::chrono::seconds(10),
-                                                     std::size_t maxOutput = 4000);
+                                                     std::size_t maxOutput = 4000, std::vector<int> joinCgroups = {});
 
 // The sandbox's agent, whose namespaces the helpers enter (bwrap's PID 1 exists before the
 // sandbox's root is in place; the agent only after): 0 while the sandbox starts. Throws

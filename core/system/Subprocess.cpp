@@ -1,5 +1,7 @@
 #include "system/Subprocess.h"
 
+#include "system/ProcessTree.h"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
@@ -221,6 +223,9 @@ Completion runToCompletion(SpawnOptions options, std::chrono::milliseconds timeo
     Completion completion;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     bool outputOpen = true, exited = false, killed = false;
+    // A helper never stops of itself: one stopped (SIGSTOP from the sandbox it works in,
+    // which nsenter passes on to itself) would hold its caller until the deadline.
+    std::optional<std::chrono::steady_clock::time_point> stoppedSince;
     while (outputOpen || !exited) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
@@ -236,8 +241,20 @@ Completion runToCompletion(SpawnOptions options, std::chrono::milliseconds timeo
             waits.push_back({pidfd, POLLIN, 0});
         if (outputOpen)
             waits.push_back({outputRead, POLLIN, 0});
-        if (poll(waits.data(), waits.size(), static_cast<int>(left.count())) < 0 && errno != EINTR)
+        if (poll(waits.data(), waits.size(), static_cast<int>(std::min<long long>(left.count(), 500))) < 0 && errno != EINTR)
             break;
+        if (!exited && isStopped(pid)) {
+            if (!stoppedSince)
+                stoppedSince = std::chrono::steady_clock::now();
+            else if (std::chrono::steady_clock::now() - *stoppedSince > std::chrono::seconds(3)) {
+                killAll();
+                killed = true;
+                completion.output += "\n(stopped by a signal for 3 s, and so ended)";
+                break;
+            }
+        } else {
+            stoppedSince.reset();
+        }
         for (const pollfd &ready : waits) {
             if (!ready.revents)
                 continue;

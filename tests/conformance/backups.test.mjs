@@ -96,6 +96,29 @@ describe('backups', () => {
     assert.match(norepo.body.warnings[0], /not in a git repository/);
   });
 
+  test('the sandbox\'s git runs confined (core.fsmonitor); a helper the sandbox stops is ended', { timeout: 60000 }, async () => {
+    // git reads the repository's own config: a program it names runs as the sandbox's
+    // code does, under its seccomp filter (mode 2), never as the engine's helper.
+    await run(`rm -rf /workspace/hooked && mkdir -p /workspace/hooked && cd /workspace/hooked && git init -q &&
+      printf '#!/bin/sh\\ngrep Seccomp: /proc/self/status > /tmp/hook-ran\\n' > /tmp/hook.sh && chmod +x /tmp/hook.sh &&
+      git config core.fsmonitor /tmp/hook.sh && echo x > f`);
+    const made = await backup('backups', { dir: '/workspace/hooked', gitignore: true });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    assert.match(await run('cat /tmp/hook-ran'), /Seccomp:\s+2/);
+    // mksquashfs stopped by the sandbox (SIGSTOP) does not hold the backups for an hour.
+    await run(`mkdir -p /workspace/slow && for i in $(seq 1 64); do head -c 1048576 /dev/urandom > /workspace/slow/r$i; done`);
+    await run('nohup sh -c "while true; do pkill -STOP -x mksquashfs; sleep 0.05; done" > /dev/null 2>&1 &');
+    const started = Date.now();
+    const stopped = await backup('backups', { dir: '/workspace/slow', compression: { format: 'gzip', threads: 1 } });
+    await run('pkill -f "pkill -STOP" || true');
+    assert.equal(stopped.status, 500, JSON.stringify(stopped.body));
+    assert.match(stopped.body.message, /stopped/);
+    assert.ok(Date.now() - started < 20000);
+    const after = await backup('backups', { dir: '/workspace/hooked' });
+    assert.equal(after.status, 200, JSON.stringify(after.body));
+    await run('rm -rf /workspace/slow /workspace/hooked');
+  });
+
   test('a backup restores into another allowed directory; the original stays as it is', async () => {
     await run('mkdir -p /workspace/orig && echo one > /workspace/orig/f.txt');
     const made = await backup('backups', { dir: '/workspace/orig' });

@@ -2,6 +2,7 @@
 // inside a real sandbox cloning a repository the test makes there (file://: the sandbox has
 // no network), with branch, depth, the protocol's errors, and credentials kept out of answers.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 
 import { parseSSEStream } from '@cloudflare/sandbox';
@@ -125,5 +126,37 @@ describe('git checkout', () => {
     const invalid = await fetch(`${engine.url}/v1/sandboxes/git/api/git/checkout/stream`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ repoUrl: '' }) });
     assert.equal(invalid.status, 400);
+  });
+  test('a password in the URL goes as a header: never in ps (host or sandbox), answers or the clone\'s config', { timeout: 60000 }, async () => {
+    // A server in the sandbox that notes the request's Authorization, waits, then says 404.
+    await sandbox.files.writeFile('/tmp/authserver.py', [
+      'import http.server, time',
+      'class H(http.server.BaseHTTPRequestHandler):',
+      '    def do_GET(self):',
+      '        open("/tmp/auth.txt", "a").write(str(self.headers.get("Authorization")) + "\\n")',
+      '        time.sleep(3)',
+      '        self.send_response(404); self.end_headers()',
+      'http.server.HTTPServer(("127.0.0.1", 8471), H).serve_forever()',
+    ].join('\n'), 'default');
+    await sandbox.processes.startProcess('python3 /tmp/authserver.py', 'default', { processId: 'authserver' });
+    await run('for i in $(seq 1 50); do (echo > /dev/tcp/127.0.0.1/8471) 2>/dev/null && break; sleep 0.1; done');
+    const secret = 'tok3n sp@ce';
+    const cloning = failure(sandbox.git.checkout(`http://alice:${encodeURIComponent(secret)}@127.0.0.1:8471/x.git`, 'default',
+      { targetDir: '/workspace/authed', timeoutMs: 20000 }));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const hostPs = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    const sandboxPs = await run('ps -eo args');
+    const answer = await cloning;
+    for (const text of [hostPs, sandboxPs, JSON.stringify(answer)]) {
+      assert.ok(!text.includes('tok3n') && !text.includes(encodeURIComponent(secret)), text);
+    }
+    assert.match(hostPs, /git.* clone .*http:\/\/127\.0\.0\.1:8471\/x\.git/); // it was running meanwhile
+    const sent = Buffer.from(`alice:${secret}`).toString('base64');
+    assert.match(await run('cat /tmp/auth.txt'), new RegExp(`Basic ${sent}`));
+    // Redacted whatever the password holds.
+    const spaced = await failure(sandbox.git.checkout('http://bob:pa ss@word@127.0.0.1:1/y.git', 'default',
+      { targetDir: '/workspace/y', timeoutMs: 20000 }));
+    assert.ok(!JSON.stringify(spaced).includes('pa ss') && !JSON.stringify(spaced).includes('word@'), JSON.stringify(spaced));
+    await sandbox.processes.killProcess('authserver', 'default');
   });
 });
