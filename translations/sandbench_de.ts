@@ -819,6 +819,14 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>Cloning into %1: %2 %3%</source>
         <translation>Klone nach %1: %2 %3 %</translation>
     </message>
+    <message>
+        <source>Enter the repository&apos;s URL.</source>
+        <translation>Geben Sie die URL des Repositorys ein.</translation>
+    </message>
+    <message>
+        <source>Change and Retry…</source>
+        <translation>Ändern und erneut versuchen …</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::InterpreterPane</name>
@@ -2049,10 +2057,6 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <translation> (schreibgeschützt)</translation>
     </message>
     <message>
-        <source>No buckets are mounted. Mount Bucket… puts an S3-compatible bucket at a path in the sandbox, such as /mnt/data: its objects are files there, and files written there land in the bucket.</source>
-        <translation>Keine Buckets eingehängt. „Bucket einhängen …“ legt einen S3-kompatiblen Bucket an einen Pfad in der Sandbox, etwa /mnt/data: Seine Objekte sind dort Dateien, und dort geschriebene Dateien landen im Bucket.</translation>
-    </message>
-    <message>
         <source>Last error: %1</source>
         <translation>Letzter Fehler: %1</translation>
     </message>
@@ -2323,10 +2327,6 @@ SHA-256 %2</translation>
         <translation>Sicherung wiederherstellen</translation>
     </message>
     <message>
-        <source>Replace everything in %1 with the backup %2 of %3, made %4?</source>
-        <translation>Den gesamten Inhalt von %1 durch die Sicherung %2 von %3 vom %4 ersetzen?</translation>
-    </message>
-    <message>
         <source>Files made or changed in %1 since then are lost; the folder is replaced in one step, so a restore that fails leaves it as it is.</source>
         <translation>Seither in %1 erstellte oder geänderte Dateien gehen verloren; der Ordner wird in einem Schritt ersetzt, eine fehlschlagende Wiederherstellung lässt ihn also, wie er ist.</translation>
     </message>
@@ -2445,6 +2445,26 @@ SHA-256 %2</translation>
     <message>
         <source>Import cancelled: no backup was added.</source>
         <translation>Import abgebrochen: keine Sicherung wurde hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Replace everything in %1 with the backup of %2 made %3?</source>
+        <translation>Den gesamten Inhalt von %1 durch die Sicherung von %2 vom %3 ersetzen?</translation>
+    </message>
+    <message>
+        <source>Replace everything in %1 with the backup “%2” of %3, made %4?</source>
+        <translation>Den gesamten Inhalt von %1 durch die Sicherung „%2“ von %3 vom %4 ersetzen?</translation>
+    </message>
+    <message>
+        <source>what .gitignore names</source>
+        <translation>was .gitignore nennt</translation>
+    </message>
+    <message>
+        <source>What the backup left out (%1) is removed too.</source>
+        <translation>Was die Sicherung ausgelassen hat (%1), wird ebenfalls entfernt.</translation>
+    </message>
+    <message>
+        <source>No buckets are mounted. Mount Bucket… puts an S3-compatible bucket at a path in the sandbox, such as /workspace/data: its objects are files there, and files written there land in the bucket.</source>
+        <translation>Keine Buckets eingehängt. „Bucket einhängen …“ legt einen S3-kompatiblen Bucket an einen Pfad in der Sandbox, etwa /workspace/data: Seine Objekte sind dort Dateien, und dort geschriebene Dateien landen im Bucket.</translation>
     </message>
 </context>
 <context>

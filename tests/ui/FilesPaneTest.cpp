@@ -653,6 +653,31 @@ private slots:
         });
         triggerAction("Clone Repository…");
         QTRY_VERIFY_WITH_TIMEOUT(pane_->banner()->text().contains("Repository not found"), 20000);
+        // Change and Retry… opens the dialog with what was typed; an empty URL is named.
+        QTimer::singleShot(300, this, [this] {
+            auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            auto *url = dialog->findChild<QLineEdit *>("repoUrl");
+            QCOMPARE(url->text(), QString("file:///tmp/missing"));
+            url->clear();
+            dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+            QVERIFY(dialog->isVisible());
+            QTest::qWait(100);
+            screenshot(dialog, "17-files-clone-retry");
+            bool named = false;
+            for (auto *label : dialog->findChildren<QLabel *>())
+                named = named || (label->isVisible() && label->text() == "Enter the repository's URL.");
+            QVERIFY(named);
+            dialog->reject();
+        });
+        bool retried = false;
+        for (auto *button : pane_->banner()->findChildren<QPushButton *>())
+            if (button->text() == "Change and Retry…" && button->isVisible()) {
+                retried = true;
+                button->click();
+                break;
+            }
+        QVERIFY(retried);
     }
 
     void stoppedSandboxOffersToStart()

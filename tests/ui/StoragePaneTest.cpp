@@ -209,14 +209,21 @@ private slots:
         pane_->restoreBackup(id);
         QTRY_VERIFY_WITH_TIMEOUT(cancelled->seen, 5000);
         QVERIFY2(cancelled->text.contains("/workspace/project"), qPrintable(cancelled->text));
+        // It says that what the backup left out goes too.
+        QVERIFY2(cancelled->text.contains("left out (*.tmp, node_modules) is removed too"), qPrintable(cancelled->text));
         QCOMPARE(run("cat /workspace/project/notes.txt").trimmed(), QString("version-two"));
         QSignalSpy restored(pane_.get(), &ui::StoragePane::restoreFinished);
         auto answered = test::answerNextMessageBox(this, "Restore");
         pane_->restoreBackup(id);
-        QVERIFY(pane_->banner()->showsProgress());
         QTRY_VERIFY_WITH_TIMEOUT(!restored.isEmpty(), 30000);
         QVERIFY2(restored.first().at(1).toBool(), qPrintable(pane_->banner()->text()));
         QCOMPARE(run("cat /workspace/project/notes.txt").trimmed(), QString("version-one"));
+        // Into a folder that is not there yet: nothing to lose, so no question.
+        restored.clear();
+        pane_->restoreBackup(id, "/workspace/fresh-copy");
+        QTRY_VERIFY_WITH_TIMEOUT(!restored.isEmpty(), 30000);
+        QVERIFY(!QApplication::activeModalWidget());
+        QCOMPARE(run("cat /workspace/fresh-copy/notes.txt").trimmed(), QString("version-one"));
 
         // Downloaded, imported back as a second backup, deleted.
         QTemporaryDir saved;

@@ -1,5 +1,5 @@
-// Small shared pieces of the panes: a muted hint label for empty states, and a
-// splitter whose divider is remembered between runs (QSettings).
+// Small shared pieces of the panes: a muted hint label for empty states, a dialog's note
+// and problem lines, and a splitter whose divider is remembered between runs (QSettings).
 #pragma once
 
 #include <QLabel>
@@ -17,6 +17,25 @@ inline QLabel *hintLabel(const QString &text, QWidget *parent)
     label->setWordWrap(true);
     label->setEnabled(false); // the palette's muted text colour
     label->setMargin(24);
+    return label;
+}
+
+// A wrapped sentence under a dialog's fields, in the palette's muted colour.
+inline QLabel *noteLabel(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    label->setWordWrap(true);
+    label->setEnabled(false);
+    return label;
+}
+
+// A dialog's line for what is wrong with its input: red, wrapped, hidden until shown.
+inline QLabel *problemLabel(QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setStyleSheet(QStringLiteral("color: #cf222e;"));
+    label->setWordWrap(true);
+    label->hide();
     return label;
 }
 

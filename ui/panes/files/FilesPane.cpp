@@ -300,8 +300,8 @@ void FilesPane::createActions()
         &FilesPane::downloadSelected);
     add(style()->standardIcon(QStyle::SP_BrowserReload), tr("Re&fresh"), QKeySequence::Refresh,
         [this] { model_->refreshAll(); });
-    add(QIcon::fromTheme("vcs-normal", style()->standardIcon(QStyle::SP_DriveNetIcon)), tr("&Clone Repository…"),
-        QKeySequence(), &FilesPane::cloneRepository);
+    add(QIcon::fromTheme("vcs-normal", style()->standardIcon(QStyle::SP_DirLinkIcon)), tr("&Clone Repository…"),
+        QKeySequence(), [this] { cloneRepository(); });
     // The folder selected (or the selected file's), kept as a backup in the Storage pane.
     add(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Back Up This Folder…"), QKeySequence(),
         [this] { emit backupRequested(model_->directoryFor(tree_->currentIndex())); });
@@ -608,30 +608,37 @@ void FilesPane::selectWhenListed(const QString &path, int attempt)
     }
 }
 
-void FilesPane::cloneRepository()
+void FilesPane::cloneRepository(const QJsonObject &previous)
 {
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Clone Repository"));
     dialog.setMinimumWidth(560);
-    auto *url = new QLineEdit(&dialog);
+    auto *url = new QLineEdit(previous.value("repoUrl").toString(), &dialog);
     url->setObjectName("repoUrl");
     url->setPlaceholderText(tr("https://host/owner/project.git, or file:///path inside the sandbox"));
-    auto *branch = new QLineEdit(&dialog);
+    auto *branch = new QLineEdit(previous.value("branch").toString(), &dialog);
     branch->setObjectName("branch");
     branch->setPlaceholderText(tr("Optional: the remote's default branch"));
-    const QString folder = model_->directoryFor(tree_->currentIndex());
-    auto *target = new QLineEdit(&dialog);
+    // Into the folder selected (the workspace when nothing is): "<folder>/<repository name>".
+    const QModelIndex selected = tree_->selectionModel()->selectedRows().value(0);
+    const QString folder = selected.isValid() ? model_->directoryFor(selected) : model_->rootPath();
+    auto *target = new QLineEdit(previous.value("targetDir").toString(), &dialog);
     target->setObjectName("targetDir");
     target->setPlaceholderText(tr("%1/<name of the repository>").arg(folder));
     auto *shallow = new QCheckBox(tr("&Latest commit only (a shallow clone, --depth 1)"), &dialog);
     shallow->setObjectName("shallow");
-    auto *note = hintLabel(tr("The sandbox has no network unless its network is “egress”: a repository on the "
+    shallow->setChecked(previous.value("depth").toInt() == 1);
+    auto *note = noteLabel(tr("The sandbox has no network unless its network is “egress”: a repository on the "
                               "internet needs that (New Sandbox or Settings)."), &dialog);
+    auto *problem = problemLabel(&dialog);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Clone"));
     connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
         if (!url->text().trimmed().isEmpty())
-            dialog.accept();
+            return dialog.accept();
+        problem->setText(tr("Enter the repository's URL."));
+        problem->show();
+        url->setFocus();
     });
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     auto *form = new QFormLayout(&dialog);
@@ -640,6 +647,7 @@ void FilesPane::cloneRepository()
     form->addRow(tr("&Into:"), target);
     form->addRow(shallow);
     form->addRow(note);
+    form->addRow(problem);
     form->addRow(buttons);
     if (dialog.exec() != QDialog::Accepted)
         return;
@@ -656,6 +664,19 @@ void FilesPane::cloneRepository()
         options["branch"] = branch->text().trimmed();
     if (shallow->isChecked())
         options["depth"] = 1;
+    startClone(options, target->text().trimmed());
+}
+
+void FilesPane::startClone(const QJsonObject &options, const QString &typedTarget)
+{
+    const QString into = options.value("targetDir").toString();
+    // What was typed, to change and retry after a failure (the folder only if it was typed).
+    QJsonObject typed = options;
+    typed["targetDir"] = typedTarget;
+    const auto failed = [this, typed](const QString &why) {
+        banner()->showError(tr("Could not clone: %1").arg(why));
+        banner()->addAction(tr("Change and Retry…"), [this, typed] { cloneRepository(typed); });
+    };
     banner()->showProgress(tr("Cloning into %1…").arg(into));
     EventStream *clone = SandboxApi(client(), sandboxId()).gitCheckout(options, this);
     // Stop closes the stream; the agent then stops git, which removes what it had cloned.
@@ -664,7 +685,7 @@ void FilesPane::cloneRepository()
         clone->deleteLater();
         banner()->showInfo(tr("Stopped cloning into %1.").arg(into));
     });
-    connect(clone, &EventStream::event, this, [this, clone, into](const QJsonObject &event) {
+    connect(clone, &EventStream::event, this, [this, into, failed](const QJsonObject &event) {
         const QString type = event.value("type").toString();
         if (type == "progress" && banner()->showsProgress()) {
             banner()->showProgress(tr("Cloning into %1: %2 %3%")
@@ -675,12 +696,12 @@ void FilesPane::cloneRepository()
             banner()->showInfo(tr("Cloned %1 (branch %2).").arg(into, event.value("branch").toString()));
             revealPath(into);
         } else if (type == "error") {
-            banner()->showError(tr("Could not clone: %1").arg(event.value("message").toString()));
+            failed(event.value("message").toString());
         }
     });
-    connect(clone, &EventStream::finished, this, [this, clone](const QString &error) {
+    connect(clone, &EventStream::finished, this, [clone, failed](const QString &error) {
         if (!error.isEmpty())
-            banner()->showError(tr("Could not clone: %1").arg(error));
+            failed(error);
         clone->deleteLater();
     });
 }

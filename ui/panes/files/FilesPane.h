@@ -68,7 +68,9 @@ protected:
     bool keepsContentWhenStopped() const override;
 
     // "Clone Repository…": git clone into a folder of the sandbox (the selected one's by default).
-    void cloneRepository();
+    // previous: what was typed before a failure (Change and Retry…).
+    void cloneRepository(const QJsonObject &previous = {});
+    void startClone(const QJsonObject &options, const QString &typedTarget);
 
 signals:
     // "Back Up This Folder": the view opens the Storage pane's backup dialog for folder.

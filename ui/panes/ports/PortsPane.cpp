@@ -267,10 +267,7 @@ void PortsPane::askToExpose()
     name->setPlaceholderText(tr("Optional, e.g. web"));
     if (isExposed(port->value()))
         name->setText(exposed_.value(port->value()).value("name").toString());
-    auto *problem = new QLabel(&dialog);
-    problem->setStyleSheet(QStringLiteral("color: #cf222e;"));
-    problem->setWordWrap(true);
-    problem->hide();
+    auto *problem = problemLabel(&dialog);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Expose"));
     connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {

@@ -16,6 +16,7 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QEvent>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -23,12 +24,30 @@
 #include <QRegularExpression>
 #include <QStyle>
 #include <QToolBar>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace sandbench::ui {
 
 namespace {
+
+// Selects a line edit's text when focus enters it while the text is a suggestion.
+class SelectSuggestionOnFocus : public QObject {
+public:
+    SelectSuggestionOnFocus(const bool *typed, QLineEdit *edit) : QObject(edit), typed_(typed), edit_(edit) {}
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::FocusIn && !*typed_)
+            QTimer::singleShot(0, edit_, &QLineEdit::selectAll); // after the click places the cursor
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    const bool *typed_;
+    QLineEdit *edit_;
+};
+
 
 enum Column { PathColumn, BucketColumn, EndpointColumn, StateColumn };
 constexpr int kPathRole = Qt::UserRole;
@@ -140,7 +159,7 @@ StoragePane::StoragePane(EngineClient *client, const QString &sandboxId, QWidget
         connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
         connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
         auto *form = new QFormLayout(&dialog);
-        form->addRow(hintLabel(tr("A folder below /workspace, /home, /tmp, /var/tmp or /app. If it exists, its "
+        form->addRow(noteLabel(tr("A folder below /workspace, /home, /tmp, /var/tmp or /app. If it exists, its "
                                   "content is replaced."), &dialog));
         form->addRow(tr("&Folder:"), into);
         form->addRow(buttons);
@@ -266,10 +285,7 @@ void StoragePane::askToBackUp(const QString &dir)
     excludes->setPlaceholderText(tr("Optional patterns left out, e.g. node_modules, *.log"));
     auto *gitignore = new QCheckBox(tr("Leave out what &.gitignore ignores"), &dialog);
     gitignore->setObjectName("backupGitignore");
-    auto *problem = new QLabel(&dialog);
-    problem->setStyleSheet(QStringLiteral("color: #cf222e;"));
-    problem->setWordWrap(true);
-    problem->hide();
+    auto *problem = problemLabel(&dialog);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Back Up"));
     connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
@@ -337,18 +353,41 @@ void StoragePane::restoreBackup(const QString &backupId, const QString &into, bo
     if (backup.isEmpty())
         return;
     const QString target = into.isEmpty() ? backup.value("dir").toString() : into;
-    const QString name = backup.value("name").toString();
-    const QString made = QLocale().toString(
-        QDateTime::fromString(backup.value("createdAt").toString(), Qt::ISODateWithMs).toLocalTime(), QLocale::ShortFormat);
-    if (askFirst &&
-        !confirmAction(this, tr("Restore Backup"),
-                       tr("Replace everything in %1 with the backup %2 of %3, made %4?")
-                           .arg(target, name.isEmpty() ? QString() : QStringLiteral("“%1”").arg(name),
-                                backup.value("dir").toString(), made),
-                       tr("Restore"),
-                       tr("Files made or changed in %1 since then are lost; the folder is replaced in one step, "
-                          "so a restore that fails leaves it as it is.").arg(target)))
-        return;
+    if (!askFirst)
+        return startRestore(backupId, into);
+    // Only a folder that is there has anything to lose: ask then, naming what goes.
+    api_.exists(target, this, [this, backupId, into, target](const ApiResult &found) {
+        const QJsonObject backup = backupWithId(backupId);
+        if (backup.isEmpty())
+            return;
+        if (found.ok() && !found.body.value("exists").toBool())
+            return startRestore(backupId, into);
+        const QString name = backup.value("name").toString();
+        const QString made = QLocale().toString(
+            QDateTime::fromString(backup.value("createdAt").toString(), Qt::ISODateWithMs).toLocalTime(),
+            QLocale::ShortFormat);
+        const QString question =
+            name.isEmpty() ? tr("Replace everything in %1 with the backup of %2 made %3?")
+                                 .arg(target, backup.value("dir").toString(), made)
+                           : tr("Replace everything in %1 with the backup “%2” of %3, made %4?")
+                                 .arg(target, name, backup.value("dir").toString(), made);
+        QString detail = tr("Files made or changed in %1 since then are lost; the folder is replaced in one step, "
+                            "so a restore that fails leaves it as it is.").arg(target);
+        QStringList leftOut;
+        for (const QJsonValue &pattern : backup.value("excludes").toArray())
+            leftOut << pattern.toString();
+        if (backup.value("gitignore").toBool())
+            leftOut << tr("what .gitignore names");
+        if (!leftOut.isEmpty())
+            detail += ' ' + tr("What the backup left out (%1) is removed too.").arg(leftOut.join(QStringLiteral(", ")));
+        if (confirmAction(this, tr("Restore Backup"), question, tr("Restore"), detail))
+            startRestore(backupId, into);
+    });
+}
+
+void StoragePane::startRestore(const QString &backupId, const QString &into)
+{
+    const QString target = into.isEmpty() ? backupWithId(backupId).value("dir").toString() : into;
     backupBusy_ = true;
     updateActions();
     banner()->showProgress(tr("Restoring into %1…").arg(target));
@@ -553,7 +592,7 @@ void StoragePane::updateActions()
     againAction_->setEnabled(known && !working && state != "mounted");
     if (!known) {
         details_->setText(mounts_.isEmpty() ? tr("No buckets are mounted. Mount Bucket… puts an S3-compatible bucket "
-                                                 "at a path in the sandbox, such as /mnt/data: its objects are files "
+                                                 "at a path in the sandbox, such as /workspace/data: its objects are files "
                                                  "there, and files written there land in the bucket.")
                                             : QString());
         return;
@@ -598,6 +637,8 @@ void StoragePane::askToMount(const QJsonObject &previous)
     };
     bool pathTyped = !path->text().isEmpty() && path->text() != defaultPath(bucket->text());
     connect(path, &QLineEdit::textEdited, &dialog, [&pathTyped] { pathTyped = true; });
+    // A suggested path is selected on entering the field: typing replaces it, not adds to it.
+    path->installEventFilter(new SelectSuggestionOnFocus(&pathTyped, path));
     connect(bucket, &QLineEdit::textChanged, &dialog, [&pathTyped, path, defaultPath](const QString &name) {
         if (!pathTyped)
             path->setText(defaultPath(name));
@@ -625,10 +666,7 @@ void StoragePane::askToMount(const QJsonObject &previous)
     auto *options = new QLineEdit(previousOptions.join(QStringLiteral(", ")), &dialog);
     options->setObjectName("s3fsOptions");
     options->setPlaceholderText(tr("Optional s3fs options, e.g. use_path_request_style, stat_cache_expire=60"));
-    auto *problem = new QLabel(&dialog);
-    problem->setStyleSheet(QStringLiteral("color: #cf222e;"));
-    problem->setWordWrap(true);
-    problem->hide();
+    auto *problem = problemLabel(&dialog);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Mount"));
     auto complain = [problem](const QString &text, QLineEdit *field) {

@@ -66,6 +66,8 @@ private:
     QString selectedBackup() const;
     void downloadBackup(const QString &backupId);
     void importBackup();
+    // Restores without asking (restoreBackup asks when the folder exists).
+    void startRestore(const QString &backupId, const QString &into);
     // A transfer's progress in the banner, with Cancel.
     void showTransfer(Transfer *transfer, const QString &text);
 
