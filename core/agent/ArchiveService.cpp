@@ -62,14 +62,22 @@ std::runtime_error failedTo(const std::string &what)
     return std::runtime_error(what + ": " + std::strerror(errno));
 }
 
-// Moves each entry of from (but skip) into to; on a failure moves those moved back and throws.
-void moveEntries(const std::string &from, const std::string &to, const std::string &skip)
+// Entries that are the agent's, never a backup's: its scratch directory (/tmp/.sandbench,
+// FIFOs of running commands) and restores under way. They stay where they are.
+bool agentsOwn(const std::string &name)
+{
+    return name == ".sandbench" || name.starts_with(".sandbench-restore-");
+}
+
+// Moves each entry of from (but the agent's own) into to; on a failure moves those moved
+// back and throws.
+void moveEntries(const std::string &from, const std::string &to)
 {
     std::vector<std::string> moved;
     std::error_code error;
     for (const auto &entry : std::filesystem::directory_iterator(from, error)) {
         const std::string name = entry.path().filename().string();
-        if (name == skip)
+        if (agentsOwn(name))
             continue;
         if (rename((from + "/" + name).c_str(), (to + "/" + name).c_str()) != 0) {
             const std::runtime_error failure = failedTo("cannot move " + from + "/" + name);
@@ -87,14 +95,13 @@ void moveEntries(const std::string &from, const std::string &to, const std::stri
 // swapped whole: its entries are, once the archive has unpacked inside it.
 std::string swapEntries(const std::string &work, const std::string &target)
 {
-    const std::string workName = std::filesystem::path(work).filename().string();
     if (mkdir((work + "/old").c_str(), 0700) != 0)
         throw failedTo("cannot make " + work + "/old");
-    moveEntries(target, work + "/old", workName);
+    moveEntries(target, work + "/old");
     try {
-        moveEntries(work + "/new", target, {});
+        moveEntries(work + "/new", target);
     } catch (...) {
-        moveEntries(work + "/old", target, {}); // as it was
+        moveEntries(work + "/old", target); // as it was
         throw;
     }
     struct stat restored{};
@@ -141,6 +148,9 @@ std::string restoreArchive(const std::string &archive, const std::string &target
         options.argv = {"/usr/bin/unsquashfs", "-no-progress", "-no-xattrs", "-f", "-d", work + "/new", "/proc/self/fd/3"};
         options.env = env;
         options.fds = {{3, in.get()}};
+        // Ends with its caller: killed (stopped by the sandbox, say), it leaves nothing behind.
+        options.newSession = false;
+        options.dieWithParent = true;
         const system::Completion unpacked = system::runToCompletion(options, kArchiveTimeout);
         if (unpacked.exitCode != 0)
             throw std::runtime_error(lastLines(unpacked.output));

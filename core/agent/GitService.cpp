@@ -89,8 +89,9 @@ GitCheckout parseGitCheckout(const Json &body)
 
 std::string withoutUrlCredentials(std::string text)
 {
-    // Everything up to the last '@' before the host's '/': passwords may hold spaces or '@'.
-    static const std::regex userInfo(R"(([a-zA-Z][a-zA-Z0-9+.-]*://)[^/\n]*@)");
+    // Everything up to the line's last '@': passwords may hold spaces, '@' or '/' (and
+    // "http:/" typos count). More than the user info may go; never less.
+    static const std::regex userInfo(R"(([a-zA-Z][a-zA-Z0-9+.-]*:/+)[^\n]*@)");
     return std::regex_replace(text, userInfo, "$1***@");
 }
 
@@ -100,7 +101,8 @@ UrlCredentials splitUrlCredentials(const std::string &url)
     std::smatch match;
     if (!std::regex_match(url, match, withPassword))
         return {url, {}};
-    return {match[1].str() + match[3].str(), "Authorization: Basic " + base64Encode(http::percentDecode(match[2].str()))};
+    return {match[1].str() + match[3].str(), "Authorization: Basic " + base64Encode(http::percentDecode(match[2].str())),
+            match[1].str() + match[3].str().substr(0, match[3].str().find('/')) + "/"};
 }
 
 ApiError gitError(int exitCode, const std::string &output, const GitCheckout &request)
@@ -136,15 +138,16 @@ namespace {
 // The clone as the session runs it: every argument quoted; progress on stderr when asked.
 // A password in an http(s) URL goes in an Authorization header through git's environment
 // (GIT_CONFIG_*), never in an argument, where every user of the machine could read it
-// (ps); so it is not kept in the clone's .git/config either.
+// (ps); so it is not kept in the clone's .git/config either. The header is for the URL's
+// own scheme, host and port (http.<origin>/.extraHeader): a redirect elsewhere gets none.
 std::string cloneCommand(const GitCheckout &request, bool progress)
 {
     const long long seconds = std::max(1LL, (request.timeoutMs + 999) / 1000);
     const UrlCredentials url = splitUrlCredentials(request.repoUrl);
     std::string clone = "GIT_TERMINAL_PROMPT=0 ";
     if (!url.authorization.empty())
-        clone += "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.extraHeader GIT_CONFIG_VALUE_0=" +
-                 system::shellQuote(url.authorization) + " ";
+        clone += "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=" + system::shellQuote("http." + url.origin + ".extraHeader") +
+                 " GIT_CONFIG_VALUE_0=" + system::shellQuote(url.authorization) + " ";
     clone += "timeout -k 5 " + std::to_string(seconds) +
              " git -c http.lowSpeedLimit=1024 -c http.lowSpeedTime=30 clone --filter=blob:none";
     if (progress)

@@ -26,11 +26,12 @@ struct GitCheckout {
 GitCheckout parseGitCheckout(const Json &body);
 // "https://user:token@host/x.git" -> "https://***@host/x.git"; elsewhere too (stderr).
 std::string withoutUrlCredentials(std::string text);
-// "https://user:token@host/x.git" -> {"https://host/x.git", "Authorization: Basic <user:token>"};
+// "https://user:token@host/x.git" -> {"https://host/x.git", "Authorization: Basic <user:token>", "https://host/"};
 // other URLs (no password, or not http) as they are, with no header.
 struct UrlCredentials {
     std::string url;
     std::string authorization;
+    std::string origin; // "https://host:port/": where the header may go
 };
 UrlCredentials splitUrlCredentials(const std::string &url);
 // The protocol's error for a failed clone, from git's exit code and output.

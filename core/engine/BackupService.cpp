@@ -115,6 +115,16 @@ std::vector<std::string> restoreCommand(pid_t agent, const std::string &dir)
                          {"/.sandbench/sandbench-agent", "--restore-archive", "/proc/self/fd/3", dir});
 }
 
+// A finished archive is the engine's: a sandbox with a uid of its own may read it (a restore
+// reopens its descriptor as /proc/self/fd/3) but never write it, not even by planting a
+// link to that descriptor where unsquashfs writes. (With the engine's own uid, the sandbox's
+// root owns the file: the SHA-256 then tells a changed archive at the next restore.)
+void sealArchive(int fd, const Sandbox &sandbox)
+{
+    if (sandbox.hostUid && (fchown(fd, geteuid(), getegid()) != 0 || fchmod(fd, 0644) != 0))
+        throw std::system_error(errno, std::generic_category(), "seal the archive");
+}
+
 // The sandbox's cgroup.procs descriptors, closed when done.
 struct CgroupFds {
     explicit CgroupFds(std::vector<int> opened) : fds(std::move(opened)) {}
@@ -239,6 +249,7 @@ asio::awaitable<Json> BackupService::create(std::shared_ptr<Sandbox> sandbox, Ba
                                                            kArchiveTimeout, 4000, cgroups.fds);
         if (made.exitCode != 0)
             throw std::runtime_error(made.output.empty() ? "mksquashfs failed" : made.output);
+        sealArchive(out.get(), *sandbox);
     } catch (const std::exception &error) {
         failure = error.what();
     }
@@ -324,8 +335,9 @@ asio::awaitable<Json> BackupService::import(std::shared_ptr<Sandbox> sandbox, st
     char magic[4] = {};
     try {
         system::UniqueFd out{open((partial + "/data.sqsh").c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600)};
-        if (out.get() < 0 || (sandbox->hostUid && fchown(out.get(), *sandbox->hostUid, *sandbox->hostUid) != 0))
+        if (out.get() < 0)
             throw std::system_error(errno, std::generic_category(), "create the archive");
+        sealArchive(out.get(), *sandbox);
         std::vector<char> chunk(1 << 20);
         for (std::size_t n; (n = co_await call.responder.readBody(chunk.data(), chunk.size())) > 0;) {
             if (size < 4)

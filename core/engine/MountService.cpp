@@ -116,47 +116,21 @@ std::string reservedProblem(const std::string &path)
     return {};
 }
 
+// The request's fields: a wrong type is INVALID_MOUNT_CONFIG, as the SDK names it.
 std::string stringField(const Json &body, const char *name)
 {
-    const auto found = body.find(name);
-    if (found == body.end() || found->is_null())
-        return {};
-    if (!found->is_string())
-        throw invalidConfig(std::string(name) + " must be a string");
-    return found->get<std::string>();
+    return protocol::optionalString(body, name, {}, "INVALID_MOUNT_CONFIG");
 }
 
 bool boolField(const Json &body, const char *name, bool fallback)
 {
-    const auto found = body.find(name);
-    if (found == body.end() || found->is_null())
-        return fallback;
-    if (!found->is_boolean())
-        throw invalidConfig(std::string(name) + " must be true or false");
-    return found->get<bool>();
+    return protocol::optionalBool(body, name, fallback, "INVALID_MOUNT_CONFIG");
 }
 
 bool credentialProblem(const std::string &text)
 {
     return text.empty() || text.size() > 1024 ||
            text.find_first_of(std::string(":\n\r\0", 4)) != std::string::npos;
-}
-
-// Percent-encoding for a query value.
-std::string queryEncode(std::string_view text)
-{
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string encoded;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
-            encoded += static_cast<char>(c);
-        } else {
-            encoded += '%';
-            encoded += hex[c >> 4];
-            encoded += hex[c & 15];
-        }
-    }
-    return encoded;
 }
 
 // Whether an s3fs FUSE mount stands at path in the process's mount namespace.
@@ -533,12 +507,22 @@ struct MountService::Relay : std::enable_shared_from_this<MountService::Relay> {
     asio::awaitable<void> serve(std::unique_ptr<http::RawConnection> client)
     {
         auto self = shared_from_this();
-        open.insert(client.get());
-        struct Forget {
+        // Each connection is in `open` (closed when the relay goes) while this runs.
+        struct Held {
             Relay &relay;
-            http::RawConnection *client;
-            ~Forget() { relay.open.erase(client); }
-        } forget{*this, client.get()};
+            std::vector<http::RawConnection *> connections;
+            void add(http::RawConnection *connection)
+            {
+                relay.open.insert(connection);
+                connections.push_back(connection);
+            }
+            ~Held()
+            {
+                for (http::RawConnection *connection : connections)
+                    relay.open.erase(connection);
+            }
+        } held{*this, {}};
+        held.add(client.get());
         std::string early; // bytes after a CONNECT request's head
         if (endpoint.tls) {
             std::string head;
@@ -572,12 +556,7 @@ struct MountService::Relay : std::enable_shared_from_this<MountService::Relay> {
                 "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")));
             co_return client->close();
         }
-        open.insert(upstream.get());
-        struct ForgetUpstream {
-            Relay &relay;
-            http::RawConnection *upstream;
-            ~ForgetUpstream() { relay.open.erase(upstream); }
-        } forgetUpstream{*this, upstream.get()};
+        held.add(upstream.get());
         if (endpoint.tls &&
             !co_await client->writeAll(asio::buffer(std::string_view("HTTP/1.1 200 Connection established\r\n\r\n"))))
             co_return;
@@ -899,7 +878,7 @@ asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, Buck
         std::pair<unsigned, Json> checked{0, Json()};
         auto check = [&]() -> asio::awaitable<void> {
             checked = co_await callAgent(sandboxes_.agentSocket(*sandbox), verb::get,
-                                         "/internal/mount-check?path=" + queryEncode(slotPath(slot)), Json());
+                                         "/internal/mount-check?path=" + slotPath(slot) /* letters, digits, / and . */, Json());
         };
         co_await (check() || checkDeadline.async_wait(asio::use_awaitable));
         const int error = checked.second.is_object() ? checked.second.value("errno", -1) : -1;
@@ -926,45 +905,45 @@ asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, Buck
     } catch (const std::exception &error) {
         failure = std::string("S3FS mount failed: ") + error.what();
     }
-    if (refused) {
-        // A bad request: nothing was mounted and nothing stays.
-        if (const auto left = sandbox->mounts.find(path); left != sandbox->mounts.end() && left->second.attempt == attempt) {
-            const bool created = left->second.createdDir;
-            sandbox->mounts.erase(left);
-            closeRelay(sandbox->id, path);
-            if (sandbox->status == "running")
-                co_await runInside(releasePathCommand(init, path, slot, created));
-            publish(*sandbox);
-        }
+    if (refused) { // a bad request: nothing was mounted and nothing stays
+        co_await abandon(sandbox, path, attempt, init);
         std::rethrow_exception(refused);
+    }
+    if (!failure.empty()) {
+        unlink(log.c_str()); // its lines are in the answer
+        co_await abandon(sandbox, path, attempt, init);
+        throw ApiError("S3FS_MOUNT_ERROR", withoutCredentials(failure, wanted), {{"mountPath", path}, {"bucket", wanted.bucket}},
+                       {}, 500);
     }
     const auto found = sandbox->mounts.find(path);
     if (found == sandbox->mounts.end() || found->second.attempt != attempt)
         throw ApiError("S3FS_MOUNT_ERROR", "S3FS mount failed: the sandbox stopped meanwhile", {}, {}, 500);
     BucketMount &result = found->second;
-    if (!failure.empty()) {
-        // Nothing half-mounted stays: s3fs goes (its process group), and its mount with it.
-        if (result.helperPid > 0)
-            kill(-result.helperPid, SIGKILL);
-        result.helperPid = 0;
-        closeRelay(sandbox->id, path);
-        unlink(log.c_str()); // its lines are in the answer
-        const bool created = result.createdDir;
-        sandbox->mounts.erase(found);
-        if (sandbox->status == "running") {
-            co_await runInside(umountCommand(init, slot, true));
-            co_await runInside(releasePathCommand(init, path, slot, created));
-        }
-        publish(*sandbox);
-        throw ApiError("S3FS_MOUNT_ERROR", withoutCredentials(failure, wanted), {{"mountPath", path}, {"bucket", wanted.bucket}},
-                       {}, 500);
-    }
     result.state = "mounted";
     result.mountedAt = protocol::nowIso();
     try {
         sandboxes_.persist(*sandbox);
     } catch (const std::exception &error) {
         result.lastError = std::string("Mounted, but not remembered for the next start: ") + error.what();
+    }
+    publish(*sandbox);
+}
+
+asio::awaitable<void> MountService::abandon(std::shared_ptr<Sandbox> sandbox, std::string path, std::uint64_t attempt,
+                                            pid_t init)
+{
+    const auto left = sandbox->mounts.find(path);
+    if (left == sandbox->mounts.end() || left->second.attempt != attempt)
+        co_return; // the sandbox stopped meanwhile, which took everything with it
+    if (left->second.helperPid > 0)
+        kill(-left->second.helperPid, SIGKILL); // s3fs's process group, and its mount with it
+    const int slot = left->second.slot;
+    const bool created = left->second.createdDir;
+    sandbox->mounts.erase(left);
+    closeRelay(sandbox->id, path);
+    if (sandbox->status == "running") {
+        co_await runInside(umountCommand(init, slot, true)); // nothing there: it says so, harmlessly
+        co_await runInside(releasePathCommand(init, path, slot, created));
     }
     publish(*sandbox);
 }

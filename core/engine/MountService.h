@@ -66,6 +66,8 @@ private:
     void closeRelay(const std::string &sandboxId, const std::string &mountPath, bool releasePort = true);
     // Why the mount's relay last failed to reach the endpoint, as a line to add to an error.
     std::string relayFailure(const std::string &sandboxId, const std::string &mountPath) const;
+    // Undoes a mount attempt that did not come about: s3fs, its mount, the relay, the path.
+    asio::awaitable<void> abandon(std::shared_ptr<Sandbox> sandbox, std::string path, std::uint64_t attempt, pid_t init);
     // Waits for s3fs's exit (it is our child's child): a mount whose s3fs ends is failed.
     asio::awaitable<void> followHelper(std::shared_ptr<Sandbox> sandbox, std::string path, std::uint64_t attempt, pid_t pid);
     void publish(const Sandbox &sandbox);

@@ -344,7 +344,9 @@ asio::awaitable<void> runConnection(typename Protocol::socket socket, Handler ha
                                     std::shared_ptr<ServerState> state)
 {
     beast::basic_stream<Protocol> stream(std::move(socket));
-    beast::flat_buffer buffer;
+    // Bytes read and not yet parsed: at most 1 MiB (an endless chunk extension or trailer
+    // would otherwise grow it without end; past the limit the connection is dropped).
+    beast::flat_buffer buffer(1 << 20);
     buffer.reserve(64 * 1024); // Beast reads at most the free capacity (512 bytes when new)
     for (bool first = true;; first = false) {
         bhttp::request_parser<bhttp::empty_body> headerParser;

@@ -98,23 +98,23 @@ Json parseBody(std::string_view body)
     return parsed;
 }
 
-std::string optionalString(const Json &body, const char *field, std::string fallback)
+std::string optionalString(const Json &body, const char *field, std::string fallback, const char *errorCode)
 {
     const auto it = body.find(field);
     if (it == body.end() || it->is_null())
         return fallback;
     if (!it->is_string())
-        throw ApiError("VALIDATION_FAILED", std::string(field) + " must be a string");
+        throw ApiError(errorCode, std::string(field) + " must be a string", Json::object(), {}, 400);
     return it->get<std::string>();
 }
 
-bool optionalBool(const Json &body, const char *field, bool fallback)
+bool optionalBool(const Json &body, const char *field, bool fallback, const char *errorCode)
 {
     const auto it = body.find(field);
     if (it == body.end() || it->is_null())
         return fallback;
     if (!it->is_boolean())
-        throw ApiError("VALIDATION_FAILED", std::string(field) + " must be a boolean");
+        throw ApiError(errorCode, std::string(field) + " must be true or false", Json::object(), {}, 400);
     return it->get<bool>();
 }
 

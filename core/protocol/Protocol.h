@@ -39,9 +39,10 @@ std::string sseEvent(const Json &event);
 // Throws VALIDATION_FAILED with a readable message when the body is not JSON or not an object.
 Json parseBody(std::string_view body);
 
-// Typed optional field readers that reject wrong types with VALIDATION_FAILED.
-std::string optionalString(const Json &body, const char *field, std::string fallback = {});
-bool optionalBool(const Json &body, const char *field, bool fallback);
+// Typed optional field readers that reject wrong types with errorCode (400).
+std::string optionalString(const Json &body, const char *field, std::string fallback = {},
+                           const char *errorCode = "VALIDATION_FAILED");
+bool optionalBool(const Json &body, const char *field, bool fallback, const char *errorCode = "VALIDATION_FAILED");
 std::optional<long long> optionalInteger(const Json &body, const char *field);
 
 // How many leading bytes end on a character boundary: a chunk of a stream is cut there

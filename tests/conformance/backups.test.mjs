@@ -2,7 +2,7 @@
 // DELETE): squashfs archives made and unpacked inside a real sandbox with Debian's
 // squashfs-tools, kept in the engine's state, checked file by file with SHA-256.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -227,6 +227,26 @@ describe('backups', () => {
     assert.match(intoLink.body.message, /symbolic link/);
     assert.equal(await run('readlink /workspace/linked', 'ws'), '/tmp/real');
     await api('DELETE', '/v1/sandboxes/ws');
+  });
+
+  test('a stored archive cannot be written by its sandbox; restoring /tmp keeps the agent\'s own files', async () => {
+    await run('mkdir -p /tmp/mine && echo one > /tmp/mine/f', 'ws2');
+    const made = await backup('ws2', { dir: '/tmp' });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    const archive = join(engine.stateDir, 'sandboxes', 'ws2', 'backups', made.body.id, 'data.sqsh');
+    if (process.getuid() === 0) { // a sandbox with a uid of its own: the archive is the engine's
+      const info = statSync(archive);
+      assert.equal(info.uid, 0);
+      assert.equal(info.mode & 0o777, 0o644);
+    }
+    await run('echo two > /tmp/mine/f && touch /tmp/later', 'ws2');
+    const restored = await restore('ws2', made.body.id);
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    assert.equal(await run('cat /tmp/mine/f && ls /tmp', 'ws2'), 'one\nmine');
+    // The agent's scratch directory (/tmp/.sandbench) stayed: commands and processes still run.
+    await engine.client('ws2').processes.startProcess('sleep 1', 'default');
+    assert.equal(await run('echo still here', 'ws2'), 'still here');
+    await api('DELETE', '/v1/sandboxes/ws2');
   });
 
   test('the container protocol: BackupClient.createArchive and restoreArchive in /var/backups', async () => {

@@ -129,13 +129,19 @@ describe('git checkout', () => {
   });
   test('a password in the URL goes as a header: never in ps (host or sandbox), answers or the clone\'s config', { timeout: 60000 }, async () => {
     // A server in the sandbox that notes the request's Authorization, waits, then says 404.
+    // Port 8472 is another origin: a redirect there must not carry the header.
     await sandbox.files.writeFile('/tmp/authserver.py', [
-      'import http.server, time',
+      'import http.server, threading, time',
       'class H(http.server.BaseHTTPRequestHandler):',
       '    def do_GET(self):',
-      '        open("/tmp/auth.txt", "a").write(str(self.headers.get("Authorization")) + "\\n")',
+      '        port = self.server.server_address[1]',
+      '        open("/tmp/auth-%d.txt" % port, "a").write(str(self.headers.get("Authorization")) + "\\n")',
+      '        if self.path.startswith("/moved"):',
+      '            self.send_response(302); self.send_header("Location", "http://127.0.0.1:8472/elsewhere.git/info/refs?service=git-upload-pack"); self.end_headers(); return',
       '        time.sleep(3)',
       '        self.send_response(404); self.end_headers()',
+      'other = http.server.HTTPServer(("127.0.0.1", 8472), H)',
+      'threading.Thread(target=other.serve_forever, daemon=True).start()',
       'http.server.HTTPServer(("127.0.0.1", 8471), H).serve_forever()',
     ].join('\n'), 'default');
     await sandbox.processes.startProcess('python3 /tmp/authserver.py', 'default', { processId: 'authserver' });
@@ -152,11 +158,16 @@ describe('git checkout', () => {
     }
     assert.match(hostPs, /git.* clone .*http:\/\/127\.0\.0\.1:8471\/x\.git/); // it was running meanwhile
     const sent = Buffer.from(`alice:${secret}`).toString('base64');
-    assert.match(await run('cat /tmp/auth.txt'), new RegExp(`Basic ${sent}`));
+    assert.match(await run('cat /tmp/auth-8471.txt'), new RegExp(`Basic ${sent}`));
+    await failure(sandbox.git.checkout(`http://alice:${encodeURIComponent(secret)}@127.0.0.1:8471/moved.git`, 'default',
+      { targetDir: '/workspace/moved', timeoutMs: 20000 }));
+    assert.match(await run('cat /tmp/auth-8471.txt'), new RegExp(`Basic ${sent}`));
+    assert.doesNotMatch(await run('cat /tmp/auth-8472.txt'), /Basic/); // asked, without the header
     // Redacted whatever the password holds.
-    const spaced = await failure(sandbox.git.checkout('http://bob:pa ss@word@127.0.0.1:1/y.git', 'default',
-      { targetDir: '/workspace/y', timeoutMs: 20000 }));
-    assert.ok(!JSON.stringify(spaced).includes('pa ss') && !JSON.stringify(spaced).includes('word@'), JSON.stringify(spaced));
+    for (const odd of ['http://bob:pa ss@word@127.0.0.1:1/y.git', 'http://bob:pa/ss@127.0.0.1:1/y.git', 'http:/bob:pass@127.0.0.1:1/y.git']) {
+      const answer = JSON.stringify(await failure(sandbox.git.checkout(odd, 'default', { targetDir: '/workspace/y', timeoutMs: 20000 })));
+      assert.ok(!answer.includes('pa ss') && !answer.includes('pa/ss') && !answer.includes(':pass@') && !answer.includes('word@'), answer);
+    }
     await sandbox.processes.killProcess('authserver', 'default');
   });
 });
