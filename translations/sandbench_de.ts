@@ -579,6 +579,10 @@ Binärdatei: %2, %3. Sie wird nicht als Text geöffnet.</translation>
         <source>Could not move %1: %2</source>
         <translation>%1 konnte nicht verschoben werden: %2</translation>
     </message>
+    <message>
+        <source>%1 (a bucket is mounted here)</source>
+        <translation>%1 (hier ist ein Bucket eingehängt)</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::FilesPane</name>
@@ -1146,10 +1150,6 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <translation>Sandboxes anhalten</translation>
     </message>
     <message>
-        <source>Its processes are stopped and its workspace is deleted. This cannot be undone.</source>
-        <translation>Die Prozesse der Sandbox werden beendet und ihr Arbeitsbereich gelöscht. Das lässt sich nicht rückgängig machen.</translation>
-    </message>
-    <message>
         <source>Files with unsaved changes stay open in a window of their own.</source>
         <translation>Dateien mit ungespeicherten Änderungen bleiben in einem eigenen Fenster geöffnet.</translation>
     </message>
@@ -1224,6 +1224,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     <message>
         <source>Copy URL</source>
         <translation>URL kopieren</translation>
+    </message>
+    <message>
+        <source>Its processes are stopped; its workspace and its backups are deleted and its buckets unmounted (their objects stay in the buckets). This cannot be undone.</source>
+        <translation>Die Prozesse der Sandbox werden beendet, ihr Arbeitsbereich und ihre Sicherungen gelöscht und ihre Buckets ausgehängt (deren Objekte bleiben in den Buckets). Das lässt sich nicht rückgängig machen.</translation>
     </message>
 </context>
 <context>

@@ -749,15 +749,18 @@ asio::awaitable<unsigned> MountService::openRelay(std::shared_ptr<Sandbox> sandb
     co_return ntohs(local.sin_port);
 }
 
-std::string MountService::relayFailure(const std::string &sandboxId, const std::string &mountPath) const
+std::string MountService::failureReason(const std::string &log, const BucketMount &mount, const std::string &sandboxId,
+                                        const std::string &mountPath) const
 {
-    const auto sandbox = relays_.find(sandboxId);
-    if (sandbox == relays_.end())
-        return {};
-    const auto relay = sandbox->second.find(mountPath);
-    return relay == sandbox->second.end() || relay->second->lastFailure.empty()
-               ? std::string()
-               : "\n(the engine's relay to the endpoint: " + relay->second->lastFailure + ")";
+    const std::string said = logTail(log, mount);
+    std::string unreached;
+    if (const auto sandbox = relays_.find(sandboxId); sandbox != relays_.end())
+        if (const auto relay = sandbox->second.find(mountPath); relay != sandbox->second.end())
+            unreached = relay->second->lastFailure;
+    if (unreached.empty())
+        return said;
+    // The endpoint was not reached: that is the reason; s3fs's own lines (curl's codes) follow.
+    return "the endpoint cannot be reached: " + unreached + (said.empty() ? "" : "\n(s3fs: " + said + ")");
 }
 
 void MountService::closeRelay(const std::string &sandboxId, const std::string &mountPath, bool releasePort)
@@ -871,7 +874,7 @@ asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, Buck
             }
         }
         if (!seen)
-            throw ApiError("S3FS_MOUNT_ERROR", "S3FS mount failed: " + logTail(log, wanted) + relayFailure(sandbox->id, path),
+            throw ApiError("S3FS_MOUNT_ERROR", "S3FS mount failed: " + failureReason(log, wanted, sandbox->id, path),
                            {}, {}, 500);
         asio::steady_timer checkDeadline(sandboxes_.io(), std::max<std::chrono::steady_clock::duration>(
                                                               deadline - std::chrono::steady_clock::now(), 1s));
@@ -885,7 +888,7 @@ asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, Buck
         if (checked.first != 200 || (error != 0 && error != ENOENT)) {
             // s3fs gives up by itself; its log is complete once it has exited.
             co_await system::waitForProcessExit(helper, 2s);
-            std::string why = logTail(log, wanted) + relayFailure(sandbox->id, path);
+            std::string why = failureReason(log, wanted, sandbox->id, path);
             if (why.empty())
                 why = checked.first == 0 ? "no answer from the bucket within 30 s"
                                           : "the bucket refused: " + checked.second.value("message", std::string());
@@ -895,7 +898,7 @@ asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, Buck
         // already queued may still be answered meanwhile. One that is still there half a
         // second later has passed its check.
         if (co_await system::waitForProcessExit(helper, 500ms))
-            throw ApiError("S3FS_MOUNT_ERROR", "S3FS mount failed: " + logTail(log, wanted) + relayFailure(sandbox->id, path),
+            throw ApiError("S3FS_MOUNT_ERROR", "S3FS mount failed: " + failureReason(log, wanted, sandbox->id, path),
                            {}, {}, 500);
     } catch (const ApiError &error) {
         if (error.code == "S3FS_MOUNT_ERROR")

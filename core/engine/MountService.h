@@ -64,8 +64,10 @@ private:
     asio::awaitable<unsigned> openRelay(std::shared_ptr<Sandbox> sandbox, const BucketMount &mount, unsigned port);
     // releasePort: the agent lets the port's listener go too (the mount is gone for good).
     void closeRelay(const std::string &sandboxId, const std::string &mountPath, bool releasePort = true);
-    // Why the mount's relay last failed to reach the endpoint, as a line to add to an error.
-    std::string relayFailure(const std::string &sandboxId, const std::string &mountPath) const;
+    // Why a mount failed: the relay's reason first when it could not reach the endpoint,
+    // then what s3fs logged (credentials blanked).
+    std::string failureReason(const std::string &log, const BucketMount &mount, const std::string &sandboxId,
+                              const std::string &mountPath) const;
     // Undoes a mount attempt that did not come about: s3fs, its mount, the relay, the path.
     asio::awaitable<void> abandon(std::shared_ptr<Sandbox> sandbox, std::string path, std::uint64_t attempt, pid_t init);
     // Waits for s3fs's exit (it is our child's child): a mount whose s3fs ends is failed.

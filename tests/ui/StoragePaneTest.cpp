@@ -238,6 +238,16 @@ private slots:
         QFile archive(saved.filePath("before-the-edit.sqsh"));
         QVERIFY(archive.open(QIODevice::ReadOnly));
         QCOMPARE(archive.read(4), QByteArray("hsqs"));
+        // Imported back: named after the file, and the one selected.
+        pane_->chooseArchive = [&saved] { return saved.filePath("before-the-edit.sqsh"); };
+        for (QAction *action : pane_->findChildren<QAction *>())
+            if (action->text() == "Import…")
+                action->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(pane_->backupList()->topLevelItemCount(), 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(pane_->backupList()->currentItem()->text(0), QString("before-the-edit"), 5000);
+        const QString imported = pane_->backupList()->currentItem()->data(0, Qt::UserRole).toString();
+        QVERIFY(imported != id);
+        pane_->deleteBackup(imported, false);
         pane_->deleteBackup(id, false);
         QTRY_COMPARE_WITH_TIMEOUT(pane_->backupList()->topLevelItemCount(), 0, 5000);
     }

@@ -245,10 +245,11 @@ Transfer *SandboxApi::downloadBackup(const QString &backupId, const QString &loc
     return client_->downloadFrom(path("/backups/" + segment(backupId) + "/archive"), localPath, parent);
 }
 
-Transfer *SandboxApi::importBackup(const QString &localPath, const QString &dir, QObject *parent) const
+Transfer *SandboxApi::importBackup(const QString &localPath, const QString &dir, const QString &name,
+                                   QObject *parent) const
 {
     return client_->uploadTo(path("/backups/" + QUuid::createUuid().toString(QUuid::WithoutBraces) +
-                                  "/archive?dir=" + segment(dir)),
+                                  "/archive?dir=" + segment(dir) + "&name=" + segment(name)),
                              localPath, parent);
 }
 

@@ -84,8 +84,8 @@ public:
     void restoreBackup(const QString &backupId, const QString &dir, QObject *context, Callback done) const;
     void deleteBackup(const QString &backupId, QObject *context, Callback done) const;
     Transfer *downloadBackup(const QString &backupId, const QString &localPath, QObject *parent) const;
-    // A .sqsh archive brought in as a new backup of dir.
-    Transfer *importBackup(const QString &localPath, const QString &dir, QObject *parent) const;
+    // A .sqsh archive brought in as a new backup of dir, named name.
+    Transfer *importBackup(const QString &localPath, const QString &dir, const QString &name, QObject *parent) const;
 
     // Streamed transfers through /files; owned by parent.
     Transfer *upload(const QString &localPath, const QString &remotePath, QObject *parent) const;

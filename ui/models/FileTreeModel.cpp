@@ -19,6 +19,7 @@ struct FileTreeModel::Node {
     QString path;
     bool isDirectory = true;
     bool isSymlink = false;
+    bool isMount = false; // a bucket mounted there (the agent lists it as a folder)
     qint64 size = 0;
     QDateTime modified;
     QString mode;
@@ -300,6 +301,8 @@ QVariant FileTreeModel::data(const QModelIndex &index, int role) const
     case Qt::TextAlignmentRole:
         return index.column() == SizeColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::ToolTipRole:
+        if (node->isMount)
+            return tr("%1 (a bucket is mounted here)").arg(node->path);
         return node->isSymlink ? tr("%1 (symbolic link)").arg(node->path) : node->path;
     case Qt::FontRole:
         if (node->isSymlink && index.column() == NameColumn) {
@@ -470,12 +473,13 @@ void FileTreeModel::applyListing(Node *directory, const QJsonArray &files)
             continue;
         }
         if (child->size == fresh->size && child->modified == fresh->modified && child->mode == fresh->mode &&
-            child->isSymlink == fresh->isSymlink)
+            child->isSymlink == fresh->isSymlink && child->isMount == fresh->isMount)
             continue;
         child->size = fresh->size;
         child->modified = fresh->modified;
         child->mode = fresh->mode;
         child->isSymlink = fresh->isSymlink;
+        child->isMount = fresh->isMount;
         emit dataChanged(indexOf(child, 0), indexOf(child, ColumnCount - 1));
     }
 }
@@ -488,6 +492,7 @@ std::unique_ptr<FileTreeModel::Node> FileTreeModel::nodeFrom(const QString &name
     node->parent = directory;
     node->isDirectory = file.value("type").toString() == "directory";
     node->isSymlink = file.value("isSymlink").toBool();
+    node->isMount = file.value("mount").toBool();
     node->size = file.value("size").toInteger();
     node->modified = QDateTime::fromString(file.value("modifiedAt").toString(), Qt::ISODateWithMs);
     node->mode = file.value("mode").toString();

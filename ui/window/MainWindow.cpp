@@ -444,7 +444,8 @@ void MainWindow::confirmDestroy()
     const QString id = selectedSandbox();
     if (id.isEmpty())
         return;
-    QString details = tr("Its processes are stopped and its workspace is deleted. This cannot be undone.");
+    QString details = tr("Its processes are stopped; its workspace and its backups are deleted and its buckets "
+                         "unmounted (their objects stay in the buckets). This cannot be undone.");
     if (SandboxView *view = views_.value(id); view && !view->files()->unsavedEditors().isEmpty())
         details += ' ' + tr("Files with unsaved changes stay open in a window of their own.");
     if (confirmAction(this, tr("Destroy Sandbox"), tr("Destroy \"%1\"?").arg(id), tr("Destroy"), details))

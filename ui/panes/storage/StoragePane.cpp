@@ -262,10 +262,11 @@ void StoragePane::showBackups(const QJsonArray &backups)
             for (int column = 0; column < 5; ++column)
                 item->setForeground(column, muted);
     }
-    backups_->setCurrentItem(backups_->topLevelItem(0));
-    for (int row = 0; row < backups_->topLevelItemCount(); ++row)
+    backups_->setCurrentItem(backups_->topLevelItem(0)); // the newest
+    for (int row = 0; row < backups_->topLevelItemCount() && !selectNewest_; ++row)
         if (backups_->topLevelItem(row)->data(0, kPathRole).toString() == selected)
             backups_->setCurrentItem(backups_->topLevelItem(row));
+    selectNewest_ = false; // after one made or imported here: that one
     updateActions();
 }
 
@@ -342,6 +343,7 @@ void StoragePane::backUp(const QJsonObject &options)
         for (const QJsonValue &warning : result.body.value("warnings").toArray())
             done += ' ' + warning.toString();
         banner()->showInfo(done);
+        selectNewest_ = true;
         refreshBackups();
         emit backupFinished(result.body.value("id").toString(), true);
     });
@@ -478,7 +480,7 @@ void StoragePane::importBackup()
     const QString dir = QStringLiteral("/workspace/") + QFileInfo(path).completeBaseName();
     backupBusy_ = true;
     updateActions();
-    Transfer *transfer = api_.importBackup(path, dir, this);
+    Transfer *transfer = api_.importBackup(path, dir, QFileInfo(path).completeBaseName(), this);
     showTransfer(transfer, tr("Importing %1…").arg(path));
     connect(transfer, &Transfer::finished, this, [this, transfer, path, dir](const QString &error) {
         backupBusy_ = false;
@@ -492,6 +494,7 @@ void StoragePane::importBackup()
             return;
         }
         banner()->showInfo(tr("Imported %1: it restores into %2 (or Restore Into… elsewhere).").arg(path, dir));
+        selectNewest_ = true;
         refreshBackups();
     });
 }

@@ -79,6 +79,7 @@ private:
     QAction *backUpAction_, *restoreAction_, *restoreIntoAction_, *downloadAction_, *importAction_, *deleteAction_;
     QList<QJsonObject> mounts_;
     QList<QJsonObject> backupEntries_;
+    bool selectNewest_ = false; // the next listing selects the newest (just made or imported)
     bool backupBusy_ = false; // a backup, restore or transfer under way
     QStringList busy_; // mount paths with a request on its way
     bool listed_ = false;
