@@ -147,6 +147,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(files.model()->indexForPath("/workspace/gui-bucket/hello.txt").isValid(), 10000);
         QTest::qWait(200);
         QVERIFY(test::saveScreenshot(&files, "storage-bucket-in-files"));
+        // A mount sends no file events; what lands in it shows within a few seconds anyway.
+        QCOMPARE(files.model()->data(files.model()->indexForPath("/workspace/gui-bucket"), Qt::ToolTipRole).toString(),
+                 QString("/workspace/gui-bucket (a bucket is mounted here)"));
+        run("echo later > /workspace/gui-bucket/later.txt");
+        QTRY_VERIFY_WITH_TIMEOUT(files.model()->indexForPath("/workspace/gui-bucket/later.txt").isValid(), 12000);
     }
 
     void aRefusedMountShowsS3fsReason()

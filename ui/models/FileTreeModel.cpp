@@ -140,6 +140,12 @@ FileTreeModel::FileTreeModel(EngineClient *client, QObject *parent) : QAbstractI
     refreshTimer_.setSingleShot(true);
     refreshTimer_.setInterval(30); // a burst of events becomes one listing per directory
     connect(&refreshTimer_, &QTimer::timeout, this, &FileTreeModel::flushRefreshes);
+    mountTimer_.setInterval(5000);
+    connect(&mountTimer_, &QTimer::timeout, this, [this] {
+        if (root_)
+            refreshMounts(root_.get());
+    });
+    mountTimer_.start();
 }
 
 FileTreeModel::~FileTreeModel() = default;
@@ -587,6 +593,16 @@ void FileTreeModel::refreshLoadedBelow(Node *node)
     scheduleRefresh(node->path);
     for (auto &child : node->children)
         refreshLoadedBelow(child.get());
+}
+
+void FileTreeModel::refreshMounts(Node *node)
+{
+    if (!node->isDirectory || !node->loaded)
+        return;
+    if (node->isMount)
+        return refreshLoadedBelow(node);
+    for (auto &child : node->children)
+        refreshMounts(child.get());
 }
 
 void FileTreeModel::refreshAll()

@@ -112,6 +112,7 @@ private:
     void scheduleRefresh(const QString &directory);
     void refreshLoadedBelow(Node *node); // node and every loaded directory under it
     void flushRefreshes();
+    void refreshMounts(Node *node); // the loaded folders inside bucket mounts below node
 
     EngineClient *client_;
     QString sandbox_;
@@ -119,6 +120,9 @@ private:
     quint64 generation_ = 0;          // answers for an earlier sandbox are dropped
     QSet<QString> pendingRefresh_;    // directories to list again, coalesced
     QTimer refreshTimer_;
+    // Bucket mounts send no file events (the watch skips FUSE mounts, which may hang): the
+    // folders open inside them are listed again every few seconds instead.
+    QTimer mountTimer_;
     QHash<quint32, QString> movedFrom_; // move cookie -> source path
     MimeFactory mimeFactory_;
     Lister lister_;
