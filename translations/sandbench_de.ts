@@ -831,6 +831,30 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>Change and Retry…</source>
         <translation>Ändern und erneut versuchen …</translation>
     </message>
+    <message>
+        <source>enumerating objects</source>
+        <translation>Objekte aufzählen</translation>
+    </message>
+    <message>
+        <source>counting objects</source>
+        <translation>Objekte zählen</translation>
+    </message>
+    <message>
+        <source>compressing objects</source>
+        <translation>Objekte komprimieren</translation>
+    </message>
+    <message>
+        <source>receiving objects</source>
+        <translation>Objekte empfangen</translation>
+    </message>
+    <message>
+        <source>resolving deltas</source>
+        <translation>Deltas auflösen</translation>
+    </message>
+    <message>
+        <source>updating files</source>
+        <translation>Dateien aktualisieren</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::InterpreterPane</name>
@@ -2469,6 +2493,18 @@ SHA-256 %2</translation>
     <message>
         <source>No buckets are mounted. Mount Bucket… puts an S3-compatible bucket at a path in the sandbox, such as /workspace/data: its objects are files there, and files written there land in the bucket.</source>
         <translation>Keine Buckets eingehängt. „Bucket einhängen …“ legt einen S3-kompatiblen Bucket an einen Pfad in der Sandbox, etwa /workspace/data: Seine Objekte sind dort Dateien, und dort geschriebene Dateien landen im Bucket.</translation>
+    </message>
+    <message>
+        <source>%1 is where the bucket %2 is mounted: unmount it first, or restore into another folder.</source>
+        <translation>In %1 ist der Bucket %2 eingehängt: Hängen Sie ihn zuerst aus, oder stellen Sie in einen anderen Ordner wieder her.</translation>
+    </message>
+    <message>
+        <source>Put %1 back as it was on %2?</source>
+        <translation>%1 auf den Stand vom %2 zurücksetzen?</translation>
+    </message>
+    <message>
+        <source>Put %1 back as it was on %2 (backup “%3”)?</source>
+        <translation>%1 auf den Stand vom %2 zurücksetzen (Sicherung „%3“)?</translation>
     </message>
 </context>
 <context>

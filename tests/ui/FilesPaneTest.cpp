@@ -26,6 +26,7 @@
 #include <QTemporaryDir>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QTest>
 #include <QAction>
@@ -630,8 +631,12 @@ private slots:
         });
         // The banner shows git's steps with a bar while it clones.
         QString progressSeen;
+        QList<int> bar; // the banner bar's values: git's steps as one bar that only moves on
         QTimer watch;
         connect(&watch, &QTimer::timeout, this, [&] {
+            if (auto *progress = pane_->banner()->findChild<QProgressBar *>("bannerProgress");
+                progress && progress->isVisible() && progress->maximum() == 100 && (bar.isEmpty() || bar.last() != progress->value()))
+                bar << progress->value();
             if (progressSeen.isEmpty() && pane_->banner()->showsProgress() && pane_->banner()->text().contains('%')) {
                 progressSeen = pane_->banner()->text();
                 screenshot(pane_.get(), "16-files-clone-progress");
@@ -643,6 +648,8 @@ private slots:
         watch.stop();
         QVERIFY2(progressSeen.contains(QRegularExpression("Cloning into /workspace/cloned: .*objects \\d+%")),
                  qPrintable(progressSeen));
+        QVERIFY(bar.size() >= 2);
+        QVERIFY2(std::is_sorted(bar.begin(), bar.end()), qPrintable(QDebug::toString(bar)));
         QTRY_VERIFY_WITH_TIMEOUT(shown("/workspace/cloned"), 5000);
         // A failure says git's reason.
         QTimer::singleShot(300, this, [] {

@@ -197,6 +197,7 @@ private slots:
         // Under way: a busy bar in the banner, the backup actions off until it ends.
         QVERIFY(pane_->banner()->showsProgress());
         QCOMPARE(pane_->banner()->text(), QString("Backing up /workspace/project…"));
+        QVERIFY(pane_->banner()->findChild<QWidget *>("dismiss")->isHidden()); // work under way cannot be dismissed
         QVERIFY(test::saveScreenshot(pane_.get(), "storage-backup-progress"));
         QTRY_VERIFY_WITH_TIMEOUT(!made.isEmpty(), 30000);
         QVERIFY(!pane_->banner()->showsProgress());
@@ -223,6 +224,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!restored.isEmpty(), 30000);
         QVERIFY2(restored.first().at(1).toBool(), qPrintable(pane_->banner()->text()));
         QCOMPARE(run("cat /workspace/project/notes.txt").trimmed(), QString("version-one"));
+        // Onto a bucket's mount path: refused at once, without a question.
+        pane_->restoreBackup(id, "/workspace/gui-bucket");
+        QVERIFY(!QApplication::activeModalWidget());
+        QVERIFY2(pane_->banner()->text().contains("/workspace/gui-bucket is where the bucket gui-bucket is mounted"),
+                 qPrintable(pane_->banner()->text()));
         // Into a folder that is not there yet: nothing to lose, so no question.
         restored.clear();
         pane_->restoreBackup(id, "/workspace/fresh-copy");

@@ -21,6 +21,7 @@ MessageBanner::MessageBanner(QWidget *parent)
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *close = new QToolButton(this);
+    dismiss_ = close;
     close->setText(QStringLiteral("×"));
     close->setAutoRaise(true);
     close->setToolTip(tr("Dismiss"));
@@ -61,6 +62,7 @@ void MessageBanner::showProgress(const QString &text, int percent)
     if (!showsProgress()) {
         showInfo(text);
         progress_->show();
+        dismiss_->hide(); // the only sign of work under way stays until it ends
     }
     label_->setText(text);
     progress_->setRange(0, percent < 0 ? 0 : 100); // 0..0: a busy bar
@@ -97,6 +99,7 @@ void MessageBanner::showMessage(const QString &text, const QColor &background, c
                       .arg(background.name(), border.name()));
     label_->setText(text);
     progress_->hide();
+    dismiss_->show();
     for (QWidget *action : std::as_const(actions_))
         action->deleteLater(); // perhaps the button whose click shows this message
     actions_.clear();

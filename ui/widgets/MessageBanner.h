@@ -19,8 +19,9 @@ public:
     explicit MessageBanner(QWidget *parent = nullptr);
     void showError(const QString &text);
     void showInfo(const QString &text);
-    // Work under way: the text over a bar (percent 0-100, or -1 while unknown). Repeated
-    // calls update it and keep its actions (e.g. Stop); the next showError/showInfo ends it.
+    // Work under way: the text over a bar (percent 0-100, or -1 while unknown), without the
+    // dismiss button. Repeated calls update it and keep its actions (e.g. Stop); the next
+    // showError/showInfo ends it.
     void showProgress(const QString &text, int percent = -1);
     bool showsProgress() const;
     // A button for the message shown last (gone with the next message).
@@ -31,6 +32,7 @@ private:
     void showMessage(const QString &text, const QColor &background, const QColor &border);
     QLabel *label_;
     QProgressBar *progress_;
+    QWidget *dismiss_ = nullptr;
     QHBoxLayout *actionRow_;
     QList<QWidget *> actions_;
 };

@@ -41,6 +41,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <memory>
 
 namespace sandbench::ui {
 
@@ -608,6 +609,28 @@ void FilesPane::selectWhenListed(const QString &path, int attempt)
     }
 }
 
+FilesPane::CloneStep FilesPane::cloneStep(const QString &phase, int percent) const
+{
+    // git's steps in order, each a share of the whole bar (receiving is most of the time).
+    struct Known {
+        const char *phase;
+        QString name;
+        int from, to;
+    };
+    const Known steps[] = {
+        {"Enumerating objects", tr("enumerating objects"), 0, 2},
+        {"Counting objects", tr("counting objects"), 2, 5},
+        {"Compressing objects", tr("compressing objects"), 5, 10},
+        {"Receiving objects", tr("receiving objects"), 10, 85},
+        {"Resolving deltas", tr("resolving deltas"), 85, 95},
+        {"Updating files", tr("updating files"), 95, 100},
+    };
+    for (const Known &step : steps)
+        if (phase == QLatin1String(step.phase))
+            return {step.name, step.from + (step.to - step.from) * std::clamp(percent, 0, 100) / 100};
+    return {phase, 0};
+}
+
 void FilesPane::cloneRepository(const QJsonObject &previous)
 {
     QDialog dialog(this);
@@ -638,6 +661,7 @@ void FilesPane::cloneRepository(const QJsonObject &previous)
             return dialog.accept();
         problem->setText(tr("Enter the repository's URL."));
         problem->show();
+        dialog.adjustSize(); // room for the new line: nothing above it is cut
         url->setFocus();
     });
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
@@ -649,6 +673,10 @@ void FilesPane::cloneRepository(const QJsonObject &previous)
     form->addRow(note);
     form->addRow(problem);
     form->addRow(buttons);
+    if (QLineEdit *focus = dialog.findChild<QLineEdit *>(previous.value("focus").toString())) {
+        focus->setFocus();
+        focus->selectAll();
+    }
     if (dialog.exec() != QDialog::Accepted)
         return;
     const QString repo = url->text().trimmed();
@@ -673,9 +701,13 @@ void FilesPane::startClone(const QJsonObject &options, const QString &typedTarge
     // What was typed, to change and retry after a failure (the folder only if it was typed).
     QJsonObject typed = options;
     typed["targetDir"] = typedTarget;
-    const auto failed = [this, typed](const QString &why) {
+    const auto failed = [this, typed](const QString &why, const QString &code) {
         banner()->showError(tr("Could not clone: %1").arg(why));
-        banner()->addAction(tr("Change and Retry…"), [this, typed] { cloneRepository(typed); });
+        QJsonObject again = typed; // the cursor goes where the error is
+        again["focus"] = code == "GIT_BRANCH_NOT_FOUND" ? "branch"
+                         : code == "GIT_CLONE_FAILED" && why.contains("not empty") ? "targetDir"
+                                                                                   : "repoUrl";
+        banner()->addAction(tr("Change and Retry…"), [this, again] { cloneRepository(again); });
     };
     banner()->showProgress(tr("Cloning into %1…").arg(into));
     EventStream *clone = SandboxApi(client(), sandboxId()).gitCheckout(options, this);
@@ -685,23 +717,24 @@ void FilesPane::startClone(const QJsonObject &options, const QString &typedTarge
         clone->deleteLater();
         banner()->showInfo(tr("Stopped cloning into %1.").arg(into));
     });
-    connect(clone, &EventStream::event, this, [this, into, failed](const QJsonObject &event) {
+    auto overall = std::make_shared<int>(0); // git's steps as one bar that only moves on
+    connect(clone, &EventStream::event, this, [this, into, failed, overall](const QJsonObject &event) {
         const QString type = event.value("type").toString();
         if (type == "progress" && banner()->showsProgress()) {
-            banner()->showProgress(tr("Cloning into %1: %2 %3%")
-                                       .arg(into, event.value("phase").toString())
-                                       .arg(event.value("percent").toInt()),
-                                   event.value("percent").toInt());
+            const CloneStep step = cloneStep(event.value("phase").toString(), event.value("percent").toInt());
+            *overall = std::max(*overall, step.overall);
+            banner()->showProgress(tr("Cloning into %1: %2 %3%").arg(into, step.name).arg(event.value("percent").toInt()),
+                                   *overall);
         } else if (type == "complete") {
             banner()->showInfo(tr("Cloned %1 (branch %2).").arg(into, event.value("branch").toString()));
             revealPath(into);
         } else if (type == "error") {
-            failed(event.value("message").toString());
+            failed(event.value("message").toString(), event.value("code").toString());
         }
     });
     connect(clone, &EventStream::finished, this, [clone, failed](const QString &error) {
         if (!error.isEmpty())
-            failed(error);
+            failed(error, {});
         clone->deleteLater();
     });
 }

@@ -71,6 +71,12 @@ protected:
     // previous: what was typed before a failure (Change and Retry…).
     void cloneRepository(const QJsonObject &previous = {});
     void startClone(const QJsonObject &options, const QString &typedTarget);
+    // One of git's progress steps: its name for the user and where the whole clone is (0-100).
+    struct CloneStep {
+        QString name;
+        int overall = 0;
+    };
+    CloneStep cloneStep(const QString &phase, int percent) const;
 
 signals:
     // "Back Up This Folder": the view opens the Storage pane's backup dialog for folder.

@@ -148,7 +148,7 @@ StoragePane::StoragePane(EngineClient *client, const QString &sandboxId, QWidget
     restoreAction_ = backupBar->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Restore…"), this,
                                           [this] { restoreBackup(selectedBackup()); });
     restoreAction_->setToolTip(tr("Put the folder back as it was in the backup (asks first)"));
-    restoreIntoAction_ = backupBar->addAction(tr("Restore Into…"), this, [this] {
+    restoreIntoAction_ = backupBar->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("Restore Into…"), this, [this] {
         const QJsonObject backup = backupWithId(selectedBackup());
         QDialog dialog(this);
         dialog.setWindowTitle(tr("Restore Into"));
@@ -355,6 +355,12 @@ void StoragePane::restoreBackup(const QString &backupId, const QString &into, bo
     if (backup.isEmpty())
         return;
     const QString target = into.isEmpty() ? backup.value("dir").toString() : into;
+    if (const QJsonObject mount = mountAt(target); !mount.isEmpty()) {
+        // Restoring there would put a folder where the bucket's link is: refused, so say it now.
+        banner()->showError(tr("%1 is where the bucket %2 is mounted: unmount it first, or restore into another "
+                               "folder.").arg(target, mount.value("bucket").toString()));
+        return;
+    }
     if (!askFirst)
         return startRestore(backupId, into);
     // Only a folder that is there has anything to lose: ask then, naming what goes.
@@ -368,11 +374,16 @@ void StoragePane::restoreBackup(const QString &backupId, const QString &into, bo
         const QString made = QLocale().toString(
             QDateTime::fromString(backup.value("createdAt").toString(), Qt::ISODateWithMs).toLocalTime(),
             QLocale::ShortFormat);
-        const QString question =
-            name.isEmpty() ? tr("Replace everything in %1 with the backup of %2 made %3?")
-                                 .arg(target, backup.value("dir").toString(), made)
-                           : tr("Replace everything in %1 with the backup “%2” of %3, made %4?")
-                                 .arg(target, name, backup.value("dir").toString(), made);
+        const bool samePlace = target == backup.value("dir").toString();
+        QString question;
+        if (samePlace)
+            question = name.isEmpty() ? tr("Put %1 back as it was on %2?").arg(target, made)
+                                      : tr("Put %1 back as it was on %2 (backup “%3”)?").arg(target, made, name);
+        else
+            question = name.isEmpty() ? tr("Replace everything in %1 with the backup of %2 made %3?")
+                                            .arg(target, backup.value("dir").toString(), made)
+                                      : tr("Replace everything in %1 with the backup “%2” of %3, made %4?")
+                                            .arg(target, name, backup.value("dir").toString(), made);
         QString detail = tr("Files made or changed in %1 since then are lost; the folder is replaced in one step, "
                             "so a restore that fails leaves it as it is.").arg(target);
         QStringList leftOut;
