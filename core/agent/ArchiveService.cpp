@@ -41,20 +41,16 @@ ApiError restoreFailed(const std::string &dir, const std::string &why)
 asio::awaitable<system::Completion> runHelper(std::vector<std::string> argv, std::vector<std::string> env,
                                               std::size_t maxOutput = 4000)
 {
-    std::function<system::Completion()> run = [argv = std::move(argv), env = std::move(env), maxOutput] {
-        system::SpawnOptions options;
-        options.argv = argv;
-        options.env = env;
-        return system::runToCompletion(options, kArchiveTimeout, {}, maxOutput);
-    };
-    co_return co_await system::onWorkerThread(std::move(run));
+    system::SpawnOptions options;
+    options.argv = std::move(argv);
+    options.env = std::move(env);
+    co_return co_await system::runToCompletionLater(std::move(options), kArchiveTimeout, maxOutput);
 }
 
-std::string lastLines(std::string text)
+// A helper's output as the reason it failed (runToCompletion has trimmed it already).
+std::string reasonIn(const std::string &output)
 {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.pop_back();
-    return text.empty() ? std::string("no reason given") : text;
+    return output.empty() ? std::string("no reason given") : output;
 }
 
 std::runtime_error failedTo(const std::string &what)
@@ -153,7 +149,7 @@ std::string restoreArchive(const std::string &archive, const std::string &target
         options.dieWithParent = true;
         const system::Completion unpacked = system::runToCompletion(options, kArchiveTimeout);
         if (unpacked.exitCode != 0)
-            throw std::runtime_error(lastLines(unpacked.output));
+            throw std::runtime_error(reasonIn(unpacked.output));
         if (inside)
             return swapEntries(work, target);
         const int moved = exists ? renameat2(AT_FDCWD, (work + "/new").c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE)
@@ -211,7 +207,7 @@ asio::awaitable<Json> ArchiveService::create(Json body)
         unlink(excludesPath.c_str());
     if (made.exitCode != 0 || stat(archive.c_str(), &info) != 0) {
         unlink(archive.c_str());
-        throw createFailed(options.dir, lastLines(made.output));
+        throw createFailed(options.dir, reasonIn(made.output));
     }
     Json reply = {{"sizeBytes", static_cast<std::uint64_t>(info.st_size)}, {"archivePath", archive}};
     co_return reply;

@@ -55,16 +55,12 @@ asio::awaitable<system::Completion> runInside(std::vector<std::string> argv, std
                                               std::chrono::seconds timeout, std::size_t maxOutput,
                                               std::vector<int> joinCgroups)
 {
-    std::function<system::Completion()> run = [argv = std::move(argv), fds = std::move(fds), timeout, maxOutput,
-                                               joinCgroups = std::move(joinCgroups)] {
-        system::SpawnOptions options;
-        options.argv = argv;
-        options.env = helperEnvironment();
-        options.fds = fds;
-        options.joinCgroupFds = joinCgroups;
-        return system::runToCompletion(options, timeout, {}, maxOutput);
-    };
-    co_return co_await system::onWorkerThread(std::move(run));
+    system::SpawnOptions options;
+    options.argv = std::move(argv);
+    options.env = helperEnvironment();
+    options.fds = std::move(fds);
+    options.joinCgroupFds = std::move(joinCgroups);
+    co_return co_await system::runToCompletionLater(std::move(options), timeout, maxOutput);
 }
 
 pid_t agentProcessOf(const Sandbox &sandbox)

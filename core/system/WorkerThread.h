@@ -4,6 +4,8 @@
 // The work must not touch state the loop's thread owns.
 #pragma once
 
+#include "system/Subprocess.h"
+
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -37,6 +39,17 @@ boost::asio::awaitable<T> onWorkerThread(std::function<T()> work)
             }).detach();
         },
         asio::use_awaitable, std::move(work));
+}
+
+// runToCompletion off the event loop's thread: helpers that may run for minutes (an archive
+// of a gigabyte) never hold the loop.
+inline boost::asio::awaitable<Completion> runToCompletionLater(SpawnOptions options, std::chrono::milliseconds timeout,
+                                                               std::size_t maxOutput = 4000)
+{
+    std::function<Completion()> run = [options = std::move(options), timeout, maxOutput] {
+        return runToCompletion(options, timeout, {}, maxOutput);
+    };
+    co_return co_await onWorkerThread(std::move(run));
 }
 
 } // namespace sandbench::system

@@ -1,11 +1,16 @@
 // Small shared pieces of the panes: a muted hint label for empty states, a dialog's note
-// and problem lines, and a splitter whose divider is remembered between runs (QSettings).
+// and problem lines, a flat list of rows, and a splitter whose divider is remembered
+// between runs (QSettings).
 #pragma once
 
+#include <QAbstractSpinBox>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QList>
 #include <QSettings>
 #include <QSplitter>
+#include <QTreeWidget>
 
 namespace sandbench::ui {
 
@@ -37,6 +42,34 @@ inline QLabel *problemLabel(QWidget *parent)
     label->setWordWrap(true);
     label->hide();
     return label;
+}
+
+// Says what is wrong in problemLabel's line, with room for it, and puts the cursor in the
+// field at fault, its text selected.
+inline void showProblem(QLabel *problem, const QString &text, QWidget *field)
+{
+    problem->setText(text);
+    problem->show();
+    problem->window()->adjustSize(); // nothing above the new line is cut
+    field->setFocus();
+    if (auto *edit = qobject_cast<QLineEdit *>(field))
+        edit->selectAll();
+    else if (auto *spin = qobject_cast<QAbstractSpinBox *>(field))
+        spin->selectAll();
+}
+
+// A flat list of rows (a QTreeWidget without a tree): whole rows selected, columns as wide
+// as their contents except stretchColumn, which takes the rest; its actions as its menu.
+inline void setUpRowList(QTreeWidget *list, const QStringList &headers, int stretchColumn)
+{
+    list->setHeaderLabels(headers);
+    list->setRootIsDecorated(false);
+    list->setUniformRowHeights(true);
+    list->setAllColumnsShowFocus(true);
+    list->header()->setStretchLastSection(false);
+    list->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    list->header()->setSectionResizeMode(stretchColumn, QHeaderView::Stretch);
+    list->setContextMenuPolicy(Qt::ActionsContextMenu);
 }
 
 // Restores splitter's sizes from settingsKey (or uses defaultSizes) and saves them when moved.

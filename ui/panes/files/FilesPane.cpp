@@ -659,10 +659,7 @@ void FilesPane::cloneRepository(const QJsonObject &previous)
     connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
         if (!url->text().trimmed().isEmpty())
             return dialog.accept();
-        problem->setText(tr("Enter the repository's URL."));
-        problem->show();
-        dialog.adjustSize(); // room for the new line: nothing above it is cut
-        url->setFocus();
+        showProblem(problem, tr("Enter the repository's URL."), url);
     });
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     auto *form = new QFormLayout(&dialog);

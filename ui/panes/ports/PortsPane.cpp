@@ -64,14 +64,7 @@ PortsPane::PortsPane(EngineClient *client, const QString &sandboxId, QWidget *pa
 {
     list_->setObjectName("portList");
     list_->setAccessibleName(tr("Ports"));
-    list_->setHeaderLabels({tr("Port"), tr("Name"), tr("State"), tr("Preview URL")});
-    list_->setRootIsDecorated(false);
-    list_->setUniformRowHeights(true);
-    list_->setAllColumnsShowFocus(true);
-    list_->header()->setStretchLastSection(true);
-    list_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    list_->header()->setSectionResizeMode(UrlColumn, QHeaderView::Stretch);
-    list_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    setUpRowList(list_, {tr("Port"), tr("Name"), tr("State"), tr("Preview URL")}, UrlColumn);
 
     auto *bar = new QToolBar(this);
     bar->setIconSize(QSize(16, 16));
@@ -273,11 +266,10 @@ void PortsPane::askToExpose()
     connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
         const int chosen = port->value();
         if (!isExposable(chosen)) {
-            problem->setText(chosen == 3000 ? tr("Port 3000 is the sandbox's control port and cannot be exposed.")
-                                            : tr("Port %1 cannot be exposed: use a port from 1024 to 65535.").arg(chosen));
-            problem->show();
-            port->setFocus();
-            port->selectAll();
+            showProblem(problem,
+                        chosen == 3000 ? tr("Port 3000 is the sandbox's control port and cannot be exposed.")
+                                       : tr("Port %1 cannot be exposed: use a port from 1024 to 65535.").arg(chosen),
+                        port);
             return;
         }
         dialog.accept();

@@ -89,14 +89,7 @@ StoragePane::StoragePane(EngineClient *client, const QString &sandboxId, QWidget
 {
     list_->setObjectName("mountList");
     list_->setAccessibleName(tr("Bucket mounts"));
-    list_->setHeaderLabels({tr("Mounted at"), tr("Bucket"), tr("Endpoint"), tr("State")});
-    list_->setRootIsDecorated(false);
-    list_->setUniformRowHeights(true);
-    list_->setAllColumnsShowFocus(true);
-    list_->header()->setStretchLastSection(false);
-    list_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    list_->header()->setSectionResizeMode(EndpointColumn, QHeaderView::Stretch);
-    list_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    setUpRowList(list_, {tr("Mounted at"), tr("Bucket"), tr("Endpoint"), tr("State")}, EndpointColumn);
 
     auto *bar = new QToolBar(this);
     bar->setIconSize(QSize(16, 16));
@@ -131,14 +124,7 @@ StoragePane::StoragePane(EngineClient *client, const QString &sandboxId, QWidget
     backups_ = new QTreeWidget(this);
     backups_->setObjectName("backupList");
     backups_->setAccessibleName(tr("Backups"));
-    backups_->setHeaderLabels({tr("Backup"), tr("Folder"), tr("Made"), tr("Size"), tr("Expires")});
-    backups_->setRootIsDecorated(false);
-    backups_->setUniformRowHeights(true);
-    backups_->setAllColumnsShowFocus(true);
-    backups_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    backups_->header()->setSectionResizeMode(1, QHeaderView::Stretch);
-    backups_->header()->setStretchLastSection(false);
-    backups_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    setUpRowList(backups_, {tr("Backup"), tr("Folder"), tr("Made"), tr("Size"), tr("Expires")}, 1);
     auto *backupBar = new QToolBar(this);
     backupBar->setIconSize(QSize(16, 16));
     backupBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -296,9 +282,7 @@ void StoragePane::askToBackUp(const QString &dir)
             return path == root || path.startsWith(root + '/');
         });
         if (!allowed || path.contains(QStringLiteral("/../")) || path.endsWith(QStringLiteral("/.."))) {
-            problem->setText(tr("Back up a folder below /workspace, /home, /tmp, /var/tmp or /app."));
-            problem->show();
-            folder->setFocus();
+            showProblem(problem, tr("Back up a folder below /workspace, /home, /tmp, /var/tmp or /app."), folder);
             return;
         }
         dialog.accept();
@@ -683,12 +667,7 @@ void StoragePane::askToMount(const QJsonObject &previous)
     auto *problem = problemLabel(&dialog);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Mount"));
-    auto complain = [problem](const QString &text, QLineEdit *field) {
-        problem->setText(text);
-        problem->show();
-        field->setFocus();
-        field->selectAll();
-    };
+    auto complain = [problem](const QString &text, QLineEdit *field) { showProblem(problem, text, field); };
     connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
         const QString url = endpoint->text().trimmed();
         if (!url.startsWith(QStringLiteral("http://")) && !url.startsWith(QStringLiteral("https://")))
