@@ -2,17 +2,20 @@
 so a preview's cost is measured against the same request made directly in the sandbox.
 
   serve PORT                                    HTTP/1.1: GET /small (3 bytes), GET /bytes/N
+  relay PORT TARGET                             the floor for any relay: splice(2) both ways to TARGET
   latency ADDRESS PORT HOST COUNT keepalive|fresh    p50/p90 of GET /small, in ms
   download ADDRESS PORT HOST BYTES              MiB/s of GET /bytes/BYTES
   websocket ADDRESS PORT HOST COUNT             p50/p90 round trip of a 16-byte message, in ms
 Each client prints one JSON object.
 """
 import base64
+import fcntl
 import http.server
 import json
 import os
 import socket
 import sys
+import threading
 import time
 
 
@@ -43,6 +46,32 @@ def serve(port):
                 self.wfile.write(b"ok\n")
 
     http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+
+
+def relay(port, target):
+    """What any relay costs here: the kernel moves the pages through a pipe, one thread per
+    direction, no parsing. A preview does the same plus its token check, so this is its floor."""
+    def pump(source, sink):
+        read, write = os.pipe()
+        fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 1 << 20)
+        try:
+            while moved := os.splice(source.fileno(), write, 1 << 20):
+                while moved:
+                    moved -= os.splice(read, sink.fileno(), moved)
+            sink.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        finally:
+            os.close(read)
+            os.close(write)
+
+    listener = socket.create_server(("127.0.0.1", port))
+    while True:
+        client, _ = listener.accept()
+        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        service = connect("127.0.0.1", target)
+        threading.Thread(target=pump, args=(client, service), daemon=True).start()
+        threading.Thread(target=pump, args=(service, client), daemon=True).start()
 
 
 def connect(address, port):
@@ -136,6 +165,8 @@ if __name__ == "__main__":
     command, arguments = sys.argv[1], sys.argv[2:]
     if command == "serve":
         serve(int(arguments[0]))
+    elif command == "relay":
+        relay(int(arguments[0]), int(arguments[1]))
     elif command == "latency":
         print(json.dumps(latency(arguments[0], int(arguments[1]), arguments[2], int(arguments[3]), arguments[4])))
     elif command == "download":
