@@ -1260,6 +1260,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>Dismiss</source>
         <translation>Schließen</translation>
     </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::NewSandboxDialog</name>
@@ -2505,6 +2509,10 @@ SHA-256 %2</translation>
     <message>
         <source>Put %1 back as it was on %2 (backup “%3”)?</source>
         <translation>%1 auf den Stand vom %2 zurücksetzen (Sicherung „%3“)?</translation>
+    </message>
+    <message>
+        <source>Imported %1</source>
+        <translation>Importiert am %1</translation>
     </message>
 </context>
 <context>

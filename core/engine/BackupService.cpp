@@ -332,7 +332,7 @@ asio::awaitable<Json> BackupService::import(std::shared_ptr<Sandbox> sandbox, st
     system::makeDirectories(partial, 0700);
     std::uint64_t size = 0;
     std::string failure;
-    char magic[4] = {};
+    unsigned char head[12] = {}; // squashfs: "hsqs", inode count, mkfs_time (little-endian)
     try {
         system::UniqueFd out{open((partial + "/data.sqsh").c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600)};
         if (out.get() < 0)
@@ -340,8 +340,8 @@ asio::awaitable<Json> BackupService::import(std::shared_ptr<Sandbox> sandbox, st
         sealArchive(out.get(), *sandbox);
         std::vector<char> chunk(1 << 20);
         for (std::size_t n; (n = co_await call.responder.readBody(chunk.data(), chunk.size())) > 0;) {
-            if (size < 4)
-                std::copy_n(chunk.data(), std::min<std::size_t>(n, 4 - size), magic + size);
+            if (size < sizeof head)
+                std::copy_n(chunk.data(), std::min<std::size_t>(n, sizeof head - size), head + size);
             for (std::size_t done = 0; done < n;) {
                 const ssize_t written = write(out.get(), chunk.data() + done, n - done);
                 if (written < 0 && errno == EINTR)
@@ -354,7 +354,7 @@ asio::awaitable<Json> BackupService::import(std::shared_ptr<Sandbox> sandbox, st
         }
         if (fsync(out.get()) != 0)
             throw std::system_error(errno, std::generic_category(), "write the archive");
-        if (size < 96 || std::string_view(magic, 4) != "hsqs")
+        if (size < 96 || std::string_view(reinterpret_cast<const char *>(head), 4) != "hsqs")
             throw std::runtime_error("the body is not a squashfs archive");
     } catch (const std::exception &error) {
         failure = error.what();
@@ -372,6 +372,11 @@ asio::awaitable<Json> BackupService::import(std::shared_ptr<Sandbox> sandbox, st
                      {"createdAt", protocol::nowIso()},
                      {"sha256", sha256},
                      {"imported", true}};
+    // When the archive was made (mksquashfs's time in its header), for "as it was on ..."; a
+    // time before 2000 or in the future says nothing true, so it is left out.
+    const long long made = head[8] | head[9] << 8 | head[10] << 16 | static_cast<long long>(head[11]) << 24;
+    if (made >= 946684800 && made <= nowSeconds() + 86400)
+        manifest["madeAt"] = isoOfSeconds(made);
     system::writeFileAtomic(partial + "/meta.json", manifest.dump() + "\n", 0600);
     if (rename(partial.c_str(), dir.c_str()) != 0) {
         system::removeTree(partial);

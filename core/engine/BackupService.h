@@ -6,7 +6,7 @@
 // mksquashfs and unsquashfs run inside the sandbox (InsideSandbox.h: its root, with only the
 // capabilities they need, in its user namespace), reading the directory there and writing
 // or reading the archive through a descriptor the engine opened: the engine never parses
-// an archive, it stores bytes and their SHA-256, and a hostile archive can only harm the
+// an archive (of an import, the header's magic and time only), it stores bytes and their SHA-256, and a hostile archive can only harm the
 // sandbox it is restored into. A restore is the agent's (ArchiveService.h: unpack, then swap
 // in one step), run with the capabilities to give files their owners and modes back; one
 // that fails leaves the directory as it was.

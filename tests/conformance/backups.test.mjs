@@ -202,7 +202,19 @@ describe('backups', () => {
     const imported = await fetch(`${engine.url}/v1/sandboxes/other/backups/${made.body.id}/archive?dir=/workspace/moving&name=moved`,
       { method: 'PUT', body: archive });
     assert.equal(imported.status, 200);
-    assert.equal((await imported.json()).backup.sha256, made.body.backup.sha256);
+    const importedBackup = (await imported.json()).backup;
+    assert.equal(importedBackup.sha256, made.body.backup.sha256);
+    // Made when mksquashfs ran (the time in the archive's header), not at the import.
+    const headerTime = new Date(archive.readUInt32LE(8) * 1000).toISOString();
+    assert.equal(importedBackup.madeAt, headerTime);
+    assert.ok(Math.abs(Date.parse(importedBackup.madeAt) - Date.parse(made.body.backup.createdAt)) < 60000);
+    assert.ok(Date.parse(importedBackup.createdAt) >= Date.parse(made.body.backup.createdAt));
+    const timeless = Buffer.from(archive);
+    timeless.writeUInt32LE(0, 8); // no time worth saying: none is claimed
+    const second = await fetch(`${engine.url}/v1/sandboxes/other/backups/33333333-3333-4333-8444-555555555555/archive?dir=/workspace/x`,
+      { method: 'PUT', body: timeless });
+    assert.equal(second.status, 200);
+    assert.equal((await second.json()).backup.madeAt, undefined);
     assert.equal((await restore('other', made.body.id)).status, 200);
     assert.equal(await run('sha256sum < /workspace/moving/r.bin', 'other'), sum);
     const removed = await api('DELETE', `/v1/sandboxes/other/backups/${made.body.id}`);

@@ -23,7 +23,9 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QtEndian>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeWidget>
 
 #include <memory>
@@ -165,9 +167,21 @@ private slots:
         QVERIFY(!finished.first().at(1).toBool());
         QVERIFY2(pane_->banner()->text().contains("InvalidAccessKeyId"), qPrintable(pane_->banner()->text()));
         QVERIFY(!pane_->banner()->text().contains("NOBODY")); // the key id is blanked out
-        QCOMPARE(stateOf("/mnt/refused"), QString()); // nothing half-mounted is listed
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf("/mnt/refused"), QString(), 5000); // nothing half-mounted stays listed
+        // The reason in one line; s3fs's own lines wait behind Details.
+        auto *toggle = pane_->banner()->findChild<QToolButton *>("details");
+        auto *details = pane_->banner()->findChild<QLabel *>("bannerDetails");
+        QVERIFY(toggle->isVisible());
+        QVERIFY(!details->isVisible());
+        QVERIFY(details->text().contains("result of checking service"));
         QTest::qWait(200);
         QVERIFY(test::saveScreenshot(pane_.get(), "storage-pane-refused"));
+        toggle->click();
+        QVERIFY(details->isVisible());
+        QTest::qWait(100);
+        QVERIFY(test::saveScreenshot(pane_.get(), "storage-pane-refused-details"));
+        toggle->click();
+        QVERIFY(!details->isVisible());
     }
 
     void aRememberedMountComesBackAfterARestart()
@@ -249,6 +263,14 @@ private slots:
         QFile archive(saved.filePath("before-the-edit.sqsh"));
         QVERIFY(archive.open(QIODevice::ReadOnly));
         QCOMPARE(archive.read(4), QByteArray("hsqs"));
+        archive.close();
+        // As if made long ago: the header's time says when (mkfs_time, little-endian at 8).
+        const QDateTime longAgo = QDateTime(QDate(2025, 1, 2), QTime(3, 4), Qt::UTC);
+        QVERIFY(archive.open(QIODevice::ReadWrite));
+        archive.seek(8);
+        const quint32 seconds = qToLittleEndian(static_cast<quint32>(longAgo.toSecsSinceEpoch()));
+        archive.write(reinterpret_cast<const char *>(&seconds), 4);
+        archive.close();
         // Imported back: named after the file, and the one selected.
         pane_->chooseArchive = [&saved] { return saved.filePath("before-the-edit.sqsh"); };
         for (QAction *action : pane_->findChildren<QAction *>())
@@ -256,6 +278,10 @@ private slots:
                 action->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(pane_->backupList()->topLevelItemCount(), 2, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(pane_->backupList()->currentItem()->text(0), QString("before-the-edit"), 5000);
+        // Made when the archive was made; imported now, as its tooltip says.
+        QCOMPARE(pane_->backupList()->currentItem()->text(2),
+                 QLocale().toString(longAgo.toLocalTime(), QLocale::ShortFormat));
+        QVERIFY(pane_->backupList()->currentItem()->toolTip(2).startsWith("Imported "));
         const QString imported = pane_->backupList()->currentItem()->data(0, Qt::UserRole).toString();
         QVERIFY(imported != id);
         pane_->deleteBackup(imported, false);

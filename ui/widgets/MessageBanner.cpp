@@ -1,5 +1,6 @@
 #include "widgets/MessageBanner.h"
 
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -12,7 +13,8 @@
 namespace sandbench::ui {
 
 MessageBanner::MessageBanner(QWidget *parent)
-    : QFrame(parent), label_(new QLabel(this)), progress_(new QProgressBar(this))
+    : QFrame(parent), label_(new QLabel(this)), details_(new QLabel(this)), detailsToggle_(new QToolButton(this)),
+      progress_(new QProgressBar(this))
 {
     setObjectName("messageBanner");
     label_->setWordWrap(true);
@@ -31,9 +33,27 @@ MessageBanner::MessageBanner(QWidget *parent)
     // narrow column), and the close button on the right.
     actionRow_ = new QHBoxLayout;
     actionRow_->setContentsMargins(0, 0, 0, 0);
+    detailsToggle_->setObjectName("details");
+    detailsToggle_->setText(tr("Details"));
+    detailsToggle_->setCheckable(true);
+    detailsToggle_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    detailsToggle_->setArrowType(Qt::RightArrow);
+    detailsToggle_->setAutoRaise(true);
+    detailsToggle_->setStyleSheet(QStringLiteral("color: #1f2328;"));
+    connect(detailsToggle_, &QToolButton::toggled, this, [this](bool open) {
+        details_->setVisible(open);
+        detailsToggle_->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+    });
+    actionRow_->addWidget(detailsToggle_);
     actionRow_->addStretch();
+    details_->setObjectName("bannerDetails");
+    details_->setWordWrap(true);
+    details_->setTextFormat(Qt::PlainText);
+    details_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    details_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     auto *column = new QVBoxLayout;
     column->addWidget(label_);
+    column->addWidget(details_);
     progress_->setObjectName("bannerProgress");
     progress_->setTextVisible(true);
     progress_->setMaximumHeight(16);
@@ -65,6 +85,8 @@ void MessageBanner::showProgress(const QString &text, int percent)
         dismiss_->hide(); // the only sign of work under way stays until it ends
     }
     label_->setText(text);
+    detailsToggle_->hide();
+    details_->hide();
     progress_->setRange(0, percent < 0 ? 0 : 100); // 0..0: a busy bar
     progress_->setValue(std::clamp(percent, 0, 100));
 }
@@ -88,7 +110,7 @@ void MessageBanner::addAction(const QString &text, std::function<void()> act)
 
 QString MessageBanner::text() const
 {
-    return label_->text();
+    return detailsToggle_->isHidden() ? label_->text() : label_->text() + '\n' + details_->text();
 }
 
 void MessageBanner::showMessage(const QString &text, const QColor &background, const QColor &border)
@@ -97,7 +119,13 @@ void MessageBanner::showMessage(const QString &text, const QColor &background, c
     setStyleSheet(QStringLiteral("#messageBanner { background: %1; border: 1px solid %2; border-radius: 4px; }"
                                  "#messageBanner QLabel { color: #1f2328; }")
                       .arg(background.name(), border.name()));
-    label_->setText(text);
+    const qsizetype lineEnd = text.indexOf('\n');
+    const QString more = lineEnd < 0 ? QString() : text.mid(lineEnd + 1).trimmed();
+    label_->setText(lineEnd < 0 ? text : text.left(lineEnd));
+    details_->setText(more);
+    detailsToggle_->setChecked(false);
+    details_->hide();
+    detailsToggle_->setVisible(!more.isEmpty());
     progress_->hide();
     dismiss_->show();
     for (QWidget *action : std::as_const(actions_))

@@ -1,6 +1,8 @@
 // An inline message strip for errors shown where they happened (no modal storms):
 // hidden until show*() is called, closable, and replaced by the next message. A message
-// may offer actions (buttons after the text) that also dismiss it.
+// may offer actions (buttons after the text) that also dismiss it. Of a message of several
+// lines (a reason, then a tool's own lines) the first is shown and the rest waits behind
+// Details.
 #pragma once
 
 #include <QFrame>
@@ -10,6 +12,7 @@
 class QHBoxLayout;
 class QLabel;
 class QProgressBar;
+class QToolButton;
 
 namespace sandbench::ui {
 
@@ -26,11 +29,13 @@ public:
     bool showsProgress() const;
     // A button for the message shown last (gone with the next message).
     void addAction(const QString &text, std::function<void()> act);
-    QString text() const;
+    QString text() const; // the whole message, details included
 
 private:
     void showMessage(const QString &text, const QColor &background, const QColor &border);
     QLabel *label_;
+    QLabel *details_;
+    QToolButton *detailsToggle_;
     QProgressBar *progress_;
     QWidget *dismiss_ = nullptr;
     QHBoxLayout *actionRow_;

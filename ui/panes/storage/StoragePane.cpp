@@ -52,6 +52,19 @@ private:
 enum Column { PathColumn, BucketColumn, EndpointColumn, StateColumn };
 constexpr int kPathRole = Qt::UserRole;
 
+QString localTime(const QJsonValue &iso)
+{
+    return QLocale().toString(QDateTime::fromString(iso.toString(), Qt::ISODateWithMs).toLocalTime(),
+                              QLocale::ShortFormat);
+}
+
+// When the backup's folder was as the backup has it: an import says when its archive was
+// made (madeAt), not when it was imported (createdAt).
+QString madeOf(const QJsonObject &backup)
+{
+    return localTime(backup.contains("madeAt") ? backup.value("madeAt") : backup.value("createdAt"));
+}
+
 QString stateText(const QString &state)
 {
     if (state == "mounted")
@@ -231,17 +244,16 @@ void StoragePane::showBackups(const QJsonArray &backups)
         const QJsonObject backup = value.toObject();
         backupEntries_ << backup;
         const QString name = backup.value("name").toString();
-        const QDateTime made = QDateTime::fromString(backup.value("createdAt").toString(), Qt::ISODateWithMs);
-        const QDateTime expires = QDateTime::fromString(backup.value("expiresAt").toString(), Qt::ISODateWithMs);
         const bool expired = backup.value("expired").toBool();
         auto *item = new QTreeWidgetItem(
-            backups_, {name.isEmpty() ? tr("(unnamed)") : name, backup.value("dir").toString(),
-                       QLocale().toString(made.toLocalTime(), QLocale::ShortFormat),
+            backups_, {name.isEmpty() ? tr("(unnamed)") : name, backup.value("dir").toString(), madeOf(backup),
                        QLocale().formattedDataSize(backup.value("sizeBytes").toInteger()),
-                       expired ? tr("expired") : QLocale().toString(expires.toLocalTime(), QLocale::ShortFormat)});
+                       expired ? tr("expired") : localTime(backup.value("expiresAt"))});
         item->setData(0, kPathRole, backup.value("id").toString());
         item->setToolTip(0, tr("Backup %1\nSHA-256 %2").arg(backup.value("id").toString(),
                                                              backup.value("sha256").toString()));
+        if (backup.value("imported").toBool()) // it expires counting from its import
+            item->setToolTip(2, tr("Imported %1").arg(localTime(backup.value("createdAt"))));
         if (name.isEmpty())
             item->setForeground(0, muted);
         if (expired)
@@ -355,9 +367,7 @@ void StoragePane::restoreBackup(const QString &backupId, const QString &into, bo
         if (found.ok() && !found.body.value("exists").toBool())
             return startRestore(backupId, into);
         const QString name = backup.value("name").toString();
-        const QString made = QLocale().toString(
-            QDateTime::fromString(backup.value("createdAt").toString(), Qt::ISODateWithMs).toLocalTime(),
-            QLocale::ShortFormat);
+        const QString made = madeOf(backup);
         const bool samePlace = target == backup.value("dir").toString();
         QString question;
         if (samePlace)
@@ -406,10 +416,7 @@ void StoragePane::deleteBackup(const QString &backupId, bool askFirst)
         return;
     if (askFirst && !confirmAction(this, tr("Delete Backup"),
                                    tr("Delete the backup of %1 made %2? It cannot be restored afterwards.")
-                                       .arg(backup.value("dir").toString(),
-                                            QLocale().toString(QDateTime::fromString(backup.value("createdAt").toString(),
-                                                                                     Qt::ISODateWithMs).toLocalTime(),
-                                                               QLocale::ShortFormat)),
+                                       .arg(backup.value("dir").toString(), madeOf(backup)),
                                    tr("Delete")))
         return;
     api_.deleteBackup(backupId, this, [this](const ApiResult &result) {
