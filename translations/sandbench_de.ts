@@ -2514,6 +2514,18 @@ SHA-256 %2</translation>
         <source>Imported %1</source>
         <translation>Importiert am %1</translation>
     </message>
+    <message>
+        <source>Restore the backup of %1 into %2?</source>
+        <translation>Die Sicherung von %1 in %2 wiederherstellen?</translation>
+    </message>
+    <message>
+        <source>%1 is inside the bucket %2: what is restored is uploaded to the bucket.</source>
+        <translation>%1 liegt im Bucket %2: Was wiederhergestellt wird, wird in den Bucket hochgeladen.</translation>
+    </message>
+    <message>
+        <source>Buckets mounted below it stay mounted: %1.</source>
+        <translation>Darunter eingehängte Buckets bleiben eingehängt: %1.</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::TerminalPane</name>

@@ -87,6 +87,56 @@ void moveEntries(const std::string &from, const std::string &to)
         throw std::runtime_error("cannot list " + from + ": " + error.message());
 }
 
+// Bucket mounts below the target (links to their slots, /.sandbench/mounts/<n>) stay where
+// they are: each link is put into the restored tree before the swap, which would otherwise
+// take away those mounted after the backup was made. The tree is walked without following
+// links, so no bucket is listed.
+void keepBucketLinks(const std::string &old, const std::string &fresh)
+{
+    namespace fs = std::filesystem;
+    std::error_code error;
+    fs::recursive_directory_iterator walk(old, fs::directory_options::skip_permission_denied, error);
+    for (; !error && walk != fs::recursive_directory_iterator(); walk.increment(error)) {
+        const fs::directory_entry &entry = *walk;
+        if (walk.depth() == 0 && agentsOwn(entry.path().filename().string())) {
+            walk.disable_recursion_pending();
+            continue;
+        }
+        std::error_code ignored;
+        if (!entry.is_symlink(ignored))
+            continue;
+        const std::string to = fs::read_symlink(entry.path(), ignored).string();
+        if (!to.starts_with("/.sandbench/mounts/"))
+            continue;
+        const fs::path relative = entry.path().lexically_relative(old);
+        const std::string place = fresh + "/" + relative.string();
+        struct stat there{};
+        if (lstat(place.c_str(), &there) == 0) {
+            if (S_ISLNK(there.st_mode) && fs::read_symlink(place, ignored).string() == to)
+                continue;
+            throw std::runtime_error("the backup has " + entry.path().string() +
+                                     ", where a bucket is mounted now: unmount it first");
+        }
+        // Folders the backup does not have on the way to it come back as they are now.
+        fs::path made = fresh;
+        for (const fs::path &part : relative.parent_path()) {
+            made /= part;
+            const fs::path now = old / made.lexically_relative(fresh);
+            struct stat was{};
+            if (lstat(made.c_str(), &there) == 0)
+                continue;
+            if (lstat(now.c_str(), &was) != 0 || mkdir(made.c_str(), was.st_mode & 07777) != 0)
+                throw failedTo("cannot make " + made.string() + " for the bucket mounted below it");
+            lchown(made.c_str(), was.st_uid, was.st_gid);
+        }
+        struct stat link{};
+        lstat(entry.path().c_str(), &link);
+        if (symlink(to.c_str(), place.c_str()) != 0)
+            throw failedTo("cannot keep the bucket mounted at " + entry.path().string());
+        lchown(place.c_str(), link.st_uid, link.st_gid);
+    }
+}
+
 // A directory that is a mount point (/workspace) or whose parent is read-only cannot be
 // swapped whole: its entries are, once the archive has unpacked inside it.
 std::string swapEntries(const std::string &work, const std::string &target)
@@ -150,6 +200,8 @@ std::string restoreArchive(const std::string &archive, const std::string &target
         const system::Completion unpacked = system::runToCompletion(options, kArchiveTimeout);
         if (unpacked.exitCode != 0)
             throw std::runtime_error(reasonIn(unpacked.output));
+        if (exists)
+            keepBucketLinks(target, work + "/new");
         if (inside)
             return swapEntries(work, target);
         const int moved = exists ? renameat2(AT_FDCWD, (work + "/new").c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE)

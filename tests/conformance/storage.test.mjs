@@ -332,6 +332,41 @@ print(taken)"`);
     assert.equal((await unmount('storage', '/mnt/kept')).status, 200);
   });
 
+  test('a restore keeps the buckets mounted below its folder, also those mounted after the backup', async () => {
+    const endpoint = `http://127.0.0.1:${s3Port}`;
+    await run('mkdir -p /workspace/proj/deep && echo one > /workspace/proj/a.txt');
+    const backup = async () => (await api('POST', '/v1/sandboxes/storage/backups', { dir: '/workspace/proj' })).body.id;
+    const restore = (id) => api('POST', `/v1/sandboxes/storage/backups/${id}/restore`, {});
+    const before = await backup();
+    // Mounted after the backup, below folders the backup does not have (one of them 0750).
+    await run('mkdir -p /workspace/proj/later/sub && chmod 0750 /workspace/proj/later');
+    assert.equal((await mount('storage', 'other', '/workspace/proj/later/sub/b', { endpoint, credentials })).status, 200);
+    assert.equal((await mount('storage', 'other', '/workspace/proj/deep/b', { endpoint, credentials })).status, 200);
+    await run('echo in-the-bucket > /workspace/proj/deep/b/kept.txt && echo two > /workspace/proj/a.txt');
+    const restored = await restore(before);
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    assert.equal((await run('cat /workspace/proj/a.txt')).stdout.trim(), 'one');
+    assert.equal((await run('cat /workspace/proj/later/sub/b/kept.txt /workspace/proj/deep/b/kept.txt')).stdout.trim(),
+      'in-the-bucket\nin-the-bucket');
+    assert.equal((await run('stat -c %a /workspace/proj/later')).stdout.trim(), '750');
+    assert.ok((await mounts('storage')).filter((entry) => entry.mountPath.startsWith('/workspace/proj/'))
+      .every((entry) => entry.state === 'mounted'));
+    // A backup that has a file where a bucket is mounted now: refused, the folder as it was.
+    assert.equal((await unmount('storage', '/workspace/proj/deep/b')).status, 200);
+    await run('echo a-file > /workspace/proj/deep/b');
+    const withFile = await backup();
+    await run('rm /workspace/proj/deep/b');
+    assert.equal((await mount('storage', 'other', '/workspace/proj/deep/b', { endpoint, credentials })).status, 200);
+    const refused = await restore(withFile);
+    assert.equal(refused.status, 500);
+    assert.equal(refused.body.code, 'BACKUP_RESTORE_FAILED');
+    assert.match(refused.body.message, /the backup has \/workspace\/proj\/deep\/b, where a bucket is mounted now/);
+    assert.equal((await run('cat /workspace/proj/deep/b/kept.txt')).stdout.trim(), 'in-the-bucket');
+    assert.equal((await run('ls -A /workspace')).stdout.includes('.sandbench-restore'), false);
+    for (const path of ['/workspace/proj/deep/b', '/workspace/proj/later/sub/b'])
+      assert.equal((await unmount('storage', path)).status, 200);
+  });
+
   test('unmounting keeps the workspace and the bucket; mounts come back when the sandbox starts again', async () => {
     await run('echo kept > /workspace/kept.txt');
     const forgotten = await mount('storage', 'data', '/mnt/forgotten', { endpoint: `http://127.0.0.1:${s3Port}`,

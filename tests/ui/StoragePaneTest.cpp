@@ -249,6 +249,21 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!restored.isEmpty(), 30000);
         QVERIFY(!QApplication::activeModalWidget());
         QCOMPARE(run("cat /workspace/fresh-copy/notes.txt").trimmed(), QString("version-one"));
+        // Into a new folder inside a bucket: it asks, as what is restored goes to the bucket.
+        auto intoBucket = test::answerNextMessageBox(this, "Cancel", "storage-restore-into-bucket");
+        pane_->restoreBackup(id, "/workspace/gui-bucket/restored");
+        QTRY_VERIFY_WITH_TIMEOUT(intoBucket->seen, 5000);
+        QVERIFY2(intoBucket->text.contains("Restore the backup of /workspace/project into /workspace/gui-bucket/restored?"),
+                 qPrintable(intoBucket->text));
+        QVERIFY2(intoBucket->text.contains("inside the bucket gui-bucket: what is restored is uploaded to the bucket"),
+                 qPrintable(intoBucket->text));
+        // Over a folder with a bucket below it: it says that the bucket stays mounted.
+        auto overBucket = test::answerNextMessageBox(this, "Cancel");
+        pane_->restoreBackup(id, "/workspace");
+        QTRY_VERIFY_WITH_TIMEOUT(overBucket->seen, 5000);
+        QVERIFY2(overBucket->text.contains("Buckets mounted below it stay mounted: gui-bucket at /workspace/gui-bucket."),
+                 qPrintable(overBucket->text));
+        QVERIFY(!overBucket->text.contains("uploaded"));
 
         // Downloaded, imported back as a second backup, deleted.
         QTemporaryDir saved;

@@ -359,35 +359,54 @@ void StoragePane::restoreBackup(const QString &backupId, const QString &into, bo
     }
     if (!askFirst)
         return startRestore(backupId, into);
+    // Buckets on the way: one above the folder receives what is restored (uploads, so ask
+    // even for a new folder); one below it is left as it is (the restore goes around it).
+    QString bucketAbove;
+    QStringList bucketsBelow;
+    for (const QJsonObject &mount : std::as_const(mounts_)) {
+        const QString path = mount.value("mountPath").toString();
+        if (target.startsWith(path + '/'))
+            bucketAbove = mount.value("bucket").toString();
+        else if (path.startsWith(target + '/') || target == "/")
+            bucketsBelow << tr("%1 at %2").arg(mount.value("bucket").toString(), path);
+    }
     // Only a folder that is there has anything to lose: ask then, naming what goes.
-    api_.exists(target, this, [this, backupId, into, target](const ApiResult &found) {
+    api_.exists(target, this, [this, backupId, into, target, bucketAbove, bucketsBelow](const ApiResult &found) {
         const QJsonObject backup = backupWithId(backupId);
         if (backup.isEmpty())
             return;
-        if (found.ok() && !found.body.value("exists").toBool())
+        const bool isThere = !found.ok() || found.body.value("exists").toBool();
+        if (!isThere && bucketAbove.isEmpty())
             return startRestore(backupId, into);
         const QString name = backup.value("name").toString();
         const QString made = madeOf(backup);
-        const bool samePlace = target == backup.value("dir").toString();
+        const QString dir = backup.value("dir").toString();
         QString question;
-        if (samePlace)
+        if (!isThere)
+            question = tr("Restore the backup of %1 into %2?").arg(dir, target);
+        else if (target == dir)
             question = name.isEmpty() ? tr("Put %1 back as it was on %2?").arg(target, made)
                                       : tr("Put %1 back as it was on %2 (backup “%3”)?").arg(target, made, name);
         else
-            question = name.isEmpty() ? tr("Replace everything in %1 with the backup of %2 made %3?")
-                                            .arg(target, backup.value("dir").toString(), made)
+            question = name.isEmpty() ? tr("Replace everything in %1 with the backup of %2 made %3?").arg(target, dir, made)
                                       : tr("Replace everything in %1 with the backup “%2” of %3, made %4?")
-                                            .arg(target, name, backup.value("dir").toString(), made);
-        QString detail = tr("Files made or changed in %1 since then are lost; the folder is replaced in one step, "
-                            "so a restore that fails leaves it as it is.").arg(target);
+                                            .arg(target, name, dir, made);
+        QStringList detail;
+        if (isThere)
+            detail << tr("Files made or changed in %1 since then are lost; the folder is replaced in one step, so a "
+                         "restore that fails leaves it as it is.").arg(target);
+        if (!bucketAbove.isEmpty())
+            detail << tr("%1 is inside the bucket %2: what is restored is uploaded to the bucket.").arg(target, bucketAbove);
+        if (!bucketsBelow.isEmpty())
+            detail << tr("Buckets mounted below it stay mounted: %1.").arg(bucketsBelow.join(QStringLiteral(", ")));
         QStringList leftOut;
         for (const QJsonValue &pattern : backup.value("excludes").toArray())
             leftOut << pattern.toString();
         if (backup.value("gitignore").toBool())
             leftOut << tr("what .gitignore names");
-        if (!leftOut.isEmpty())
-            detail += ' ' + tr("What the backup left out (%1) is removed too.").arg(leftOut.join(QStringLiteral(", ")));
-        if (confirmAction(this, tr("Restore Backup"), question, tr("Restore"), detail))
+        if (isThere && !leftOut.isEmpty())
+            detail << tr("What the backup left out (%1) is removed too.").arg(leftOut.join(QStringLiteral(", ")));
+        if (confirmAction(this, tr("Restore Backup"), question, tr("Restore"), detail.join(' ')))
             startRestore(backupId, into);
     });
 }
