@@ -11,21 +11,12 @@ import { startEngine } from './support/engine.mjs';
 let engine;
 let sandbox;
 
-async function api(method, path, body) {
-  const response = await fetch(`${engine.url}${path}`, {
-    method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const api = (method, path, body) => engine.api(method, path, body);
 
 const backup = (id, options) => api('POST', `/v1/sandboxes/${id}/backups`, options);
 const restore = (id, backupId, body = {}) => api('POST', `/v1/sandboxes/${id}/backups/${backupId}/restore`, body);
 
-async function run(command, id = 'backups') {
-  const result = await engine.client(id).commands.execute(command, 'default');
-  assert.equal(result.exitCode, 0, `${command}: ${result.stderr}`);
-  return result.stdout.trim();
-}
+const run = (command, id = 'backups') => engine.run(id, command);
 
 // Every file, symlink and directory below dir: path, type, mode, mtime, and content hash
 // (symlinks by target), sorted: two trees are equal when these are.

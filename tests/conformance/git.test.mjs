@@ -12,11 +12,7 @@ import { startEngine } from './support/engine.mjs';
 let engine;
 let sandbox;
 
-async function run(command) {
-  const result = await sandbox.commands.execute(command, 'default');
-  assert.equal(result.exitCode, 0, `${command}: ${result.stderr}`);
-  return result.stdout.trim();
-}
+const run = (command) => engine.run('git', command);
 
 // The SDK's error for a checkout that should fail: {status, code, message}.
 async function failure(promise) {

@@ -19,13 +19,7 @@ const echoServer = readFileSync(new URL('../support/servers/websocket-echo.js', 
 let engine;
 let enginePort;
 
-async function api(method, path, body) {
-  const response = await fetch(`${engine.url}${path}`, {
-    method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {} };
-}
+const api = (method, path, body) => engine.api(method, path, body);
 
 async function exposed(id, port, token) {
   const answer = await api('POST', `/v1/sandboxes/${id}/ports`, { port, token });

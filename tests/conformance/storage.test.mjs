@@ -28,12 +28,7 @@ let tlsServer;
 let tlsPort;
 let s3Dir;
 
-async function api(method, path, body) {
-  const response = await fetch(`${engine.url}${path}`, {
-    method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const api = (method, path, body) => engine.api(method, path, body);
 
 const mount = (id, bucket, mountPath, options) =>
   api('POST', `/v1/sandboxes/${id}/mounts`, { bucket, mountPath, options });

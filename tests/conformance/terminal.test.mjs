@@ -24,13 +24,7 @@ let page;
 let earlyTicket; // issued first, tried last: by then it has expired
 let earlyTicketAt;
 
-async function api(method, path, body) {
-  const response = await fetch(`${engine.url}${path}`, {
-    method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
-}
+const api = (method, path, body) => engine.api(method, path, body);
 
 // A request without the token (the engine support adds it to every fetch).
 function bare(method, path, headers = {}, body = undefined) {

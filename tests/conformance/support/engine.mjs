@@ -1,5 +1,6 @@
 // Starts a real sandbenchd in temporary directories and gives SandboxClients
 // for its sandboxes, with the engine's bearer token added to every request.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,20 @@ export async function startEngine() {
     stateDir,
     client(id) {
       return new SandboxClient({ baseUrl: `${current.url}/v1/sandboxes/${id}` });
+    },
+    // A request to the engine's own API: {status, body (its JSON; {} when empty), headers}.
+    async api(method, path, body) {
+      const response = await fetch(`${current.url}${path}`, {
+        method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+    },
+    // A command in sandbox id that has to succeed: its stdout, trimmed.
+    async run(id, command) {
+      const result = await this.client(id).commands.execute(command, 'default');
+      assert.equal(result.exitCode, 0, `${command}: ${result.stderr}`);
+      return result.stdout.trim();
     },
     // An engine that dies without a word (SIGKILL) and a new one on the same state: its
     // sandboxes run on and are taken back.
