@@ -100,7 +100,7 @@ UrlCredentials splitUrlCredentials(const std::string &url)
     static const std::regex withPassword(R"(^(https?://)([^/]*:[^/]*)@([^@/]*(/.*)?)$)", std::regex::icase);
     std::smatch match;
     if (!std::regex_match(url, match, withPassword))
-        return {url, {}};
+        return {url, {}, {}};
     return {match[1].str() + match[3].str(), "Authorization: Basic " + base64Encode(http::percentDecode(match[2].str())),
             match[1].str() + match[3].str().substr(0, match[3].str().find('/')) + "/"};
 }
@@ -207,15 +207,17 @@ asio::awaitable<Json> GitService::checkout(GitCheckout request, ProgressSink onP
         }
         co_return true;
     };
-    CommandResult cloned;
+    // What git said (both streams: the streamed run gets them as one) and how it ended.
+    int exitCode = 0;
     if (onProgress) {
-        cloned.exitCode = co_await sessions_.executeStreaming(inSession(request, cloneCommand(request, true)), sink);
-        cloned.stderr = output;
+        exitCode = co_await sessions_.executeStreaming(inSession(request, cloneCommand(request, true)), sink);
     } else {
-        cloned = co_await sessions_.execute(inSession(request, cloneCommand(request, false)));
+        const CommandResult cloned = co_await sessions_.execute(inSession(request, cloneCommand(request, false)));
+        exitCode = cloned.exitCode;
+        output = cloned.stderr + cloned.stdout;
     }
-    if (cloned.exitCode != 0)
-        throw gitError(cloned.exitCode, cloned.stderr + cloned.stdout, request);
+    if (exitCode != 0)
+        throw gitError(exitCode, output, request);
     const CommandResult branch =
         co_await sessions_.execute(inSession(request, "git -C " + system::shellQuote(request.targetDir) + " branch --show-current"));
     std::string name = branch.stdout;
