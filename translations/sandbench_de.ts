@@ -1250,8 +1250,36 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <translation>URL kopieren</translation>
     </message>
     <message>
-        <source>Its processes are stopped; its workspace and its backups are deleted and its buckets unmounted (their objects stay in the buckets). This cannot be undone.</source>
-        <translation>Die Prozesse der Sandbox werden beendet, ihr Arbeitsbereich und ihre Sicherungen gelöscht und ihre Buckets ausgehängt (deren Objekte bleiben in den Buckets). Das lässt sich nicht rückgängig machen.</translation>
+        <source>Its processes are stopped and its workspace is deleted.</source>
+        <translation>Seine Prozesse werden beendet und sein Arbeitsbereich gelöscht.</translation>
+    </message>
+    <message>
+        <source>Its backups are deleted too.</source>
+        <translation>Seine Sicherungen werden ebenfalls gelöscht.</translation>
+    </message>
+    <message>
+        <source>Its backup is deleted too.</source>
+        <translation>Seine Sicherung wird ebenfalls gelöscht.</translation>
+    </message>
+    <message>
+        <source>Its %1 backups are deleted too.</source>
+        <translation>Seine %1 Sicherungen werden ebenfalls gelöscht.</translation>
+    </message>
+    <message>
+        <source>%1 at %2</source>
+        <translation>%1 unter %2</translation>
+    </message>
+    <message>
+        <source>Its buckets are unmounted; their objects stay in the buckets.</source>
+        <translation>Seine Buckets werden ausgehängt; ihre Objekte bleiben in den Buckets.</translation>
+    </message>
+    <message>
+        <source>Its buckets are unmounted; their objects stay in the buckets: %1.</source>
+        <translation>Seine Buckets werden ausgehängt; ihre Objekte bleiben in den Buckets: %1.</translation>
+    </message>
+    <message>
+        <source>This cannot be undone.</source>
+        <translation>Das lässt sich nicht rückgängig machen.</translation>
     </message>
 </context>
 <context>

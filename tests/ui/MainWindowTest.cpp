@@ -546,12 +546,15 @@ private slots:
     void destroyingASandboxKeepsItsUnsavedFiles()
     {
         QVERIFY(editUnsaved("doomed", "/workspace/work.txt", "saved part\n", "precious unsaved line\n"));
+        QCOMPARE(http().request("POST", "/v1/sandboxes/doomed/backups", R"({"dir":"/workspace"})").status, 200);
         auto answered = test::answerNextMessageBox(this, "Cancel", "09-destroy-question");
         window_->confirmDestroy();
-        QVERIFY(answered->seen);
+        QTRY_VERIFY(answered->seen);
         answered->buttons.sort();
         QCOMPARE(answered->buttons, QStringList({"Cancel", "Destroy"}));
         QVERIFY2(answered->text.contains("unsaved changes"), qPrintable(answered->text));
+        QVERIFY2(answered->text.contains("Its backup is deleted too."), qPrintable(answered->text)); // what goes, named
+        QVERIFY(!answered->text.contains("buckets")); // none are mounted
         QCOMPARE(window_->sandboxModel()->rowOf("doomed") >= 0, true);
         answered = test::answerNextMessageBox(this, "Destroy");
         window_->confirmDestroy();

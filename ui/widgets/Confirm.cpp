@@ -1,6 +1,7 @@
 #include "widgets/Confirm.h"
 
 #include <QCoreApplication>
+#include <QGridLayout>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStringList>
@@ -22,6 +23,10 @@ bool confirmAction(QWidget *parent, const QString &title, const QString &text, c
     QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::NoButton, parent);
     if (!details.isEmpty())
         box.setInformativeText(details);
+    // A box whose words are a paragraph gets room for them, not a narrow column.
+    if (auto *grid = qobject_cast<QGridLayout *>(box.layout()); grid && details.size() > 120)
+        grid->addItem(new QSpacerItem(460, 0, QSizePolicy::Minimum, QSizePolicy::Fixed), grid->rowCount(), 0, 1,
+                      grid->columnCount());
     QPushButton *confirm = box.addButton(action, QMessageBox::DestructiveRole);
     QPushButton *cancel = box.addButton(QMessageBox::Cancel);
     box.setDefaultButton(cancel);

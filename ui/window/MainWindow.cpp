@@ -442,14 +442,39 @@ void MainWindow::destroySandbox(const QString &id)
 void MainWindow::confirmDestroy()
 {
     const QString id = selectedSandbox();
-    if (id.isEmpty())
+    if (id.isEmpty() || destroyAsked_.contains(id))
         return;
-    QString details = tr("Its processes are stopped; its workspace and its backups are deleted and its buckets "
-                         "unmounted (their objects stay in the buckets). This cannot be undone.");
-    if (SandboxView *view = views_.value(id); view && !view->files()->unsavedEditors().isEmpty())
-        details += ' ' + tr("Files with unsaved changes stay open in a window of their own.");
-    if (confirmAction(this, tr("Destroy Sandbox"), tr("Destroy \"%1\"?").arg(id), tr("Destroy"), details))
-        destroySandbox(id);
+    destroyAsked_ << id;
+    // The question names what goes with the sandbox: its backups and the buckets mounted in
+    // it (asked for first; a list that cannot be had is spoken of in general).
+    const SandboxApi api(client_, id);
+    api.backups(this, [this, id, api](const ApiResult &backups) {
+        api.mounts(this, [this, id, backups](const ApiResult &mounts) {
+            destroyAsked_.remove(id);
+            if (model_->rowOf(id) < 0)
+                return; // gone meanwhile
+            QStringList details{tr("Its processes are stopped and its workspace is deleted.")};
+            const qsizetype backupCount = backups.body.value("backups").toArray().size();
+            if (!backups.ok())
+                details << tr("Its backups are deleted too.");
+            else if (backupCount == 1)
+                details << tr("Its backup is deleted too.");
+            else if (backupCount > 1)
+                details << tr("Its %1 backups are deleted too.").arg(backupCount);
+            QStringList buckets;
+            for (const QJsonValue &mount : mounts.body.value("mounts").toArray())
+                buckets << tr("%1 at %2").arg(mount["bucket"].toString(), mount["mountPath"].toString());
+            if (!mounts.ok())
+                details << tr("Its buckets are unmounted; their objects stay in the buckets.");
+            else if (!buckets.isEmpty())
+                details << tr("Its buckets are unmounted; their objects stay in the buckets: %1.").arg(buckets.join(", "));
+            details << tr("This cannot be undone.");
+            if (SandboxView *view = views_.value(id); view && !view->files()->unsavedEditors().isEmpty())
+                details << tr("Files with unsaved changes stay open in a window of their own.");
+            if (confirmAction(this, tr("Destroy Sandbox"), tr("Destroy \"%1\"?").arg(id), tr("Destroy"), details.join(' ')))
+                destroySandbox(id);
+        });
+    });
 }
 
 void MainWindow::showAbout()

@@ -82,6 +82,7 @@ private:
     // After the event stream reconnects: rows the engine no longer lists go (views stay otherwise).
     void pruneAfterReconnect();
     QSet<QString> mentionedSinceReconnect_;
+    QSet<QString> destroyAsked_; // sandboxes whose Destroy question is on its way
 
     QSplitter *splitter_ = nullptr;
     QListView *list_ = nullptr;
