@@ -290,7 +290,7 @@ Klasse %2–%3: %4</translation>
     </message>
     <message>
         <source>Find…</source>
-        <translation>Suchen…</translation>
+        <translation>Suchen …</translation>
     </message>
     <message>
         <source>Clear</source>
@@ -1215,7 +1215,7 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     </message>
     <message>
         <source>S&amp;ettings…</source>
-        <translation>&amp;Einstellungen…</translation>
+        <translation>&amp;Einstellungen …</translation>
     </message>
     <message>
         <source>Not saved: %1</source>
@@ -1638,7 +1638,7 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     </message>
     <message>
         <source>S&amp;ettings…</source>
-        <translation>&amp;Einstellungen…</translation>
+        <translation>&amp;Einstellungen …</translation>
     </message>
     <message>
         <source>Change the environment variables, idle behaviour, limits and network</source>
@@ -1669,7 +1669,7 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
     </message>
     <message>
         <source>Expose Port…</source>
-        <translation>Port freigeben…</translation>
+        <translation>Port freigeben …</translation>
     </message>
     <message>
         <source>Give a port of the sandbox a preview URL</source>
