@@ -2351,10 +2351,6 @@ SHA-256 %2</translation>
         <translation>Optionale Muster, die ausgelassen werden, z. B. node_modules, *.log</translation>
     </message>
     <message>
-        <source>Leave out what &amp;.gitignore ignores</source>
-        <translation>Auslassen, was &amp;.gitignore ignoriert</translation>
-    </message>
-    <message>
         <source>Back Up</source>
         <translation>Sichern</translation>
     </message>
@@ -2553,6 +2549,26 @@ SHA-256 %2</translation>
     <message>
         <source>Buckets mounted below it stay mounted: %1.</source>
         <translation>Darunter eingehängte Buckets bleiben eingehängt: %1.</translation>
+    </message>
+    <message>
+        <source>Leave out what .git&amp;ignore ignores</source>
+        <translation>Auslassen, was .git&amp;ignore ignoriert</translation>
+    </message>
+    <message>
+        <source>All that %1 holds now is deleted; the folder is replaced in one step, so a restore that fails leaves it as it is.</source>
+        <translation>Alles, was %1 jetzt enthält, wird gelöscht; der Ordner wird in einem Schritt ersetzt, eine fehlschlagende Wiederherstellung lässt ihn also, wie er ist.</translation>
+    </message>
+    <message>
+        <source>The sandbox is not running. Start it to back up, restore or mount buckets; its backups can be downloaded, imported or deleted meanwhile.</source>
+        <translation>Die Sandbox läuft nicht. Starten Sie sie, um zu sichern, wiederherzustellen oder Buckets einzuhängen; ihre Sicherungen lassen sich derweil herunterladen, importieren oder löschen.</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>The sandbox is not running.</source>
+        <translation>Die Sandbox läuft nicht.</translation>
     </message>
 </context>
 <context>

@@ -24,9 +24,11 @@ int main(int argc, char **argv)
 {
     // The engine's backups restore with this (BackupService: inside the sandbox, with the
     // capabilities to give files their owners and modes back): one way to restore for both.
-    if (argc == 4 && std::string(argv[1]) == "--restore-archive") {
+    // After ARCHIVE DIR: the paths where buckets are mounted now (they stay mounted).
+    if (argc >= 4 && std::string(argv[1]) == "--restore-archive") {
         try {
-            system::removeTree(agent::restoreArchive(argv[2], argv[3], system::currentEnvironment()));
+            const std::vector<std::string> mountPaths(argv + 4, argv + argc);
+            system::removeTree(agent::restoreArchive(argv[2], argv[3], system::currentEnvironment(), mountPaths));
             return 0;
         } catch (const std::exception &error) {
             std::cerr << error.what() << "\n";

@@ -2,13 +2,16 @@
 
 #include "protocol/BackupOptions.h"
 #include "system/Files.h"
+#include "system/MountTable.h"
 #include "system/Subprocess.h"
 #include "system/UniqueFd.h"
 #include "system/WorkerThread.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <stdio.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +19,11 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <regex>
+#include <set>
 
 namespace sandbench::agent {
 
@@ -87,53 +95,169 @@ void moveEntries(const std::string &from, const std::string &to)
         throw std::runtime_error("cannot list " + from + ": " + error.message());
 }
 
-// Bucket mounts below the target (links to their slots, /.sandbench/mounts/<n>) stay where
-// they are: each link is put into the restored tree before the swap, which would otherwise
-// take away those mounted after the backup was made. The tree is walked without following
-// links, so no bucket is listed.
-void keepBucketLinks(const std::string &old, const std::string &fresh)
+// The bucket slots mounted now: /.sandbench/mounts/<n> as FUSE mounts in the mount table,
+// which the sandbox cannot change (it holds no capability to mount).
+std::set<std::string> mountedSlots()
 {
-    namespace fs = std::filesystem;
-    std::error_code error;
-    fs::recursive_directory_iterator walk(old, fs::directory_options::skip_permission_denied, error);
-    for (; !error && walk != fs::recursive_directory_iterator(); walk.increment(error)) {
-        const fs::directory_entry &entry = *walk;
-        if (walk.depth() == 0 && agentsOwn(entry.path().filename().string())) {
-            walk.disable_recursion_pending();
-            continue;
-        }
-        std::error_code ignored;
-        if (!entry.is_symlink(ignored))
-            continue;
-        const std::string to = fs::read_symlink(entry.path(), ignored).string();
-        if (!to.starts_with("/.sandbench/mounts/"))
-            continue;
-        const fs::path relative = entry.path().lexically_relative(old);
-        const std::string place = fresh + "/" + relative.string();
-        struct stat there{};
-        if (lstat(place.c_str(), &there) == 0) {
-            if (S_ISLNK(there.st_mode) && fs::read_symlink(place, ignored).string() == to)
-                continue;
-            throw std::runtime_error("the backup has " + entry.path().string() +
-                                     ", where a bucket is mounted now: unmount it first");
-        }
-        // Folders the backup does not have on the way to it come back as they are now.
-        fs::path made = fresh;
-        for (const fs::path &part : relative.parent_path()) {
-            made /= part;
-            const fs::path now = old / made.lexically_relative(fresh);
+    std::ifstream table("/proc/self/mountinfo");
+    const std::string text((std::istreambuf_iterator<char>(table)), std::istreambuf_iterator<char>());
+    static const std::regex slot(R"(/\.sandbench/mounts/\d+)");
+    std::set<std::string> slots;
+    for (const system::MountEntry &entry : system::parseMountTable(text))
+        if ((entry.type == "fuse" || entry.type.starts_with("fuse.")) && std::regex_match(entry.point, slot))
+            slots.insert(entry.point);
+    return slots;
+}
+
+// Puts the link of the bucket mounted at old/relative (to its slot) into the unpacked tree
+// at fresh/relative, with the folders on its way that the backup does not have, as they are
+// now. Each step is taken from the descriptor of the one before and never follows a link:
+// a link in the backup cannot steer these writes out of the tree.
+void keepBucketLink(const std::string &old, const std::string &fresh, const std::filesystem::path &relative,
+                    const std::string &slot)
+{
+    const std::string mountPath = old + "/" + relative.string();
+    constexpr int kFolder = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    system::UniqueFd dir{open(fresh.c_str(), kFolder)};
+    if (!dir.valid())
+        throw failedTo("cannot open " + fresh);
+    std::filesystem::path now = old;
+    for (const std::filesystem::path &part : relative.parent_path()) {
+        now /= part;
+        int next = openat(dir.get(), part.c_str(), kFolder);
+        if (next < 0 && errno == ENOENT) {
             struct stat was{};
-            if (lstat(made.c_str(), &there) == 0)
-                continue;
-            if (lstat(now.c_str(), &was) != 0 || mkdir(made.c_str(), was.st_mode & 07777) != 0)
-                throw failedTo("cannot make " + made.string() + " for the bucket mounted below it");
-            lchown(made.c_str(), was.st_uid, was.st_gid);
+            if (lstat(now.c_str(), &was) != 0 || !S_ISDIR(was.st_mode) ||
+                mkdirat(dir.get(), part.c_str(), was.st_mode & 07777) != 0)
+                throw failedTo("cannot make the folder " + now.string() + " for the bucket mounted at " + mountPath);
+            fchownat(dir.get(), part.c_str(), was.st_uid, was.st_gid, AT_SYMLINK_NOFOLLOW);
+            next = openat(dir.get(), part.c_str(), kFolder);
         }
-        struct stat link{};
-        lstat(entry.path().c_str(), &link);
-        if (symlink(to.c_str(), place.c_str()) != 0)
-            throw failedTo("cannot keep the bucket mounted at " + entry.path().string());
-        lchown(place.c_str(), link.st_uid, link.st_gid);
+        if (next < 0)
+            throw std::runtime_error("the backup has " + now.string() + " as a link or a file, on the way to the bucket "
+                                     "mounted at " + mountPath + ": unmount it first");
+        dir.reset(next);
+    }
+    const std::string name = relative.filename().string();
+    struct stat there{};
+    if (fstatat(dir.get(), name.c_str(), &there, AT_SYMLINK_NOFOLLOW) == 0) {
+        char target[4096];
+        const ssize_t length = S_ISLNK(there.st_mode) ? readlinkat(dir.get(), name.c_str(), target, sizeof target) : -1;
+        if (length > 0 && std::string_view(target, static_cast<std::size_t>(length)) == slot)
+            return; // the backup has the link already
+        throw std::runtime_error("the backup has " + mountPath + ", where a bucket is mounted now: unmount it first");
+    }
+    struct stat link{};
+    lstat(mountPath.c_str(), &link);
+    if (symlinkat(slot.c_str(), dir.get(), name.c_str()) != 0)
+        throw failedTo("cannot keep the bucket mounted at " + mountPath);
+    fchownat(dir.get(), name.c_str(), link.st_uid, link.st_gid, AT_SYMLINK_NOFOLLOW);
+}
+
+// Calls found(folder, name, path, target) for each symbolic link below the folder open as
+// dir (path relative to it), the agent's own entries at the top left out. It follows no
+// link, and does not enter folders deeper than a mount path can be (4096 characters, 1024
+// levels). Throws when a folder cannot be read: a link might be missed.
+using LinkVisitor = std::function<void(int folder, const std::string &name, const std::string &path, const std::string &target)>;
+void visitLinks(int dir, const std::string &relative, int depth, const LinkVisitor &found)
+{
+    std::vector<std::string> folders;
+    {
+        DIR *listing = fdopendir(dup(dir));
+        if (!listing)
+            throw failedTo("cannot list " + (relative.empty() ? std::string(".") : relative));
+        const std::unique_ptr<DIR, int (*)(DIR *)> closing(listing, closedir);
+        while (const dirent *entry = readdir(listing)) {
+            const std::string name = entry->d_name;
+            if (name == "." || name == ".." || (depth == 0 && agentsOwn(name)))
+                continue;
+            unsigned char type = entry->d_type;
+            struct stat info{};
+            if (type == DT_UNKNOWN && fstatat(dir, name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0)
+                type = S_ISLNK(info.st_mode) ? DT_LNK : S_ISDIR(info.st_mode) ? DT_DIR : DT_REG;
+            const std::string path = relative.empty() ? name : relative + "/" + name;
+            if (type == DT_DIR) {
+                folders.push_back(name);
+            } else if (type == DT_LNK) {
+                char target[4096];
+                const ssize_t length = readlinkat(dir, name.c_str(), target, sizeof target);
+                if (length > 0)
+                    found(dir, name, path, std::string(target, static_cast<std::size_t>(length)));
+            }
+        }
+    }
+    for (const std::string &name : folders) {
+        const std::string path = relative.empty() ? name : relative + "/" + name;
+        if (path.size() > 4096 || depth >= 1024)
+            continue;
+        system::UniqueFd child{openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
+        if (!child.valid() && errno == EACCES)
+            continue; // nothing the sandbox's user could mount a bucket in
+        if (!child.valid())
+            throw failedTo("cannot look into " + path);
+        visitLinks(child.get(), path, depth + 1, found);
+    }
+}
+
+void visitLinks(const std::string &root, const LinkVisitor &found)
+{
+    system::UniqueFd dir{open(root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
+    if (!dir.valid())
+        throw failedTo("cannot open " + root);
+    visitLinks(dir.get(), {}, 0, found);
+}
+
+// A link into a bucket's slot means something only while that bucket is mounted there, and
+// the engine keeps those itself: the unpacked tree loses every such link (an older backup
+// or an imported one may have them), so a restore never reaches into a bucket by itself.
+void dropSlotLinks(const std::string &fresh)
+{
+    visitLinks(fresh, [](int folder, const std::string &name, const std::string &, const std::string &target) {
+        if (target.starts_with("/.sandbench/mounts/") && unlinkat(folder, name.c_str(), 0) != 0)
+            throw failedTo("cannot leave out the link " + name);
+    });
+}
+
+// Each bucket mounted below the target now has its link put into the unpacked tree where it
+// is: the swap would otherwise take away those mounted after the backup was made. Where they
+// are is the engine's list when it gives one; else any link in old to a mounted slot.
+void keepBucketLinks(const std::string &old, const std::string &fresh,
+                     const std::optional<std::vector<std::string>> &mountPaths)
+{
+    const std::set<std::string> slots = mountedSlots();
+    if (slots.empty())
+        return;
+    std::vector<std::pair<std::string, std::string>> mounted; // path below old, slot
+    if (mountPaths) {
+        for (const std::string &path : *mountPaths) {
+            std::error_code ignored;
+            const std::string to = std::filesystem::read_symlink(path, ignored).string();
+            if (path.starts_with(old + "/") && slots.count(to) != 0)
+                mounted.emplace_back(path.substr(old.size() + 1), to);
+        }
+    } else {
+        visitLinks(old, [&](int, const std::string &, const std::string &path, const std::string &target) {
+            if (slots.count(target) != 0)
+                mounted.emplace_back(path, target);
+        });
+    }
+    for (const auto &[path, slot] : mounted)
+        keepBucketLink(old, fresh, path, slot);
+}
+
+// Work directories of restores whose process is gone (stopped with the sandbox, or killed
+// at its memory limit) hold a copy of an archive: removed when the next restore starts there.
+void clearStaleWork(const std::string &dir)
+{
+    std::error_code error;
+    for (const auto &entry : std::filesystem::directory_iterator(dir, error)) {
+        const std::string name = entry.path().filename().string();
+        const std::string prefix = ".sandbench-restore-";
+        if (!name.starts_with(prefix))
+            continue;
+        const pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + prefix.size()));
+        if (owner > 0 && kill(owner, 0) != 0 && errno == ESRCH)
+            system::removeTree(entry.path().string());
     }
 }
 
@@ -158,7 +282,8 @@ std::string swapEntries(const std::string &work, const std::string &target)
 
 } // namespace
 
-std::string restoreArchive(const std::string &archive, const std::string &target, const std::vector<std::string> &env)
+std::string restoreArchive(const std::string &archive, const std::string &target, const std::vector<std::string> &env,
+                           const std::optional<std::vector<std::string>> &mountPaths)
 {
     std::string parent = std::filesystem::path(target).parent_path().string();
     system::makeDirectories(parent, 0755);
@@ -174,14 +299,21 @@ std::string restoreArchive(const std::string &archive, const std::string &target
                                      ? target + " is where a bucket is mounted: unmount it first, or restore elsewhere"
                                      : target + " is a symbolic link to " + to + ": restore into the folder itself");
     }
+    if (exists && !S_ISDIR(here.st_mode))
+        throw std::runtime_error(target + " is a file, not a folder: restore into a folder");
     const bool mountPoint = exists && S_ISDIR(here.st_mode) && stat(parent.c_str(), &above) == 0 &&
                             above.st_dev != here.st_dev;
-    std::string work = (mountPoint ? target : parent) + "/.sandbench-restore-XXXXXX";
+    // Named after this process, so that what a killed restore left is known for what it is.
+    const std::string workName = "/.sandbench-restore-" + std::to_string(getpid()) + "-XXXXXX";
+    std::string work = (mountPoint ? target : parent) + workName;
+    clearStaleWork(mountPoint ? target : parent);
     bool inside = mountPoint;
     if (!mkdtemp(work.data())) {
         // A read-only parent (the sandbox's root): unpack inside the directory instead.
-        work = target + "/.sandbench-restore-XXXXXX";
+        work = target + workName;
         inside = exists && S_ISDIR(here.st_mode);
+        if (inside)
+            clearStaleWork(target);
         if (!inside || !mkdtemp(work.data()))
             throw failedTo("cannot make a work directory beside " + target);
     }
@@ -200,8 +332,9 @@ std::string restoreArchive(const std::string &archive, const std::string &target
         const system::Completion unpacked = system::runToCompletion(options, kArchiveTimeout);
         if (unpacked.exitCode != 0)
             throw std::runtime_error(reasonIn(unpacked.output));
+        dropSlotLinks(work + "/new");
         if (exists)
-            keepBucketLinks(target, work + "/new");
+            keepBucketLinks(target, work + "/new", mountPaths);
         if (inside)
             return swapEntries(work, target);
         const int moved = exists ? renameat2(AT_FDCWD, (work + "/new").c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE)

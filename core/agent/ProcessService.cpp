@@ -411,10 +411,11 @@ Json processStarted(const ProcessRecord &record)
     return {{"processId", record.id}, {"pid", record.pid ? Json(*record.pid) : Json()}, {"command", record.command}};
 }
 
-Json commandFinished(const CommandRequest &command, const CommandResult &result)
+// duration: the container sends 0 (the SDK measures on its side); ours is the time taken, in ms.
+Json commandFinished(const CommandRequest &command, const CommandResult &result, std::chrono::milliseconds took)
 {
     Json fields = {{"success", result.exitCode == 0}, {"exitCode", result.exitCode}, {"stdout", result.stdout},
-                   {"stderr", result.stderr},         {"command", command.command},      {"duration", 0}};
+                   {"stderr", result.stderr},         {"command", command.command},      {"duration", took.count()}};
     if (!command.sessionless())
         fields["sessionId"] = command.sessionId;
     return fields;
@@ -461,8 +462,10 @@ void ProcessService::addRoutes(http::RouteTable &table)
             auto record = co_await start(command, protocol::optionalString(body, "processId"));
             co_return co_await replySuccess(call.responder, processStarted(*record));
         }
+        const auto began = std::chrono::steady_clock::now();
         const auto result = co_await sessions_.execute(command);
-        co_await replySuccess(call.responder, commandFinished(command, result));
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+        co_await replySuccess(call.responder, commandFinished(command, result, took));
     });
     table.add(verb::post, "/api/execute/stream", [this](http::RouteRequest &call) -> asio::awaitable<void> {
         const Json body = protocol::parseBody(call.request.body());

@@ -66,6 +66,18 @@ asio::awaitable<std::string> sha256Later(std::string path)
     co_return co_await system::onWorkerThread(std::move(hash));
 }
 
+// What a helper in the sandbox said when it failed; when it said nothing, why it ended.
+std::string whyEnded(const Sandbox &sandbox, const system::Completion &done, const std::string &helper)
+{
+    if (sandbox.status != "running")
+        return "the sandbox stopped meanwhile";
+    if (!done.output.empty())
+        return done.output;
+    if (done.exitCode < 0 || done.exitCode > 128)
+        return helper + " was killed (perhaps at the sandbox's memory limit)";
+    return helper + " failed with exit code " + std::to_string(done.exitCode);
+}
+
 long long nowSeconds()
 {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -107,12 +119,15 @@ std::vector<std::string> createCommand(pid_t agent, const BackupRequest &request
                          protocol::mksquashfsCommand(request, "/proc/self/fd/3", excluding ? "/proc/self/fd/4" : ""));
 }
 
-std::vector<std::string> restoreCommand(pid_t agent, const std::string &dir)
+std::vector<std::string> restoreCommand(pid_t agent, const std::string &dir, const Sandbox &sandbox)
 {
     // The agent's own restore (ArchiveService.h: unpack beside, swap in one step), with the
-    // capabilities to give the files their owners, modes and times back.
-    return insideSandbox(agent, "chown,fowner,dac_override",
-                         {"/.sandbench/sandbench-agent", "--restore-archive", "/proc/self/fd/3", dir});
+    // capabilities to give the files their owners, modes and times back, and where the
+    // sandbox's buckets are mounted (they stay).
+    std::vector<std::string> command = {"/.sandbench/sandbench-agent", "--restore-archive", "/proc/self/fd/3", dir};
+    for (const auto &[mountPath, mount] : sandbox.mounts)
+        command.push_back(mountPath);
+    return insideSandbox(agent, "chown,fowner,dac_override", command);
 }
 
 // A finished archive is the engine's: a sandbox with a uid of its own may read it (a restore
@@ -227,6 +242,11 @@ asio::awaitable<Json> BackupService::create(std::shared_ptr<Sandbox> sandbox, Ba
         else
             warnings.push_back(request.dir + " is not in a git repository, so .gitignore left nothing out.");
     }
+    // A bucket's link (to its slot) is no part of the folder: it means something only while
+    // the bucket is mounted, and the engine keeps it (a restore keeps the mounted ones).
+    for (const auto &[mountPath, mount] : sandbox->mounts)
+        if (mountPath.starts_with(request.dir == "/" ? "/" : request.dir + "/"))
+            ignored.push_back(mountPath.substr(request.dir == "/" ? 1 : request.dir.size() + 1));
     const std::string id = system::randomUuid();
     const std::string dir = backupDir(*sandbox, id);
     system::makeDirectories(sandboxes_.sandboxDirOf(sandbox->id) + "/backups", 0700);
@@ -248,7 +268,7 @@ asio::awaitable<Json> BackupService::create(std::shared_ptr<Sandbox> sandbox, Ba
         const system::Completion made = co_await runInside(createCommand(agent, request, !excludes.empty()), fds,
                                                            kArchiveTimeout, 4000, cgroups.fds);
         if (made.exitCode != 0)
-            throw std::runtime_error(made.output.empty() ? "mksquashfs failed" : made.output);
+            throw std::runtime_error(whyEnded(*sandbox, made, "mksquashfs"));
         sealArchive(out.get(), *sandbox);
     } catch (const std::exception &error) {
         failure = error.what();
@@ -300,10 +320,11 @@ asio::awaitable<Json> BackupService::restore(std::shared_ptr<Sandbox> sandbox, s
     std::vector<std::pair<int, int>> fds = {{3, in.get()}};
     const CgroupFds cgroups(sandboxes_.cgroupProcsFds(*sandbox));
     const system::Completion restored =
-        co_await runInside(restoreCommand(agent, target), fds, kArchiveTimeout, 4000, cgroups.fds);
+        co_await runInside(restoreCommand(agent, target, *sandbox), fds, kArchiveTimeout, 4000, cgroups.fds);
     if (restored.exitCode != 0)
-        throw ApiError("BACKUP_RESTORE_FAILED", "Restoring " + backupId + " into " + target + " failed: " +
-                                                    restored.output + " (" + target + " is as it was)",
+        throw ApiError("BACKUP_RESTORE_FAILED", "Restoring the backup of " + found.value("dir", std::string()) + " into " +
+                                                    target + " failed: " + whyEnded(*sandbox, restored, "unsquashfs") +
+                                                    " (" + target + " is as it was)",
                        {{"backupId", backupId}, {"dir", target}}, {}, 500);
     Json reply = {{"dir", target}, {"id", backupId}};
     co_return reply;

@@ -465,11 +465,22 @@ std::string withoutCredentials(std::string text, const BucketMount &mount)
 {
     if (!mount.credentials)
         return text;
+    // A short credential ("A", "S3") is also part of ordinary words ("S3FS", "AccessKeyId"):
+    // it is blanked only where it stands alone; a longer one wherever it is.
+    auto alphanumeric = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
     for (const std::string &secret : {mount.credentials->secretAccessKey, mount.credentials->accessKeyId}) {
         if (secret.empty())
             continue;
-        for (std::size_t at; (at = text.find(secret)) != std::string::npos;)
-            text.replace(at, secret.size(), "***");
+        for (std::size_t at = 0; (at = text.find(secret, at)) != std::string::npos;) {
+            const std::size_t end = at + secret.size();
+            const bool alone = (at == 0 || !alphanumeric(text[at - 1])) && (end == text.size() || !alphanumeric(text[end]));
+            if (secret.size() >= 8 || alone) {
+                text.replace(at, secret.size(), "***");
+                at += 3;
+            } else {
+                at = end;
+            }
+        }
     }
     return text;
 }

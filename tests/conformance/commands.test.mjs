@@ -42,6 +42,13 @@ describe('commands', () => {
     assert.equal(missing.exitCode, 127);
   });
 
+  test('the answer says how long the command took (duration, ms)', async () => {
+    const timed = await engine.api('POST', '/v1/sandboxes/conformance/api/execute',
+      { command: 'sleep 0.3', sessionId: '__DISABLE_SESSION__' });
+    assert.equal(timed.status, 200);
+    assert.ok(timed.body.duration >= 250 && timed.body.duration < 10000, JSON.stringify(timed.body));
+  });
+
   test('stdin is empty', async () => {
     assert.equal((await sandbox.commands.execute('cat', 'stdin')).stdout, '');
   });

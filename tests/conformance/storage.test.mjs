@@ -358,6 +358,49 @@ print(taken)"`);
     assert.match(refused.body.message, /the backup has \/workspace\/proj\/deep\/b, where a bucket is mounted now/);
     assert.equal((await run('cat /workspace/proj/deep/b/kept.txt')).stdout.trim(), 'in-the-bucket');
     assert.equal((await run('ls -A /workspace')).stdout.includes('.sandbench-restore'), false);
+
+    // A backup made while buckets are mounted has no links into them, and a copy restored
+    // elsewhere reaches no bucket: not from this backup, nor from an archive that has such a
+    // link (older, or imported), nor from a link the sandbox planted itself.
+    await run('ln -s /etc/hostname /workspace/proj/planted'); // an ordinary link stays one
+    const whileMounted = await backup();
+    await run('rm /workspace/proj/planted');
+    const archive = Buffer.from(await (await fetch(`${engine.url}/v1/sandboxes/storage/backups/${whileMounted}/archive`)).arrayBuffer());
+    const local = mkdtempSync(join(tmpdir(), 'sandbench-slot-link-'));
+    writeFileSync(join(local, 'made.sqsh'), archive);
+    const listing = execFileSync('unsquashfs', ['-lls', join(local, 'made.sqsh')]).toString();
+    assert.ok(!listing.includes('/.sandbench/mounts/0') && !listing.includes('/.sandbench/mounts/1') && listing.includes('a.txt'),
+      listing);
+    assert.equal((await api('POST', `/v1/sandboxes/storage/backups/${whileMounted}/restore`, { dir: '/workspace/copy' })).status, 200);
+    assert.equal((await run('find /workspace/copy -type l | sort')).stdout.trim(), '/workspace/copy/planted');
+    execFileSync('mkdir', ['-p', join(local, 'tree/deep')]);
+    execFileSync('ln', ['-s', '/.sandbench/mounts/0', join(local, 'tree/deep/old-link')]);
+    execFileSync('mksquashfs', [join(local, 'tree'), join(local, 'linked.sqsh'), '-quiet', '-no-progress']);
+    const imported = '44444444-4444-4444-8444-555555555555';
+    assert.equal((await fetch(`${engine.url}/v1/sandboxes/storage/backups/${imported}/archive?dir=/workspace/linked`,
+      { method: 'PUT', body: readFileSync(join(local, 'linked.sqsh')) })).status, 200);
+    rmSync(local, { recursive: true, force: true });
+    assert.equal((await restore(imported)).status, 200);
+    assert.equal((await run('find /workspace/linked | sort')).stdout.trim(), '/workspace/linked\n/workspace/linked/deep');
+    // In place, a link the sandbox planted to a mounted bucket's slot elsewhere is not kept
+    // (the backup did not have it), and a file cannot be restored over.
+    await run('ln -s /.sandbench/mounts/1 /workspace/proj/not-a-mount && ln -s /.sandbench/mounts/../../etc /workspace/proj/up ' +
+      '&& echo f > /workspace/file');
+    assert.equal((await restore(before)).status, 200);
+    assert.equal((await run('ls /workspace/proj | sort')).stdout.trim(), 'a.txt\ndeep\nlater');
+    const overFile = await api('POST', `/v1/sandboxes/storage/backups/${before}/restore`, { dir: '/workspace/file' });
+    assert.equal(overFile.status, 500);
+    assert.match(overFile.body.message, /\/workspace\/file is a file, not a folder/);
+    // The container protocol's restore (no list from the engine) keeps them too.
+    await run('mkdir -p /var/backups');
+    assert.equal((await sandbox.backup.createArchive('/workspace/proj', '/var/backups/proj.sqsh', 'default')).success, true);
+    await run('echo three > /workspace/proj/a.txt');
+    assert.equal((await sandbox.backup.restoreArchive('/workspace/proj', '/var/backups/proj.sqsh', 'default')).success, true);
+    assert.equal((await run('cat /workspace/proj/a.txt /workspace/proj/later/sub/b/kept.txt')).stdout.trim(), 'one\nin-the-bucket');
+    // What a killed restore left (its process gone) goes when the next one starts there.
+    await run('mkdir -p /workspace/.sandbench-restore-999999-gone/new && echo x > /workspace/.sandbench-restore-999999-gone/new/x');
+    assert.equal((await restore(before)).status, 200);
+    assert.equal((await run('ls -A /workspace')).stdout.includes('.sandbench-restore'), false);
     for (const path of ['/workspace/proj/deep/b', '/workspace/proj/later/sub/b'])
       assert.equal((await unmount('storage', path)).status, 200);
   });

@@ -183,6 +183,11 @@ private slots:
             "<AWSAccessKeyId>AKIDEXAMPLE</AWSAccessKeyId> signed with wJalrXUtnFEMI/K7MDENG+bPxRfiCY twice "
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCY", mount);
         QCOMPARE(text, std::string("<AWSAccessKeyId>***</AWSAccessKeyId> signed with *** twice ***"));
+        // Short credentials are blanked where they stand alone, not inside words they are part of.
+        Json options = {{"endpoint", "http://127.0.0.1:9000"}, {"credentials", {{"accessKeyId", "S3"}, {"secretAccessKey", "in"}}}};
+        const BucketMount shortOnes = parseMountRequest(request(options), {});
+        QCOMPARE(withoutCredentials("S3FS mount failed: key S3 (in) is not in our records, in", shortOnes),
+                 std::string("S3FS mount failed: key *** (***) is not *** our records, ***"));
     }
 
     void mountTablesAreRead()

@@ -310,6 +310,39 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(stateOf("/workspace/gui-bucket"), QString(), 10000);
         QCOMPARE(run("test -e /workspace/gui-bucket && echo still-there || echo gone").trimmed(), QString("gone"));
     }
+
+    // Stopped: what would run in the sandbox waits (the engine would start it unasked), the
+    // banner says so and offers Start; the lists and imports stay.
+    void aStoppedSandboxIsNotStartedByThePane()
+    {
+        auto action = [this](const QString &text) {
+            for (QAction *candidate : pane_->findChildren<QAction *>())
+                if (candidate->text() == text)
+                    return candidate;
+            return static_cast<QAction *>(nullptr);
+        };
+        QSignalSpy start(pane_.get(), &ui::SandboxPane::startRequested);
+        pane_->setSandboxStatus("stopped");
+        QVERIFY(!action("Back Up Folder…")->isEnabled());
+        QVERIFY(!action("Mount Bucket…")->isEnabled());
+        QVERIFY(action("Import…")->isEnabled());
+        QVERIFY(pane_->banner()->isVisible());
+        QVERIFY2(pane_->banner()->text().startsWith("The sandbox is not running."), qPrintable(pane_->banner()->text()));
+        QTest::qWait(100);
+        QVERIFY(test::saveScreenshot(pane_.get(), "storage-pane-stopped"));
+        for (QPushButton *button : pane_->banner()->findChildren<QPushButton *>())
+            if (button->text() == "Start")
+                button->click();
+        QCOMPARE(start.count(), 1);
+        pane_->setSandboxStatus("running");
+        QVERIFY(action("Back Up Folder…")->isEnabled());
+        QVERIFY(pane_->banner()->isHidden());
+        // The banner shows text as it is: a name with markup is never rendered.
+        pane_->banner()->showError("Could not restore into /workspace/x<img width=20000 height=20000>\nmore");
+        for (QLabel *label : pane_->banner()->findChildren<QLabel *>())
+            QCOMPARE(label->textFormat(), Qt::PlainText);
+        pane_->banner()->hide();
+    }
 };
 
 QTEST_MAIN(StoragePaneTest)

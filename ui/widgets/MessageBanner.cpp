@@ -18,6 +18,7 @@ MessageBanner::MessageBanner(QWidget *parent)
 {
     setObjectName("messageBanner");
     label_->setWordWrap(true);
+    label_->setTextFormat(Qt::PlainText); // engine and sandbox text (paths, names) reach it: never markup
     // As tall as the wrapped text needs at the width it gets (not the height of one line).
     label_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::MinimumExpanding);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
@@ -53,13 +54,13 @@ MessageBanner::MessageBanner(QWidget *parent)
     details_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     auto *column = new QVBoxLayout;
     column->addWidget(label_);
-    column->addWidget(details_);
     progress_->setObjectName("bannerProgress");
     progress_->setTextVisible(true);
     progress_->setMaximumHeight(16);
     progress_->hide();
     column->addWidget(progress_);
     column->addLayout(actionRow_);
+    column->addWidget(details_); // below its toggle: the toggle stays where it was clicked
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 4, 4, 4);
     layout->addLayout(column, 1);
@@ -70,11 +71,18 @@ MessageBanner::MessageBanner(QWidget *parent)
 void MessageBanner::showError(const QString &text)
 {
     showMessage(text, QColor(0xfd, 0xec, 0xea), QColor(0xe0, 0x8a, 0x80));
+    error_ = true;
 }
 
 void MessageBanner::showInfo(const QString &text)
 {
     showMessage(text, QColor(0xe8, 0xf1, 0xfb), QColor(0x8a, 0xb4, 0xe0));
+    error_ = false;
+}
+
+bool MessageBanner::showsError() const
+{
+    return !isHidden() && error_;
 }
 
 void MessageBanner::showProgress(const QString &text, int percent)

@@ -27,6 +27,7 @@ public:
     // showError/showInfo ends it.
     void showProgress(const QString &text, int percent = -1);
     bool showsProgress() const;
+    bool showsError() const;
     // A button for the message shown last (gone with the next message).
     void addAction(const QString &text, std::function<void()> act);
     QString text() const; // the whole message, details included
@@ -38,6 +39,7 @@ private:
     QToolButton *detailsToggle_;
     QProgressBar *progress_;
     QWidget *dismiss_ = nullptr;
+    bool error_ = false;
     QHBoxLayout *actionRow_;
     QList<QWidget *> actions_;
 };

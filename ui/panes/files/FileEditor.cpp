@@ -30,6 +30,7 @@ FileEditor::FileEditor(EngineClient *client, const QString &sandboxId, const QSt
 {
     status_->setAlignment(Qt::AlignCenter);
     status_->setWordWrap(true);
+    status_->setTextFormat(Qt::PlainText); // names the sandbox's file
     status_->setMargin(24);
     image_->setAlignment(Qt::AlignCenter);
     imageArea_->setWidget(image_);

@@ -213,6 +213,7 @@ FilesPane::FilesPane(EngineClient *client, const QString &sandboxId, QWidget *pa
     pathBar_->setClearButtonEnabled(true);
     pathBar_->installEventFilter(this);
     pathMessage_->setWordWrap(true);
+    pathMessage_->setTextFormat(Qt::PlainText); // paths are the sandbox's
     pathMessage_->setStyleSheet(QStringLiteral("color: #cf222e; padding: 0 4px;"));
     pathMessage_->hide();
     connect(pathBar_, &QLineEdit::returnPressed, this, [this] { revealPath(pathBar_->text()); });

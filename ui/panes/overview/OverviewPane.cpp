@@ -51,6 +51,7 @@ OverviewPane::OverviewPane(EngineClient *client, const QString &sandboxId, QWidg
     title_->setFont(titleFont);
     title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     error_->setWordWrap(true);
+    error_->setTextFormat(Qt::PlainText);
     error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     env_->setHorizontalHeaderLabels({tr("Name"), tr("Value")});
     env_->horizontalHeader()->setStretchLastSection(true);

@@ -124,12 +124,13 @@ StoragePane::StoragePane(EngineClient *client, const QString &sandboxId, QWidget
     connect(list_, &QTreeWidget::currentItemChanged, this, &StoragePane::updateActions);
     connect(list_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
         const QJsonObject mount = mountAt(item->data(PathColumn, kPathRole).toString());
-        if (mount.value("state").toString() != "mounted")
+        if (mount.value("state").toString() != "mounted" && againAction_->isEnabled())
             askToMount(mount);
     });
 
     details_->setObjectName("mountDetails");
     details_->setWordWrap(true);
+    details_->setTextFormat(Qt::PlainText); // a mount's last error: s3fs's words
     details_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     details_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     details_->setMargin(4);
@@ -138,6 +139,7 @@ StoragePane::StoragePane(EngineClient *client, const QString &sandboxId, QWidget
     backups_->setObjectName("backupList");
     backups_->setAccessibleName(tr("Backups"));
     setUpRowList(backups_, {tr("Backup"), tr("Folder"), tr("Made"), tr("Size"), tr("Expires")}, 1);
+    backups_->setTextElideMode(Qt::ElideMiddle); // where two long folders differ is often their end
     auto *backupBar = new QToolBar(this);
     backupBar->setIconSize(QSize(16, 16));
     backupBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -179,8 +181,10 @@ StoragePane::StoragePane(EngineClient *client, const QString &sandboxId, QWidget
     for (QAction *action : {restoreAction_, restoreIntoAction_, downloadAction_, deleteAction_})
         backups_->addAction(action);
     connect(backups_, &QTreeWidget::currentItemChanged, this, &StoragePane::updateActions);
-    connect(backups_, &QTreeWidget::itemActivated, this,
-            [this](QTreeWidgetItem *item) { restoreBackup(item->data(0, kPathRole).toString()); });
+    connect(backups_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
+        if (restoreAction_->isEnabled())
+            restoreBackup(item->data(0, kPathRole).toString());
+    });
 
     auto *mountsPart = new QWidget(this);
     auto *mountsLayout = new QVBoxLayout(mountsPart);
@@ -250,6 +254,7 @@ void StoragePane::showBackups(const QJsonArray &backups)
                        QLocale().formattedDataSize(backup.value("sizeBytes").toInteger()),
                        expired ? tr("expired") : localTime(backup.value("expiresAt"))});
         item->setData(0, kPathRole, backup.value("id").toString());
+        item->setToolTip(1, backup.value("dir").toString()); // a long path is cut in its middle
         item->setToolTip(0, tr("Backup %1\nSHA-256 %2").arg(backup.value("id").toString(),
                                                              backup.value("sha256").toString()));
         if (backup.value("imported").toBool()) // it expires counting from its import
@@ -282,7 +287,7 @@ void StoragePane::askToBackUp(const QString &dir)
     auto *excludes = new QLineEdit(&dialog);
     excludes->setObjectName("backupExcludes");
     excludes->setPlaceholderText(tr("Optional patterns left out, e.g. node_modules, *.log"));
-    auto *gitignore = new QCheckBox(tr("Leave out what &.gitignore ignores"), &dialog);
+    auto *gitignore = new QCheckBox(tr("Leave out what .git&ignore ignores"), &dialog);
     gitignore->setObjectName("backupGitignore");
     auto *problem = problemLabel(&dialog);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
@@ -392,9 +397,12 @@ void StoragePane::restoreBackup(const QString &backupId, const QString &into, bo
                                       : tr("Replace everything in %1 with the backup “%2” of %3, made %4?")
                                             .arg(target, name, dir, made);
         QStringList detail;
-        if (isThere)
+        if (isThere && target == dir)
             detail << tr("Files made or changed in %1 since then are lost; the folder is replaced in one step, so a "
                          "restore that fails leaves it as it is.").arg(target);
+        else if (isThere)
+            detail << tr("All that %1 holds now is deleted; the folder is replaced in one step, so a restore that "
+                         "fails leaves it as it is.").arg(target);
         if (!bucketAbove.isEmpty())
             detail << tr("%1 is inside the bucket %2: what is restored is uploaded to the bucket.").arg(target, bucketAbove);
         if (!bucketsBelow.isEmpty())
@@ -537,6 +545,19 @@ QString StoragePane::selectedPath() const
 void StoragePane::updateLiveState()
 {
     SandboxPane::updateLiveState();
+    updateActions();
+    // Stopped: the lists stay (the engine keeps them); what runs in the sandbox waits.
+    const bool stopped = !status().isEmpty() && !sandboxRunning();
+    if (stopped && !stoppedNoticeShown_ && !banner()->showsError() && !banner()->showsProgress()) {
+        banner()->showInfo(tr("The sandbox is not running. Start it to back up, restore or mount buckets; its "
+                              "backups can be downloaded, imported or deleted meanwhile."));
+        banner()->addAction(tr("Start"), [this] { emit startRequested(); });
+        stoppedNoticeShown_ = true;
+    } else if (!stopped && stoppedNoticeShown_) {
+        if (banner()->text().startsWith(tr("The sandbox is not running.")))
+            banner()->hide();
+        stoppedNoticeShown_ = false;
+    }
     if (isVisible() && !listed_)
         refresh();
 }
@@ -601,9 +622,12 @@ void StoragePane::showMounts(const QJsonArray &mounts)
 void StoragePane::updateActions()
 {
     const QJsonObject backup = backupWithId(selectedBackup());
-    backUpAction_->setEnabled(!backupBusy_);
+    // What runs in the sandbox waits until it runs (the engine would start it unasked);
+    // what the engine keeps (the lists, downloads, imports, deleting) is there in any status.
+    const bool running = sandboxRunning();
+    backUpAction_->setEnabled(!backupBusy_ && running);
     importAction_->setEnabled(!backupBusy_);
-    restoreAction_->setEnabled(!backupBusy_ && !backup.isEmpty() && !backup.value("expired").toBool());
+    restoreAction_->setEnabled(!backupBusy_ && running && !backup.isEmpty() && !backup.value("expired").toBool());
     restoreIntoAction_->setEnabled(restoreAction_->isEnabled());
     downloadAction_->setEnabled(!backupBusy_ && !backup.isEmpty());
     deleteAction_->setEnabled(!backupBusy_ && !backup.isEmpty());
@@ -612,8 +636,9 @@ void StoragePane::updateActions()
     const QString state = mount.value("state").toString();
     const bool known = !mount.isEmpty();
     const bool working = busy_.contains(selectedPath()) || state == "mounting" || state == "unmounting";
+    mountAction_->setEnabled(running);
     unmountAction_->setEnabled(known && !working);
-    againAction_->setEnabled(known && !working && state != "mounted");
+    againAction_->setEnabled(known && !working && running && state != "mounted");
     if (!known) {
         details_->setText(mounts_.isEmpty() ? tr("No buckets are mounted. Mount Bucket… puts an S3-compatible bucket "
                                                  "at a path in the sandbox, such as /workspace/data: its objects are files "

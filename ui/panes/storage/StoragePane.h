@@ -83,6 +83,7 @@ private:
     bool backupBusy_ = false; // a backup, restore or transfer under way
     QStringList busy_; // mount paths with a request on its way
     bool listed_ = false;
+    bool stoppedNoticeShown_ = false;
 };
 
 } // namespace sandbench::ui
