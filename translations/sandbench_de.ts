@@ -1281,6 +1281,10 @@ Legen Sie Dateien hier ab oder nutzen Sie Neue Datei und Neuer Ordner.</translat
         <source>This cannot be undone.</source>
         <translation>Das lässt sich nicht rückgängig machen.</translation>
     </message>
+    <message>
+        <source>A backup, restore or transfer under way in %1 stops either way.</source>
+        <translation>Eine laufende Sicherung, Wiederherstellung oder Übertragung in %1 endet in jedem Fall.</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::MessageBanner</name>

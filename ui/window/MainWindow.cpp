@@ -8,6 +8,7 @@
 #include "window/NewSandboxDialog.h"
 #include "window/RecoveredChanges.h"
 #include "panes/files/FileEditor.h"
+#include "panes/storage/StoragePane.h"
 #include "panes/files/FilesPane.h"
 #include "widgets/Confirm.h"
 #include "window/SandboxView.h"
@@ -571,8 +572,15 @@ void MainWindow::closeEvent(QCloseEvent *event)
                              running == 1 ? tr("1 sandbox is still running.")
                                           : tr("%1 sandboxes are still running.").arg(running),
                              QMessageBox::NoButton, this);
-        question.setInformativeText(tr("Running sandboxes can keep running after Sandbench quits (they stop "
-                                       "by themselves when idle, unless kept alive) or stop now."));
+        QString informative = tr("Running sandboxes can keep running after Sandbench quits (they stop by themselves "
+                                 "when idle, unless kept alive) or stop now.");
+        QStringList busy; // the engine ends with the window, and its work with it
+        for (auto it = views_.cbegin(); it != views_.cend(); ++it)
+            if (const auto *storage = it.value()->pane<StoragePane>(); storage && storage->hasWorkUnderWay())
+                busy << it.key();
+        if (!busy.isEmpty())
+            informative += ' ' + tr("A backup, restore or transfer under way in %1 stops either way.").arg(busy.join(", "));
+        question.setInformativeText(informative);
         QPushButton *keep = question.addButton(tr("Keep Running"), QMessageBox::AcceptRole);
         QPushButton *stop = question.addButton(tr("Stop Sandboxes"), QMessageBox::DestructiveRole);
         question.addButton(QMessageBox::Cancel);

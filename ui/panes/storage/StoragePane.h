@@ -32,6 +32,8 @@ public:
     void unmountBucket(const QString &mountPath, bool askFirst = true);
 
     QTreeWidget *mountList() const { return list_; }
+    // A backup, restore, download or import under way (quitting ends it).
+    bool hasWorkUnderWay() const { return backupBusy_; }
     QJsonObject mountAt(const QString &mountPath) const;
     void sandboxEvent(const QJsonObject &event) override;
 
