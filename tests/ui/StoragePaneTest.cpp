@@ -182,6 +182,25 @@ private slots:
         QVERIFY(test::saveScreenshot(pane_.get(), "storage-pane-refused-details"));
         toggle->click();
         QVERIFY(!details->isVisible());
+        // Change and Retry…, then Cancel: the error and its button stay.
+        QTimer::singleShot(300, this, [] {
+            auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            QCOMPARE(dialog->findChild<QLineEdit *>("accessKeyId")->text(), QString("NOBODY")); // as it was typed
+            dialog->reject();
+        });
+        const QString error = pane_->banner()->text();
+        auto retryButton = [this] {
+            for (QPushButton *button : pane_->banner()->findChildren<QPushButton *>())
+                if (button->text() == "Change and Retry…" && !button->isHidden())
+                    return button;
+            return static_cast<QPushButton *>(nullptr);
+        };
+        QVERIFY(retryButton());
+        retryButton()->click();
+        QTRY_VERIFY(retryButton());
+        QCOMPARE(pane_->banner()->text(), error);
+        QVERIFY(pane_->banner()->showsError());
     }
 
     void aRememberedMountComesBackAfterARestart()

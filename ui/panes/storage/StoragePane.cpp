@@ -663,7 +663,7 @@ void StoragePane::updateActions()
     details_->setText(lines.join('\n'));
 }
 
-void StoragePane::askToMount(const QJsonObject &previous)
+bool StoragePane::askToMount(const QJsonObject &previous)
 {
     QDialog dialog(this);
     dialog.setWindowTitle(previous.isEmpty() ? tr("Mount Bucket") : tr("Mount Bucket Again"));
@@ -763,7 +763,7 @@ void StoragePane::askToMount(const QJsonObject &previous)
     first->setFocus();
     first->selectAll();
     if (dialog.exec() != QDialog::Accepted)
-        return;
+        return false;
     QJsonObject settings{{"endpoint", endpoint->text().trimmed()}, {"readOnly", readOnly->isChecked()},
                          {"rememberCredentials", remember->isChecked()}};
     if (!prefix->text().trimmed().isEmpty())
@@ -776,6 +776,17 @@ void StoragePane::askToMount(const QJsonObject &previous)
     if (!extra.isEmpty())
         settings["s3fsOptions"] = extra;
     mountBucket({{"bucket", bucket->text().trimmed()}, {"mountPath", path->text().trimmed()}, {"options", settings}});
+    return true;
+}
+
+void StoragePane::offerRetry(const QString &error, const QJsonObject &previous)
+{
+    banner()->showError(error);
+    // Cancelled, the dialog leaves the error and what was typed as they were.
+    banner()->addAction(tr("Change and Retry…"), [this, error, previous] {
+        if (!askToMount(previous))
+            offerRetry(error, previous);
+    });
 }
 
 void StoragePane::mountBucket(const QJsonObject &request)
@@ -807,7 +818,7 @@ void StoragePane::mountBucket(const QJsonObject &request)
                                 : message.contains("s3fs option", Qt::CaseInsensitive) || message.contains("s3fsOptions")
                                     ? "s3fsOptions"
                                     : "accessKeyId";
-            banner()->addAction(tr("Change and Retry…"), [this, previous] { askToMount(previous); });
+            offerRetry(banner()->text(), previous);
             updateActions();
             emit mountFinished(path, false);
             return;

@@ -26,8 +26,9 @@ public:
     StoragePane(EngineClient *client, const QString &sandboxId, QWidget *parent = nullptr);
 
     void refresh();
-    // Opens the mount dialog, filled from previous (a listed mount) when given.
-    void askToMount(const QJsonObject &previous = {});
+    // Opens the mount dialog, filled from previous (a listed mount) when given; false when
+    // it was cancelled.
+    bool askToMount(const QJsonObject &previous = {});
     void mountBucket(const QJsonObject &request);
     void unmountBucket(const QString &mountPath, bool askFirst = true);
 
@@ -59,6 +60,8 @@ protected:
     void sandboxStarted() override;
 
 private:
+    // A failed mount's error with Change and Retry… (the dialog as it was filled).
+    void offerRetry(const QString &error, const QJsonObject &previous);
     void showMounts(const QJsonArray &mounts);
     QJsonArray mountsWith(const QJsonObject &mount) const; // the list as known, with mount in it
     void showBackups(const QJsonArray &backups);
