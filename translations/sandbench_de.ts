@@ -2574,6 +2574,10 @@ SHA-256 %2</translation>
         <source>The sandbox is not running.</source>
         <translation>Die Sandbox läuft nicht.</translation>
     </message>
+    <message>
+        <source>The sandbox is not running: start it to mount %1.</source>
+        <translation>Die Sandbox läuft nicht: Starten Sie sie, um %1 einzuhängen.</translation>
+    </message>
 </context>
 <context>
     <name>sandbench::ui::TerminalPane</name>

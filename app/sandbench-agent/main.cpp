@@ -24,11 +24,13 @@ int main(int argc, char **argv)
 {
     // The engine's backups restore with this (BackupService: inside the sandbox, with the
     // capabilities to give files their owners and modes back): one way to restore for both.
-    // After ARCHIVE DIR: the paths where buckets are mounted now (they stay mounted).
-    if (argc >= 4 && std::string(argv[1]) == "--restore-archive") {
+    // After ARCHIVE DIR: the path and slot of each bucket mounted now (they stay mounted).
+    if (argc >= 4 && argc % 2 == 0 && std::string(argv[1]) == "--restore-archive") {
         try {
-            const std::vector<std::string> mountPaths(argv + 4, argv + argc);
-            system::removeTree(agent::restoreArchive(argv[2], argv[3], system::currentEnvironment(), mountPaths));
+            agent::BucketLinks links;
+            for (int i = 4; i + 1 < argc; i += 2)
+                links.emplace_back(argv[i], argv[i + 1]);
+            system::removeTree(agent::restoreArchive(argv[2], argv[3], system::currentEnvironment(), links));
             return 0;
         } catch (const std::exception &error) {
             std::cerr << error.what() << "\n";

@@ -154,12 +154,17 @@ void keepBucketLink(const std::string &old, const std::string &fresh, const std:
     fchownat(dir.get(), name.c_str(), link.st_uid, link.st_gid, AT_SYMLINK_NOFOLLOW);
 }
 
+// How a walk of a tree treats what it cannot see: the old tree skips the agent's own entries
+// at the top, unreadable folders and those deeper than a mount path can be (4096
+// characters); the unpacked tree is walked whole, or the restore is refused.
+struct Walk {
+    bool whole = false;
+};
+
 // Calls found(folder, name, path, target) for each symbolic link below the folder open as
-// dir (path relative to it), the agent's own entries at the top left out. It follows no
-// link, and does not enter folders deeper than a mount path can be (4096 characters, 1024
-// levels). Throws when a folder cannot be read: a link might be missed.
+// dir (path relative to it). It follows no link, and throws when a folder cannot be read.
 using LinkVisitor = std::function<void(int folder, const std::string &name, const std::string &path, const std::string &target)>;
-void visitLinks(int dir, const std::string &relative, int depth, const LinkVisitor &found)
+void visitLinks(int dir, const std::string &relative, int depth, Walk walk, const LinkVisitor &found)
 {
     std::vector<std::string> folders;
     {
@@ -167,9 +172,10 @@ void visitLinks(int dir, const std::string &relative, int depth, const LinkVisit
         if (!listing)
             throw failedTo("cannot list " + (relative.empty() ? std::string(".") : relative));
         const std::unique_ptr<DIR, int (*)(DIR *)> closing(listing, closedir);
+        errno = 0;
         while (const dirent *entry = readdir(listing)) {
             const std::string name = entry->d_name;
-            if (name == "." || name == ".." || (depth == 0 && agentsOwn(name)))
+            if (name == "." || name == ".." || (!walk.whole && depth == 0 && agentsOwn(name)))
                 continue;
             unsigned char type = entry->d_type;
             struct stat info{};
@@ -184,59 +190,70 @@ void visitLinks(int dir, const std::string &relative, int depth, const LinkVisit
                 if (length > 0)
                     found(dir, name, path, std::string(target, static_cast<std::size_t>(length)));
             }
+            errno = 0;
         }
+        if (errno != 0)
+            throw failedTo("cannot list " + (relative.empty() ? std::string(".") : relative));
     }
     for (const std::string &name : folders) {
         const std::string path = relative.empty() ? name : relative + "/" + name;
-        if (path.size() > 4096 || depth >= 1024)
-            continue;
+        if (!walk.whole && path.size() > 4096)
+            continue; // deeper than any mount path
+        if (depth >= 2048) // a walk's stack and descriptors grow with its depth
+            throw std::runtime_error(path.substr(0, 200) + "... is deeper than 2048 folders: it cannot be checked");
         system::UniqueFd child{openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
-        if (!child.valid() && errno == EACCES)
+        if (!child.valid() && errno == EACCES && !walk.whole)
             continue; // nothing the sandbox's user could mount a bucket in
         if (!child.valid())
             throw failedTo("cannot look into " + path);
-        visitLinks(child.get(), path, depth + 1, found);
+        visitLinks(child.get(), path, depth + 1, walk, found);
     }
 }
 
-void visitLinks(const std::string &root, const LinkVisitor &found)
+void visitLinks(const std::string &root, Walk walk, const LinkVisitor &found)
 {
     system::UniqueFd dir{open(root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
     if (!dir.valid())
         throw failedTo("cannot open " + root);
-    visitLinks(dir.get(), {}, 0, found);
+    visitLinks(dir.get(), {}, 0, walk, found);
 }
 
-// A link into a bucket's slot means something only while that bucket is mounted there, and
-// the engine keeps those itself: the unpacked tree loses every such link (an older backup
-// or an imported one may have them), so a restore never reaches into a bucket by itself.
-void dropSlotLinks(const std::string &fresh)
+// Where a link at place (an absolute path) leads, by its text alone: "//x", "./", "..".
+std::string resolvedTarget(const std::string &place, const std::string &target)
 {
-    visitLinks(fresh, [](int folder, const std::string &name, const std::string &, const std::string &target) {
-        if (target.starts_with("/.sandbench/mounts/") && unlinkat(folder, name.c_str(), 0) != 0)
-            throw failedTo("cannot leave out the link " + name);
+    const std::filesystem::path base = std::filesystem::path(place).parent_path();
+    return (target.starts_with('/') ? std::filesystem::path(target) : base / target).lexically_normal().string();
+}
+
+// A link into the agent's own /.sandbench (a bucket's slot among them) means something only
+// while that bucket is mounted there, and the engine keeps those links itself: the unpacked
+// tree, which will be at target, loses every such link (an older backup or an imported one
+// may have them), so a restore never reaches into a bucket by itself.
+void dropSlotLinks(const std::string &fresh, const std::string &target)
+{
+    visitLinks(fresh, Walk{true}, [&](int folder, const std::string &name, const std::string &path, const std::string &to) {
+        const std::string leads = resolvedTarget(target + "/" + path, to);
+        if ((leads == "/.sandbench" || leads.starts_with("/.sandbench/")) && unlinkat(folder, name.c_str(), 0) != 0)
+            throw failedTo("cannot leave out the link " + path);
     });
 }
 
 // Each bucket mounted below the target now has its link put into the unpacked tree where it
 // is: the swap would otherwise take away those mounted after the backup was made. Where they
-// are is the engine's list when it gives one; else any link in old to a mounted slot.
-void keepBucketLinks(const std::string &old, const std::string &fresh,
-                     const std::optional<std::vector<std::string>> &mountPaths)
+// are is the engine's list (path and slot) when it gives one; else any link in old to a
+// slot that is mounted now.
+void keepBucketLinks(const std::string &old, const std::string &fresh, const std::optional<BucketLinks> &links)
 {
-    const std::set<std::string> slots = mountedSlots();
-    if (slots.empty())
-        return;
     std::vector<std::pair<std::string, std::string>> mounted; // path below old, slot
-    if (mountPaths) {
-        for (const std::string &path : *mountPaths) {
-            std::error_code ignored;
-            const std::string to = std::filesystem::read_symlink(path, ignored).string();
-            if (path.starts_with(old + "/") && slots.count(to) != 0)
-                mounted.emplace_back(path.substr(old.size() + 1), to);
-        }
+    if (links) {
+        for (const auto &[path, slot] : *links)
+            if (path.starts_with(old + "/"))
+                mounted.emplace_back(path.substr(old.size() + 1), slot);
     } else {
-        visitLinks(old, [&](int, const std::string &, const std::string &path, const std::string &target) {
+        const std::set<std::string> slots = mountedSlots();
+        if (slots.empty())
+            return;
+        visitLinks(old, Walk{}, [&](int, const std::string &, const std::string &path, const std::string &target) {
             if (slots.count(target) != 0)
                 mounted.emplace_back(path, target);
         });
@@ -283,7 +300,7 @@ std::string swapEntries(const std::string &work, const std::string &target)
 } // namespace
 
 std::string restoreArchive(const std::string &archive, const std::string &target, const std::vector<std::string> &env,
-                           const std::optional<std::vector<std::string>> &mountPaths)
+                           const std::optional<BucketLinks> &bucketLinks)
 {
     std::string parent = std::filesystem::path(target).parent_path().string();
     system::makeDirectories(parent, 0755);
@@ -301,6 +318,8 @@ std::string restoreArchive(const std::string &archive, const std::string &target
     }
     if (exists && !S_ISDIR(here.st_mode))
         throw std::runtime_error(target + " is a file, not a folder: restore into a folder");
+    if (agentsOwn(std::filesystem::path(target).filename().string()))
+        throw std::runtime_error(target + " is named like the agent's own folders: restore into another folder");
     const bool mountPoint = exists && S_ISDIR(here.st_mode) && stat(parent.c_str(), &above) == 0 &&
                             above.st_dev != here.st_dev;
     // Named after this process, so that what a killed restore left is known for what it is.
@@ -332,9 +351,9 @@ std::string restoreArchive(const std::string &archive, const std::string &target
         const system::Completion unpacked = system::runToCompletion(options, kArchiveTimeout);
         if (unpacked.exitCode != 0)
             throw std::runtime_error(reasonIn(unpacked.output));
-        dropSlotLinks(work + "/new");
+        dropSlotLinks(work + "/new", target);
         if (exists)
-            keepBucketLinks(target, work + "/new", mountPaths);
+            keepBucketLinks(target, work + "/new", bucketLinks);
         if (inside)
             return swapEntries(work, target);
         const int moved = exists ? renameat2(AT_FDCWD, (work + "/new").c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE)

@@ -21,10 +21,12 @@ std::string backupArchivePath(const Json &value);
 // unpacks inside it and swaps its entries (put back if one cannot move). Returns the
 // directory that holds the old tree, to be removed; throws the reason, target as it was.
 // Also run by the engine's backups (sandbench-agent --restore-archive, with capabilities).
-// Buckets mounted below target stay mounted: at mountPaths (the engine's list), or, without
-// it, wherever a link in target reaches a mounted slot (the container protocol's restore).
+// Buckets mounted below target stay mounted: those of bucketLinks (the engine's list of
+// mount paths and their slots), or, without it, wherever a link in target reaches a slot
+// mounted now (the container protocol's restore).
+using BucketLinks = std::vector<std::pair<std::string, std::string>>;
 std::string restoreArchive(const std::string &archive, const std::string &target, const std::vector<std::string> &env,
-                           const std::optional<std::vector<std::string>> &mountPaths = std::nullopt);
+                           const std::optional<BucketLinks> &bucketLinks = std::nullopt);
 
 class ArchiveService {
 public:

@@ -122,11 +122,15 @@ std::vector<std::string> createCommand(pid_t agent, const BackupRequest &request
 std::vector<std::string> restoreCommand(pid_t agent, const std::string &dir, const Sandbox &sandbox)
 {
     // The agent's own restore (ArchiveService.h: unpack beside, swap in one step), with the
-    // capabilities to give the files their owners, modes and times back, and where the
-    // sandbox's buckets are mounted (they stay).
+    // capabilities to give the files their owners, modes and times back, and each mounted
+    // bucket's path and slot (they stay).
     std::vector<std::string> command = {"/.sandbench/sandbench-agent", "--restore-archive", "/proc/self/fd/3", dir};
-    for (const auto &[mountPath, mount] : sandbox.mounts)
-        command.push_back(mountPath);
+    for (const auto &[mountPath, mount] : sandbox.mounts) {
+        if (mount.state == "mounted" && mount.slot >= 0) {
+            command.push_back(mountPath);
+            command.push_back("/.sandbench/mounts/" + std::to_string(mount.slot)); // its slot (MountService)
+        }
+    }
     return insideSandbox(agent, "chown,fowner,dac_override", command);
 }
 
@@ -226,6 +230,11 @@ asio::awaitable<Json> BackupService::create(std::shared_ptr<Sandbox> sandbox, Ba
 {
     auto lock = lockOf(sandbox->id);
     auto guard = co_await lock->lock();
+    // A bucket's mount path is a link to its slot: a backup of it would keep that link alone.
+    if (const auto mount = sandbox->mounts.find(request.dir);
+        mount != sandbox->mounts.end() && mount->second.state != "unmounted" && mount->second.state != "failed")
+        throw protocol::invalidBackupConfig(request.dir + " is where the bucket " + mount->second.bucket +
+                                            " is mounted: its objects are kept in the bucket; back up a folder of the sandbox");
     if (manifests(*sandbox).size() >= kMaxBackupsPerSandbox)
         throw protocol::invalidBackupConfig("A sandbox keeps at most " + std::to_string(kMaxBackupsPerSandbox) + " backups: delete some");
     const pid_t agent = co_await agentProcessWhenUp(sandbox);
@@ -245,7 +254,7 @@ asio::awaitable<Json> BackupService::create(std::shared_ptr<Sandbox> sandbox, Ba
     // A bucket's link (to its slot) is no part of the folder: it means something only while
     // the bucket is mounted, and the engine keeps it (a restore keeps the mounted ones).
     for (const auto &[mountPath, mount] : sandbox->mounts)
-        if (mountPath.starts_with(request.dir == "/" ? "/" : request.dir + "/"))
+        if (mount.state == "mounted" && mountPath.starts_with(request.dir == "/" ? "/" : request.dir + "/"))
             ignored.push_back(mountPath.substr(request.dir == "/" ? 1 : request.dir.size() + 1));
     const std::string id = system::randomUuid();
     const std::string dir = backupDir(*sandbox, id);
@@ -319,11 +328,14 @@ asio::awaitable<Json> BackupService::restore(std::shared_ptr<Sandbox> sandbox, s
         throw ApiError("BACKUP_NOT_FOUND", "Backup not found: " + backupId, {{"backupId", backupId}}, {}, 404);
     std::vector<std::pair<int, int>> fds = {{3, in.get()}};
     const CgroupFds cgroups(sandboxes_.cgroupProcsFds(*sandbox));
+    // No mount comes or goes meanwhile: the restore keeps the links of those there now.
+    auto mountsLock = sandbox->mountsLock;
+    auto mountsGuard = co_await mountsLock->lock();
     const system::Completion restored =
         co_await runInside(restoreCommand(agent, target, *sandbox), fds, kArchiveTimeout, 4000, cgroups.fds);
     if (restored.exitCode != 0)
         throw ApiError("BACKUP_RESTORE_FAILED", "Restoring the backup of " + found.value("dir", std::string()) + " into " +
-                                                    target + " failed: " + whyEnded(*sandbox, restored, "unsquashfs") +
+                                                    target + " failed: " + whyEnded(*sandbox, restored, "the restore") +
                                                     " (" + target + " is as it was)",
                        {{"backupId", backupId}, {"dir", target}}, {}, 500);
     Json reply = {{"dir", target}, {"id", backupId}};

@@ -683,14 +683,6 @@ void MountService::publish(const Sandbox &sandbox)
     events_.publish(mountsEvent(sandbox));
 }
 
-std::shared_ptr<system::AsyncMutex> MountService::lockOf(const std::string &sandboxId)
-{
-    auto &lock = locks_[sandboxId];
-    if (!lock)
-        lock = std::make_shared<system::AsyncMutex>();
-    return lock;
-}
-
 void MountService::addRoutes(http::RouteTable &table)
 {
     table.add(verb::post, "/v1/sandboxes/{id}/mounts", [this](http::RouteRequest &call) -> asio::awaitable<void> {
@@ -799,7 +791,7 @@ void MountService::closeRelay(const std::string &sandboxId, const std::string &m
 
 asio::awaitable<void> MountService::mount(std::shared_ptr<Sandbox> sandbox, BucketMount wanted)
 {
-    auto lock = lockOf(sandbox->id);
+    auto lock = sandbox->mountsLock;
     auto guard = co_await lock->lock();
     const std::string path = wanted.mountPath;
     if (const auto existing = sandbox->mounts.find(path);
@@ -982,7 +974,7 @@ asio::awaitable<void> MountService::followHelper(std::shared_ptr<Sandbox> sandbo
 
 asio::awaitable<void> MountService::unmount(std::shared_ptr<Sandbox> sandbox, std::string path)
 {
-    auto lock = lockOf(sandbox->id);
+    auto lock = sandbox->mountsLock;
     auto guard = co_await lock->lock();
     const auto found = sandbox->mounts.find(path);
     if (found == sandbox->mounts.end())

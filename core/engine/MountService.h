@@ -73,13 +73,11 @@ private:
     // Waits for s3fs's exit (it is our child's child): a mount whose s3fs ends is failed.
     asio::awaitable<void> followHelper(std::shared_ptr<Sandbox> sandbox, std::string path, std::uint64_t attempt, pid_t pid);
     void publish(const Sandbox &sandbox);
-    std::shared_ptr<system::AsyncMutex> lockOf(const std::string &sandboxId);
 
     SandboxManager &sandboxes_;
     EventBus &events_;
     std::function<std::uint16_t()> enginePort_;
     std::map<std::string, std::map<std::string, std::shared_ptr<Relay>>> relays_; // sandbox id -> path -> relay
-    std::map<std::string, std::shared_ptr<system::AsyncMutex>> locks_; // mounts of one sandbox one at a time
     std::uint64_t attempts_ = 0;
 };
 

@@ -102,6 +102,9 @@ struct Sandbox {
     SandboxOptions options;
     std::map<unsigned, ExposedPort> exposedPorts; // by port; kept across stops and engine restarts
     std::map<std::string, BucketMount> mounts;    // by mount path; kept likewise
+    // Mounts, unmounts and restores of this sandbox one at a time: a restore puts the link of
+    // every mounted bucket below its folder into what it unpacked, so none may come meanwhile.
+    std::shared_ptr<system::AsyncMutex> mountsLock = std::make_shared<system::AsyncMutex>();
     std::string status = "stopped"; // stopped | starting | running | failed
     std::string createdAt;
     std::string lastError;

@@ -129,14 +129,19 @@ std::string excludeFile(const std::vector<std::string> &patterns, const std::vec
     for (std::string path : ignoredPaths) {
         while (path.size() > 1 && path.back() == '/')
             path.pop_back();
+        if (path.find('\n') != std::string::npos)
+            continue; // a line of the list cannot hold it: the file is kept, never more left out
+        // Exact names: mksquashfs's wildcards are fnmatch's, extended ones too ("!(x)").
         std::string escaped;
         for (const char c : path) {
-            if (std::string_view("*?[]\\ ").find(c) != std::string_view::npos)
+            if (std::string_view("*?[]\\ ()|").find(c) != std::string_view::npos)
                 escaped += '\\';
             escaped += c;
         }
-        if (!escaped.empty())
-            lines += escaped + "\n";
+        if (!escaped.empty()) {
+            lines += escaped;
+            lines.push_back('\n');
+        }
     }
     return lines;
 }

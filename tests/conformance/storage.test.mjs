@@ -375,6 +375,10 @@ print(taken)"`);
     assert.equal((await run('find /workspace/copy -type l | sort')).stdout.trim(), '/workspace/copy/planted');
     execFileSync('mkdir', ['-p', join(local, 'tree/deep')]);
     execFileSync('ln', ['-s', '/.sandbench/mounts/0', join(local, 'tree/deep/old-link')]);
+    // Written another way, they lead there all the same.
+    for (const [name, target] of [['dbl', '/.sandbench//mounts/0'], ['rel', '../../.sandbench/mounts/1'],
+      ['all', '/.sandbench/mounts'], ['dotdot', '/workspace/../.sandbench/./mounts/0']])
+      execFileSync('ln', ['-s', target, join(local, 'tree', name)]);
     execFileSync('mksquashfs', [join(local, 'tree'), join(local, 'linked.sqsh'), '-quiet', '-no-progress']);
     const imported = '44444444-4444-4444-8444-555555555555';
     assert.equal((await fetch(`${engine.url}/v1/sandboxes/storage/backups/${imported}/archive?dir=/workspace/linked`,
@@ -397,6 +401,14 @@ print(taken)"`);
     await run('echo three > /workspace/proj/a.txt');
     assert.equal((await sandbox.backup.restoreArchive('/workspace/proj', '/var/backups/proj.sqsh', 'default')).success, true);
     assert.equal((await run('cat /workspace/proj/a.txt /workspace/proj/later/sub/b/kept.txt')).stdout.trim(), 'one\nin-the-bucket');
+    // A bucket's own path is no folder to back up (it is a link to the bucket), and no
+    // restore goes to a name like the agent's own work folders.
+    const ofBucket = await api('POST', '/v1/sandboxes/storage/backups', { dir: '/workspace/proj/deep/b' });
+    assert.equal(ofBucket.status, 400);
+    assert.match(ofBucket.body.message, /is where the bucket other is mounted/);
+    const reserved = await api('POST', `/v1/sandboxes/storage/backups/${before}/restore`, { dir: '/workspace/.sandbench-restore-1-x' });
+    assert.equal(reserved.status, 500);
+    assert.match(reserved.body.message, /named like the agent's own folders/);
     // What a killed restore left (its process gone) goes when the next one starts there.
     await run('mkdir -p /workspace/.sandbench-restore-999999-gone/new && echo x > /workspace/.sandbench-restore-999999-gone/new/x');
     assert.equal((await restore(before)).status, 200);

@@ -247,6 +247,8 @@ private slots:
         QCOMPARE(excludeFile({"**/node_modules/**", "src/**/gen", "*.log", "/build/"}, {"dist/", "odd [name]*.txt"}),
                  std::string("... node_modules\n... src/gen\n... *.log\n... build\ndist\nodd\\ \\[name\\]\\*.txt\n"));
         QCOMPARE(excludeFile({}, {}), std::string());
+        // Extended wildcards are names too; a name with a line break cannot be listed: kept.
+        QCOMPARE(excludeFile({}, {"!(keep)", "@(a|b)", "j\nlib"}), std::string("!\\(keep\\)\n@\\(a\\|b\\)\n"));
     }
 };
 

@@ -11,6 +11,7 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QDir>
+#include <QLabel>
 #include <QMessageBox>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -69,6 +70,7 @@ struct AnsweredBox {
     bool seen = false;
     QString text;
     QStringList buttons;
+    bool plainText = true; // every label of the box shows text as it is, never markup
 };
 
 // Answers the next modal message box (within 5 s) by pressing the button with that text
@@ -91,6 +93,8 @@ inline std::shared_ptr<AnsweredBox> answerNextMessageBox(QObject *context, const
         }
         answered->seen = true;
         answered->text = box->text() + '\n' + box->informativeText();
+        for (QLabel *label : box->findChildren<QLabel *>())
+            answered->plainText = answered->plainText && (label->textFormat() == Qt::PlainText || label->text().isEmpty());
         for (QAbstractButton *candidate : box->buttons())
             if (box->buttonRole(candidate) != QMessageBox::ActionRole) // "Show Details…" is not an answer
                 answered->buttons << candidate->text().remove('&');

@@ -11,6 +11,7 @@
 #include "panes/files/FilesPane.h"
 #include "panes/storage/StoragePane.h"
 #include "widgets/MessageBanner.h"
+#include "widgets/Remembered.h"
 
 #include <QCheckBox>
 #include <QDialog>
@@ -151,7 +152,7 @@ private slots:
         QVERIFY(test::saveScreenshot(&files, "storage-bucket-in-files"));
         // A mount sends no file events; what lands in it shows within a few seconds anyway.
         QCOMPARE(files.model()->data(files.model()->indexForPath("/workspace/gui-bucket"), Qt::ToolTipRole).toString(),
-                 QString("/workspace/gui-bucket (a bucket is mounted here)"));
+                 ui::plainToolTip("/workspace/gui-bucket (a bucket is mounted here)"));
         run("echo later > /workspace/gui-bucket/later.txt");
         QTRY_VERIFY_WITH_TIMEOUT(files.model()->indexForPath("/workspace/gui-bucket/later.txt").isValid(), 12000);
     }
@@ -250,6 +251,7 @@ private slots:
         QVERIFY2(cancelled->text.contains("/workspace/project"), qPrintable(cancelled->text));
         // It says that what the backup left out goes too.
         QVERIFY2(cancelled->text.contains("left out (*.tmp, node_modules) is removed too"), qPrintable(cancelled->text));
+        QVERIFY(cancelled->plainText); // names from the sandbox are never markup there
         QCOMPARE(run("cat /workspace/project/notes.txt").trimmed(), QString("version-two"));
         QSignalSpy restored(pane_.get(), &ui::StoragePane::restoreFinished);
         auto answered = test::answerNextMessageBox(this, "Restore");

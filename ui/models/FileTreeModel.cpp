@@ -1,6 +1,7 @@
 #include "models/FileTreeModel.h"
 
 #include "client/SandboxApi.h"
+#include "widgets/Remembered.h"
 
 #include <QFileIconProvider>
 #include <QFont>
@@ -308,8 +309,8 @@ QVariant FileTreeModel::data(const QModelIndex &index, int role) const
         return index.column() == SizeColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::ToolTipRole:
         if (node->isMount)
-            return tr("%1 (a bucket is mounted here)").arg(node->path);
-        return node->isSymlink ? tr("%1 (symbolic link)").arg(node->path) : node->path;
+            return plainToolTip(tr("%1 (a bucket is mounted here)").arg(node->path));
+        return plainToolTip(node->isSymlink ? tr("%1 (symbolic link)").arg(node->path) : node->path);
     case Qt::FontRole:
         if (node->isSymlink && index.column() == NameColumn) {
             QFont font;

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QGridLayout>
+#include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStringList>
@@ -17,6 +18,13 @@ struct Confirm {
 
 } // namespace
 
+void plainTextOnly(QMessageBox &box)
+{
+    box.setTextFormat(Qt::PlainText);
+    for (QLabel *label : box.findChildren<QLabel *>())
+        label->setTextFormat(Qt::PlainText);
+}
+
 bool confirmAction(QWidget *parent, const QString &title, const QString &text, const QString &action,
                    const QString &details)
 {
@@ -27,6 +35,7 @@ bool confirmAction(QWidget *parent, const QString &title, const QString &text, c
     if (auto *grid = qobject_cast<QGridLayout *>(box.layout()); grid && details.size() > 120)
         grid->addItem(new QSpacerItem(460, 0, QSizePolicy::Minimum, QSizePolicy::Fixed), grid->rowCount(), 0, 1,
                       grid->columnCount());
+    plainTextOnly(box);
     QPushButton *confirm = box.addButton(action, QMessageBox::DestructiveRole);
     QPushButton *cancel = box.addButton(QMessageBox::Cancel);
     box.setDefaultButton(cancel);
@@ -45,6 +54,7 @@ ReplaceChoice askReplace(QWidget *parent, const QStringList &existing, bool offe
         box.setDetailedText(existing.join('\n'));
     // Files are overwritten; folders are merged into (their other files stay).
     box.setInformativeText(Confirm::tr("Files of the same name are overwritten; a folder keeps its other files."));
+    plainTextOnly(box);
     QPushButton *replace = box.addButton(Confirm::tr("Replace"), QMessageBox::DestructiveRole);
     QPushButton *skip = offerSkip ? box.addButton(Confirm::tr("Skip Existing"), QMessageBox::AcceptRole) : nullptr;
     QPushButton *cancel = box.addButton(QMessageBox::Cancel);

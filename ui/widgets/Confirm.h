@@ -5,9 +5,14 @@
 
 #include <QString>
 
+class QMessageBox;
 class QWidget;
 
 namespace sandbench::ui {
+
+// A message box's words as text, never markup: names from the sandbox reach them (a file
+// called "<img width=30000>" must not become a picture). Call once its texts are set.
+void plainTextOnly(QMessageBox &box);
 
 // True when the user pressed the action's button.
 bool confirmAction(QWidget *parent, const QString &title, const QString &text, const QString &action,

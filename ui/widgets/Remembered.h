@@ -25,6 +25,13 @@ inline QLabel *hintLabel(const QString &text, QWidget *parent)
     return label;
 }
 
+// A tooltip that shows text as it is: Qt takes a tooltip that looks like markup for markup,
+// and names from the sandbox ("<img width=30000>") may look so.
+inline QString plainToolTip(const QString &text)
+{
+    return text.isEmpty() ? text : QStringLiteral("<p style='white-space:pre-wrap'>%1</p>").arg(text.toHtmlEscaped());
+}
+
 // A wrapped sentence under a dialog's fields, in the palette's muted colour.
 inline QLabel *noteLabel(const QString &text, QWidget *parent)
 {

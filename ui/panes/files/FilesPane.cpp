@@ -558,9 +558,12 @@ bool FilesPane::closeEditor(int tab)
 {
     auto *editor = static_cast<FileEditor *>(editors_->widget(tab));
     if (editor->isModified()) {
-        const auto answer = QMessageBox::question(
-            this, tr("Unsaved Changes"), tr("Save the changes to %1 before closing?").arg(editor->path()),
-            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        QMessageBox box(QMessageBox::Question, tr("Unsaved Changes"),
+                        tr("Save the changes to %1 before closing?").arg(editor->path()),
+                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+        box.setDefaultButton(QMessageBox::Save);
+        plainTextOnly(box);
+        const auto answer = static_cast<QMessageBox::StandardButton>(box.exec());
         if (answer == QMessageBox::Cancel)
             return false;
         if (answer == QMessageBox::Save)

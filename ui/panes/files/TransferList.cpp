@@ -1,6 +1,7 @@
 #include "panes/files/TransferList.h"
 
 #include "client/EngineClient.h"
+#include "widgets/Remembered.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -64,7 +65,7 @@ void TransferList::track(Transfer *transfer, const QString &label)
         bar->setValue(error.isEmpty() ? 1 : 0);
         bar->setFormat(error.isEmpty() ? tr("Done") : error);
         if (!error.isEmpty()) {
-            item->setToolTip(0, error);
+            item->setToolTip(0, plainToolTip(error));
             rows_->scrollToItem(item); // a failure is never out of sight
         }
         button->setText(tr("Clear"));

@@ -5,6 +5,7 @@
 #include "widgets/CodeEditor.h"
 #include "widgets/Confirm.h"
 #include "widgets/MessageBanner.h"
+#include "widgets/Remembered.h"
 
 #include <QComboBox>
 #include <QCryptographicHash>
@@ -218,7 +219,7 @@ void InterpreterPane::showState()
     restartAction_->setEnabled(context);
     deleteAction_->setEnabled(context);
     notebookFile_->setText(notebookPath_.isEmpty() ? QString() : QFileInfo(notebookPath_).fileName());
-    notebookFile_->setToolTip(notebookPath_);
+    notebookFile_->setToolTip(plainToolTip(notebookPath_));
     if (state.isEmpty()) {
         state_->setText(tr("none yet"));
         state_->setToolTip(tr("Running a cell starts a %1 context; New Context starts one of any language")

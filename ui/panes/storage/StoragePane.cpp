@@ -254,7 +254,7 @@ void StoragePane::showBackups(const QJsonArray &backups)
                        QLocale().formattedDataSize(backup.value("sizeBytes").toInteger()),
                        expired ? tr("expired") : localTime(backup.value("expiresAt"))});
         item->setData(0, kPathRole, backup.value("id").toString());
-        item->setToolTip(1, backup.value("dir").toString()); // a long path is cut in its middle
+        item->setToolTip(1, plainToolTip(backup.value("dir").toString())); // a long path is cut in its middle
         item->setToolTip(0, tr("Backup %1\nSHA-256 %2").arg(backup.value("id").toString(),
                                                              backup.value("sha256").toString()));
         if (backup.value("imported").toBool()) // it expires counting from its import
@@ -604,9 +604,9 @@ void StoragePane::showMounts(const QJsonArray &mounts)
         const QString state = mount.value("state").toString();
         auto *item = new QTreeWidgetItem(list_, {path, bucket, mount.value("endpoint").toString(), stateText(state)});
         item->setData(PathColumn, kPathRole, path);
-        item->setToolTip(PathColumn, path);
-        item->setToolTip(EndpointColumn, mount.value("endpoint").toString());
-        item->setToolTip(StateColumn, mount.value("lastError").toString());
+        item->setToolTip(PathColumn, plainToolTip(path));
+        item->setToolTip(EndpointColumn, plainToolTip(mount.value("endpoint").toString()));
+        item->setToolTip(StateColumn, plainToolTip(mount.value("lastError").toString()));
         if (state == "failed")
             item->setForeground(StateColumn, QColor(0xcf, 0x22, 0x2e));
         else if (state != "mounted")
@@ -793,6 +793,10 @@ void StoragePane::mountBucket(const QJsonObject &request)
 {
     const QString path = request.value("mountPath").toString();
     const QString bucket = request.value("bucket").toString();
+    if (!sandboxRunning()) { // the engine would start it: that is the user's to say (Start)
+        banner()->showError(tr("The sandbox is not running: start it to mount %1.").arg(bucket));
+        return;
+    }
     busy_ << path;
     updateActions();
     banner()->showInfo(tr("Mounting %1 at %2…").arg(bucket, path));
