@@ -658,6 +658,18 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(ports->previews().first()->page()->title(), QString("Directory listing for /"), 20000);
         QTest::qWait(300);
         screenshot(window_.get(), "13-port-preview");
+        // A port exposed already is not offered again when its server starts anew; a new one
+        // is, and its notice goes when the sandbox stops.
+        api.requestJson("POST", "/v1/sandboxes/offers/api/process/start",
+                        client::Json{{"command", "pkill -f 'http[.]server 5173'; sleep 2.5; "
+                                                 "exec python3 -m http.server 5173 --bind 127.0.0.1"}});
+        QTest::qWait(5000); // closed for 2.5 s and listening again by now (the agent looks every second)
+        QVERIFY(!bannerSays("Port 5173 is listening"));
+        api.requestJson("POST", "/v1/sandboxes/offers/api/process/start",
+                        client::Json{{"command", "python3 -m http.server 5174 --bind 127.0.0.1"}});
+        QTRY_VERIFY_WITH_TIMEOUT(bannerSays("Port 5174 is listening in offers."), 15000);
+        QCOMPARE(api.request("POST", "/v1/sandboxes/offers/stop").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(!bannerSays("Port 5174 is listening in offers."), 10000);
         QCOMPARE(api.request("DELETE", "/v1/sandboxes/offers").status, 200);
     }
 

@@ -277,6 +277,14 @@ SandboxView *MainWindow::currentView() const
 // Keeps each view in step with the engine's word on its sandbox; views of destroyed sandboxes go.
 void MainWindow::updateViews()
 {
+    // A port offered by a sandbox that has stopped since (or gone) is no longer there.
+    if (!offeredPort_.first.isEmpty() && model_->sandbox(offeredPort_.first).value("status").toString() != "running") {
+        if (banner_->isVisible() && banner_->text().startsWith(tr("Port %1 is listening in %2.")
+                                                                   .arg(offeredPort_.second)
+                                                                   .arg(offeredPort_.first)))
+            banner_->hide();
+        offeredPort_ = {};
+    }
     for (auto it = views_.begin(); it != views_.end();) {
         if (model_->rowOf(it.key()) < 0) {
             // Destroyed: unsaved files move into a window of their own instead of going with it.

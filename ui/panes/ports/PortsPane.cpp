@@ -462,21 +462,30 @@ void PortsPane::sandboxEvent(const QJsonObject &event)
     if (type == "sandbox.ports") {
         refresh();
     } else if (type == "sandbox.listening") {
-        refresh();
-        bool offeredNow = false;
+        QList<int> opened;
         for (const QJsonValue &value : event.value("opened").toArray()) {
             const int port = value.toInt();
             // A service that (re)starts: its previews load it now instead of the 502 page.
             for (PreviewTab *tab : previews())
                 if (tab->port() == port)
                     tab->reload();
-            if (isExposable(port) && !isExposed(port) && !offered_.contains(port)) {
-                offered_.insert(port);
-                if (!offeredNow) // one notice per event, however many ports opened
-                    emit portOffered(port);
-                offeredNow = true;
-            }
+            opened << port;
         }
+        // Offered once the list is known: a port exposed already is no news.
+        api_.ports(this, [this, opened](const ApiResult &result) {
+            if (!result.ok())
+                return;
+            showPorts(result.body);
+            bool offeredNow = false;
+            for (const int port : opened) {
+                if (isExposable(port) && !isExposed(port) && !offered_.contains(port) && sandboxRunning()) {
+                    offered_.insert(port);
+                    if (!offeredNow) // one notice per event, however many ports opened
+                        emit portOffered(port);
+                    offeredNow = true;
+                }
+            }
+        });
     }
 }
 
